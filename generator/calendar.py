@@ -21,7 +21,9 @@ def _calendar() -> xcals.ExchangeCalendar:
     return xcals.get_calendar("XNYS", start=CALENDAR_START)
 
 
-def sessions(start: dt.date | str | pd.Timestamp, end: dt.date | str | pd.Timestamp) -> pd.DatetimeIndex:
+def sessions(
+    start: dt.date | str | pd.Timestamp, end: dt.date | str | pd.Timestamp
+) -> pd.DatetimeIndex:
     """NYSE sessions between start and end inclusive, as a naive DatetimeIndex."""
     cal = _calendar()
     lo = max(pd.Timestamp(start), cal.first_session)
@@ -60,7 +62,9 @@ def week_end(day: dt.date | str | pd.Timestamp) -> pd.Timestamp | None:
     return s[-1] if len(s) else None
 
 
-def week_ends(start: dt.date | str | pd.Timestamp, end: dt.date | str | pd.Timestamp) -> pd.DatetimeIndex:
+def week_ends(
+    start: dt.date | str | pd.Timestamp, end: dt.date | str | pd.Timestamp
+) -> pd.DatetimeIndex:
     """Last sessions of every week with a session in [start, end], as far as ``end`` allows.
 
     A week whose last session falls after ``end`` is not included (it is not complete).
@@ -74,7 +78,9 @@ def week_ends(start: dt.date | str | pd.Timestamp, end: dt.date | str | pd.Times
     return ends[(ends >= pd.Timestamp(start)) & (ends <= pd.Timestamp(end))]
 
 
-def latest_complete_week(last_data_date: pd.Timestamp, now: pd.Timestamp | None = None) -> pd.Timestamp | None:
+def latest_complete_week(
+    last_data_date: pd.Timestamp, now: pd.Timestamp | None = None
+) -> pd.Timestamp | None:
     """The last session of the latest week fully covered by data ending on ``last_data_date``.
 
     The calendar decides which session ends each week; the data decides how far we have got.
@@ -86,3 +92,28 @@ def latest_complete_week(last_data_date: pd.Timestamp, now: pd.Timestamp | None 
         return end
     previous = week_ends(last - pd.Timedelta(days=14), last - pd.Timedelta(days=last.weekday() + 1))
     return previous[-1] if len(previous) else None
+
+
+def resolve_week(
+    last_data_date: pd.Timestamp, requested: dt.date | str | None = None
+) -> pd.Timestamp:
+    """The week end to report on: the week containing ``requested``, or the latest complete one.
+
+    Raises DataError when the requested week is not fully covered by the data.
+    """
+    from generator.errors import DataError
+
+    last = pd.Timestamp(last_data_date).normalize()
+    if requested is None:
+        end = latest_complete_week(last)
+        if end is None:
+            raise DataError(f"no complete NYSE week in data ending {last:%Y-%m-%d}")
+        return end
+    end = week_end(requested)
+    if end is None:
+        raise DataError(f"the week of {pd.Timestamp(requested):%Y-%m-%d} has no NYSE session")
+    if end > last:
+        raise DataError(
+            f"week ending {end:%Y-%m-%d} is not complete: data runs through {last:%Y-%m-%d}"
+        )
+    return end

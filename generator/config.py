@@ -55,7 +55,12 @@ class Config:
     def symbols(self) -> list[str]:
         """Every configured symbol, in a stable order: pair, ladder, rates."""
         seen: list[str] = []
-        pair = [self.small.index, self.small.total_return, self.large.index, self.large.total_return]
+        pair = [
+            self.small.index,
+            self.small.total_return,
+            self.large.index,
+            self.large.total_return,
+        ]
         rotation = [s for pair_ in self.rotation.values() for s in pair_]
         for sym in [*pair, *self.ladder, *self.rates.values(), *rotation]:
             if sym and sym not in seen:

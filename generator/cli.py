@@ -1,0 +1,181 @@
+"""The `generator` command line: thin commands over the pipeline stages.
+
+Exit codes: 0 ok, 1 data problem, 2 usage error. Errors print as one line on stderr; `--debug`
+shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from generator import __version__
+from generator.config import DEFAULT_CONFIG, Config, load_config
+from generator.errors import GeneratorError, UsageError
+
+log = logging.getLogger("generator")
+DEFAULT_STORE = Path("data")
+SAMPLE_STORE = Path("sample/data")
+DEFAULT_CACHE = Path(".cache")
+
+
+class Context:
+    """What every command receives: parsed options, the config and the clock, read once here."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.quiet: bool = args.quiet
+        self.cache_dir: Path = args.cache_dir
+        self._config: Config | None = None
+        self.now = pd.Timestamp.now(tz="UTC")
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.args.config)
+        return self._config
+
+    @property
+    def store(self) -> Path:
+        if self.args.store is not None:
+            return self.args.store
+        return SAMPLE_STORE if getattr(self.args, "sample", False) else DEFAULT_STORE
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="generator",
+        description="Small-Cap Weekly: small caps against large caps, one report per NYSE week.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help=f"market-data store folder (default: {DEFAULT_STORE}/, or {SAMPLE_STORE}/ with --sample)",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=DEFAULT_CONFIG,
+        help="universe config (default: smallcap.toml)",
+    )
+    parser.add_argument(
+        "--cache-dir", type=Path, default=DEFAULT_CACHE, help="cache folder (default: .cache)"
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or messages")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    for name, (adder, _run, text) in COMMANDS.items():
+        adder(commands.add_parser(name, help=text, description=text))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    ctx = Context(args)
+    try:
+        return COMMANDS[args.command][1](ctx) or 0
+    except UsageError as exc:
+        return _fail(args, f"usage: {exc}", 2)
+    except GeneratorError as exc:
+        return _fail(args, f"error: {exc}", 1)
+    except KeyboardInterrupt:
+        return _fail(args, "interrupted: nothing was left half-written", 130)
+
+
+def _fail(args: argparse.Namespace, message: str, code: int) -> int:
+    if args.debug:
+        raise
+    print(message, file=sys.stderr)
+    return code
+
+
+def _no_options(_: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _lazy(module: str, name: str) -> Callable:
+    """Import a command's module when it runs, so `generator --help` stays fast."""
+
+    def run(ctx: Context) -> int:
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(ctx)
+
+    return run
+
+
+COMMANDS: dict[str, tuple[Callable, Callable, str]] = {}
+
+
+def command(name: str, adder: Callable, module: str, func: str, text: str) -> None:
+    COMMANDS[name] = (adder, _lazy(module, func), text)
+
+
+def _fetch_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--sample", action="store_true", help="write the synthetic sample market instead"
+    )
+    p.add_argument("--end", help="last date of the sample market (default: today)")
+    p.add_argument(
+        "--symbols", nargs="+", help="only these symbols (default: every configured one)"
+    )
+
+
+def _import_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="CSV file or folder")
+
+
+def _metrics_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--week", help="any date in the NYSE week (default: latest complete week)")
+    p.add_argument("--sample", action="store_true", help=argparse.SUPPRESS)
+
+
+def _status_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sample", action="store_true", help=f"use the sample store ({SAMPLE_STORE}/)")
+
+
+command(
+    "fetch",
+    _fetch_options,
+    "generator.commands",
+    "run_fetch",
+    "fetch new data (live from Yahoo Finance, or --sample)",
+)
+command(
+    "import",
+    _import_options,
+    "generator.commands",
+    "run_import",
+    "import CSV files (Yahoo, yfinance, FRED, Ken French)",
+)
+command(
+    "status",
+    _status_options,
+    "generator.commands",
+    "run_status",
+    "per-symbol range, gaps, staleness and source",
+)
+command(
+    "metrics",
+    _metrics_options,
+    "generator.commands",
+    "run_metrics",
+    "print one week's metrics as JSON on stdout",
+)

@@ -1,0 +1,126 @@
+"""Command bodies for the data commands: fetch, import, status, metrics."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from generator import calendar
+from generator.cli import Context
+from generator.errors import DataError, UsageError
+from generator.ingest import IngestReport, ingest
+from generator.store import load_market
+
+log = logging.getLogger(__name__)
+
+
+def run_fetch(ctx: Context) -> int:
+    args = ctx.args
+    if args.sample:
+        from generator.sources.sample import sample_market
+
+        end = args.end or ctx.now.tz_convert(calendar.NY_TZ).strftime("%Y-%m-%d")
+        series = sample_market(ctx.config, end)
+        if args.symbols:
+            series = [s for s in series if s.symbol in set(args.symbols)]
+        report = ingest(
+            ctx.store, series, ctx.config, now=None, sample=True, fetched_at=f"{end}T00:00:00Z"
+        )
+    else:
+        if args.end:
+            raise UsageError("--end only applies with --sample")
+        from generator.sources.yahoo import fetch_updates
+
+        series = fetch_updates(
+            ctx.store,
+            ctx.config,
+            symbols=args.symbols,
+            cache_dir=ctx.cache_dir,
+            progress=not ctx.quiet,
+        )
+        report = ingest(ctx.store, series, ctx.config, now=ctx.now, sample=False)
+    _summarise(ctx, report)
+    return 0
+
+
+def run_import(ctx: Context) -> int:
+    from generator.sources.csvfiles import UnsupportedFile, discover_files, parse_file
+
+    files: list[Path] = []
+    for path in ctx.args.paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+        files.extend(discover_files(path))
+    series = []
+    for path in tqdm(files, desc="parse", unit="file", disable=ctx.quiet, file=sys.stderr):
+        try:
+            series.extend(parse_file(path))
+        except UnsupportedFile as exc:
+            ctx.say(f"skipped: {exc}")
+    if not series:
+        raise DataError("nothing to import: no supported file found")
+    report = ingest(ctx.store, series, ctx.config, now=ctx.now, sample=False)
+    _summarise(ctx, report)
+    return 0
+
+
+def _summarise(ctx: Context, report: IngestReport) -> None:
+    for line in report.repairs[:20]:
+        ctx.say(f"repaired: {line}")
+    if len(report.repairs) > 20:
+        ctx.say(f"repaired: ... and {len(report.repairs) - 20} more")
+    added = sum(report.new_rows.values())
+    files = [p for p in report.changed if p.name != "manifest.json"]
+    ctx.say(
+        f"{ctx.store}: {len(files)} series written, {added} new rows, {len(report.repairs)} repairs"
+    )
+
+
+def run_status(ctx: Context) -> int:
+    from generator.status import store_status
+
+    if not (ctx.store / "manifest.json").exists():
+        raise DataError(
+            f"{ctx.store}: no store here (run `generator fetch` or `generator import` first)"
+        )
+    rows = store_status(ctx.store, ctx.config, ctx.now)
+    kind = "SAMPLE DATA" if load_market(ctx.store).sample else "real data"
+    print(f"store {ctx.store} ({kind}), {len(rows)} series")
+    header = f"{'symbol':<14}{'role':<10}{'first':<12}{'last':<12}{'rows':>7}{'gaps':>6}{'gaps>=2000':>11}{'stale':>7}  source"
+    print(header)
+    for r in rows:
+        stale = "-" if r.stale_sessions is None else str(r.stale_sessions)
+        print(
+            f"{r.symbol:<14}{r.role:<10}{r.first:<12}{r.last:<12}{r.rows:>7}{r.gaps:>6}"
+            f"{r.gaps_since_2000:>11}{stale:>7}  {r.source}"
+        )
+    return 0
+
+
+def run_metrics(ctx: Context) -> int:
+    from generator.metrics import compute_metrics, metrics_json
+
+    market = load_market(ctx.store)
+    week = resolve_market_week(market, ctx.config, ctx.args.week)
+    sys.stdout.write(metrics_json(compute_metrics(market, ctx.config, week)))
+    return 0
+
+
+def resolve_market_week(market, config, requested: str | None) -> pd.Timestamp:
+    """The report week for a market: requested or latest complete, limited by the pair's data."""
+    closes = [market.close(config.small.index), market.close(config.large.index)]
+    if any(c is None or c.empty for c in closes):
+        raise DataError(
+            f"store lacks {config.small.index} or {config.large.index}: nothing to report"
+        )
+    if requested is not None:
+        try:
+            pd.Timestamp(requested)
+        except ValueError:
+            raise UsageError(f"--week {requested!r} is not a date (use YYYY-MM-DD)") from None
+    last = min(c.index[-1] for c in closes)
+    return calendar.resolve_week(last, requested)

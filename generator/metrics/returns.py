@@ -1,0 +1,131 @@
+"""Scoreboard returns: 1w, MTD, QTD, YTD, 1y and annualised 3/5/10 years, compounded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from generator.metrics.common import (
+    MAX_START_GAP_DAYS,
+    Unavailable,
+    current_close,
+    finite,
+    iso,
+    missing,
+    record,
+    week_monday,
+)
+from generator.model import Market
+
+PERIODS = ("1w", "mtd", "qtd", "ytd", "1y", "3y_ann", "5y_ann", "10y_ann")
+YEARS = {"1y": 1, "3y_ann": 3, "5y_ann": 5, "10y_ann": 10}
+
+
+def period_boundary(week_end: pd.Timestamp, period: str) -> pd.Timestamp:
+    """The calendar date a period starts from.
+
+    For 1w/mtd/qtd/ytd the start close is the last one strictly before this date (the last
+    session of the previous week/month/quarter/year); for Ny periods it is the last close on or
+    before it (same calendar date N years earlier; Feb 29 becomes Feb 28).
+    """
+    w = pd.Timestamp(week_end).normalize()
+    if period == "1w":
+        return week_monday(w)
+    if period == "mtd":
+        return pd.Timestamp(w.year, w.month, 1)
+    if period == "qtd":
+        return pd.Timestamp(w.year, 3 * ((w.month - 1) // 3) + 1, 1)
+    if period == "ytd":
+        return pd.Timestamp(w.year, 1, 1)
+    if period in YEARS:
+        return w - pd.DateOffset(years=YEARS[period])
+    raise ValueError(f"unknown period {period!r}; allowed: {', '.join(PERIODS)}")
+
+
+def period_start(index: pd.DatetimeIndex, week_end: pd.Timestamp, period: str) -> int:
+    """Position in ``index`` of the period's start close; Unavailable if history is too short."""
+    boundary = period_boundary(week_end, period)
+    side = "right" if period in YEARS else "left"
+    pos = int(index.searchsorted(boundary, side=side)) - 1
+    if pos < 0:
+        raise Unavailable(
+            f"history starts {iso(index[0]) if len(index) else 'nowhere'}, "
+            f"after the {period} start {iso(boundary)}"
+        )
+    if index[pos] < boundary - pd.Timedelta(days=MAX_START_GAP_DAYS):
+        raise Unavailable(f"no close within {MAX_START_GAP_DAYS} days before {iso(boundary)}")
+    if pos >= len(index) - 1:
+        raise Unavailable(f"no close after the {period} start {iso(index[pos])}")
+    return pos
+
+
+def period_return(close: pd.Series, week_end: pd.Timestamp, period: str) -> float:
+    """Compounded return of ``close`` (ending at its last row) over ``period``.
+
+    ``3y_ann``/``5y_ann``/``10y_ann`` are annualised: (end/start)^(1/N) - 1.
+    """
+    pos = period_start(close.index, week_end, period)
+    growth = float(close.iloc[-1]) / float(close.iloc[pos])
+    years = YEARS.get(period, 1)
+    return finite(growth ** (1.0 / years) - 1.0, f"{period} return")
+
+
+def rebased(close: pd.Series, week_end: pd.Timestamp, period: str = "ytd") -> pd.Series:
+    """Cumulative return path since the period's start close (0.0 at the start close).
+
+    Output: a Series indexed by date from the start close to the last row; values are decimals.
+    Empty when the period start is unavailable.
+    """
+    try:
+        pos = period_start(close.index, week_end, period)
+    except Unavailable:
+        return pd.Series(dtype=float)
+    window = close.iloc[pos:]
+    return window / float(window.iloc[0]) - 1.0
+
+
+def pair_returns(
+    market: Market, small: str | None, large: str | None, week_end: pd.Timestamp, adjusted: bool
+) -> dict[str, Any]:
+    """``{period: {small, large, spread}}`` for every scoreboard period."""
+    closes: dict[str, pd.Series | None] = {}
+    reasons: dict[str, str] = {}
+    for side, symbol in (("small", small), ("large", large)):
+        try:
+            closes[side] = current_close(market, symbol, week_end, adjusted=adjusted)
+        except Unavailable as exc:
+            closes[side], reasons[side] = None, str(exc)
+    out: dict[str, Any] = {}
+    for period in PERIODS:
+        row: dict[str, Any] = {}
+        for side in ("small", "large"):
+            c = closes[side]
+            if c is None:
+                missing(row, side, reasons[side])
+            else:
+                record(row, side, lambda c=c: period_return(c, week_end, period))
+        if row["small"] is None or row["large"] is None:
+            missing(row, "spread", "small or large return is missing")
+        else:
+            row["spread"] = row["small"] - row["large"]
+        out[period] = row
+    return out
+
+
+def returns_sections(market: Market, config: Any, week_end: pd.Timestamp) -> dict[str, Any]:
+    """``returns`` (price basis, indices) and ``returns_tr`` (total return, ETFs' Adj Close)."""
+    out: dict[str, Any] = {
+        "returns": pair_returns(
+            market, config.small.index, config.large.index, week_end, adjusted=False
+        )
+    }
+    small_tr, large_tr = config.small.total_return, config.large.total_return
+    try:
+        current_close(market, small_tr, week_end, adjusted=True)
+        current_close(market, large_tr, week_end, adjusted=True)
+    except Unavailable as exc:
+        missing(out, "returns_tr", f"total-return basis unavailable: {exc}")
+        return out
+    out["returns_tr"] = pair_returns(market, small_tr, large_tr, week_end, adjusted=True)
+    return out

@@ -1,0 +1,103 @@
+"""Risk: 3-month volatility, 1-year correlation and beta of small on large, and their rolling series."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from generator.metrics.common import (
+    SESSIONS_PER_YEAR,
+    Unavailable,
+    current_close,
+    finite,
+    missing,
+    record,
+)
+from generator.model import Market
+
+VOL_SESSIONS = 63
+CORR_SESSIONS = SESSIONS_PER_YEAR
+ANNUALISE = math.sqrt(SESSIONS_PER_YEAR)
+
+
+def daily_returns(close: pd.Series) -> pd.Series:
+    """Simple daily returns close/previous close - 1 (the first row dropped)."""
+    return close.pct_change().iloc[1:]
+
+
+def paired_returns(small: pd.Series, large: pd.Series) -> pd.DataFrame:
+    """Columns ``small``, ``large``: simple returns between consecutive common dates."""
+    both = pd.DataFrame({"small": small, "large": large}).dropna()
+    return both.pct_change().iloc[1:]
+
+
+def rolling_vol(close: pd.Series, sessions: int = VOL_SESSIONS) -> pd.Series:
+    """Annualised volatility (sample std of the last ``sessions`` simple returns x sqrt(252))."""
+    return daily_returns(close).rolling(sessions, min_periods=sessions).std(ddof=1) * ANNUALISE
+
+
+def rolling_corr(small: pd.Series, large: pd.Series, sessions: int = CORR_SESSIONS) -> pd.Series:
+    """Correlation of small's and large's simple daily returns over ``sessions`` rows."""
+    r = paired_returns(small, large)
+    return r["small"].rolling(sessions, min_periods=sessions).corr(r["large"])
+
+
+def rolling_beta(small: pd.Series, large: pd.Series, sessions: int = CORR_SESSIONS) -> pd.Series:
+    """Beta of small on large: cov(small, large) / var(large) over ``sessions`` daily returns."""
+    r = paired_returns(small, large)
+    cov = r["small"].rolling(sessions, min_periods=sessions).cov(r["large"])
+    return cov / r["large"].rolling(sessions, min_periods=sessions).var()
+
+
+def _last(values: np.ndarray, n: int, what: str) -> np.ndarray:
+    if len(values) < n:
+        raise Unavailable(f"{len(values)} daily returns for {what}, {n} needed")
+    return values[-n:]
+
+
+def vol(close: pd.Series, sessions: int = VOL_SESSIONS) -> float:
+    """Annualised volatility from the last ``sessions`` simple daily returns."""
+    r = _last(daily_returns(close).to_numpy(dtype=float), sessions, "volatility")
+    return finite(r.std(ddof=1) * ANNUALISE, "volatility")
+
+
+def corr_beta(
+    small: pd.Series, large: pd.Series, sessions: int = CORR_SESSIONS
+) -> tuple[float, float]:
+    """(correlation, beta of small on large) over the trailing ``sessions`` common returns."""
+    r = paired_returns(small, large).to_numpy(dtype=float)
+    window = _last(r, sessions, "correlation")
+    s, lg = window[:, 0], window[:, 1]
+    var_s, var_l = s.var(ddof=1), lg.var(ddof=1)
+    if not (var_s > 0 and var_l > 0):
+        raise Unavailable("a series did not move over the window")
+    cov = float(np.cov(s, lg, ddof=1)[0, 1])
+    return finite(cov / math.sqrt(var_s * var_l), "correlation"), finite(cov / var_l, "beta")
+
+
+def risk_section(market: Market, config: Any, week_end: pd.Timestamp) -> dict[str, Any]:
+    """``vol_3m.{small,large}``, ``vol_1y.{small,large}``, ``corr_1y``, ``beta_1y``."""
+    out: dict[str, Any] = {"vol_3m": {}, "vol_1y": {}}
+    closes: dict[str, pd.Series] = {}
+    for side, symbol in (("small", config.small.index), ("large", config.large.index)):
+        try:
+            closes[side] = current_close(market, symbol, week_end)
+        except Unavailable as exc:
+            missing(out["vol_3m"], side, str(exc))
+            missing(out["vol_1y"], side, str(exc))
+            continue
+        record(out["vol_3m"], side, lambda c=closes[side]: vol(c, VOL_SESSIONS))
+        record(out["vol_1y"], side, lambda c=closes[side]: vol(c, SESSIONS_PER_YEAR))
+    if len(closes) < 2:
+        missing(out, "corr_1y", "small or large series is unavailable")
+        missing(out, "beta_1y", "small or large series is unavailable")
+        return out
+    try:
+        out["corr_1y"], out["beta_1y"] = corr_beta(closes["small"], closes["large"])
+    except Unavailable as exc:
+        missing(out, "corr_1y", str(exc))
+        missing(out, "beta_1y", str(exc))
+    return out

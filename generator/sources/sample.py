@@ -1,0 +1,182 @@
+"""The sample market: a deterministic, seeded synthetic market for every configured symbol.
+
+It exists so the whole pipeline runs offline and every metric has something to chew on:
+decades of daily sessions on the real NYSE calendar, correlated small/large returns with
+volatility regimes and multi-year leadership cycles, a January small-cap tilt, dividends in the
+ETFs' adjusted closes, and mean-reverting Treasury yields to which small caps are sensitive.
+None of it is real; every artefact built from it is marked as sample data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from generator import calendar
+from generator.config import Config
+from generator.model import FF_BIG_DAILY, FF_SMALL_DAILY, Series
+
+SEED = 20_260_101
+SOURCE = "sample"
+# First trading day of each ETF in the sample (roughly their real inception years).
+ETF_INCEPTION = {
+    "IWM": "2000-05-26",
+    "SPY": "1993-01-29",
+    "IWC": "2005-08-16",
+    "IJR": "2000-05-26",
+    "MDY": "1995-05-04",
+    "RSP": "2003-05-01",
+    "QQQ": "1999-03-10",
+    "IWN": "2000-07-28",
+    "IWO": "2000-07-28",
+}
+# (loading on large, loading on the small-cap factor, dividend yield, idiosyncratic daily vol)
+LADDER_PROFILE = {
+    "IWC": (1.0, 1.3, 0.012, 0.004),
+    "IJR": (1.0, 0.9, 0.014, 0.002),
+    "MDY": (1.0, 0.5, 0.015, 0.002),
+    "RSP": (1.0, 0.2, 0.017, 0.0015),
+    "QQQ": (1.25, -0.3, 0.007, 0.004),
+    "IWN": (0.95, 1.0, 0.022, 0.003),
+    "IWO": (1.1, 1.0, 0.006, 0.003),
+}
+YIELD_START = {"13w": 7.5, "5y": 10.0, "10y": 10.5, "30y": 10.8}
+TRADING_DAYS = 252
+
+
+def sample_market(
+    config: Config, end: dt.date | str | pd.Timestamp, seed: int = SEED
+) -> list[Series]:
+    """Every configured symbol (plus Ken French size portfolios) from the first sample session to ``end``."""
+    days = calendar.sessions(config.fetch.start, end)
+    rng = np.random.default_rng(seed)
+    large_r, small_r, dy10 = _factor_returns(days, rng)
+    out: dict[str, Series] = {}
+    out[config.large.index] = _index_series(config.large.index, days, large_r, 250.0, rng)
+    out[config.small.index] = _index_series(config.small.index, days, small_r, 120.0, rng)
+    sides = (
+        (config.small.total_return, small_r, 0.013),
+        (config.large.total_return, large_r, 0.018),
+    )
+    for symbol, r, div in sides:
+        if symbol:
+            out[symbol] = _etf_series(symbol, days, r, div, rng)
+    small_factor = small_r - large_r
+    for symbol in config.ladder:
+        beta_l, beta_s, div, idio = LADDER_PROFILE.get(symbol, (1.0, 0.5, 0.015, 0.003))
+        r = beta_l * large_r + beta_s * small_factor + rng.normal(0, idio, len(days))
+        out[symbol] = _etf_series(symbol, days, np.clip(r, -0.2, 0.2), div, rng)
+    for key, symbol in config.rates.items():
+        out[symbol] = _yield_series(symbol, key, days, dy10, rng)
+    out.update(_french_series(days, small_r, large_r))
+    return [out[s] for s in sorted(out)]
+
+
+def _factor_returns(days: pd.DatetimeIndex, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """Daily simple returns of large and small caps, and daily 10-year yield changes (pp)."""
+    n = len(days)
+    regime = _vol_regime(n, rng)
+    large = 0.00035 + regime * rng.standard_normal(n) * 0.010
+    dy10 = rng.standard_normal(n) * 0.055
+    # Leadership cycles: a slow AR(1) drift in the small-minus-large return.
+    drift = np.zeros(n)
+    shocks = rng.standard_normal(n) * 0.00002
+    for i in range(1, n):  # a short recursive filter; n is ~10,000
+        drift[i] = 0.9985 * drift[i - 1] + shocks[i]
+    january = np.asarray(days.month == 1)
+    first_five = january & _first_sessions_of_month(days, 5)
+    tilt = np.where(january, 0.0006, 0.0) + np.where(first_five, 0.0015, 0.0)
+    idio = regime * rng.standard_normal(n) * 0.0065
+    small = 1.1 * large - 0.00012 + drift + tilt + idio - 0.004 * dy10
+    return np.clip(large, -0.2, 0.2), np.clip(small, -0.2, 0.2), dy10
+
+
+def _vol_regime(n: int, rng: np.random.Generator) -> np.ndarray:
+    """A volatility multiplier that switches between calm and stressed spells."""
+    state = np.zeros(n)
+    switch = rng.random(n)
+    for i in range(1, n):
+        stay = 0.995 if state[i - 1] == 0 else 0.97
+        state[i] = state[i - 1] if switch[i] < stay else 1 - state[i - 1]
+    return np.where(state == 0, 0.85, 2.2)
+
+
+def _first_sessions_of_month(days: pd.DatetimeIndex, k: int) -> np.ndarray:
+    months = days.year * 12 + days.month
+    rank = pd.Series(1, index=days).groupby(np.asarray(months)).cumsum().to_numpy()
+    return rank <= k
+
+
+def _ohlcv(
+    days: pd.DatetimeIndex, close: np.ndarray, adj: np.ndarray, rng: np.random.Generator
+) -> pd.DataFrame:
+    n = len(days)
+    prev = np.concatenate([[close[0]], close[:-1]])
+    open_ = prev * (1 + rng.normal(0, 0.002, n))
+    high = np.maximum(open_, close) * (1 + np.abs(rng.normal(0, 0.004, n)))
+    low = np.minimum(open_, close) * (1 - np.abs(rng.normal(0, 0.004, n)))
+    volume = np.round(rng.lognormal(20, 0.3, n), -2)
+    frame = pd.DataFrame(
+        {
+            "open": open_,
+            "high": high,
+            "low": low,
+            "close": close,
+            "adj_close": adj,
+            "volume": volume,
+        },
+        index=days,
+    )
+    return frame.round({"open": 4, "high": 4, "low": 4, "close": 4, "adj_close": 4})
+
+
+def _index_series(symbol: str, days: pd.DatetimeIndex, r: np.ndarray, start: float, rng) -> Series:
+    close = start * np.cumprod(1 + r)
+    return Series(symbol, _ohlcv(days, close, close, rng), SOURCE)
+
+
+def _etf_series(
+    symbol: str, days: pd.DatetimeIndex, r: np.ndarray, div_yield: float, rng
+) -> Series:
+    keep = days >= pd.Timestamp(ETF_INCEPTION.get(symbol, "2000-01-03"))
+    days, r = days[keep], r[keep]
+    price = 50.0 * np.cumprod(1 + r)
+    total = np.cumprod(1 + r + div_yield / TRADING_DAYS)
+    adj = total * price[-1] / total[-1]  # Yahoo back-adjusts: latest adj close equals close
+    return Series(symbol, _ohlcv(days, price, adj, rng), SOURCE)
+
+
+def _yield_series(symbol: str, key: str, days: pd.DatetimeIndex, dy10: np.ndarray, rng) -> Series:
+    n = len(days)
+    own = dy10 * {"13w": 0.8, "5y": 1.0, "10y": 1.0, "30y": 0.85}.get(key, 1.0)
+    own = own + rng.standard_normal(n) * 0.015
+    level = np.empty(n)
+    level[0] = YIELD_START.get(key, 6.0)
+    for i in range(1, n):  # mean reversion towards 4% with a floor at zero
+        level[i] = max(0.01, level[i - 1] + own[i] + 0.0004 * (4.0 - level[i - 1]))
+    level = np.round(level, 3)
+    frame = pd.DataFrame(
+        {
+            "open": level,
+            "high": level,
+            "low": level,
+            "close": level,
+            "adj_close": level,
+            "volume": 0.0,
+        },
+        index=days,
+    )
+    return Series(symbol, frame, SOURCE, measure="yield")
+
+
+def _french_series(
+    days: pd.DatetimeIndex, small_r: np.ndarray, large_r: np.ndarray
+) -> dict[str, Series]:
+    """Ken French-style daily size-portfolio returns (decimals), rounded like the library's."""
+    out = {}
+    for symbol, r in ((FF_SMALL_DAILY, small_r), (FF_BIG_DAILY, large_r)):
+        frame = pd.DataFrame({"value": np.round(r, 4)}, index=days)
+        out[symbol] = Series(symbol, frame, SOURCE, schema="value", measure="return")
+    return out

@@ -1,0 +1,179 @@
+"""The market-data store: one CSV per symbol under a folder, plus a manifest.
+
+Each CSV is sorted by date with one row per observation, fixed column order and fixed float
+formatting, so a weekly update is a small reviewable diff. ``manifest.json`` records, per
+symbol, its range, row count, source, fetch time and content hash, and whether the store holds
+the synthetic sample market (sample and real data never share a store).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from generator.errors import DataError
+from generator.model import SCHEMAS, Market, Series
+
+MANIFEST = "manifest.json"
+VALUATIONS = "valuation.csv"
+FLOAT_FORMAT = "%.6f"
+_META_KEYS = ("schema", "measure", "frequency")
+
+
+def series_path(store: Path, symbol: str) -> Path:
+    return Path(store) / f"{symbol}.csv"
+
+
+def read_manifest(store: Path) -> dict:
+    """The store's manifest; an empty one for a store that does not exist yet."""
+    path = Path(store) / MANIFEST
+    if not path.exists():
+        return {"sample": None, "series": {}}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(
+            f"{path}: manifest is not valid JSON ({exc.msg}, line {exc.lineno})"
+        ) from None
+
+
+def read_series(store: Path, symbol: str) -> Series | None:
+    """One stored series, or None when the store does not hold the symbol."""
+    entry = read_manifest(store)["series"].get(symbol)
+    path = series_path(store, symbol)
+    if entry is None or not path.exists():
+        return None
+    return _read_csv(path, symbol, entry)
+
+
+def load_market(store: Path) -> Market:
+    """Every series of the store, plus the curated valuation table when present."""
+    manifest = read_manifest(store)
+    series = {
+        symbol: _read_csv(series_path(store, symbol), symbol, entry)
+        for symbol, entry in sorted(manifest["series"].items())
+    }
+    return Market(series=series, sample=bool(manifest.get("sample")), valuations=_valuations(store))
+
+
+def _valuations(store: Path) -> pd.DataFrame:
+    from generator.curated import load_valuations  # the curated file is an optional edge
+
+    return load_valuations(Path(store) / VALUATIONS)
+
+
+def _read_csv(path: Path, symbol: str, entry: dict) -> Series:
+    columns = SCHEMAS[entry["schema"]]
+    try:
+        frame = pd.read_csv(
+            path,
+            index_col="date",
+            parse_dates=["date"],
+            dtype={c: "float64" for c in columns},
+            engine="c",
+        )
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path}: cannot read stored series {symbol} ({exc})") from None
+    if tuple(frame.columns) != columns:
+        raise DataError(f"{path}: columns {list(frame.columns)} differ from {list(columns)}")
+    return Series(
+        symbol=symbol,
+        frame=frame,
+        source=entry.get("source", ""),
+        **{k: entry[k] for k in _META_KEYS},
+    )
+
+
+def render_csv(series: Series) -> bytes:
+    """The exact bytes a series is stored as (fixed columns and float format)."""
+    frame = series.frame.loc[:, list(SCHEMAS[series.schema])].copy()
+    if "volume" in frame:
+        # Volumes are whole numbers; writing them as integers keeps diffs readable.
+        frame["volume"] = frame["volume"].round().astype("Int64")
+    frame.index = pd.DatetimeIndex(frame.index).strftime("%Y-%m-%d")
+    frame.index.name = "date"
+    text = frame.to_csv(float_format=FLOAT_FORMAT, lineterminator="\n")
+    return text.encode("utf-8")
+
+
+def content_hash(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def write_store(
+    store: Path,
+    series: Iterable[Series],
+    *,
+    fetched_at: str,
+    sample: bool,
+) -> list[Path]:
+    """Write series and the manifest atomically; return the files whose bytes changed.
+
+    Each file goes to a temp file then ``os.replace``; the manifest is replaced last, so an
+    interrupted run leaves every file either old or new, never half-written.
+    """
+    store = Path(store)
+    store.mkdir(parents=True, exist_ok=True)
+    manifest = read_manifest(store)
+    if manifest["series"] and manifest.get("sample") is not None and manifest["sample"] != sample:
+        kind = "sample" if manifest["sample"] else "real"
+        raise DataError(f"{store}: store holds {kind} data; sample and real data never mix")
+    manifest["sample"] = sample
+    changed: list[Path] = []
+    for s in series:
+        data = render_csv(s)
+        path = series_path(store, s.symbol)
+        digest = content_hash(data)
+        old = manifest["series"].get(s.symbol, {})
+        if old.get("sha256") == digest and path.exists():
+            continue
+        atomic_write_bytes(path, data)
+        changed.append(path)
+        manifest["series"][s.symbol] = _manifest_entry(s, digest, fetched_at)
+    if changed or not (store / MANIFEST).exists():
+        atomic_write_bytes(store / MANIFEST, manifest_bytes(manifest))
+        changed.append(store / MANIFEST)
+    return changed
+
+
+def _manifest_entry(s: Series, digest: str, fetched_at: str) -> dict:
+    index = s.frame.index
+    return {
+        "first": index[0].strftime("%Y-%m-%d"),
+        "last": index[-1].strftime("%Y-%m-%d"),
+        "rows": int(len(index)),
+        "source": s.source,
+        "fetched_at": fetched_at,
+        "sha256": digest,
+        **{k: getattr(s, k) for k in _META_KEYS},
+    }
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temp file in the same folder and ``os.replace``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
