@@ -1,0 +1,172 @@
+"""The weekly metrics document: point-in-time cut, every section, and its deterministic JSON."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from generator.config import Config
+from generator.metrics.changes import changes_section
+from generator.metrics.claims import claims_section
+from generator.metrics.common import (
+    REASON_SUFFIX,
+    Unavailable,
+    iso,
+    missing,
+    truncate_market,
+    week_monday,
+)
+from generator.metrics.drawdowns import drawdown_sections
+from generator.metrics.ladder import ladder_section
+from generator.metrics.relative import relative_section
+from generator.metrics.returns import returns_sections
+from generator.metrics.risk import risk_section
+from generator.model import Market
+
+# Sections computed in sibling modules: (document key, module, function(market, config, week_end)).
+EXTERNAL_SECTIONS = (
+    ("seasonality", "generator.metrics.seasonality", "compute_seasonality"),
+    ("cycle", "generator.metrics.cycle", "compute_cycle"),
+    ("rates", "generator.metrics.rates", "compute_rates"),
+    ("valuation", "generator.metrics.valuation", "compute_valuation"),
+)
+
+
+def compute_metrics(
+    market: Market, config: Config, week_end: pd.Timestamp, previous: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The JSON-ready metrics document of the week ending on ``week_end``.
+
+    Every input is first cut at ``week_end`` (point-in-time). ``previous`` is the previous
+    week's document for ``changes``; when None, the headline sections of the previous week are
+    computed here from the same market (about as cheap as this week's core).
+    """
+    week_end = pd.Timestamp(week_end).normalize()
+    market = truncate_market(market, week_end)
+    doc = compute_core(market, config, week_end)
+    for key, module, function in EXTERNAL_SECTIONS:
+        _external_section(doc, key, module, function, market, config, week_end)
+    doc["ladder"] = ladder_section(market, config, week_end)
+    if previous is None:
+        previous = _previous_core(market, config, week_end)
+    if previous is None:
+        missing(doc, "changes", "no previous week in the data")
+    else:
+        doc["changes"] = changes_section(doc, previous)
+    doc["claims"] = claims_section(doc)
+    return doc
+
+
+def compute_core(market: Market, config: Config, week_end: pd.Timestamp) -> dict[str, Any]:
+    """Identity, returns, drawdowns, highs, relative strength and risk (market already cut)."""
+    doc: dict[str, Any] = {
+        "week_ending": iso(week_end),
+        "small": config.small.index,
+        "large": config.large.index,
+        "small_name": config.small.name,
+        "large_name": config.large.name,
+        "small_total_return": config.small.total_return,
+        "large_total_return": config.large.total_return,
+        "sample": bool(market.sample),
+    }
+    _data_through(doc, market, config)
+    doc.update(returns_sections(market, config, week_end))
+    doc.update(drawdown_sections(market, config, week_end))
+    try:
+        doc["relative"] = relative_section(market, config, week_end)
+    except Unavailable as exc:
+        missing(doc, "relative", str(exc))
+    doc["risk"] = risk_section(market, config, week_end)
+    return doc
+
+
+def previous_week_end(market: Market, config: Config, week_end: pd.Timestamp) -> pd.Timestamp | None:
+    """Last session before week_end's week, as the small index's data shows it."""
+    close = market.close(config.small.index)
+    if close is None:
+        return None
+    before = close.index[close.index < week_monday(week_end)]
+    return before[-1] if len(before) else None
+
+
+def _previous_core(market: Market, config: Config, week_end: pd.Timestamp) -> dict[str, Any] | None:
+    previous = previous_week_end(market, config, week_end)
+    if previous is None:
+        return None
+    return compute_core(truncate_market(market, previous), config, previous)
+
+
+def _data_through(doc: dict[str, Any], market: Market, config: Config) -> None:
+    lasts = []
+    for symbol in (config.small.index, config.large.index):
+        close = market.close(symbol)
+        if close is None or close.empty:
+            missing(doc, "data_through", f"{symbol} has no data up to {doc['week_ending']}")
+            return
+        lasts.append(close.index[-1])
+    doc["data_through"] = iso(min(lasts))
+
+
+def _external_section(
+    doc: dict[str, Any],
+    key: str,
+    module: str,
+    function: str,
+    market: Market,
+    config: Config,
+    week_end: pd.Timestamp,
+) -> None:
+    try:
+        compute = getattr(importlib.import_module(module), function)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        missing(doc, key, "not implemented")
+        return
+    except AttributeError:
+        missing(doc, key, "not implemented")
+        return
+    try:
+        doc[key] = compute(market, config, week_end)
+    except Unavailable as exc:
+        missing(doc, key, str(exc))
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready copy: numpy scalars to Python, timestamps to ISO dates, NaN/inf to null with a
+    ``<key>_reason`` sibling (only a safety net: metrics already return null with reasons)."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            key = str(key)
+            if _is_bad_float(item):
+                out[key] = None
+                out.setdefault(key + REASON_SUFFIX, "not a finite number")
+            else:
+                out[key] = plain(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [None if _is_bad_float(v) else plain(v) for v in value]
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, pd.Timestamp):
+        return iso(value)
+    return value
+
+
+def _is_bad_float(value: Any) -> bool:
+    return isinstance(value, float | np.floating) and not math.isfinite(float(value))
+
+
+def metrics_json(doc: dict[str, Any]) -> str:
+    """Deterministic JSON: sorted keys, 2-space indent, shortest round-trip floats, no NaN."""
+    return json.dumps(plain(doc), sort_keys=True, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
