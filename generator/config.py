@@ -30,6 +30,7 @@ class ValidationRules:
     max_fill_sessions: int = 3
     calendar_checked_from: dt.date = dt.date(1970, 1, 1)
     revision_tolerance: float = 0.0005
+    yield_revision_tolerance: float = 0.01
 
 
 @dataclass(frozen=True)

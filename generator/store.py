@@ -125,21 +125,19 @@ def write_store(
         kind = "sample" if manifest["sample"] else "real"
         raise DataError(f"{store}: store holds {kind} data; sample and real data never mix")
     manifest["sample"] = sample
-    changed: list[Path] = []
+    staged: list[tuple[Path, bytes]] = []
     for s in series:
         data = render_csv(s)
-        path = series_path(store, s.symbol)
         digest = content_hash(data)
-        old = manifest["series"].get(s.symbol, {})
-        if old.get("sha256") == digest and path.exists():
+        path = series_path(store, s.symbol)
+        if manifest["series"].get(s.symbol, {}).get("sha256") == digest and path.exists():
             continue
-        atomic_write_bytes(path, data)
-        changed.append(path)
+        staged.append((path, data))
         manifest["series"][s.symbol] = _manifest_entry(s, digest, fetched_at)
-    if changed or not (store / MANIFEST).exists():
-        atomic_write_bytes(store / MANIFEST, manifest_bytes(manifest))
-        changed.append(store / MANIFEST)
-    return changed
+    if staged or not (store / MANIFEST).exists():
+        staged.append((store / MANIFEST, manifest_bytes(manifest)))
+    atomic_write_many(staged)
+    return [path for path, _ in staged]
 
 
 def _manifest_entry(s: Series, digest: str, fetched_at: str) -> dict:
@@ -161,18 +159,34 @@ def manifest_bytes(manifest: dict) -> bytes:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temp file in the same folder and ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    atomic_write_many([(Path(path), data)])
+
+
+def atomic_write_many(files: list[tuple[Path, bytes]]) -> None:
+    """Write every temp file first, then rename them all in order (put the manifest last).
+
+    A failure while writing leaves every target untouched; only a kill between two renames
+    can leave a mix of old and new files, and a rerun of the same update completes it.
+    """
+    staged: list[tuple[str, Path]] = []
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        for path, data in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except OSError as exc:
+        raise DataError(
+            f"{exc.filename or files[0][0]}: cannot write ({exc.strerror or exc})"
+        ) from None
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -75,7 +75,10 @@ def _normalised(series: Series) -> pd.DataFrame:
     frame = series.frame.loc[:, columns].astype("float64")
     index = pd.DatetimeIndex(frame.index)
     if index.tz is not None:
-        index = index.tz_convert(NY).tz_localize(None)
+        # Midnight stamps already carry the session date in their own zone (yfinance uses UTC
+        # midnight for some series); converting them would shift the date back a day.
+        at_midnight = (index == index.normalize()).all()
+        index = index.tz_localize(None) if at_midnight else index.tz_convert(NY).tz_localize(None)
     frame.index = index.normalize().rename("date")
     return frame.sort_index(kind="stable")
 
@@ -193,7 +196,7 @@ def _check_revision(
     a, b = old.loc[overlap, col], new.loc[overlap, col]
     if series.measure == "yield":
         change = (b - a).abs()
-        limit = 0.01
+        limit = rules.yield_revision_tolerance
     else:
         change = _relative_change(b, a)
         limit = rules.revision_tolerance

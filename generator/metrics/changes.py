@@ -40,7 +40,9 @@ def lookup(doc: dict[str, Any] | None, path: str) -> float | None:
     return float(node)
 
 
-def _item(key: str, scale: float, current: dict[str, Any], previous: dict[str, Any]) -> dict[str, Any]:
+def _item(
+    key: str, scale: float, current: dict[str, Any], previous: dict[str, Any]
+) -> dict[str, Any]:
     now, before = lookup(current, key), lookup(previous, key)
     item: dict[str, Any] = {"key": key, "current": now, "previous": before, "scale": scale}
     if now is None or before is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -82,7 +83,17 @@ def truncate_frame(frame: pd.DataFrame, week_end: pd.Timestamp, frequency: str) 
     return frame[ends <= pd.Timestamp(week_end)]
 
 
-def truncate_market(market: Market, week_end: pd.Timestamp) -> Market:
+@dataclass(frozen=True)
+class CutMarket(Market):
+    """A Market cut at one week's end. ``closes`` remembers what ``current_close`` extracted,
+    because a document asks for the same series dozens of times (lives as long as the object)."""
+
+    closes: dict[tuple[Any, ...], pd.Series | str] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+
+def truncate_market(market: Market, week_end: pd.Timestamp) -> CutMarket:
     """The market as it was known at the close of ``week_end`` (point-in-time)."""
     series = {
         sym: Series(
@@ -99,7 +110,7 @@ def truncate_market(market: Market, week_end: pd.Timestamp) -> Market:
     valuations = market.valuations
     if not valuations.empty and "date" in valuations.columns:
         valuations = valuations[pd.to_datetime(valuations["date"]) <= pd.Timestamp(week_end)]
-    return Market(series=series, sample=market.sample, valuations=valuations)
+    return CutMarket(series=series, sample=market.sample, valuations=valuations)
 
 
 def current_close(
@@ -115,18 +126,39 @@ def current_close(
     before the week began), so no metric is ever computed on an old close. Prices must be
     positive (``positive``); yields may not be.
     """
+    if not isinstance(market, CutMarket):
+        return _current_close(market, symbol, week_end, adjusted, positive)
+    key = (symbol, pd.Timestamp(week_end), adjusted, positive)
+    if key not in market.closes:
+        try:
+            market.closes[key] = _current_close(market, symbol, week_end, adjusted, positive)
+        except Unavailable as exc:
+            market.closes[key] = str(exc)
+    found = market.closes[key]
+    if isinstance(found, str):
+        raise Unavailable(found)
+    return found
+
+
+def _current_close(
+    market: Market, symbol: str | None, week_end: pd.Timestamp, adjusted: bool, positive: bool
+) -> pd.Series:
     if not symbol:
         raise Unavailable("no symbol configured")
-    close = market.close(symbol, adjusted=adjusted)
-    if close is None:
+    series = market.series.get(symbol)
+    if series is None or series.schema != "ohlcv":
         raise Unavailable(f"{symbol} is not in the store")
-    close = close.loc[: pd.Timestamp(week_end)]
-    values = close.to_numpy(dtype=float)
+    frame = series.frame
+    # Plain numpy: this runs a dozen times per week and pandas indexing dominates otherwise.
+    stop = int(frame.index.searchsorted(pd.Timestamp(week_end), side="right"))
+    values = frame["adj_close" if adjusted else "close"].to_numpy(dtype=float)[:stop]
+    index = frame.index[:stop]
     keep = np.isfinite(values) & (values > 0) if positive else np.isfinite(values)
-    close = close[keep]
-    if close.empty:
+    if not keep.all():
+        values, index = values[keep], index[keep]
+    if len(values) == 0:
         raise Unavailable(f"{symbol} has no data on or before {iso(week_end)}")
-    last = close.index[-1]
+    last = index[-1]
     if last < week_monday(week_end):
         raise Unavailable(f"{symbol} data ends {iso(last)}, before the week ending {iso(week_end)}")
-    return close.astype(float)
+    return pd.Series(values, index=index, name=symbol)

@@ -62,8 +62,13 @@ def compute_metrics(
     return doc
 
 
-def compute_core(market: Market, config: Config, week_end: pd.Timestamp) -> dict[str, Any]:
-    """Identity, returns, drawdowns, highs, relative strength and risk (market already cut)."""
+def compute_core(
+    market: Market, config: Config, week_end: pd.Timestamp, regimes: bool = True
+) -> dict[str, Any]:
+    """Identity, returns, drawdowns, highs, relative strength and risk (market already cut).
+
+    ``regimes=False`` leaves out the leadership-regime table (not needed for ``changes``).
+    """
     doc: dict[str, Any] = {
         "week_ending": iso(week_end),
         "small": config.small.index,
@@ -78,14 +83,16 @@ def compute_core(market: Market, config: Config, week_end: pd.Timestamp) -> dict
     doc.update(returns_sections(market, config, week_end))
     doc.update(drawdown_sections(market, config, week_end))
     try:
-        doc["relative"] = relative_section(market, config, week_end)
+        doc["relative"] = relative_section(market, config, week_end, regimes)
     except Unavailable as exc:
         missing(doc, "relative", str(exc))
     doc["risk"] = risk_section(market, config, week_end)
     return doc
 
 
-def previous_week_end(market: Market, config: Config, week_end: pd.Timestamp) -> pd.Timestamp | None:
+def previous_week_end(
+    market: Market, config: Config, week_end: pd.Timestamp
+) -> pd.Timestamp | None:
     """Last session before week_end's week, as the small index's data shows it."""
     close = market.close(config.small.index)
     if close is None:
@@ -98,7 +105,7 @@ def _previous_core(market: Market, config: Config, week_end: pd.Timestamp) -> di
     previous = previous_week_end(market, config, week_end)
     if previous is None:
         return None
-    return compute_core(truncate_market(market, previous), config, previous)
+    return compute_core(truncate_market(market, previous), config, previous, regimes=False)
 
 
 def _data_through(doc: dict[str, Any], market: Market, config: Config) -> None:
@@ -169,4 +176,6 @@ def _is_bad_float(value: Any) -> bool:
 
 def metrics_json(doc: dict[str, Any]) -> str:
     """Deterministic JSON: sorted keys, 2-space indent, shortest round-trip floats, no NaN."""
-    return json.dumps(plain(doc), sort_keys=True, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(plain(doc), sort_keys=True, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    )

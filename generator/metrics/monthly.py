@@ -8,6 +8,7 @@ month's last session?), which decides whether a series' final month is complete.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from generator.metrics.common import MAX_START_GAP_DAYS, truncate_frame
 BOOTSTRAP_SEED = 20260101
 BOOTSTRAP_RESAMPLES = 2000
 CI_LEVEL = 0.90
+MONTHS = list(range(1, 13))
 STAT_COLUMNS = (
     "small_mean",
     "small_median",
@@ -35,28 +37,37 @@ STAT_COLUMNS = (
 
 def month_key(index: pd.DatetimeIndex) -> np.ndarray:
     """Months counted from year 0: year * 12 + month - 1 (consecutive months differ by 1)."""
-    return np.asarray(index.year, dtype=np.int64) * 12 + np.asarray(index.month, dtype=np.int64) - 1
+    months = np.asarray(index.to_numpy(), dtype="datetime64[ns]").astype("datetime64[M]")
+    return months.astype(np.int64) + 1970 * 12
 
 
 def key_to_month_start(keys: np.ndarray) -> pd.DatetimeIndex:
-    keys = np.asarray(keys, dtype=np.int64)
-    frame = pd.DataFrame({"year": keys // 12, "month": keys % 12 + 1, "day": 1})
-    return pd.DatetimeIndex(pd.to_datetime(frame), name="month")
+    """First day of each keyed month."""
+    months = (np.asarray(keys, dtype=np.int64) - 1970 * 12).astype("datetime64[M]")
+    return pd.DatetimeIndex(months.astype("datetime64[ns]"), name="month")
+
+
+@lru_cache(maxsize=4096)
+def _last_session_day(key: int) -> np.datetime64 | None:
+    """The last NYSE session of the keyed month (None when the month has none)."""
+    first = pd.Timestamp(key_to_month_start(np.array([key]))[0])
+    found = sessions(first, first + pd.offsets.MonthEnd(0))
+    return np.datetime64(found[-1].date(), "D") if len(found) else None
 
 
 def is_last_session_of_month(day: pd.Timestamp) -> bool:
     """Whether no NYSE session follows ``day`` within its calendar month."""
-    day = pd.Timestamp(day).normalize()
-    month_end = day + pd.offsets.MonthEnd(0)
-    return day >= month_end or len(sessions(day + pd.Timedelta(days=1), month_end)) == 0
+    day = pd.Timestamp(day)
+    last = _last_session_day(day.year * 12 + day.month - 1)
+    return last is None or np.datetime64(day.date(), "D") >= last
 
 
 def clean_close(close: pd.Series, week_end: pd.Timestamp | None) -> pd.Series:
-    close = close.astype(float)
-    close = close[np.isfinite(close.to_numpy()) & (close.to_numpy() > 0)]
+    """Finite, positive closes on or before ``week_end`` (all of them when it is None)."""
     if week_end is not None:
         close = close.loc[: pd.Timestamp(week_end)]
-    return close
+    values = close.to_numpy(dtype=float)
+    return close[np.isfinite(values) & (values > 0)].astype(float)
 
 
 def month_end_closes(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd.Series:
@@ -69,17 +80,18 @@ def month_end_closes(close: pd.Series, week_end: pd.Timestamp | None = None) -> 
     close = clean_close(close, week_end)
     if close.empty:
         return pd.Series(dtype=float)
-    idx = close.index
-    keys = month_key(idx)
+    keys = month_key(close.index)
     last_of_key = np.r_[keys[1:] != keys[:-1], True]
-    dates = idx[last_of_key]
+    keys = keys[last_of_key]
+    days = close.index.to_numpy()[last_of_key].astype("datetime64[D]")
     values = close.to_numpy()[last_of_key].copy()
-    gap = (dates + pd.offsets.MonthEnd(0) - dates).days
-    values[np.asarray(gap) > MAX_START_GAP_DAYS] = np.nan
-    if not is_last_session_of_month(idx[-1]):
+    month_last_day = (keys + 1 - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]") - 1
+    values[(month_last_day - days).astype(np.int64) > MAX_START_GAP_DAYS] = np.nan
+    if not is_last_session_of_month(close.index[-1]):
         values[-1] = np.nan
-    out = pd.Series(values, index=keys[last_of_key])
-    return out.reindex(np.arange(out.index[0], out.index[-1] + 1))
+    full = np.full(keys[-1] - keys[0] + 1, np.nan)
+    full[keys - keys[0]] = values
+    return pd.Series(full, index=np.arange(keys[0], keys[-1] + 1))
 
 
 def monthly_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd.Series:
@@ -94,16 +106,20 @@ def monthly_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> p
 
 
 def keyed_monthly_returns(close: pd.Series, week_end: pd.Timestamp | None) -> pd.Series:
+    """monthly_returns indexed by month key."""
     ends = month_end_closes(close, week_end)
-    return (ends / ends.shift(1) - 1).dropna()
+    values = ends.to_numpy()
+    returns = values[1:] / values[:-1] - 1
+    ok = np.isfinite(returns)
+    return pd.Series(returns[ok], index=ends.index.to_numpy()[1:][ok])
 
 
 def keyed_from_monthly_series(frame: pd.DataFrame, week_end: pd.Timestamp) -> pd.Series:
     """Month-keyed returns from a monthly return series dated on each month's first day."""
     frame = truncate_frame(frame, week_end, "monthly")
-    values = frame["value"].astype(float)
-    values = values[np.isfinite(values.to_numpy())]
-    return pd.Series(values.to_numpy(), index=month_key(values.index))
+    values = frame["value"].to_numpy(dtype=float)
+    ok = np.isfinite(values)
+    return pd.Series(values[ok], index=month_key(frame.index)[ok])
 
 
 def paired_months(small: pd.Series, large: pd.Series) -> pd.DataFrame:
@@ -111,21 +127,35 @@ def paired_months(small: pd.Series, large: pd.Series) -> pd.DataFrame:
 
     Index: month key. Rows start at ``first_year`` (see ``first_january_year``).
     """
-    both = pd.concat({"small": small, "large": large}, axis=1, join="inner").dropna()
-    keys = both.index.to_numpy(dtype=np.int64)
-    both.insert(0, "month", keys % 12 + 1)
-    both.insert(0, "year", keys // 12)
-    both["spread"] = both["small"] - both["large"]
-    january = both.loc[both["month"] == 1, "year"]
-    if january.empty:
-        return both.iloc[0:0]
-    return both[both["year"] >= january.iloc[0]]
+    keys, i, j = np.intersect1d(small.index.to_numpy(), large.index.to_numpy(), return_indices=True)
+    s, lg = small.to_numpy()[i], large.to_numpy()[j]
+    ok = np.isfinite(s) & np.isfinite(lg)
+    keys, s, lg = keys[ok], s[ok], lg[ok]
+    januaries = keys[keys % 12 == 0]
+    keep = keys >= januaries[0] if len(januaries) else np.zeros(len(keys), dtype=bool)
+    keys, s, lg = keys[keep], s[keep], lg[keep]
+    data = {"year": keys // 12, "month": keys % 12 + 1, "small": s, "large": lg, "spread": s - lg}
+    return pd.DataFrame(data, index=pd.Index(keys, name="key"))
 
 
 def first_january_year(pair: pd.DataFrame) -> int | None:
     """The first calendar year whose January return exists for both series."""
     january = pair.loc[pair["month"] == 1, "year"]
     return None if january.empty else int(january.iloc[0])
+
+
+@lru_cache(maxsize=16)
+def _resample_counts(n: int, seed: int, resamples: int) -> np.ndarray:
+    """How often each of n positions is drawn in each resample (resamples x n), read-only.
+
+    Row r counts the indices ``default_rng(seed).integers(0, n, (resamples, n))[r]``, so a mean
+    over a resample is ``counts @ values / n``: one matrix product for many groups of size n.
+    """
+    picks = np.random.default_rng(seed).integers(0, n, size=(resamples, n))
+    flat = (picks + n * np.arange(resamples)[:, None]).ravel()
+    counts = np.bincount(flat, minlength=resamples * n).reshape(resamples, n).astype(float)
+    counts.setflags(write=False)
+    return counts
 
 
 def bootstrap_mean_ci(
@@ -136,70 +166,91 @@ def bootstrap_mean_ci(
 ) -> tuple[float, float]:
     """Percentile bootstrap interval of the mean; NaN when fewer than 2 values.
 
-    A fresh generator seeded with ``seed`` per call, so one group's interval does not depend on
-    which other groups were computed before it.
+    Resample indices come from a fresh ``numpy.random.default_rng(seed)`` per group, so a
+    group's interval depends only on its own values (not on which groups came before it).
     """
-    values = np.asarray(values, dtype=float)
-    if len(values) < 2:
-        return (np.nan, np.nan)
-    rng = np.random.default_rng(seed)
-    means = values[rng.integers(0, len(values), size=(resamples, len(values)))].mean(axis=1)
-    tail = (1 - level) / 2
-    low, high = np.quantile(means, [tail, 1 - tail])
+    low, high = _bootstrap_rows(np.asarray(values, dtype=float)[None, :], seed, resamples, level)[0]
     return (float(low), float(high))
 
 
-def group_stats(
-    frame: pd.DataFrame, by: str | np.ndarray, groups: list[int] | None = None
-) -> pd.DataFrame:
-    """Per group of ``by``: mean/median of small, large and spread, hit rate, years, bootstrap CI.
+def _bootstrap_rows(rows: np.ndarray, seed: int, resamples: int, level: float) -> np.ndarray:
+    """bootstrap_mean_ci of every row of a (groups x n) matrix, as a (groups x 2) array."""
+    n = rows.shape[1]
+    if n < 2:
+        return np.full((rows.shape[0], 2), np.nan)
+    means = rows @ _resample_counts(n, seed, resamples).T / n
+    tail = (1 - level) / 2
+    return np.quantile(means, [tail, 1 - tail], axis=1).T
 
-    ``frame`` has columns ``small, large, spread``; ``hit_rate`` is the share of rows where small
-    beat large. ``groups`` lists the groups to report (missing ones get ``years`` 0 and NaN).
+
+def group_arrays(
+    small: np.ndarray, large: np.ndarray, keys: np.ndarray, groups: list[int]
+) -> dict[str, np.ndarray]:
+    """STAT_COLUMNS per group (arrays aligned with ``groups``) of paired returns.
+
+    ``spread`` = small - large; ``hit_rate`` = share of rows where small beat large; ``years`` =
+    rows in the group (0 gives NaN statistics). The bootstrap resamples each group's spreads in
+    row (chronological) order. Vectorised over rows: sums by bincount, medians from one sort;
+    the only loop is over distinct group sizes.
     """
-    keys = frame[by] if isinstance(by, str) else pd.Series(by, index=frame.index)
-    grouped = frame[["small", "large", "spread"]].groupby(keys)
-    means, medians = grouped.mean(), grouped.median()
-    out = pd.DataFrame(
-        {
-            "small_mean": means["small"],
-            "small_median": medians["small"],
-            "large_mean": means["large"],
-            "large_median": medians["large"],
-            "spread_mean": means["spread"],
-            "spread_median": medians["spread"],
-            "hit_rate": (frame["spread"] > 0).groupby(keys).mean(),
-            "years": grouped.size(),
-        }
-    )
-    ci = {key: bootstrap_mean_ci(part.to_numpy()) for key, part in frame["spread"].groupby(keys)}
-    out["spread_ci90_low"] = pd.Series({k: v[0] for k, v in ci.items()}, dtype=float)
-    out["spread_ci90_high"] = pd.Series({k: v[1] for k, v in ci.items()}, dtype=float)
-    if groups is not None:
-        out = out.reindex(groups)
-        out["years"] = out["years"].fillna(0)
-    out["years"] = out["years"].astype(int)
+    order = np.asarray(groups)
+    keys = np.asarray(keys)
+    sorter = np.argsort(order, kind="stable")
+    slot = sorter[np.clip(np.searchsorted(order, keys, sorter=sorter), 0, len(order) - 1)]
+    valid = order[slot] == keys
+    gid = slot[valid]
+    counts = np.bincount(gid, minlength=len(order))
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    has = counts > 0
+    low, high = np.where(has, starts + (counts - 1) // 2, 0), np.where(has, starts + counts // 2, 0)
+    small, large = np.asarray(small, dtype=float)[valid], np.asarray(large, dtype=float)[valid]
+    spread = small - large
+    out: dict[str, np.ndarray] = {"years": counts}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for side, values in (("small", small), ("large", large), ("spread", spread)):
+            out[f"{side}_mean"] = np.bincount(gid, weights=values, minlength=len(order)) / counts
+            ranked = values[np.lexsort((values, gid))] if len(values) else np.zeros(1)
+            out[f"{side}_median"] = np.where(has, (ranked[low] + ranked[high]) / 2, np.nan)
+        wins = (spread > 0).astype(float)
+        out["hit_rate"] = np.bincount(gid, weights=wins, minlength=len(order)) / counts
+    chronological = spread[np.argsort(gid, kind="stable")]
+    out["spread_ci90_low"] = np.full(len(order), np.nan)
+    out["spread_ci90_high"] = np.full(len(order), np.nan)
+    for count in np.unique(counts[counts >= 2]):
+        rows = np.flatnonzero(counts == count)
+        matrix = chronological[starts[rows][:, None] + np.arange(count)]
+        bounds = _bootstrap_rows(matrix, BOOTSTRAP_SEED, BOOTSTRAP_RESAMPLES, CI_LEVEL)
+        out["spread_ci90_low"][rows], out["spread_ci90_high"][rows] = bounds[:, 0], bounds[:, 1]
     return out
+
+
+def group_stats(frame: pd.DataFrame, by: str, groups: list[int]) -> pd.DataFrame:
+    """group_arrays of a frame with columns ``small, large`` and the group column ``by``, as a
+    DataFrame indexed by group (columns STAT_COLUMNS)."""
+    arrays = group_arrays(
+        frame["small"].to_numpy(), frame["large"].to_numpy(), frame[by].to_numpy(), groups
+    )
+    return pd.DataFrame({key: arrays[key] for key in STAT_COLUMNS}, index=pd.Index(groups, name=by))
 
 
 def month_table(pair: pd.DataFrame) -> pd.DataFrame:
     """The 12-row calendar-month table (index ``month`` 1..12, columns STAT_COLUMNS)."""
-    table = group_stats(pair, "month", list(range(1, 13)))
-    table.index.name = "month"
-    return table
+    return group_stats(pair, "month", MONTHS)
 
 
 def cumulative_spread_paths(pair: pd.DataFrame) -> pd.DataFrame:
     """Per year (index ``year``), columns 1..12: compounded small minus compounded large return
     from the start of the year through each month; NaN from a missing month on."""
-    grid = {
-        side: pair.pivot(index="year", columns="month", values=side).reindex(columns=range(1, 13))
-        for side in ("small", "large")
-    }
-    growth = {side: np.cumprod(1 + frame.to_numpy(), axis=1) for side, frame in grid.items()}
-    return pd.DataFrame(
-        growth["small"] - growth["large"], index=grid["small"].index, columns=range(1, 13)
-    )
+    years = pair["year"].to_numpy()
+    first = years.min() if len(years) else 0
+    index = np.arange(first, years.max() + 1) if len(years) else np.array([], dtype=np.int64)
+    growth = {}
+    for side in ("small", "large"):
+        grid = np.full((len(index), 12), np.nan)
+        grid[years - first, pair["month"].to_numpy() - 1] = pair[side].to_numpy()
+        growth[side] = np.cumprod(1 + grid, axis=1)
+    path = growth["small"] - growth["large"]
+    return pd.DataFrame(path, index=pd.Index(index, name="year"), columns=range(1, 13))
 
 
 def average_path(
@@ -220,24 +271,35 @@ def num(value: Any) -> float | None:
     return x if np.isfinite(x) else None
 
 
-def stats_record(row: pd.Series) -> dict[str, Any]:
-    """STAT_COLUMNS of one table row as JSON values, each null with a ``_reason``."""
-    years = int(row["years"])
-    out: dict[str, Any] = {"years": years}
-    for key in STAT_COLUMNS:
-        if key == "years":
-            continue
-        out[key] = num(row[key])
-        if out[key] is None:
-            out[key + "_reason"] = (
-                "no complete year" if years == 0 else "a bootstrap interval needs at least 2 years"
-            )
+def _reason(years: int) -> str:
+    return "no complete year" if years == 0 else "a bootstrap interval needs at least 2 years"
+
+
+def stats_records(
+    arrays: dict[str, np.ndarray], label: str, labels: list[Any]
+) -> list[dict[str, Any]]:
+    """group_arrays as JSON objects ``{<label>, <STAT_COLUMNS>}``; NaN becomes null + reason."""
+    columns = {key: arrays[key].tolist() for key in STAT_COLUMNS}
+    out = []
+    for row, name in enumerate(labels):
+        years = int(columns["years"][row])
+        item: dict[str, Any] = {label: name, "years": years}
+        for key in STAT_COLUMNS:
+            if key == "years":
+                continue
+            item[key] = num(columns[key][row])
+            if item[key] is None:
+                item[key + "_reason"] = _reason(years)
+        out.append(item)
     return out
 
 
-def month_records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    """The month table as a list of ``{month, <STAT_COLUMNS>}`` objects."""
-    return [{"month": int(month), **stats_record(row)} for month, row in table.iterrows()]
+def month_records(pair: pd.DataFrame) -> list[dict[str, Any]]:
+    """The month table of a pair frame as a list of ``{month, <STAT_COLUMNS>}`` objects."""
+    arrays = group_arrays(
+        pair["small"].to_numpy(), pair["large"].to_numpy(), pair["month"].to_numpy(), MONTHS
+    )
+    return stats_records(arrays, "month", MONTHS)
 
 
 def path_records(path: pd.Series) -> list[dict[str, Any]]:

@@ -19,6 +19,13 @@ from generator.metrics.common import (
 from generator.model import Market
 
 ZSCORE_SESSIONS = 3 * SESSIONS_PER_YEAR
+STREAK_KEYS = (
+    "outperf_streak_weeks",
+    "outperf_streak_record_weeks",
+    "outperf_streak_record_end",
+    "underperf_streak_weeks",
+    "last_week_spread",
+)
 # Leadership changes when the weekly ratio reverses by this much from its extreme (see methodology).
 REGIME_THRESHOLD = 0.10
 
@@ -162,8 +169,8 @@ def _zscore(values: np.ndarray) -> float:
     return finite((window[-1] - window.mean()) / std, "3-year z-score")
 
 
-def relative_metrics(small: pd.Series, large: pd.Series) -> dict[str, Any]:
-    """Every scalar of the ``relative`` section from two current close series."""
+def relative_metrics(small: pd.Series, large: pd.Series, regimes: bool = True) -> dict[str, Any]:
+    """The ``relative`` section from two current close series (``regimes`` adds the table)."""
     ratio = relative_ratio(small, large)
     values = ratio.to_numpy(dtype=float)
     if len(values) == 0:
@@ -178,7 +185,7 @@ def relative_metrics(small: pd.Series, large: pd.Series) -> dict[str, Any]:
     out["drawdown"] = float(values[-1] / values.max() - 1.0)
     spread = weekly_spread(small, large)
     if spread.empty:
-        for key in ("outperf_streak_weeks", "outperf_streak_record_weeks", "last_week_spread"):
+        for key in STREAK_KEYS:
             missing(out, key, "fewer than two weeks of common history")
     else:
         current, longest, end = run_lengths(spread.to_numpy() > 0)
@@ -190,13 +197,16 @@ def relative_metrics(small: pd.Series, large: pd.Series) -> dict[str, Any]:
             missing(out, "outperf_streak_record_end", "small never beat large in a week")
         out["underperf_streak_weeks"] = run_lengths(spread.to_numpy() < 0)[0]
         out["last_week_spread"] = float(spread.iloc[-1])
-    out["regime_threshold"] = REGIME_THRESHOLD
-    out["regimes"] = _regime_records(small, large)
+    if regimes:
+        out["regime_threshold"] = REGIME_THRESHOLD
+        out["regimes"] = _regime_records(small, large)
     return out
 
 
-def relative_section(market: Market, config: Any, week_end: pd.Timestamp) -> dict[str, Any]:
+def relative_section(
+    market: Market, config: Any, week_end: pd.Timestamp, regimes: bool = True
+) -> dict[str, Any]:
     """The ``relative`` section (price indices), or raises Unavailable."""
     small = current_close(market, config.small.index, week_end)
     large = current_close(market, config.large.index, week_end)
-    return relative_metrics(small, large)
+    return relative_metrics(small, large, regimes)

@@ -66,7 +66,8 @@ def period_return(close: pd.Series, week_end: pd.Timestamp, period: str) -> floa
     ``3y_ann``/``5y_ann``/``10y_ann`` are annualised: (end/start)^(1/N) - 1.
     """
     pos = period_start(close.index, week_end, period)
-    growth = float(close.iloc[-1]) / float(close.iloc[pos])
+    values = close.to_numpy(dtype=float)
+    growth = values[-1] / values[pos]
     years = YEARS.get(period, 1)
     return finite(growth ** (1.0 / years) - 1.0, f"{period} return")
 
@@ -104,7 +105,7 @@ def pair_returns(
             if c is None:
                 missing(row, side, reasons[side])
             else:
-                record(row, side, lambda c=c: period_return(c, week_end, period))
+                record(row, side, lambda c=c, p=period: period_return(c, week_end, p))
         if row["small"] is None or row["large"] is None:
             missing(row, "spread", "small or large return is missing")
         else:

@@ -24,17 +24,17 @@ from generator.metrics.monthly import (
     clean_close,
     cumulative_spread_paths,
     first_january_year,
-    group_stats,
+    group_arrays,
     key_to_month_start,
     keyed_from_monthly_series,
     keyed_monthly_returns,
     month_end_closes,
+    month_key,
     month_records,
-    month_table,
     num,
     paired_months,
     path_records,
-    stats_record,
+    stats_records,
 )
 from generator.model import FF_BIG_DAILY, FF_BIG_MONTHLY, FF_SMALL_DAILY, FF_SMALL_MONTHLY, Market
 
@@ -54,9 +54,11 @@ def _close_on_or_before(close: pd.Series, anchors: pd.DatetimeIndex) -> np.ndarr
 
 
 def _anchors(years: np.ndarray, month: int, day: int) -> pd.DatetimeIndex:
-    return pd.DatetimeIndex(
-        pd.to_datetime(pd.DataFrame({"year": years, "month": month, "day": day}))
+    """The date month/day in each year."""
+    months = (np.asarray(years, dtype=np.int64) * 12 + month - 1 - 1970 * 12).astype(
+        "datetime64[M]"
     )
+    return pd.DatetimeIndex((months.astype("datetime64[D]") + (day - 1)).astype("datetime64[ns]"))
 
 
 def window_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd.Series:
@@ -92,27 +94,38 @@ def first_sessions_returns(
     close = clean_close(close, week_end)
     if close.empty:
         return pd.Series(dtype=float)
-    january = close[close.index.month == 1]
-    nth = january.groupby(january.index.year).nth(count - 1)
-    years = np.asarray(nth.index.year)
+    keys = month_key(close.index)
+    january = keys % 12 == 0
+    years = keys[january] // 12
+    _, first_row, which = np.unique(years, return_index=True, return_inverse=True)
+    nth = (np.arange(len(years)) - first_row[which]) == count - 1
     ends = month_end_closes(close)
-    base = ends.reindex(years * 12 - 1).to_numpy()
-    return pd.Series(nth.to_numpy() / base - 1, index=pd.Index(years, name="year")).dropna()
+    december = years[nth] * 12 - 1  # key of the previous December
+    inside = (december >= ends.index[0]) & (december <= ends.index[-1])
+    base = np.full(len(december), np.nan)
+    base[inside] = ends.to_numpy()[december[inside] - ends.index[0]]
+    returns = close.to_numpy()[january][nth] / base - 1
+    ok = np.isfinite(returns)
+    return pd.Series(returns[ok], index=pd.Index(years[nth][ok], name="year"))
 
 
-def window_stats(small: pd.Series, large: pd.Series, first_year: int | None) -> pd.Series:
-    """One row of STAT_COLUMNS for year-indexed returns of small and large since ``first_year``."""
-    frame = pd.concat({"small": small, "large": large}, axis=1, join="inner").dropna()
-    if first_year is not None:
-        frame = frame[frame.index >= first_year]
-    frame["spread"] = frame["small"] - frame["large"]
-    return group_stats(frame, np.zeros(len(frame), dtype=int), [0]).iloc[0]
+def window_stats(small: pd.Series, large: pd.Series, first_year: int | None) -> dict[str, Any]:
+    """STAT_COLUMNS (JSON-ready, nulls with reasons) of year-indexed returns since ``first_year``."""
+    years, i, j = np.intersect1d(
+        small.index.to_numpy(), large.index.to_numpy(), return_indices=True
+    )
+    s, lg = small.to_numpy()[i], large.to_numpy()[j]
+    keep = np.isfinite(s) & np.isfinite(lg) & (years >= (first_year or years.min(initial=0)))
+    arrays = group_arrays(s[keep], lg[keep], np.zeros(int(keep.sum()), dtype=int), [0])
+    record = stats_records(arrays, "group", [0])[0]
+    del record["group"]
+    return record
 
 
 def _window_record(
     small: pd.Series, large: pd.Series, first_year: int | None, year: int
 ) -> dict[str, Any]:
-    out = stats_record(window_stats(small, large, first_year))
+    out = window_stats(small, large, first_year)
     spread = num(small.get(year, np.nan) - large.get(year, np.nan))
     out["this_year"] = year
     out["this_year_spread"] = spread
@@ -171,7 +184,7 @@ def compute_seasonality(market: Market, config: Config, week_end: pd.Timestamp) 
         "first_year": first_year,
         "last_complete_month": _last_complete_month(pair),
         "bootstrap": _bootstrap_info(),
-        "months": month_records(month_table(pair)),
+        "months": month_records(pair),
         **_window_section(small, large, first_year, week_end),
         "current_year": this_year,
         "current_year_path": path_records(current),
@@ -235,7 +248,7 @@ def french_seasonality(market: Market, week_end: pd.Timestamp) -> dict[str, Any]
         "first_year": first_year,
         "last_complete_month": _last_complete_month(pair),
         "data_through": iso(through),
-        "months": month_records(month_table(pair)),
+        "months": month_records(pair),
     }
     if basis == "daily":
         out.update(_window_section(small, large, first_year, min(week_end, through)))

@@ -1,0 +1,186 @@
+"""The report archive: where each week's report lives, immutability, backfill and the home page.
+
+A report is a folder ``<docs>/blog/posts/YYYY/MM/DD/`` (DD = the week's last session) holding the
+blog post ``index.md``, its chart specs (``*.vl.json``), static SVGs, ``chart-data.csv`` and
+``metrics.json``. The blog plugin publishes the post at the same path, so the page loads its
+sidecar files by relative URL. A report is written into a hidden temp folder and renamed into
+place: it is complete or absent, and an existing report is never rewritten without ``force``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm import tqdm
+
+from generator.config import Config
+from generator.errors import GeneratorError
+from generator.model import Market
+from generator.pages import METRICS_FILE, ChartView, chart_view, render_home, render_report
+from generator.store import atomic_write_text
+
+log = logging.getLogger(__name__)
+POSTS_DIR = Path("blog") / "posts"
+PAGE_FILE = "index.md"
+HOME_FILE = "index.md"
+
+
+class ReportExists(GeneratorError):
+    """The archive already holds this week's report (regenerate it with force)."""
+
+
+def report_dir(docs_dir: Path, week: str | pd.Timestamp) -> Path:
+    """The folder of the report of the week ending ``week``."""
+    day = pd.Timestamp(week)
+    return Path(docs_dir) / POSTS_DIR / f"{day.year:04d}" / f"{day.month:02d}" / f"{day.day:02d}"
+
+
+def published_path(source: str) -> str:
+    """Where the site publishes a report file: the blog drops the ``posts/`` folder (mkdocs.yml)."""
+    posts = POSTS_DIR.as_posix() + "/"
+    return "blog/" + source[len(posts) :] if source.startswith(posts) else source
+
+
+def report_exists(docs_dir: Path, week: str | pd.Timestamp) -> bool:
+    return (report_dir(docs_dir, week) / PAGE_FILE).is_file()
+
+
+def archived_weeks(docs_dir: Path) -> list[str]:
+    """ISO dates of every archived report, oldest first."""
+    pages = (Path(docs_dir) / POSTS_DIR).glob(f"[0-9]*/[0-9]*/[0-9]*/{PAGE_FILE}")
+    return sorted(f"{p.parts[-4]}-{p.parts[-3]}-{p.parts[-2]}" for p in pages)
+
+
+def write_report(
+    docs_dir: Path,
+    doc: Mapping[str, Any],
+    specs: Mapping[str, dict[str, Any]],
+    chart_data: Mapping[str, pd.DataFrame],
+    svgs: Mapping[str, str],
+    *,
+    force: bool = False,
+) -> Path:
+    """Write one week's report folder; returns the path of its page.
+
+    Raises ReportExists when the week is archived and ``force`` is False.
+    """
+    from generator.charts import write_chart_files
+    from generator.metrics import metrics_json
+
+    target = report_dir(docs_dir, doc["week_ending"])
+    if (target / PAGE_FILE).exists() and not force:
+        raise ReportExists(f"{target / PAGE_FILE}: report already archived (use --force)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the report is a normal folder
+    try:
+        written = write_chart_files(staging, dict(specs), dict(chart_data))
+        for name, svg in sorted(svgs.items()):
+            (staging / f"{name}.svg").write_text(svg, encoding="utf-8")
+        (staging / METRICS_FILE).write_text(metrics_json(dict(doc)), encoding="utf-8")
+        downloads = [METRICS_FILE] + sorted(p.name for p in written if p.suffix == ".csv")
+        charts = _chart_views(specs, chart_data, svgs)
+        page = render_report(doc, charts, sample=bool(doc.get("sample")), downloads=downloads)
+        (staging / PAGE_FILE).write_text(page, encoding="utf-8")
+        _swap_into_place(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target / PAGE_FILE
+
+
+def _chart_views(
+    specs: Mapping[str, dict[str, Any]],
+    chart_data: Mapping[str, pd.DataFrame],
+    svgs: Mapping[str, str],
+) -> dict[str, ChartView]:
+    # A chart is shown only with its static fallback: the page must read without JavaScript.
+    return {n: chart_view(n, specs[n], chart_data.get(n)) for n in specs if n in svgs}
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    """Rename the finished folder over the target; the old one is removed only afterwards."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(target, old)
+    os.replace(staging, target)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def generate_report(
+    market: Market, config: Config, week: pd.Timestamp, docs_dir: Path, *, force: bool = False
+) -> Path:
+    """Compute, chart and write the report of the week ending ``week`` (see write_report)."""
+    from generator.charts import build_chart, compute_chart_data, render_svg
+    from generator.metrics import compute_metrics
+
+    if report_exists(docs_dir, week) and not force:
+        raise ReportExists(
+            f"{report_dir(docs_dir, week) / PAGE_FILE}: report already archived (use --force)"
+        )
+    doc = compute_metrics(market, config, week)
+    data = compute_chart_data(market, config, week)
+    specs = {name: build_chart(name, frame, sample=market.sample) for name, frame in data.items()}
+    svgs = {name: render_svg(spec) for name, spec in specs.items()}
+    return write_report(docs_dir, doc, specs, data, svgs, force=force)
+
+
+def backfill(
+    market: Market,
+    config: Config,
+    weeks: Iterable[pd.Timestamp],
+    docs_dir: Path,
+    *,
+    progress: bool = True,
+) -> tuple[list[Path], list[str]]:
+    """Write the report of every week not yet archived; returns (pages written, weeks skipped)."""
+    weeks = list(weeks)
+    written: list[Path] = []
+    skipped: list[str] = []
+    for week in tqdm(weeks, desc="reports", unit="week", disable=not progress):
+        if report_exists(docs_dir, week):
+            skipped.append(pd.Timestamp(week).strftime("%Y-%m-%d"))
+            continue
+        written.append(generate_report(market, config, week, docs_dir))
+    return written, skipped
+
+
+def write_home(docs_dir: Path) -> Path | None:
+    """Rewrite the home page from the latest archived report; None when the archive is empty."""
+    weeks = archived_weeks(docs_dir)
+    if not weeks:
+        return None
+    folder = report_dir(docs_dir, weeks[-1])
+    doc = json.loads((folder / METRICS_FILE).read_text(encoding="utf-8"))
+    charts = {
+        p.name.removesuffix(".vl.json"): chart_view(
+            p.name.removesuffix(".vl.json"), json.loads(p.read_text(encoding="utf-8")), None
+        )
+        for p in sorted(folder.glob("*.vl.json"))
+        if p.with_name(p.name.removesuffix(".vl.json") + ".svg").exists()
+    }
+    prefix = folder.relative_to(docs_dir).as_posix() + "/"
+    url_prefix = published_path(prefix)
+    page = render_home(
+        doc,
+        charts,
+        sample=bool(doc.get("sample")),
+        report_url=prefix + PAGE_FILE,
+        asset_prefix=url_prefix,
+        report_count=len(weeks),
+    )
+    home = Path(docs_dir) / HOME_FILE
+    if not home.exists() or home.read_text(encoding="utf-8") != page:
+        atomic_write_text(home, page)
+    return home

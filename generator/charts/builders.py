@@ -1,0 +1,258 @@
+"""One parametrised Altair builder per chart kind, and the table of the report's charts.
+
+Spec contract (read by ``charts.js`` and ``assets.render_svg``):
+
+- ``background`` is ``"transparent"`` and no spec sets a colour: marks take their colours from the
+  Vega ``config`` chosen at embed time (``themes.json``: ``light`` or ``dark``, after
+  mkdocs-material's ``data-md-color-scheme``), so one spec serves both palettes.
+- ``width`` is ``"container"`` (the page decides), ``height`` is fixed.
+- Data is embedded inline as CSV text (``format.type = "csv"``, explicit ``parse``), rounded by
+  ``tables.frame_to_csv``; dates are parsed as local dates so tooltips show the session date.
+- Every spec has a title (and subtitle), axis titles with units, tooltips and a ``description``
+  for screen readers. The layer named ``hover`` (tooltip rules) is interactive only; static
+  renderings drop it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from generator.charts.tables import frame_to_csv
+
+HEIGHT = 300
+HOVER = "hover"
+# Field holding each folded series' display label (frames must not have a column of this name).
+SERIES = "series"
+SAMPLE_NOTE = "Sample data: synthetic, not real market prices"
+DATE_FORMAT = "%Y-%m-%d"
+PCT = ".0%"
+PCT_TIP = ".2%"
+
+
+@dataclass(frozen=True)
+class Field:
+    """A frame column as a chart channel: title (with unit), Vega-Lite type, d3 format."""
+
+    name: str
+    title: str
+    type: str = "quantitative"
+    format: str | None = None
+    tip_format: str | None = None
+
+    def tooltip(self, name: str | None = None) -> alt.Tooltip:
+        kwargs: dict[str, Any] = {
+            "field": name or self.name,
+            "type": self.type,
+            "title": self.title,
+        }
+        fmt = self.tip_format or self.format
+        if self.type == "temporal":
+            kwargs["format"] = DATE_FORMAT
+        elif fmt:
+            kwargs["format"] = fmt
+        return alt.Tooltip(**kwargs)
+
+
+DATE = Field("date", "Week ending", "temporal")
+
+
+def inline_data(frame: pd.DataFrame) -> alt.InlineData:
+    """The frame as inline CSV text with an explicit parse of every date and number column."""
+    parse: dict[str, str] = {}
+    for name in frame.columns:
+        dtype = frame[name].dtype
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            parse[name] = f"date:'{DATE_FORMAT}'"
+        elif pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+            parse[name] = "number"
+    return alt.InlineData(
+        values=frame_to_csv(frame), format=alt.DataFormat(type="csv", parse=parse)
+    )
+
+
+def _labelled_fold(chart: alt.Chart, labels: dict[str, str]) -> alt.Chart:
+    """Fold ``labels``' columns into ``key``/``value`` and look up each key's display label.
+
+    Labels come from data (config names) and are joined by lookup, never spliced into an
+    expression, so no name can break or inject into the spec.
+    """
+    table = alt.InlineData(values=[{"key": k, SERIES: v} for k, v in labels.items()])
+    return chart.transform_fold(list(labels), as_=["key", "value"]).transform_lookup(
+        lookup="key", from_=alt.LookupData(data=table, key="key", fields=[SERIES])
+    )
+
+
+def _series_color(labels: dict[str, str], title: str = "Series") -> alt.Color:
+    legend = alt.Legend(title=None, orient="top") if len(labels) > 1 else None
+    return alt.Color(f"{SERIES}:N", title=title, sort=list(labels.values()), legend=legend)
+
+
+def _hover_rules(data: alt.InlineData, x: Field, fields: list[Field]) -> alt.Chart:
+    """Invisible vertical rules that show every series' value at the nearest x."""
+    nearest = alt.selection_point(
+        name="nearest", fields=[x.name], nearest=True, on="pointerover", empty=False,
+        clear="pointerout",
+    )  # fmt: skip
+    return (
+        alt.Chart(data)
+        .mark_rule(strokeWidth=1)
+        .encode(
+            x=alt.X(x.name, type=x.type),
+            opacity=alt.when(nearest).then(alt.value(0.6)).otherwise(alt.value(0)),
+            tooltip=[x.tooltip(), *(f.tooltip() for f in fields)],
+        )
+        .add_params(nearest)
+        .properties(name=HOVER)
+    )
+
+
+def _x_encoding(x: Field) -> alt.X:
+    axis = alt.Axis(title=x.title, format=x.format) if x.format else alt.Axis(title=x.title)
+    if x.type == "ordinal":
+        axis = alt.Axis(title=x.title, labelAngle=0)
+        return alt.X(x.name, type="ordinal", axis=axis, sort=None)
+    return alt.X(x.name, type=x.type, axis=axis)
+
+
+def build_line_chart(
+    frame: pd.DataFrame,
+    *,
+    x: Field,
+    y: Field,
+    series: dict[str, str],
+    mark: str = "line",
+    zero: bool = False,
+    shade: pd.DataFrame | None = None,
+) -> alt.LayerChart:
+    """Lines (or one area) of ``series`` columns against ``x``, with hover tooltips.
+
+    ``shade``: rows with ``date``/``end`` columns drawn as translucent bands behind the lines.
+    """
+    data = inline_data(frame)
+    base = _labelled_fold(alt.Chart(data), series)
+    y_enc = alt.Y("value:Q", axis=alt.Axis(title=y.title, format=y.format))
+    drawn = base.mark_area(opacity=0.7) if mark == "area" else base.mark_line(strokeWidth=1.5)
+    layers: list[alt.Chart] = []
+    if shade is not None and not shade.empty:
+        layers.append(
+            alt.Chart(inline_data(shade))
+            .mark_rect(opacity=0.12)
+            .encode(x=alt.X("date:T"), x2="end:T")
+        )
+    layers.append(
+        drawn.encode(x=_x_encoding(x), y=y_enc, color=_series_color(series), detail="key:N")
+    )
+    if zero:
+        layers.append(alt.Chart(data).mark_rule(strokeDash=[4, 3]).encode(y=alt.datum(0)))
+    tips = [Field(col, label, format=y.tip_format or y.format) for col, label in series.items()]
+    layers.append(_hover_rules(data, x, tips))
+    return alt.layer(*layers)
+
+
+def build_bar_chart(
+    frame: pd.DataFrame,
+    *,
+    category: Field,
+    value: Field,
+    series: dict[str, str],
+    horizontal: bool = False,
+    label: Field | None = None,
+    highlight: str | None = None,
+    extra_tips: tuple[Field, ...] = (),
+) -> alt.LayerChart:
+    """Bars of ``series`` columns per category (grouped when several), optional value labels.
+
+    ``label``: a column printed at each bar's end (e.g. hit rate); ``highlight``: a 0/1 column
+    whose 1-rows are drawn fully opaque and the rest faded.
+    """
+    data = inline_data(frame)
+    base = _labelled_fold(alt.Chart(data), series)
+    cat = alt.Axis(title=category.title, labelLimit=220, labelAngle=0)
+    cat_kw: dict[str, Any] = {"type": "nominal", "axis": cat, "sort": None}
+    val = alt.Axis(title=value.title, format=value.format)
+    tips = [category.tooltip(), alt.Tooltip(f"{SERIES}:N", title="Series"),
+            alt.Tooltip("value:Q", title=value.title, format=value.tip_format or value.format),
+            *(f.tooltip() for f in extra_tips)]  # fmt: skip
+    enc: dict[str, Any] = {"color": _series_color(series), "tooltip": tips}
+    if horizontal:
+        enc.update(y=alt.Y(category.name, **cat_kw), x=alt.X("value:Q", axis=val))
+        if len(series) > 1:
+            enc["yOffset"] = alt.YOffset(f"{SERIES}:N", sort=list(series.values()))
+    else:
+        enc.update(x=alt.X(category.name, **cat_kw), y=alt.Y("value:Q", axis=val))
+        if len(series) > 1:
+            enc["xOffset"] = alt.XOffset(f"{SERIES}:N", sort=list(series.values()))
+    if highlight:
+        enc["opacity"] = (
+            alt.when(alt.datum[highlight] == 1).then(alt.value(1)).otherwise(alt.value(0.5))
+        )
+    layers: list[alt.Chart] = [base.mark_bar().encode(**enc)]
+    layers.append(alt.Chart(data).mark_rule().encode(**{"x" if horizontal else "y": alt.datum(0)}))
+    if label is not None and not horizontal:
+        layers += _bar_labels(data, category, value, label)
+    return alt.layer(*layers)
+
+
+def _bar_labels(data: alt.InlineData, category: Field, value: Field, label: Field) -> list:
+    """Text of ``label`` just beyond each bar's end (above positive bars, below negative)."""
+    out = []
+    for test, baseline, dy in ((f"datum.{value.name} >= 0", "bottom", -3),
+                               (f"datum.{value.name} < 0", "top", 3)):  # fmt: skip
+        out.append(
+            alt.Chart(data)
+            .transform_filter(test)
+            .mark_text(baseline=baseline, dy=dy, fontSize=10)
+            .encode(
+                x=alt.X(category.name, type="nominal", sort=None),
+                y=alt.Y(f"{value.name}:Q"),
+                text=alt.Text(f"{label.name}:Q", format=label.format),
+            )
+        )
+    return out
+
+
+def build_dual_line_chart(
+    frame: pd.DataFrame, *, x: Field, left: Field, right: Field
+) -> alt.LayerChart:
+    """Two series on independent y axes (left and right), one colour each, hover tooltips."""
+    data = inline_data(frame)
+
+    def side(f: Field, orient: str) -> alt.Chart:
+        return (
+            alt.Chart(data)
+            .transform_calculate(**{SERIES: json.dumps(f.title)})  # a code constant, as a JS literal
+            .mark_line(strokeWidth=1.5)
+            .encode(
+                x=_x_encoding(x),
+                y=alt.Y(f.name, type="quantitative",
+                        axis=alt.Axis(title=f.title, format=f.format, orient=orient),
+                        scale=alt.Scale(zero=False)),
+                color=_series_color({left.name: left.title, right.name: right.title}),
+            )
+        )  # fmt: skip
+
+    lines = alt.layer(side(left, "left"), side(right, "right")).resolve_scale(y="independent")
+    return alt.layer(lines, _hover_rules(data, x, [left, right]))
+
+
+def finish(
+    chart: alt.TopLevelMixin, *, title: str, subtitle: str, description: str, sample: bool
+) -> dict[str, Any]:
+    """The chart as a spec dict with the shared top-level contract (see module docstring)."""
+    subtitles = [subtitle] + ([SAMPLE_NOTE] if sample else [])
+    chart = chart.properties(
+        title=alt.TitleParams(text=title, subtitle=subtitles, anchor="start"),
+        width="container",
+        height=HEIGHT,
+        background="transparent",
+        description=description + (f" {SAMPLE_NOTE}." if sample else ""),
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+    )
+    spec = chart.to_dict()
+    spec.pop("config", None)  # Altair's default view size; the embed-time theme decides
+    return spec

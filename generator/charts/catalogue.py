@@ -1,0 +1,315 @@
+"""The report's charts: for each name, its title, builder call, subtitle and screen-reader text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from generator.charts.builders import (
+    DATE,
+    PCT,
+    PCT_TIP,
+    Field,
+    build_bar_chart,
+    build_dual_line_chart,
+    build_line_chart,
+    finish,
+)
+
+PERIOD_LABELS = {"1w": "1 week", "ytd": "Year to date", "1y": "1 year"}
+
+
+def _pct(x: float) -> str:
+    return f"{x:+.1%}"
+
+
+def _day(value: Any) -> str:
+    return pd.Timestamp(value).date().isoformat()
+
+
+def _sides(frame: pd.DataFrame) -> dict[str, str]:
+    return {
+        "small": frame.attrs.get("small", "Small caps"),
+        "large": frame.attrs.get("large", "Large caps"),
+    }
+
+
+@dataclass(frozen=True)
+class ChartDef:
+    title: str
+    draw: Callable[[pd.DataFrame], alt.TopLevelMixin]
+    subtitle: Callable[[pd.DataFrame], str]
+    describe: Callable[[pd.DataFrame], str]
+
+
+def _ytd(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    x = Field("date", "Session", "temporal")
+    y = Field("value", "Index level (last close of previous year = 100)", format=".0f",
+              tip_format=".1f")  # fmt: skip
+    return build_line_chart(frame, x=x, y=y, series=_sides(frame))
+
+
+def _ytd_text(frame: pd.DataFrame) -> str:
+    n, last = _sides(frame), frame.iloc[-1]
+    return (
+        f"Line chart of {n['small']} and {n['large']} since {_day(frame['date'].iloc[0])}, "
+        f"rebased to 100. On {_day(last['date'])} {n['small']} stood at {last['small']:.1f} "
+        f"and {n['large']} at {last['large']:.1f}."
+    )
+
+
+def _ratio(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    weeks = frame[frame["kind"] == "week"][["date", "ratio", "ma50", "ma200"]]
+    regimes = frame[(frame["kind"] == "regime") & (frame["leader"] == "small")]
+    y = Field("value", "Price ratio (small ÷ large)", format=".3~g", tip_format=".4~g")
+    series = {"ratio": "Ratio", "ma50": "50-session average", "ma200": "200-session average"}
+    return build_line_chart(
+        weeks, x=DATE, y=y, series=series, shade=regimes[["date", "end", "cum_spread"]]
+    )
+
+
+def _ratio_text(frame: pd.DataFrame) -> str:
+    n = _sides(frame)
+    weeks = frame[frame["kind"] == "week"]
+    regimes = frame[frame["kind"] == "regime"]
+    last, current = weeks.iloc[-1], regimes.iloc[-1]
+    return (
+        f"Line chart of the price ratio of {n['small']} to {n['large']}, weekly from "
+        f"{_day(weeks['date'].iloc[0])} to {_day(last['date'])}, with its 50- and 200-session "
+        f"moving averages. Shaded bands mark the {int((regimes['leader'] == 'small').sum())} "
+        f"periods when small caps led. The ratio is {last['ratio']:.4g}; the current regime, "
+        f"since {_day(current['date'])}, is led by {current['leader']} caps "
+        f"({_pct(current['cum_spread'])} cumulative spread)."
+    )
+
+
+def _spread12(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    y = Field("value", "12-month return spread (%)", format=PCT, tip_format=PCT_TIP)
+    return build_line_chart(
+        frame, x=DATE, y=y, series={"spread": "Small minus large"}, mark="area", zero=True
+    )
+
+
+def _spread12_text(frame: pd.DataFrame) -> str:
+    s = frame["spread"]
+    low, high = frame.loc[s.idxmin()], frame.loc[s.idxmax()]
+    return (
+        f"Area chart of the trailing 12-month return of small caps minus large caps, weekly from "
+        f"{_day(frame['date'].iloc[0])}. Latest {_pct(s.iloc[-1])}; highest {_pct(high['spread'])} "
+        f"on {_day(high['date'])}; lowest {_pct(low['spread'])} on {_day(low['date'])}."
+    )
+
+
+_HIT = Field("hit_rate", "Hit rate (share of years small led)", format=".0%")
+_YEARS = Field("years", "Years", format="d")
+
+
+def _months(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    return build_bar_chart(
+        frame,
+        category=Field("month_name", "Month", "nominal"),
+        value=Field("spread_mean", "Mean monthly spread, small minus large (%)", format=".1%",
+                    tip_format=PCT_TIP),
+        series={"spread_mean": "Mean spread"},
+        label=_HIT,
+        extra_tips=(_HIT, _YEARS),
+    )  # fmt: skip
+
+
+def _months_text(frame: pd.DataFrame) -> str:
+    best = frame.loc[frame["spread_mean"].idxmax()]
+    worst = frame.loc[frame["spread_mean"].idxmin()]
+    return (
+        f"Bar chart of the mean monthly return of small caps minus large caps for each calendar "
+        f"month, {frame.attrs.get('first_year')} to {frame.attrs.get('last_year')}, labelled with "
+        f"the share of years small caps led. Best: {best['month_name']} "
+        f"({_pct(best['spread_mean'])}, led in {best['hit_rate']:.0%} of years); worst: "
+        f"{worst['month_name']} ({_pct(worst['spread_mean'])}, led in {worst['hit_rate']:.0%})."
+    )
+
+
+def _path(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    year = frame.attrs.get("year")
+    average = f"Average {frame.attrs.get('first_year')}–{frame.attrs.get('last_year')}"
+    y = Field("value", "Cumulative spread since Jan 1 (%)", format=PCT, tip_format=PCT_TIP)
+    x = Field("month_name", "Through end of month", "ordinal")
+    return build_line_chart(
+        frame, x=x, y=y, series={"current": str(year), "average": average}, zero=True
+    )
+
+
+def _path_text(frame: pd.DataFrame) -> str:
+    done = frame.dropna(subset=["current"])
+    head = (
+        f"Line chart of the cumulative return of small caps minus large caps from January, "
+        f"month by month: {frame.attrs.get('year')} against the average of "
+        f"{frame.attrs.get('first_year')} to {frame.attrs.get('last_year')}."
+    )
+    if done.empty:
+        return head + " No month of this year is complete yet."
+    last = done.iloc[-1]
+    return head + (
+        f" Through {last['month_name']}: {_pct(last['current'])} against an average of "
+        f"{_pct(last['average'])}."
+    )
+
+
+def _cycle(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    n = _sides(frame)
+    return build_bar_chart(
+        frame,
+        category=Field("phase_name", "Presidential-cycle year", "nominal"),
+        value=Field("value", "Mean calendar-year return (%)", format=PCT, tip_format=PCT_TIP),
+        series={"small_mean": n["small"], "large_mean": n["large"]},
+        highlight="current",
+        extra_tips=(Field("spread_mean", "Mean spread", format=PCT_TIP), _HIT, _YEARS),
+    )
+
+
+def _cycle_text(frame: pd.DataFrame) -> str:
+    n, now = _sides(frame), frame[frame["current"] == 1]
+    head = (
+        f"Grouped bar chart of the mean calendar-year return of {n['small']} and {n['large']} in "
+        f"each year of the presidential cycle."
+    )
+    if now.empty:
+        return head
+    row = now.iloc[0]
+    return head + (
+        f" This year is a {row['phase_name'].lower()} year: small caps averaged "
+        f"{_pct(row['small_mean'])} and large caps {_pct(row['large_mean'])}, small led in "
+        f"{row['hit_rate']:.0%} of {int(row['years'])} years."
+    )
+
+
+def _drawdowns(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    y = Field("value", "Drawdown from all-time high (%)", format=PCT, tip_format=".1%")
+    return build_line_chart(frame, x=DATE, y=y, series=_sides(frame))
+
+
+def _drawdowns_text(frame: pd.DataFrame) -> str:
+    n, last = _sides(frame), frame.iloc[-1]
+    deepest = frame.loc[frame["small"].idxmin()]
+    return (
+        f"Line chart of the drawdown from the all-time high of {n['small']} and {n['large']}, "
+        f"weekly from {_day(frame['date'].iloc[0])}. Now {n['small']} {last['small']:.1%} and "
+        f"{n['large']} {last['large']:.1%}; the deepest small-cap drawdown in the window was "
+        f"{deepest['small']:.1%} on {_day(deepest['date'])}."
+    )
+
+
+def _risk(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    y = Field("value", "Correlation and beta (unitless)", format=".1f", tip_format=".2f")
+    series = {"corr": "Correlation (1 year)", "beta": "Beta of small on large (1 year)"}
+    return build_line_chart(frame, x=DATE, y=y, series=series)
+
+
+def _risk_text(frame: pd.DataFrame) -> str:
+    last = frame.iloc[-1]
+    return (
+        f"Line chart of the rolling one-year (252-session) correlation of daily returns and beta "
+        f"of small caps on large caps, weekly from {_day(frame['date'].iloc[0])}. Latest "
+        f"correlation {last['corr']:.2f}, beta {last['beta']:.2f}."
+    )
+
+
+def _yields(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    return build_dual_line_chart(
+        frame,
+        x=DATE,
+        left=Field("relative", "Small ÷ large, rebased (start = 100)", format=".0f",
+                   tip_format=".1f"),
+        right=Field("yield_10y", "10-year Treasury yield (%)", format=".1f", tip_format=".2f"),
+    )  # fmt: skip
+
+
+def _yields_text(frame: pd.DataFrame) -> str:
+    first, last = frame.iloc[0], frame.iloc[-1]
+    return (
+        f"Line chart with two axes: small caps relative to large caps (rebased to 100) and the "
+        f"10-year Treasury yield, weekly from {_day(first['date'])}. The yield moved from "
+        f"{first['yield_10y']:.2f}% to {last['yield_10y']:.2f}%; relative performance from 100 "
+        f"to {last['relative']:.1f}."
+    )
+
+
+def _ladder(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    wide = frame.pivot(index=["symbol", "label"], columns="period", values="value")
+    wide = wide.reindex(pd.MultiIndex.from_frame(frame[["symbol", "label"]].drop_duplicates()))
+    wide = wide.reset_index()
+    series = {p: PERIOD_LABELS[p] for p in PERIOD_LABELS if p in wide.columns}
+    return build_bar_chart(
+        wide[["symbol", "label", *series]],
+        category=Field("label", "Index or fund", "nominal"),
+        value=Field("value", "Total return (%)", format=PCT, tip_format=PCT_TIP),
+        series=series,
+        horizontal=True,
+        extra_tips=(Field("symbol", "Symbol", "nominal"),),
+    )
+
+
+def _ladder_text(frame: pd.DataFrame) -> str:
+    ytd = frame[frame["period"] == "ytd"]
+    head = (
+        f"Horizontal bar chart of 1-week, year-to-date and 1-year returns of "
+        f"{frame['symbol'].nunique()} indices and funds."
+    )
+    if ytd.empty:
+        return head
+    best, worst = ytd.loc[ytd["value"].idxmax()], ytd.loc[ytd["value"].idxmin()]
+    return head + (
+        f" Best year to date: {best['label']} ({_pct(best['value'])}); worst: {worst['label']} "
+        f"({_pct(worst['value'])})."
+    )
+
+
+def _pair_subtitle(what: str) -> Callable[[pd.DataFrame], str]:
+    return lambda f: f"{_sides(f)['small']} against {_sides(f)['large']}, {what}"
+
+
+CHARTS: dict[str, ChartDef] = {
+    "ytd_rebased": ChartDef("Year-to-date performance", _ytd, _pair_subtitle("price indices"),
+                            _ytd_text),
+    "relative_ratio": ChartDef("Relative strength: small ÷ large", _ratio,
+                               _pair_subtitle("weekly; shaded: small caps led"), _ratio_text),
+    "rolling_12m_spread": ChartDef("Rolling 12-month return spread", _spread12,
+                                   _pair_subtitle("weekly, trailing 252 sessions"),
+                                   _spread12_text),
+    "month_spread": ChartDef("Seasonality: small minus large by month", _months,
+                             _pair_subtitle("labels: share of years small caps led"),
+                             _months_text),
+    "seasonal_path": ChartDef("This year against the average seasonal path", _path,
+                              _pair_subtitle("cumulative spread, month-end closes"), _path_text),
+    "cycle_phases": ChartDef("Presidential cycle", _cycle,
+                             _pair_subtitle("highlighted: this year's phase"), _cycle_text),
+    "drawdowns": ChartDef("Drawdowns", _drawdowns, _pair_subtitle("weekly"), _drawdowns_text),
+    "rolling_risk": ChartDef("Rolling correlation and beta", _risk,
+                             _pair_subtitle("daily returns, weekly points"), _risk_text),
+    "yields_vs_relative": ChartDef("Rates against relative performance", _yields,
+                                   _pair_subtitle("10-year yield"), _yields_text),
+    "ladder": ChartDef("Size and style ladder", _ladder,
+                       lambda f: "Total returns (adjusted closes where available)", _ladder_text),
+}  # fmt: skip
+
+
+def build_chart(name: str, data: pd.DataFrame, *, sample: bool) -> dict[str, Any]:
+    """The Vega-Lite spec (a dict) of the report chart ``name`` drawn from its frame."""
+    if name not in CHARTS:
+        raise ValueError(f"unknown chart {name!r}; allowed: {', '.join(CHARTS)}")
+    chart = CHARTS[name]
+    return finish(
+        chart.draw(data),
+        title=chart.title,
+        subtitle=chart.subtitle(data),
+        description=chart.describe(data),
+        sample=sample,
+    )
+
+
+def build_charts(frames: dict[str, pd.DataFrame], *, sample: bool) -> dict[str, dict[str, Any]]:
+    """Specs of every frame, in the frames' order."""
+    return {name: build_chart(name, frame, sample=sample) for name, frame in frames.items()}

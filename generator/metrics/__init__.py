@@ -1,0 +1,34 @@
+"""The metrics engine: pure functions from a point-in-time Market to the weekly document.
+
+``compute_metrics`` builds the JSON-ready document, ``metrics_json`` serialises it
+deterministically. The series functions re-exported here feed the charts.
+"""
+
+from generator.metrics.document import compute_core, compute_metrics, metrics_json
+from generator.metrics.drawdowns import drawdown_series
+from generator.metrics.relative import (
+    leadership_regimes,
+    moving_average,
+    relative_ratio,
+    weekly_last,
+    weekly_spread,
+)
+from generator.metrics.returns import rebased
+from generator.metrics.risk import daily_returns, rolling_beta, rolling_corr, rolling_vol
+
+__all__ = [
+    "compute_core",
+    "compute_metrics",
+    "daily_returns",
+    "drawdown_series",
+    "leadership_regimes",
+    "metrics_json",
+    "moving_average",
+    "rebased",
+    "relative_ratio",
+    "rolling_beta",
+    "rolling_corr",
+    "rolling_vol",
+    "weekly_last",
+    "weekly_spread",
+]

@@ -1,0 +1,199 @@
+"""Jinja filters: every number, date and piece of text becomes Markdown-safe display text here.
+
+Templates own the words; these filters own the presentation of values (percent signs, rounding,
+signs). Each filter returns ``Markup`` so the environment's autoescape leaves it alone; text from
+data or config goes through ``md_text``, which neutralises both HTML and Markdown syntax.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from markupsafe import Markup
+
+MISSING = "n/a"
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+MINUS = "\u2212"  # a real minus sign, so negative numbers do not wrap or read as dashes
+# Characters that HTML or Markdown would interpret, as numeric entities. Entities render as the
+# character itself but no Markdown inline pattern (links, emphasis, code, tables) can match them.
+_ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'`*_[]()#|~\\!{}$"}
+_ENTITIES["\n"] = " "
+_ENTITIES["\r"] = " "
+
+
+def md_text(value: Any) -> Markup:
+    """Any value as inert text in Markdown or HTML (no markup, links or emphasis survive)."""
+    if isinstance(value, Markup):
+        return value
+    return Markup("".join(_ENTITIES.get(c, c) for c in str(value)))
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _signed(text: str, number: float, signed: bool) -> str:
+    if text.startswith("-"):
+        return MINUS + text[1:]
+    return ("+" + text) if signed and number > 0 else text
+
+
+def pct(value: Any, digits: int = 1, signed: bool = False) -> Markup:
+    """0.0812 -> '8.1%' (decimals to percent); None -> 'n/a'."""
+    number = _number(value)
+    if number is None:
+        return Markup(MISSING)
+    text = f"{number * 100:.{digits}f}"
+    if float(text) == 0:
+        text = f"{0:.{digits}f}"  # no '-0.0%'
+    return Markup(_signed(text, float(text), signed) + "%")
+
+
+def spct(value: Any, digits: int = 1) -> Markup:
+    """Signed percent: 0.0812 -> '+8.1%'."""
+    return pct(value, digits, signed=True)
+
+
+def pp(value: Any, digits: int = 1, signed: bool = True) -> Markup:
+    """A difference of two decimal returns in percentage points: -0.038 -> '−3.8 pp'."""
+    number = _number(value)
+    if number is None:
+        return Markup(MISSING)
+    text = f"{number * 100:.{digits}f}"
+    if float(text) == 0:
+        text = f"{0:.{digits}f}"
+    return Markup(_signed(text, float(text), signed) + " pp")
+
+
+def bp(value: Any, signed: bool = True) -> Markup:
+    """A change of a percent-quoted yield in basis points: 0.25 (pp) -> '+25 bp'."""
+    number = _number(value)
+    if number is None:
+        return Markup(MISSING)
+    text = f"{number * 100:.0f}"
+    if float(text) == 0:
+        text = "0"
+    return Markup(_signed(text, float(text), signed) + " bp")
+
+
+def num(value: Any, digits: int = 2, signed: bool = False) -> Markup:
+    """A plain number with fixed decimals: 1.03199 -> '1.03'."""
+    number = _number(value)
+    if number is None:
+        return Markup(MISSING)
+    text = f"{number:,.{digits}f}"
+    if float(text.replace(",", "")) == 0:
+        text = f"{0:.{digits}f}"
+    return Markup(_signed(text, number, signed))
+
+
+def count(value: Any) -> Markup:
+    """An integer count: 41 -> '41'."""
+    number = _number(value)
+    return Markup(MISSING) if number is None else Markup(str(int(round(number))))
+
+
+def ordinal(value: Any) -> Markup:
+    """A share as an ordinal percentile: 0.559 -> '56th'."""
+    number = _number(value)
+    if number is None:
+        return Markup(MISSING)
+    n = int(round(number * 100))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return Markup(f"{n}{suffix}")
+
+
+def month_name(value: Any) -> Markup:
+    """1 -> 'January'."""
+    number = _number(value)
+    if number is None or not 1 <= int(number) <= 12:
+        return Markup(MISSING)
+    return Markup(MONTHS[int(number) - 1])
+
+
+def long_date(value: Any) -> Markup:
+    """'2026-11-20' -> 'November 20, 2026'."""
+    if value is None:
+        return Markup(MISSING)
+    day = dt.date.fromisoformat(str(value)[:10])
+    return Markup(f"{MONTHS[day.month - 1]} {day.day}, {day.year}")
+
+
+def value(item: Any, key: str = "") -> Markup:
+    """A value of unknown kind (evidence, generic sections), formatted from its key's name."""
+    if item is None:
+        return Markup(MISSING)
+    if isinstance(item, bool):
+        return Markup("yes" if item else "no")
+    if isinstance(item, int | float):
+        return _value_by_key(item, key)
+    if isinstance(item, list | tuple):
+        return Markup(", ").join(value(v, key) for v in item)
+    return md_text(item)
+
+
+def _value_by_key(item: float, key: str) -> Markup:
+    name = key.rsplit(".", 1)[-1]
+    if name in ("years", "weeks", "month", "year", "phase", "first_year", "last_year", "sessions"):
+        return count(item)
+    if name.startswith(("sessions", "outperf", "underperf")) or name.endswith("_weeks"):
+        return count(item)
+    if "rate" in name or name.startswith("pct"):
+        return pct(item)
+    if any(w in name for w in ("spread", "change", "discount", "return", "mean", "median", "ci90")):
+        return spct(item, 2)
+    if any(w in name for w in ("1w", "ytd", "1y", "mtd", "qtd", "_ann", "drawdown", "vol")):
+        return spct(item, 2)
+    return num(item, 2)
+
+
+def verdict(text: Any) -> Markup:
+    """A claim verdict with a symbol that does not rely on colour alone."""
+    marks = {"supported": "✔ supported", "not supported": "✘ not supported"}
+    return Markup(marks.get(str(text), "… " + str(md_text(text))))
+
+
+def yaml_str(value: Any) -> Markup:
+    """A YAML double-quoted scalar (front matter) holding inert text."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    for c in "<>&":
+        text = text.replace(c, "")
+    return Markup(f'"{text}"')
+
+
+FILTERS = {
+    "md": md_text,
+    "pct": pct,
+    "spct": spct,
+    "pp": pp,
+    "bp": bp,
+    "num": num,
+    "count": count,
+    "ordinal": ordinal,
+    "month_name": month_name,
+    "long_date": long_date,
+    "value": value,
+    "verdict": verdict,
+    "yaml_str": yaml_str,
+}

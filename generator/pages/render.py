@@ -1,0 +1,86 @@
+"""Rendering: the Jinja environment (strict, escaping) and the report and home page Markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from generator.pages.context import ChartView, build_home_context, build_report_context
+from generator.pages.filters import FILTERS, md_text
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+METRICS_FILE = "metrics.json"
+DATA_FILE = "chart-data.csv"
+DEFAULT_DOWNLOADS = (METRICS_FILE, DATA_FILE)
+
+
+def _finalize(value: Any) -> Any:
+    """Every ``{{ }}`` output that no filter marked safe becomes inert Markdown text."""
+    return value if isinstance(value, Markup) else md_text(value)
+
+
+@lru_cache(maxsize=4)
+def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
+    """The shared environment: missing values fail, text is escaped, output is deterministic."""
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        undefined=StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def _render(name: str, ctx: Mapping[str, Any]) -> str:
+    text = environment().get_template(name).render(ctx=ctx, **ctx)
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
+    """At most one blank line in a row and one final newline (templates stay readable)."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip("\n") + "\n"
+
+
+def render_report(
+    doc: Mapping[str, Any],
+    charts: Mapping[str, ChartView],
+    *,
+    sample: bool,
+    downloads: Sequence[str] = DEFAULT_DOWNLOADS,
+) -> str:
+    """The report page (a blog post, front matter included) of one metrics document."""
+    ctx = build_report_context(doc, charts, sample=sample)
+    return _render("report.md.j2", {**ctx, "downloads": list(downloads), "data_file": DATA_FILE})
+
+
+def render_home(
+    doc: Mapping[str, Any],
+    charts: Mapping[str, ChartView],
+    *,
+    sample: bool,
+    report_url: str,
+    asset_prefix: str,
+    report_count: int,
+) -> str:
+    """The home page: the latest report's headline, narrative and key charts, with links.
+
+    ``report_url`` is the report's Markdown path relative to the docs root (MkDocs resolves
+    it); ``asset_prefix`` is the folder of its sidecar files relative to the site root.
+    """
+    ctx = build_report_context(doc, charts, sample=sample)
+    home = build_home_context(ctx, report_url, asset_prefix)
+    return _render("home.md.j2", {**home, "report_count": report_count, "data_file": DATA_FILE})

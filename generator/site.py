@@ -1,0 +1,126 @@
+"""Build the static site: assemble the docs folder, add the chart JavaScript, run MkDocs strictly.
+
+The docs folder MkDocs reads is assembled in a build folder (default ``.cache/build``, ignored by
+git): the project's ``docs/`` (static pages and the committed real reports), then an optional
+content folder laid over it (the sample reports and home page under ``sample/docs``), then the
+chart JavaScript generated from the installed package. So building never writes into ``docs/``,
+the JavaScript is never committed, and the sample site leaves the git tree clean. The site is
+built into a temp folder and renamed into place: a failed build leaves the old site as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import GeneratorError
+
+log = logging.getLogger(__name__)
+CONFIG_FILE = "mkdocs.yml"
+JS_DIR = Path("assets") / "javascripts" / "charts"
+BUILD_DIR = Path(".cache") / "build"
+
+
+class SiteError(GeneratorError):
+    """MkDocs failed or warned (strict build)."""
+
+
+@dataclass(frozen=True)
+class SiteBuild:
+    site_dir: Path
+    pages: int
+    bytes: int
+
+
+def assemble_docs(project_dir: Path, content_dir: Path | None, docs_out: Path) -> list[str]:
+    """Fill ``docs_out`` with the project's docs, the content folder and the chart JavaScript.
+
+    Returns the JavaScript paths relative to ``docs_out``, in load order.
+    """
+    from generator.charts import write_js_bundle
+
+    shutil.rmtree(docs_out, ignore_errors=True)
+    shutil.copytree(project_dir / "docs", docs_out)
+    if content_dir is not None and content_dir.resolve() != (project_dir / "docs").resolve():
+        shutil.copytree(content_dir, docs_out, dirs_exist_ok=True)
+    scripts = write_js_bundle(docs_out / JS_DIR)
+    return [Path(p).relative_to(docs_out).as_posix() for p in scripts]
+
+
+def build_config(
+    project_dir: Path, docs_dir: Path, site_dir: Path, scripts: list[str], cache_dir: Path
+) -> dict[str, Any]:
+    """The project's mkdocs.yml with absolute folders and the generated scripts added."""
+    config = yaml.safe_load((project_dir / CONFIG_FILE).read_text(encoding="utf-8"))
+    config["docs_dir"] = str(docs_dir)
+    config["site_dir"] = str(site_dir)
+    theme = config.setdefault("theme", {})
+    if theme.get("custom_dir"):
+        theme["custom_dir"] = str((project_dir / theme["custom_dir"]).resolve())
+    config["hooks"] = [str((project_dir / hook).resolve()) for hook in config.get("hooks", [])]
+    config["extra_javascript"] = [*config.get("extra_javascript", []), *scripts]
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "rss" in plugin:
+            plugin["rss"]["cache_dir"] = str(cache_dir / "rss")
+    return config
+
+
+def build_site(
+    project_dir: Path,
+    site_dir: Path,
+    *,
+    content_dir: Path | None = None,
+    build_dir: Path | None = None,
+) -> SiteBuild:
+    """Build the site into ``site_dir`` with ``mkdocs build --strict``; SiteError on any warning."""
+    project_dir = Path(project_dir).resolve()
+    build_dir = Path(build_dir or project_dir / BUILD_DIR).resolve()
+    site_dir = Path(site_dir).resolve()
+    docs_out, site_tmp = build_dir / "docs", build_dir / "site"
+    build_dir.mkdir(parents=True, exist_ok=True)
+    scripts = assemble_docs(project_dir, content_dir and Path(content_dir), docs_out)
+    config = build_config(project_dir, docs_out, site_tmp, scripts, build_dir / "cache")
+    config_path = build_dir / CONFIG_FILE
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    shutil.rmtree(site_tmp, ignore_errors=True)
+    _run_mkdocs(config_path)
+    _replace_dir(site_tmp, site_dir)
+    return _summary(site_dir)
+
+
+def _run_mkdocs(config_path: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # mkdocs-material's banner is not a warning
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_path)]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    problems = [
+        line
+        for line in done.stderr.splitlines()
+        if line.startswith(("WARNING", "ERROR", "Error", "Aborted")) or "Traceback" in line
+    ]
+    if done.returncode != 0 or problems:
+        detail = "; ".join(problems) or done.stderr.strip().splitlines()[-1:]
+        raise SiteError(f"mkdocs build --strict failed ({config_path}): {detail}")
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _summary(site_dir: Path) -> SiteBuild:
+    files = [p for p in site_dir.rglob("*") if p.is_file()]
+    pages = sum(1 for p in files if p.name == "index.html")
+    return SiteBuild(site_dir, pages, sum(p.stat().st_size for p in files))

@@ -1,0 +1,1 @@
+"""Market-data sources: live download, CSV import and the synthetic sample market."""

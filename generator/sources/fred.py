@@ -1,0 +1,89 @@
+"""FRED CSV downloads: ``observation_date,SERIES[,SERIES...]`` or the older ``DATE,VALUE``.
+
+``.`` (or an empty cell) marks a missing observation, e.g. a holiday in a daily series; such rows
+are dropped with a note. The frequency is read from the dates, not from the file name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from generator.model import Series
+from generator.sources.csvtext import (
+    data_rows,
+    iso,
+    make_frame,
+    parse_dates,
+    parse_error,
+    parse_iso_date,
+    parse_numbers,
+    split_cells,
+)
+
+# FRED ids of interest rates quoted in percent; every other series is a plain level.
+RATE_IDS = frozenset({"TB3MS", "GS10", "DGS10", "DTB3", "GS5", "GS30"})
+DATE_HEADERS = ("observation_date", "date")
+MISSING = frozenset({".", ""})
+SOURCE = "fred-csv"
+
+
+def is_fred_header(cells: list[str]) -> bool:
+    """Whether a first line is a FRED header: a date column then one or more series ids."""
+    return len(cells) >= 2 and cells[0].lower() in DATE_HEADERS
+
+
+def parse_fred(path: Path, lines: list[str], start: int) -> list[Series]:
+    """One value Series per series column (header ``lines[start]``); ``VALUE`` -> file stem."""
+    header = split_cells(lines[start])
+    rows = data_rows(path, lines, start + 1, len(header))
+    index = parse_dates(path, rows, parse_iso_date)
+    names = [_series_name(path, name) for name in header[1:]]
+    if len(set(names)) != len(names) or not all(names):
+        raise parse_error(path, f"series columns must be distinct and named: {names}", start + 1)
+    out = []
+    for position, symbol in enumerate(names, start=1):
+        values = parse_numbers(path, rows, position, header[position], MISSING)
+        keep = ~np.isnan(values)
+        if not keep.any():
+            raise parse_error(path, f"{symbol}: every value is missing")
+        out.append(_value_series(path, symbol, index, values, keep))
+    return out
+
+
+def _series_name(path: Path, column: str) -> str:
+    return path.stem if column.upper() == "VALUE" else column
+
+
+def _value_series(
+    path: Path, symbol: str, index: pd.DatetimeIndex, values: np.ndarray, keep: np.ndarray
+) -> Series:
+    dropped = index[~keep]
+    notes = ()
+    if len(dropped):
+        notes = (f"{len(dropped)} rows marked '.' (missing) dropped, first {iso(dropped[0])}",)
+    frame = make_frame(index[keep], {"value": values[keep]})
+    return Series(
+        symbol=symbol,
+        frame=frame,
+        source=f"{SOURCE}:{path.name}",
+        schema="value",
+        measure="yield" if symbol.upper() in RATE_IDS else "level",
+        frequency=frequency_of(frame.index),
+        notes=notes,
+    )
+
+
+def frequency_of(index: pd.DatetimeIndex) -> str:
+    """``monthly`` (or ``annual``) when every date opens a period at least a month apart."""
+    if not (index.day == 1).all():
+        return "daily"
+    days = index.unique().sort_values().to_numpy().astype("datetime64[D]")
+    shortest_days = int(np.diff(days).astype(int).min()) if len(days) > 1 else None
+    if shortest_days is not None and shortest_days < 28:
+        return "daily"
+    if (index.month == 1).all() and shortest_days is not None and shortest_days >= 365:
+        return "annual"
+    return "monthly"

@@ -1,0 +1,287 @@
+"""Chart data frames and Vega-Lite specs: hand-computed values, spec contract, size, determinism."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from generator import calendar
+from generator.charts import (
+    CHART_NAMES,
+    build_chart,
+    build_charts,
+    compute_chart_data,
+    compute_charts,
+    spec_json,
+)
+from generator.charts.builders import SAMPLE_NOTE
+from generator.charts.tables import format_cell, tidy_csv
+from generator.config import load_config, parse_config
+from generator.metrics.common import truncate_market
+from generator.model import Market, Series
+from generator.sources.sample import sample_market
+from tests.conftest import ROOT
+
+CONFIG = parse_config(
+    {
+        "pair": {
+            "small": {"index": "^RUT", "name": "Small <b>Co</b>"},
+            "large": {"index": "^GSPC", "name": "Large.Co"},
+        },
+        "rates": {"13w": "^IRX", "5y": "^FVX", "10y": "^TNX", "30y": "^TYX"},
+    }
+)
+
+
+def price_series(symbol: str, close: pd.Series) -> Series:
+    values = close.to_numpy(dtype=float)
+    frame = pd.DataFrame(
+        {c: values for c in ("open", "high", "low", "close", "adj_close")} | {"volume": 0.0},
+        index=pd.DatetimeIndex(close.index, name="date"),
+    )
+    return Series(symbol, frame, "test")
+
+
+def market_of(small: pd.Series, large: pd.Series) -> Market:
+    return Market({"^RUT": price_series("^RUT", small), "^GSPC": price_series("^GSPC", large)})
+
+
+def january_market() -> Market:
+    """Small caps gain exactly 5% on the first session of every January, large caps never move.
+
+    Sessions 2020-12-01 .. 2023-12-29; every monthly and yearly number is then hand-computable:
+    January spread +5%, every other month 0, each calendar year +5% against 0.
+    """
+    days = calendar.sessions("2020-12-01", "2023-12-29")
+    level = 100.0 * 1.05 ** (days.year - 2020)
+    return market_of(pd.Series(level, index=days), pd.Series(100.0, index=days))
+
+
+def frame_values(frame: pd.DataFrame) -> list[list[object]]:
+    return [[format_cell(v, 6) for v in row] for row in frame.astype(object).itertuples(False)]
+
+
+# --- frames on hand-made markets ------------------------------------------------------------
+
+
+def test_ytd_rebased_and_weekly_ratio_by_hand() -> None:
+    days = pd.DatetimeIndex(["2024-12-27", "2024-12-31", "2025-01-02", "2025-01-03",
+                             "2025-01-06", "2025-01-10"])  # fmt: skip
+    small = pd.Series([90.0, 100.0, 110.0, 121.0, 110.0, 99.0], index=days)
+    large = pd.Series([180.0, 200.0, 190.0, 200.0, 220.0, 198.0], index=days)
+    frames = compute_chart_data(market_of(small, large), CONFIG, pd.Timestamp("2025-01-10"))
+    ytd = frames["ytd_rebased"]
+    assert frame_values(ytd) == [
+        ["2024-12-31", "100", "100"],
+        ["2025-01-02", "110", "95"],
+        ["2025-01-03", "121", "100"],
+        ["2025-01-06", "110", "110"],
+        ["2025-01-10", "99", "99"],
+    ]
+    weeks = frames["relative_ratio"].query("kind == 'week'")
+    # Week ends: Fri 2024-12-27, Fri 2025-01-03 (Dec 31 and Jan 2 are the same week), Fri 01-10.
+    assert [d.date().isoformat() for d in weeks["date"]] == [
+        "2024-12-27",
+        "2025-01-03",
+        "2025-01-10",
+    ]
+    assert weeks["ratio"].tolist() == [0.5, 121.0 / 200.0, 0.5]
+    assert weeks["ma50"].isna().all() and weeks["ma200"].isna().all()
+
+
+def test_drawdowns_by_hand() -> None:
+    days = calendar.sessions("2025-06-02", "2025-06-13")  # two full weeks, 10 sessions
+    small = pd.Series([100, 120, 90, 60, 80, 100, 130, 117, 104, 110.5], index=days, dtype=float)
+    large = pd.Series([50, 50, 40, 45, 50, 55, 44, 44, 55, 60.5], index=days, dtype=float)
+    frames = compute_chart_data(market_of(small, large), CONFIG, pd.Timestamp("2025-06-13"))
+    # Week 1 ends 06-06: small 80 against a peak of 120, large 50 against 50.
+    # Week 2 ends 06-13: small 110.5 against 130, large 60.5 is a new high.
+    assert frame_values(frames["drawdowns"]) == [
+        ["2025-06-06", format_cell(80 / 120 - 1, 6), "0"],
+        ["2025-06-13", "-0.15", "0"],
+    ]
+
+
+def test_seasonal_monthly_and_cycle_frames_by_hand() -> None:
+    charts = compute_charts(january_market(), CONFIG, pd.Timestamp("2023-12-29"))
+    months = charts.frames["month_spread"]
+    assert months["month"].tolist() == list(range(1, 13))
+    assert months.loc[0, ["month_name", "years"]].tolist() == ["Jan", 3]
+    assert months.loc[0, "spread_mean"] == pytest.approx(0.05, abs=1e-12)
+    assert months.loc[0, "hit_rate"] == 1.0
+    assert (months.loc[1:, "spread_mean"] == 0).all() and (months.loc[1:, "hit_rate"] == 0).all()
+    assert months.attrs["first_year"] == 2021 and months.attrs["last_year"] == 2023
+
+    path = charts.frames["seasonal_path"]
+    # Average of the complete years 2021 and 2022 against the current year 2023: +5% from January.
+    assert np.allclose(path["average"], 0.05) and np.allclose(path["current"], 0.05)
+    assert path.attrs["year"] == 2023 and path.attrs["first_year"] == 2021
+
+    cycle = charts.frames["cycle_phases"]
+    # 2021 post-election (1), 2022 midterm (2), 2023 pre-election (3): Dec 29 is 2023's last session.
+    assert cycle["phase"].tolist() == [1, 2, 3]
+    assert cycle["phase_name"].tolist() == ["Post-election", "Midterm", "Pre-election"]
+    assert np.allclose(cycle["small_mean"], 0.05) and (cycle["large_mean"] == 0).all()
+    assert cycle["hit_rate"].tolist() == [1.0, 1.0, 1.0]
+    assert cycle["current"].tolist() == [0, 0, 1]
+
+    ladder = charts.frames["ladder"]
+    assert ladder["period"].tolist() == ["1w", "ytd", "1y"] * 2
+    assert np.allclose(ladder["value"], [0, 0.05, 0.05, 0, 0, 0])
+    assert ladder["label"].tolist()[:1] == ["Small <b>Co</b>"]
+
+
+def test_missing_inputs_omit_charts_with_reasons() -> None:
+    charts = compute_charts(january_market(), CONFIG, pd.Timestamp("2023-12-29"))
+    assert charts.omitted["yields_vs_relative"] == "^TNX is not in the store"
+    # Large caps never move: correlation and beta are undefined everywhere.
+    assert charts.omitted["rolling_risk"] == "no data to chart"
+    only_large = Market({"^GSPC": january_market().series["^GSPC"]})
+    charts = compute_charts(only_large, CONFIG, pd.Timestamp("2023-12-29"))
+    assert set(charts.omitted) == set(CHART_NAMES) - {"ladder"}
+    assert charts.omitted["drawdowns"] == "^RUT is not in the store"
+
+
+def test_stale_pair_is_omitted_not_charted() -> None:
+    charts = compute_charts(january_market(), CONFIG, pd.Timestamp("2024-03-08"))
+    assert charts.frames == {}
+    assert (
+        charts.omitted["ytd_rebased"]
+        == "^RUT data ends 2023-12-29, before the week ending 2024-03-08"
+    )
+
+
+# --- the 40-year synthetic market ---------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def long_market() -> Market:
+    config = load_config(ROOT / "smallcap.toml")
+    series = sample_market(config, "2026-08-21")  # sessions from 1985-01-02: over 41 years
+    return Market({s.symbol: s for s in series}, sample=True)
+
+
+@lru_cache(maxsize=1)
+def long_specs() -> dict[str, dict]:
+    config = load_config(ROOT / "smallcap.toml")
+    frames = compute_chart_data(long_market(), config, pd.Timestamp("2026-08-21"))
+    return build_charts(frames, sample=True)
+
+
+def test_long_history_is_weekly_and_every_chart_is_drawn() -> None:
+    config = load_config(ROOT / "smallcap.toml")
+    week = pd.Timestamp("2026-08-21")
+    charts = compute_charts(long_market(), config, week)
+    assert charts.omitted == {}
+    weeks = charts.frames["relative_ratio"].query("kind == 'week'")["date"]
+    expected = calendar.week_ends("1985-01-02", week)
+    assert pd.DatetimeIndex(weeks).equals(pd.DatetimeIndex(expected))
+    recent = charts.frames["drawdowns"]["date"]
+    assert recent.iloc[-1] == week and recent.iloc[0] > week - pd.DateOffset(years=10)
+    assert pd.DatetimeIndex(recent).isin(expected).all()
+
+
+def test_specs_stay_under_the_size_budget() -> None:
+    sizes = {name: len(spec_json(spec).encode("utf-8")) for name, spec in long_specs().items()}
+    assert set(sizes) == set(CHART_NAMES)
+    assert sum(sizes.values()) < 150_000, sizes
+
+
+def test_point_in_time_frames_ignore_later_data() -> None:
+    config = load_config(ROOT / "smallcap.toml")
+    week = pd.Timestamp("2009-03-06")
+    full = compute_charts(long_market(), config, week)
+    cut = compute_charts(truncate_market(long_market(), week), config, week)
+    assert full.omitted == cut.omitted
+    for name, frame in full.frames.items():
+        pd.testing.assert_frame_equal(frame, cut.frames[name], check_exact=True)
+
+
+# --- the spec contract ---------------------------------------------------------------------------
+
+
+def walk(node: object):
+    """Every dict inside a spec, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_every_spec_meets_the_contract(name: str) -> None:
+    spec = json.loads(spec_json(long_specs()[name]))
+    assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
+    assert spec["title"]["text"] and spec["title"]["subtitle"][-1] == SAMPLE_NOTE
+    assert len(spec["description"]) > 80 and spec["description"].endswith(f"{SAMPLE_NOTE}.")
+    assert spec["width"] == "container" and spec["background"] == "transparent"
+    assert "config" not in spec
+    dicts = list(walk(spec))
+    axes = [(ch, d[ch]["axis"]) for d in dicts for ch in ("x", "y")
+            if isinstance(d.get(ch), dict) and isinstance(d[ch].get("axis"), dict)]  # fmt: skip
+    assert {ch for ch, _ in axes} == {"x", "y"}
+    assert all(axis["title"] for _, axis in axes)
+    assert all("(" in axis["title"] for ch, axis in axes if ch == "y" and name != "ladder")
+    assert any(d.get("tooltip") for d in dicts)
+    colours = [v for d in dicts for k, v in d.items()
+               if k in ("color", "fill", "stroke") and isinstance(v, str)]  # fmt: skip
+    assert colours == []  # colours come from the embed-time theme only
+    assert not any("url" in d for d in dicts)  # data is inline, never fetched
+    assert all(isinstance(v, (str, list)) for v in spec["datasets"].values())
+
+
+def test_spec_data_is_inline_rounded_csv() -> None:
+    charts = compute_charts(january_market(), CONFIG, pd.Timestamp("2023-12-29"))
+    spec = build_chart("month_spread", charts.frames["month_spread"], sample=False)
+    csv_texts = [v for v in spec["datasets"].values() if isinstance(v, str)]
+    assert len(csv_texts) == 1
+    lines = csv_texts[0].splitlines()
+    assert lines[0] == "month,month_name,small_mean,large_mean,spread_mean,hit_rate,years"
+    assert lines[1] == "1,Jan,0.05,0,0.05,1,3"
+    assert lines[2] == "2,Feb,0,0,0,0,3"
+    assert SAMPLE_NOTE not in spec_json(spec)
+    layer_data = [d["data"] for d in walk(spec) if isinstance(d.get("data"), dict)]
+    assert {"type": "csv", "parse": {"month": "number", "small_mean": "number",
+            "large_mean": "number", "spread_mean": "number", "hit_rate": "number",
+            "years": "number"}} in [d.get("format") for d in layer_data]  # fmt: skip
+
+
+def test_names_from_config_stay_data_not_markup_or_code() -> None:
+    charts = compute_charts(january_market(), CONFIG, pd.Timestamp("2023-12-29"))
+    spec = build_chart("cycle_phases", charts.frames["cycle_phases"], sample=False)
+    lookup = [v for v in spec["datasets"].values() if isinstance(v, list)]
+    assert lookup == [[{"key": "small_mean", "series": "Small <b>Co</b>"},
+                       {"key": "large_mean", "series": "Large.Co"}]]  # fmt: skip
+    expressions = [d[k] for d in walk(spec) for k in ("filter", "calculate", "test") if k in d]
+    assert not any("Small" in str(e) or "Large" in str(e) for e in expressions)
+
+
+def test_unknown_chart_name_is_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown chart 'pie'; allowed: ytd_rebased"):
+        build_chart("pie", pd.DataFrame(), sample=False)
+
+
+def test_specs_are_deterministic() -> None:
+    config = load_config(ROOT / "smallcap.toml")
+    frames = compute_chart_data(long_market(), config, pd.Timestamp("2026-08-21"))
+    again = build_charts(frames, sample=True)
+    assert {k: spec_json(v) for k, v in again.items()} == {
+        k: spec_json(v) for k, v in long_specs().items()
+    }
+
+
+def test_tidy_csv_unions_columns_in_first_seen_order() -> None:
+    frames = {
+        "a": pd.DataFrame({"date": pd.to_datetime(["2025-01-03"]), "x": [0.123456789]}),
+        "b": pd.DataFrame({"x": [np.nan, 2.0], "label": ['say "hi", <b>', "y"]}),
+    }
+    assert tidy_csv(frames) == (
+        'chart,date,x,label\na,2025-01-03,0.123457,\nb,,,"say ""hi"", <b>"\nb,,2,y\n'
+    )

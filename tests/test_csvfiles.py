@@ -1,0 +1,495 @@
+"""CSV import parsers on small hand-built files, one per format and quirk."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from generator.errors import ParseError
+from generator.model import OHLCV_COLUMNS
+from generator.sources.csvfiles import UnsupportedFile, discover_files, parse_file
+from generator.sources.fred import frequency_of
+
+YAHOO_HEADER = "Date,Open,High,Low,Close,Adj Close,Volume"
+
+
+def write(folder: Path, name: str, lines: list[str], newline: str = "\n") -> Path:
+    path = folder / name
+    path.write_bytes(newline.join(lines).encode() + newline.encode())
+    return path
+
+
+def dates(*days: str) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex(pd.to_datetime(list(days)), name="date")
+
+
+def only(series: list):  # type: ignore[no-untyped-def]
+    assert len(series) == 1
+    return series[0]
+
+
+# --- Yahoo download -------------------------------------------------------------------------
+
+
+def test_yahoo_download_columns_values_and_metadata(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "^RUT.csv",
+        [
+            YAHOO_HEADER,
+            "2020-10-01,1.5,2.5,1.0,2.0,2.25,1000",
+            "2020-10-05,2.0,3.0,1.5,2.5,2.75,0",
+        ],
+    )
+    s = only(parse_file(path))
+    assert (s.symbol, s.schema, s.measure, s.frequency) == ("^RUT", "ohlcv", "price", "daily")
+    assert s.source == "yahoo-csv:^RUT.csv"
+    assert tuple(s.frame.columns) == OHLCV_COLUMNS
+    assert (s.frame.dtypes == "float64").all()
+    pd.testing.assert_index_equal(s.frame.index, dates("2020-10-01", "2020-10-05"))
+    assert s.frame.loc["2020-10-01"].tolist() == [1.5, 2.5, 1.0, 2.0, 2.25, 1000.0]
+    assert s.frame.loc["2020-10-05"].tolist() == [2.0, 3.0, 1.5, 2.5, 2.75, 0.0]
+    assert s.notes == ()
+
+
+def test_yahoo_null_rows_dropped_with_a_note_and_other_nulls_kept(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "^RUT.csv",
+        [
+            YAHOO_HEADER,
+            "2020-10-01,1,2,1,2,2,10",
+            "2020-10-02,null,null,null,null,null,null",
+            "2020-10-05,1,2,1,3,3,null",
+        ],
+        newline="\r\n",
+    )
+    s = only(parse_file(path))
+    pd.testing.assert_index_equal(s.frame.index, dates("2020-10-01", "2020-10-05"))
+    assert s.notes == ("2020-10-02: null row dropped",)
+    assert math.isnan(s.frame.loc["2020-10-05", "volume"])
+    assert s.frame.loc["2020-10-05", "close"] == 3.0
+
+
+@pytest.mark.parametrize(
+    ("name", "yields", "measure"),
+    [
+        ("^TNX.csv", None, "yield"),
+        ("^IRX.csv", None, "yield"),
+        ("^GSPC.csv", None, "price"),
+        ("^GSPC.csv", {"^GSPC"}, "yield"),
+        ("^TNX.csv", set(), "price"),
+    ],
+)
+def test_yahoo_yield_symbols(tmp_path: Path, name: str, yields: set | None, measure: str) -> None:
+    path = write(tmp_path, name, [YAHOO_HEADER, "2019-01-02,2.5,2.6,2.4,2.55,2.55,0"])
+    assert only(parse_file(path, yield_symbols=yields)).measure == measure
+
+
+def test_yahoo_rows_sorted_and_duplicates_kept(tmp_path: Path) -> None:
+    lines = [
+        YAHOO_HEADER,
+        "2020-01-03,1,1,1,3,3,0",
+        "2020-01-02,1,1,1,2,2,0",
+        "2020-01-03,1,1,1,4,4,0",
+    ]
+    s = only(parse_file(write(tmp_path, "X.csv", lines)))
+    pd.testing.assert_index_equal(s.frame.index, dates("2020-01-02", "2020-01-03", "2020-01-03"))
+    assert s.frame["close"].tolist() == [2.0, 3.0, 4.0]
+
+
+def test_yahoo_without_adj_close_copies_close(tmp_path: Path) -> None:
+    lines = ["Date,Open,High,Low,Close,Volume", "2020-01-02,1,2,0.5,1.5,7"]
+    s = only(parse_file(write(tmp_path, "X.csv", lines)))
+    assert s.frame["adj_close"].tolist() == [1.5]
+    assert s.notes == ("no Adj Close column (prices already adjusted): adj_close = close",)
+
+
+def test_yahoo_detected_by_content_not_by_name(tmp_path: Path) -> None:
+    path = write(tmp_path, "prices.txt", [YAHOO_HEADER, "2020-01-02,1,2,0.5,1.5,1.5,7"])
+    assert only(parse_file(path)).symbol == "prices"
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (["Date,Open,High,Low,Close,Adj Close"], "missing columns ['volume']"),
+        ([YAHOO_HEADER, "2020-01-02,1,2,0.5,abc,1.5,7"], "line 2: column 'Close': 'abc'"),
+        ([YAHOO_HEADER, "2020-01-02,1,2,0.5,inf,1.5,7"], "line 2: column 'Close': 'inf'"),
+        ([YAHOO_HEADER, "2020-01-02,1,2,0.5,1_0,1.5,7"], "line 2: column 'Close': '1_0'"),
+        ([YAHOO_HEADER, "2020-02-30,1,2,0.5,1,1.5,7"], "line 2: '2020-02-30' is not a valid date"),
+        ([YAHOO_HEADER, "02/01/2020,1,2,0.5,1,1.5,7"], "line 2: '02/01/2020' is not a valid date"),
+        ([YAHOO_HEADER, "2020-01-02,1,2,0.5,1"], "line 2: expected 7 cells, found 5"),
+        ([YAHOO_HEADER], "no data rows"),
+        ([YAHOO_HEADER, "2020-01-02,null,null,null,null,null,null"], "no row has a close"),
+    ],
+)
+def test_yahoo_errors_name_file_and_line(tmp_path: Path, lines: list[str], message: str) -> None:
+    path = write(tmp_path, "X.csv", lines)
+    with pytest.raises(ParseError) as err:
+        parse_file(path)
+    assert not isinstance(err.value, UnsupportedFile)
+    assert str(err.value).startswith(f"{path}: ")
+    assert message in str(err.value)
+
+
+# --- yfinance to_csv ------------------------------------------------------------------------
+
+
+def test_yfinance_single_ticker_three_header_rows(tmp_path: Path) -> None:
+    lines = [
+        "Price,Close,High,Low,Open,Volume",
+        "Ticker,^IRX,^IRX,^IRX,^IRX,^IRX",
+        "Date,,,,,",
+        "2025-09-08,3.9,4.0,3.8,3.85,0",
+        "2025-09-09,3.95,4.1,3.9,3.9,0",
+    ]
+    s = only(parse_file(write(tmp_path, "download.csv", lines, newline="\r\n")))
+    assert (s.symbol, s.measure, s.source) == ("^IRX", "yield", "yfinance-csv:download.csv")
+    assert s.frame.loc["2025-09-08"].tolist() == [3.85, 4.0, 3.8, 3.9, 3.9, 0.0]
+    assert s.notes == ("no Adj Close column (prices already adjusted): adj_close = close",)
+
+
+def test_yfinance_several_tickers_with_adj_close_and_gaps(tmp_path: Path) -> None:
+    lines = [
+        "Price,Adj Close,Adj Close,Close,Close,High,High,Low,Low,Open,Open,Volume,Volume",
+        "Ticker,IWM,SPY,IWM,SPY,IWM,SPY,IWM,SPY,IWM,SPY,IWM,SPY",
+        "Date,,,,,,,,,,,,",
+        "2024-01-02,190,470,200,475,201,476,199,474,199.5,474.5,10,20",
+        "2024-01-03,,471,,476,,477,,475,,475.5,,21",
+    ]
+    iwm, spy = parse_file(write(tmp_path, "both.csv", lines))
+    assert (iwm.symbol, spy.symbol) == ("IWM", "SPY")
+    assert iwm.frame.loc["2024-01-02"].tolist() == [199.5, 201.0, 199.0, 200.0, 190.0, 10.0]
+    assert iwm.notes == ("2024-01-03: null row dropped",)
+    assert spy.frame["adj_close"].tolist() == [470.0, 471.0]
+    assert spy.notes == ()
+
+
+def test_yfinance_ticker_row_first(tmp_path: Path) -> None:
+    lines = [
+        "Ticker,QQQ,QQQ,QQQ,QQQ,QQQ",
+        "Price,Open,High,Low,Close,Volume",
+        "Date,,,,,",
+        "2024-01-02,1,2,0.5,1.5,3",
+    ]
+    s = only(parse_file(write(tmp_path, "q.csv", lines)))
+    assert (s.symbol, s.frame["close"].tolist()) == ("QQQ", [1.5])
+
+
+def test_yfinance_tz_suffix_keeps_the_local_session_date(tmp_path: Path) -> None:
+    lines = [
+        "Price,Close,High,Low,Open,Volume",
+        "Ticker,SPY,SPY,SPY,SPY,SPY",
+        "Date,,,,,",
+        "2024-01-02 00:00:00-05:00,1.5,2,0.5,1,3",
+    ]
+    s = only(parse_file(write(tmp_path, "q.csv", lines)))
+    pd.testing.assert_index_equal(s.frame.index, dates("2024-01-02"))
+
+
+def test_yfinance_bad_third_header_row(tmp_path: Path) -> None:
+    lines = ["Price,Close", "Ticker,SPY", "2024-01-02,1"]
+    with pytest.raises(ParseError, match=r"line 3: third header row must be 'Date'"):
+        parse_file(write(tmp_path, "q.csv", lines))
+
+
+# --- FRED -----------------------------------------------------------------------------------
+
+
+def test_fred_monthly_rate_is_a_yield(tmp_path: Path) -> None:
+    lines = ["observation_date,GS10", "1953-04-01,2.83", "1953-05-01,3.05", "1953-06-01,3.11"]
+    s = only(parse_file(write(tmp_path, "whatever.csv", lines)))
+    assert (s.symbol, s.schema, s.measure, s.frequency) == ("GS10", "value", "yield", "monthly")
+    assert s.frame["value"].tolist() == [2.83, 3.05, 3.11]
+    pd.testing.assert_index_equal(s.frame.index, dates("1953-04-01", "1953-05-01", "1953-06-01"))
+    assert s.source == "fred-csv:whatever.csv"
+
+
+def test_fred_date_value_with_dots_named_after_the_file(tmp_path: Path) -> None:
+    lines = ["DATE,VALUE", "1978-12-29,100.00", "1979-01-01,.", "1979-01-02,100.71", "1979-01-03,"]
+    s = only(parse_file(write(tmp_path, "RU2000TR.csv", lines, newline="\r\n")))
+    assert (s.symbol, s.measure, s.frequency) == ("RU2000TR", "level", "daily")
+    pd.testing.assert_index_equal(s.frame.index, dates("1978-12-29", "1979-01-02"))
+    assert s.frame["value"].tolist() == [100.0, 100.71]
+    assert s.notes == ("2 rows marked '.' (missing) dropped, first 1979-01-01",)
+
+
+def test_fred_several_series_in_one_file(tmp_path: Path) -> None:
+    lines = ["observation_date,TB3MS,INDPRO", "2000-01-01,5.32,90.1", "2000-02-01,.,90.5"]
+    tb, ip = parse_file(write(tmp_path, "multi.csv", lines))
+    assert (tb.symbol, tb.measure, tb.frame["value"].tolist()) == ("TB3MS", "yield", [5.32])
+    assert (ip.symbol, ip.measure, ip.frame["value"].tolist()) == ("INDPRO", "level", [90.1, 90.5])
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (["DATE,VALUE", "1979-01-01,."], "every value is missing"),
+        (["DATE,VALUE", "1979-01-01,1.2.3"], "line 2: column 'VALUE': '1.2.3' is not a number"),
+        (["DATE,VALUE", "1979-13-01,1"], "line 2: '1979-13-01' is not a valid date"),
+        (["DATE,VALUE", "1779-01-01,1"], "line 2: '1779-01-01' is not a valid date"),
+        (["observation_date,A,A", "1979-01-01,1,2"], "line 1: series columns must be distinct"),
+    ],
+)
+def test_fred_errors(tmp_path: Path, lines: list[str], message: str) -> None:
+    with pytest.raises(ParseError, match=None) as err:
+        parse_file(write(tmp_path, "F.csv", lines))
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        (["2000-01-01", "2000-02-01", "2000-04-01"], "monthly"),
+        (["2000-01-01"], "monthly"),
+        (["2000-01-01", "2001-01-01", "2003-01-01"], "annual"),
+        (["2000-01-03", "2000-01-04"], "daily"),
+        (["2000-02-01", "2000-02-02"], "daily"),
+    ],
+)
+def test_frequency_of(days: list[str], expected: str) -> None:
+    assert frequency_of(pd.DatetimeIndex(days)) == expected
+
+
+# --- Ken French -----------------------------------------------------------------------------
+
+SIZE_HEADER = "<= 0,Lo 30,Med 40,Hi 30,Lo 10,Hi 10"
+
+
+def test_french_daily_size_file(tmp_path: Path) -> None:
+    lines = [
+        f"Date,{SIZE_HEADER}",
+        "19260701,-99.99,0.38,-0.14,0.13,0.57,0.17",
+        "19260702,-99.99,-99.99,0.36,0.48,-0.52,0.52",
+    ]
+    out = {s.symbol: s for s in parse_file(write(tmp_path, "ME_daily.csv", lines, "\r\n"))}
+    assert list(out) == ["FF_ME_LO30", "FF_ME_HI30", "FF_ME_LO10", "FF_ME_HI10"]
+    lo30 = out["FF_ME_LO30"]
+    assert (lo30.schema, lo30.measure, lo30.frequency) == ("value", "return", "daily")
+    assert lo30.frame["value"].tolist() == [0.38 / 100]
+    assert lo30.notes == ("1 rows marked missing (-99.99) dropped, first 1926-07-02",)
+    assert out["FF_ME_HI30"].frame["value"].tolist() == [0.13 / 100, 0.48 / 100]
+    pd.testing.assert_index_equal(out["FF_ME_HI10"].frame.index, dates("1926-07-01", "1926-07-02"))
+
+
+def test_french_daily_factors(tmp_path: Path) -> None:
+    lines = ["Date,Mkt-RF,SMB,HML,RF", "19260701,0.09,-0.25,-0.27,0.009"]
+    out = {s.symbol: s.frame["value"].tolist() for s in parse_file(write(tmp_path, "f.csv", lines))}
+    assert out == {
+        "FF_MKT_RF": [0.09 / 100],
+        "FF_SMB": [-0.25 / 100],
+        "FF_HML": [-0.27 / 100],
+        "FF_RF": [0.009 / 100],
+    }
+
+
+RAW_MONTHLY_SIZE = [
+    f",{SIZE_HEADER}",
+    "192607,  -99.99,    0.14,    1.54,    3.42,   -0.12,    3.71",
+    "192608,  -99.99,    3.19,    2.73,    2.91,    1.13,    3.79",
+    "",
+    "",
+    "  Equal Weight Returns -- Monthly",
+    f",{SIZE_HEADER}",
+    "192607,  -99.99,    9.00,    9.00,    9.00,    9.00,    9.00",
+    "",
+    "  Value Weight Returns -- Annual from January to December",
+    f",{SIZE_HEADER}",
+    "  1927,  -99.99,   30.00,   30.00,   30.00,   30.00,   30.00",
+    "",
+    "Copyright 2024 Eugene F. Fama and Kenneth R. French",
+]
+
+
+def test_french_raw_monthly_takes_only_the_first_block(tmp_path: Path) -> None:
+    path = write(tmp_path, "Portfolios_Formed_on_ME.CSV", RAW_MONTHLY_SIZE, newline="\r\n")
+    out = {s.symbol: s for s in parse_file(path)}
+    assert list(out) == ["FF_ME_LO30_M", "FF_ME_HI30_M", "FF_ME_LO10_M", "FF_ME_HI10_M"]
+    lo = out["FF_ME_LO30_M"]
+    assert (lo.measure, lo.frequency) == ("return", "monthly")
+    pd.testing.assert_index_equal(lo.frame.index, dates("1926-07-01", "1926-08-01"))
+    assert lo.frame["value"].tolist() == [0.14 / 100, 3.19 / 100]
+    assert out["FF_ME_HI10_M"].frame["value"].tolist() == [3.71 / 100, 3.79 / 100]
+
+
+def test_french_raw_file_with_preamble_and_titles(tmp_path: Path) -> None:
+    preamble = [
+        "This file was created by CMPT_ME_RETS using the 202412 CRSP database.",
+        "It contains value- and equal-weighted returns for size portfolios.",
+        "",
+        "  Value Weight Returns -- Monthly",
+    ]
+    path = write(tmp_path, "ME.CSV", preamble + RAW_MONTHLY_SIZE)
+    out = {s.symbol: s.frame["value"].tolist() for s in parse_file(path)}
+    assert out["FF_ME_HI30_M"] == [3.42 / 100, 2.91 / 100]
+
+
+def test_french_raw_factors_skip_the_annual_block(tmp_path: Path) -> None:
+    lines = [
+        ",Mkt-RF,SMB,HML,RF",
+        "192607,    2.96,   -2.56,   -2.43,    0.22",
+        "",
+        " Annual Factors: January-December ",
+        ",Mkt-RF,SMB,HML,RF",
+        "  1927,   29.47,   -2.46,   -3.75,    3.12",
+        "",
+        "Copyright 2024 Eugene F. Fama and Kenneth R. French",
+    ]
+    out = {s.symbol: s for s in parse_file(write(tmp_path, "F-F.CSV", lines, "\r\n"))}
+    assert list(out) == ["FF_MKT_RF_M", "FF_SMB_M", "FF_HML_M", "FF_RF_M"]
+    assert out["FF_SMB_M"].frame["value"].tolist() == [-2.56 / 100]
+    assert out["FF_RF_M"].frequency == "monthly"
+
+
+def _beme_header() -> str:
+    names = []
+    for size in range(1, 6):
+        for bm in range(1, 6):
+            name = f"ME{size} BM{bm}"
+            name = {"ME1 BM1": "SMALL LoBM", "ME1 BM5": "SMALL HiBM"}.get(name, name)
+            name = {"ME5 BM1": "BIG LoBM", "ME5 BM5": "BIG HiBM"}.get(name, name)
+            names.append(name)
+    return "," + ",".join(names)
+
+
+def _beme_row(date: str, start: float) -> str:
+    return date + "," + ",".join(f"{start + i / 10:.4f}" for i in range(25))
+
+
+def test_french_5x5_book_to_market_block_found_by_title(tmp_path: Path) -> None:
+    header = _beme_header()
+    lines = [
+        header,
+        _beme_row("192607", 50.0),  # value-weighted returns: not wanted
+        "",
+        "  For portfolios formed in June of year t",
+        "  Value Weight Average of BE/ME Calculated for June of t to June of t+1 as: ",
+        "  Sum[ME(Mth) * BE(Fiscal Year t-1) / ME(Dec t-1)] / Sum[ME(Mth)]",
+        header,
+        _beme_row("192607", 1.0),
+        _beme_row("192608", 2.0),
+        "",
+        "  For portfolios formed in June of year t",
+        "  Value Weight Average of BE_FYt-1/ME_June t Calculated for June of t to June of t+1 as: ",
+        header,
+        _beme_row("192607", 80.0),
+        "",
+        "Copyright 2024 Eugene F. Fama and Kenneth R. French",
+    ]
+    small, big = parse_file(write(tmp_path, "25_Portfolios_5x5.CSV", lines, "\r\n"))
+    assert (small.symbol, big.symbol) == ("FF_BEME_SMALL", "FF_BEME_BIG")
+    assert (small.measure, small.frequency) == ("ratio", "monthly")
+    pd.testing.assert_index_equal(small.frame.index, dates("1926-07-01", "1926-08-01"))
+    # Row value i is start + i/10: the small row holds i = 0..4, the big row i = 20..24.
+    np.testing.assert_allclose(small.frame["value"], [1.2, 2.2], rtol=1e-12)
+    np.testing.assert_allclose(big.frame["value"], [3.2, 4.2], rtol=1e-12)
+
+
+def test_french_5x5_without_the_block_is_an_error(tmp_path: Path) -> None:
+    lines = [_beme_header(), _beme_row("192607", 1.0)]
+    with pytest.raises(ParseError, match="no 'Value Weight Average of BE/ME' block"):
+        parse_file(write(tmp_path, "25.CSV", lines))
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ([",A,B", "192607,1,2"], "unknown Ken French columns"),
+        ([f",{SIZE_HEADER}", "192607,1,2,3,4,5,6", "19260801,1,2,3,4,5,6"], "mixes date formats"),
+        ([f",{SIZE_HEADER}", "192613,1,2,3,4,5,6"], "line 2: '192613' is not a valid date"),
+        ([f",{SIZE_HEADER}", "192607,1,2,3,x,5,6"], "line 2: column 'Hi 30': 'x'"),
+        ([f",{SIZE_HEADER}", "192607,1,2,3"], "line 2: expected 7 cells, found 4"),
+        ([f",{SIZE_HEADER}", "192607,1,-99.99,3,4,5,6"], "FF_ME_LO30_M: every value is missing"),
+    ],
+)
+def test_french_errors(tmp_path: Path, lines: list[str], message: str) -> None:
+    with pytest.raises(ParseError) as err:
+        parse_file(write(tmp_path, "ff.CSV", lines))
+    assert message in str(err.value)
+
+
+# --- Shiller --------------------------------------------------------------------------------
+
+
+def test_shiller_pe10_and_earnings_with_zero_as_missing(tmp_path: Path) -> None:
+    lines = [
+        "Date,SP500,Dividend,Earnings,Consumer Price Index,Long Interest Rate,PE10",
+        "1871-01-01,4.44,0.26,0.4,12.46,5.32,0.0",
+        "1881-01-01,6.19,0.27,0.5,9.42,3.7,18.47",
+        "2023-10-01,4269.4,0.0,0.0,307.67,4.8,28.53",
+    ]
+    pe, earnings = parse_file(write(tmp_path, "data.csv", lines))
+    assert (pe.symbol, pe.measure, pe.frequency) == ("SHILLER_PE10", "ratio", "monthly")
+    pd.testing.assert_index_equal(pe.frame.index, dates("1881-01-01", "2023-10-01"))
+    assert pe.frame["value"].tolist() == [18.47, 28.53]
+    assert pe.notes == ("1 rows with 0.0 (missing) dropped, first 1871-01-01",)
+    assert (earnings.symbol, earnings.measure) == ("SHILLER_EARNINGS", "level")
+    assert earnings.frame["value"].tolist() == [0.4, 0.5]
+
+
+# --- dispatch and discovery -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("datapackage.json", b'{"name": "s-and-p-500"}'),
+        ("list.csv", b"[1, 2]\n"),
+        ("MANIFEST.md", b"# Real market data\n\nSome notes.\n"),
+        ("notes.txt", b""),
+        ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00"),
+    ],
+)
+def test_unsupported_files(tmp_path: Path, name: str, content: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnsupportedFile, match=f"^{path}: "):
+        parse_file(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty file"),
+        (b"\n  \n", "empty file"),
+        (b"a,b,c\n1,2,3\n", "line 1: unrecognised CSV header 'a,b,c'"),
+        (b"Date,Close\n\xff\xfe,1\n", "not UTF-8 text (byte 11)"),
+    ],
+)
+def test_unreadable_csv_is_a_parse_error(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(ParseError) as err:
+        parse_file(path)
+    assert not isinstance(err.value, UnsupportedFile)
+    assert str(err.value) == f"{path}: {message}"
+
+
+def test_missing_file_is_a_parse_error(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match="cannot read file"):
+        parse_file(tmp_path / "absent.csv")
+
+
+def test_leading_blank_lines_keep_line_numbers(tmp_path: Path) -> None:
+    path = write(tmp_path, "X.csv", ["", YAHOO_HEADER, "2020-01-02,1,2,0.5,oops,1.5,7"])
+    with pytest.raises(ParseError, match="line 3: column 'Close'"):
+        parse_file(path)
+
+
+def test_discover_files(tmp_path: Path) -> None:
+    for name in ("b/2.csv", "a.csv", "b/a/1.csv", ".hidden.csv", ".git/x.csv", "b/.DS_Store"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert discover_files(tmp_path) == [
+        tmp_path / "a.csv",
+        tmp_path / "b/2.csv",
+        tmp_path / "b/a/1.csv",
+    ]
+    assert discover_files(tmp_path / "a.csv") == [tmp_path / "a.csv"]
+    with pytest.raises(ParseError, match="no such file or folder"):
+        discover_files(tmp_path / "nope")

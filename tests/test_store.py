@@ -1,0 +1,269 @@
+"""The store: exact CSV bytes, manifest, idempotent and atomic writes, sample never mixed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from generator import store
+from generator.errors import DataError
+from generator.model import Series
+
+DAYS = pd.DatetimeIndex(["2026-08-19", "2026-08-20", "2026-08-21"], name="date")
+
+
+@pytest.fixture
+def curated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """load_market reads the curated valuation table; stand in while generator.curated is absent."""
+    try:
+        import generator.curated  # noqa: F401
+    except ModuleNotFoundError:
+        module = types.ModuleType("generator.curated")
+        module.load_valuations = lambda path: pd.DataFrame()  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "generator.curated", module)
+
+
+def ohlcv(closes: list[float], days: pd.DatetimeIndex = DAYS) -> pd.DataFrame:
+    c = np.asarray(closes, dtype=float)
+    return pd.DataFrame(
+        {
+            "open": c - 0.5,
+            "high": c + 1.0,
+            "low": c - 1.0,
+            "close": c,
+            "adj_close": c * 0.5,
+            "volume": np.arange(1, len(c) + 1) * 1000.0,
+        },
+        index=days,
+    )
+
+
+def price(symbol: str, closes: list[float], source: str = "test") -> Series:
+    return Series(symbol, ohlcv(closes), source)
+
+
+def file_state(folder: Path) -> dict[str, tuple[str, int]]:
+    """Every file's sha256 and mtime, to prove a folder did not change."""
+    return {
+        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(folder.iterdir())
+    }
+
+
+def test_render_csv_exact_bytes() -> None:
+    frame = pd.DataFrame(
+        {
+            # Deliberately out of order: the stored column order is fixed.
+            "volume": [1234.4, np.nan, 0.0],
+            "close": [101.5, 102.25, 3.0],
+            "adj_close": [0.1234564, 99.9999996, 3.0],
+            "open": [100.0, 2.5, 1234.5678901],
+            "low": [99.0, 2.0, 2.0],
+            "high": [102.0, 103.0, 1234.6],
+        },
+        index=DAYS,
+    )
+    expected = (
+        b"date,open,high,low,close,adj_close,volume\n"
+        b"2026-08-19,100.000000,102.000000,99.000000,101.500000,0.123456,1234\n"
+        b"2026-08-20,2.500000,103.000000,2.000000,102.250000,100.000000,\n"
+        b"2026-08-21,1234.567890,1234.600000,2.000000,3.000000,3.000000,0\n"
+    )
+    assert store.render_csv(Series("X", frame, "test")) == expected
+
+
+def test_render_csv_value_schema() -> None:
+    frame = pd.DataFrame({"value": [-0.012, 0.00005, 1.5]}, index=DAYS)
+    series = Series("FF", frame, "test", schema="value", measure="return")
+    assert store.render_csv(series) == (
+        b"date,value\n2026-08-19,-0.012000\n2026-08-20,0.000050\n2026-08-21,1.500000\n"
+    )
+
+
+def test_write_then_read_round_trips(tmp_path: Path) -> None:
+    written = price("^RUT", [2000.125, 2010.5, 1999.875])
+    yields = Series("^TNX", ohlcv([4.125, 4.25, 4.0]), "test", measure="yield")
+    changed = store.write_store(
+        tmp_path, [written, yields], fetched_at="2026-08-22T00:00:00Z", sample=False
+    )
+    assert changed == [tmp_path / "^RUT.csv", tmp_path / "^TNX.csv", tmp_path / "manifest.json"]
+    back = store.read_series(tmp_path, "^RUT")
+    assert back is not None
+    pd.testing.assert_frame_equal(back.frame, written.frame, check_freq=False)
+    assert (back.symbol, back.source, back.schema, back.measure, back.frequency) == (
+        "^RUT",
+        "test",
+        "ohlcv",
+        "price",
+        "daily",
+    )
+    assert store.read_series(tmp_path, "^TNX").measure == "yield"
+    assert store.read_series(tmp_path, "SPY") is None
+    # What was written is exactly what render_csv produced.
+    assert (tmp_path / "^RUT.csv").read_bytes() == store.render_csv(written)
+
+
+def test_manifest_fields(tmp_path: Path) -> None:
+    series = price("IWM", [200.0, 201.0, 202.0], source="yahoo")
+    store.write_store(tmp_path, [series], fetched_at="2026-08-22T01:02:03Z", sample=False)
+    data = (tmp_path / "IWM.csv").read_bytes()
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest == {
+        "sample": False,
+        "series": {
+            "IWM": {
+                "first": "2026-08-19",
+                "last": "2026-08-21",
+                "rows": 3,
+                "source": "yahoo",
+                "fetched_at": "2026-08-22T01:02:03Z",
+                "sha256": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "schema": "ohlcv",
+                "measure": "price",
+                "frequency": "daily",
+            }
+        },
+    }
+    # Stable text: sorted keys, two-space indent, final newline.
+    text = (tmp_path / "manifest.json").read_text(encoding="utf-8")
+    assert text == json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    assert store.read_manifest(tmp_path) == manifest
+
+
+def test_rewriting_identical_data_changes_no_file(tmp_path: Path) -> None:
+    batch = [price("^RUT", [1.0, 2.0, 3.0]), price("^GSPC", [4.0, 5.0, 6.0])]
+    store.write_store(tmp_path, batch, fetched_at="2026-08-22T00:00:00Z", sample=False)
+    for p in tmp_path.iterdir():  # age the files so a rewrite would show in the mtime
+        os.utime(p, ns=(1_000_000_000, 1_000_000_000))
+    before = file_state(tmp_path)
+    changed = store.write_store(tmp_path, batch, fetched_at="2026-08-29T00:00:00Z", sample=False)
+    assert changed == []
+    assert file_state(tmp_path) == before
+
+
+def test_only_changed_series_are_rewritten(tmp_path: Path) -> None:
+    store.write_store(
+        tmp_path,
+        [price("^RUT", [1.0, 2.0, 3.0]), price("^GSPC", [4.0, 5.0, 6.0])],
+        fetched_at="2026-08-22T00:00:00Z",
+        sample=False,
+    )
+    gspc = (tmp_path / "^GSPC.csv").read_bytes()
+    changed = store.write_store(
+        tmp_path, [price("^RUT", [1.0, 2.0, 3.5])], fetched_at="2026-08-29T00:00:00Z", sample=False
+    )
+    assert changed == [tmp_path / "^RUT.csv", tmp_path / "manifest.json"]
+    manifest = store.read_manifest(tmp_path)["series"]
+    assert manifest["^RUT"]["fetched_at"] == "2026-08-29T00:00:00Z"
+    assert manifest["^GSPC"]["fetched_at"] == "2026-08-22T00:00:00Z"
+    assert (tmp_path / "^GSPC.csv").read_bytes() == gspc
+
+
+def test_interrupted_batch_leaves_whole_files_and_no_temp_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = [price("A", [1.0, 2.0, 3.0]), price("B", [4.0, 5.0, 6.0])]
+    store.write_store(tmp_path, old, fetched_at="2026-08-22T00:00:00Z", sample=False)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    new = [price("A", [1.0, 2.0, 3.5]), price("B", [4.0, 5.0, 6.5])]
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def replace_then_die(src: str, dst: str) -> None:
+        calls.append(Path(dst).name)
+        if len(calls) == 2:
+            raise OSError("killed during the write of B")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace_then_die)
+    with pytest.raises(OSError, match="killed"):
+        store.write_store(tmp_path, new, fetched_at="2026-08-29T00:00:00Z", sample=False)
+    monkeypatch.setattr(os, "replace", real_replace)
+
+    assert calls == ["A.csv", "B.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["A.csv", "B.csv", "manifest.json"]
+    # B and the manifest are untouched; A, replaced before the failure, is whole and new.
+    assert (tmp_path / "B.csv").read_bytes() == before["B.csv"]
+    assert (tmp_path / "manifest.json").read_bytes() == before["manifest.json"]
+    assert (tmp_path / "A.csv").read_bytes() == store.render_csv(new[0])
+    # The store still reads; rerunning the same batch completes it.
+    store.write_store(tmp_path, new, fetched_at="2026-08-29T00:00:00Z", sample=False)
+    assert store.read_series(tmp_path, "B").frame["close"].iloc[-1] == 6.5
+    entry = store.read_manifest(tmp_path)["series"]["A"]
+    assert entry["sha256"] == store.content_hash((tmp_path / "A.csv").read_bytes())
+
+
+def test_failed_write_of_one_file_keeps_the_old_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "X.csv"
+    target.write_bytes(b"old\n")
+
+    def die(fd: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", die)
+    with pytest.raises(OSError, match="disk full"):
+        store.atomic_write_bytes(target, b"new but never finished\n")
+    assert target.read_bytes() == b"old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["X.csv"]
+
+
+@pytest.mark.parametrize(("first", "second", "kind"), [(False, True, "real"), (True, False, "sample")])
+def test_sample_and_real_never_mix(tmp_path: Path, first: bool, second: bool, kind: str) -> None:
+    store.write_store(
+        tmp_path, [price("A", [1.0, 2.0, 3.0])], fetched_at="2026-08-22T00:00:00Z", sample=first
+    )
+    before = file_state(tmp_path)
+    with pytest.raises(DataError) as info:
+        store.write_store(
+            tmp_path, [price("B", [1.0, 2.0, 3.0])], fetched_at="2026-08-22T00:00:00Z", sample=second
+        )
+    assert str(info.value) == f"{tmp_path}: store holds {kind} data; sample and real data never mix"
+    assert file_state(tmp_path) == before
+
+
+def test_empty_and_corrupt_manifest(tmp_path: Path) -> None:
+    assert store.read_manifest(tmp_path / "nowhere") == {"sample": None, "series": {}}
+    (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        store.read_manifest(tmp_path)
+    assert str(info.value).startswith(f"{tmp_path / 'manifest.json'}: manifest is not valid JSON (")
+
+
+def test_stored_file_with_wrong_columns_is_a_data_error(tmp_path: Path) -> None:
+    store.write_store(
+        tmp_path, [price("A", [1.0, 2.0, 3.0])], fetched_at="2026-08-22T00:00:00Z", sample=False
+    )
+    (tmp_path / "A.csv").write_text("date,close\n2026-08-19,1.0\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        store.read_series(tmp_path, "A")
+    assert str(info.value) == (
+        f"{tmp_path / 'A.csv'}: columns ['close'] differ from "
+        "['open', 'high', 'low', 'close', 'adj_close', 'volume']"
+    )
+
+
+def test_load_market_reads_every_series(tmp_path: Path, curated: None) -> None:
+    batch = [
+        price("^RUT", [1.0, 2.0, 3.0]),
+        price("^GSPC", [4.0, 5.0, 6.0]),
+        Series("FF", pd.DataFrame({"value": [0.01, -0.02, 0.0]}, index=DAYS), "t", "value", "return"),
+    ]
+    store.write_store(tmp_path, batch, fetched_at="2026-08-22T00:00:00Z", sample=True)
+    market = store.load_market(tmp_path)
+    assert list(market.series) == ["FF", "^GSPC", "^RUT"]
+    assert market.sample is True
+    assert market.close("^GSPC").tolist() == [4.0, 5.0, 6.0]
+    assert market.close("^GSPC", adjusted=True).tolist() == [2.0, 2.5, 3.0]
+    assert market.series["FF"].frame["value"].tolist() == [0.01, -0.02, 0.0]
+    assert market.series["FF"].calendar_checked is False
+    assert market.close("FF") is None
