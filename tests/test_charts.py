@@ -285,3 +285,12 @@ def test_tidy_csv_unions_columns_in_first_seen_order() -> None:
     assert tidy_csv(frames) == (
         'chart,date,x,label\na,2025-01-03,0.123457,\nb,,,"say ""hi"", <b>"\nb,,2,y\n'
     )
+
+
+def test_unvalidated_build_gives_the_same_specs() -> None:
+    config = load_config(ROOT / "smallcap.toml")
+    frames = compute_chart_data(long_market(), config, pd.Timestamp("2026-08-21"))
+    fast = build_charts(frames, sample=True, validate=False)
+    assert {k: spec_json(v) for k, v in fast.items()} == {
+        k: spec_json(v) for k, v in long_specs().items()
+    }

@@ -132,7 +132,8 @@ def test_near_valid_yahoo(spec: tuple[list[str], list[list[str]], bool]) -> None
         len(row) == len(header) and all(c in ("null", "", "NaN") or _is_number(c) for c in row[1:])
         for row in table
     )
-    closes = [row[header.index("Close")] for row in table] if "Close" in header else []
+    at = header.index("Close") if "Close" in header else None
+    closes = [row[at] for row in table if at is not None and at < len(row)]
     has_close = any(_is_number(c) for c in closes)
     if set(header) >= {"Open", "High", "Low", "Close", "Volume"} and clean and has_close:
         # Every cell well-formed: the parse must succeed and keep exactly the rows with a close.

@@ -99,11 +99,15 @@ def test_pair_runs_through_2026_08_21_without_gaps_since_2000(pair_store: Path, 
 
 def test_null_row_of_2020_10_02_is_filled_from_the_day_before(pair_store: Path) -> None:
     frame = read_series(pair_store, "^RUT").frame
-    before = frame.loc["2020-10-01"]
-    filled = frame.loc["2020-10-02"]
-    assert filled["volume"] == 0.0
-    for col in ("open", "high", "low", "close", "adj_close"):
-        assert filled[col] == before["close" if col != "adj_close" else "adj_close"], col
+    close = frame.loc["2020-10-01", "close"]
+    assert frame.loc["2020-10-02"].to_dict() == {
+        "open": close,
+        "high": close,
+        "low": close,
+        "close": close,
+        "adj_close": frame.loc["2020-10-01", "adj_close"],
+        "volume": 0.0,
+    }
 
 
 def test_status_command_shows_the_pair(pair_store: Path, capsys, curated) -> None:

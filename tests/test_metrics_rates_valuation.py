@@ -36,17 +36,11 @@ HEADER = ",".join(VALUATION_COLUMNS)
 
 
 def ohlcv(symbol: str, close: pd.Series) -> Series:
-    frame = pd.DataFrame(
-        {c: close.to_numpy(dtype=float) for c in ("open", "high", "low", "close", "adj_close")}
-    )
+    """An OHLCV series whose every price column is ``close`` (yields use the same layout)."""
+    prices = {c: close.to_numpy(dtype=float) for c in ("open", "high", "low", "close", "adj_close")}
+    frame = pd.DataFrame(prices, index=pd.DatetimeIndex(close.index, name="date"))
     frame["volume"] = np.nan
-    frame.index = pd.DatetimeIndex(close.index, name="date")
-    return Series(
-        symbol,
-        frame,
-        "test",
-        measure="yield" if symbol.startswith("^") and "X" in symbol else "price",
-    )
+    return Series(symbol, frame, "test")
 
 
 def values(symbol: str, points: dict[str, float], frequency: str = "daily") -> Series:

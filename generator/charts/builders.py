@@ -241,9 +241,19 @@ def build_dual_line_chart(
 
 
 def finish(
-    chart: alt.TopLevelMixin, *, title: str, subtitle: str, description: str, sample: bool
+    chart: alt.TopLevelMixin,
+    *,
+    title: str,
+    subtitle: str,
+    description: str,
+    sample: bool,
+    validate: bool = True,
 ) -> dict[str, Any]:
-    """The chart as a spec dict with the shared top-level contract (see module docstring)."""
+    """The chart as a spec dict with the shared top-level contract (see module docstring).
+
+    ``validate`` checks the spec against the Vega-Lite schema (about two thirds of the build
+    time); the builders are tested with it, so bulk backfills may turn it off.
+    """
     subtitles = [subtitle] + ([SAMPLE_NOTE] if sample else [])
     chart = chart.properties(
         title=alt.TitleParams(text=title, subtitle=subtitles, anchor="start"),
@@ -253,6 +263,6 @@ def finish(
         description=description + (f" {SAMPLE_NOTE}." if sample else ""),
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
-    spec = chart.to_dict()
+    spec = chart.to_dict(validate=validate)
     spec.pop("config", None)  # Altair's default view size; the embed-time theme decides
     return spec

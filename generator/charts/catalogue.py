@@ -296,7 +296,9 @@ CHARTS: dict[str, ChartDef] = {
 }  # fmt: skip
 
 
-def build_chart(name: str, data: pd.DataFrame, *, sample: bool) -> dict[str, Any]:
+def build_chart(
+    name: str, data: pd.DataFrame, *, sample: bool, validate: bool = True
+) -> dict[str, Any]:
     """The Vega-Lite spec (a dict) of the report chart ``name`` drawn from its frame."""
     if name not in CHARTS:
         raise ValueError(f"unknown chart {name!r}; allowed: {', '.join(CHARTS)}")
@@ -307,9 +309,15 @@ def build_chart(name: str, data: pd.DataFrame, *, sample: bool) -> dict[str, Any
         subtitle=chart.subtitle(data),
         description=chart.describe(data),
         sample=sample,
+        validate=validate,
     )
 
 
-def build_charts(frames: dict[str, pd.DataFrame], *, sample: bool) -> dict[str, dict[str, Any]]:
+def build_charts(
+    frames: dict[str, pd.DataFrame], *, sample: bool, validate: bool = True
+) -> dict[str, dict[str, Any]]:
     """Specs of every frame, in the frames' order."""
-    return {name: build_chart(name, frame, sample=sample) for name, frame in frames.items()}
+    return {
+        name: build_chart(name, frame, sample=sample, validate=validate)
+        for name, frame in frames.items()
+    }

@@ -33,19 +33,20 @@ THREE_MONTHS = pd.DateOffset(months=3)
 
 def value_on_or_before(series: pd.Series, day: pd.Timestamp, what: str) -> float:
     """The last value on or before ``day``; Unavailable when none lies within MAX_START_GAP_DAYS."""
-    before = series.loc[: pd.Timestamp(day)]
-    if before.empty or (pd.Timestamp(day) - before.index[-1]).days > MAX_START_GAP_DAYS:
+    day = pd.Timestamp(day)
+    pos = int(series.index.searchsorted(day, side="right")) - 1
+    if pos < 0 or (day - series.index[pos]).days > MAX_START_GAP_DAYS:
         raise Unavailable(
             f"{what}: no observation within {MAX_START_GAP_DAYS} days before {iso(day)}"
         )
-    return float(before.iloc[-1])
+    return float(series.iloc[pos])
 
 
 def yield_changes(series: pd.Series, week_end: pd.Timestamp) -> dict[str, Any]:
     """Level at ``week_end`` and its change (percentage points) since the previous week's last
     observation and since the same calendar date three months earlier."""
     week_end = pd.Timestamp(week_end)
-    level = float(series.loc[:week_end].iloc[-1])
+    level = value_on_or_before(series, week_end, "level")
     out: dict[str, Any] = {"level": level}
     previous_week = week_monday(week_end) - pd.Timedelta(days=1)
     record(
@@ -59,13 +60,17 @@ def yield_changes(series: pd.Series, week_end: pd.Timestamp) -> dict[str, Any]:
     return out
 
 
-def _yield_section(market: Market, symbol: str, week_end: pd.Timestamp) -> dict[str, Any]:
+def _last_finite_date(market: Market, symbol: str, week_end: pd.Timestamp) -> pd.Timestamp | None:
     close = market.close(symbol)
-    through = None
-    if close is not None:
-        finite = close.loc[:week_end]
-        finite = finite[np.isfinite(finite.to_numpy(dtype=float))]
-        through = finite.index[-1] if len(finite) else None
+    if close is None:
+        return None
+    close = close.iloc[: int(close.index.searchsorted(week_end, side="right"))]
+    finite = np.flatnonzero(np.isfinite(close.to_numpy(dtype=float)))
+    return close.index[finite[-1]] if len(finite) else None
+
+
+def _yield_section(market: Market, symbol: str, week_end: pd.Timestamp) -> dict[str, Any]:
+    through = _last_finite_date(market, symbol, week_end)
     out: dict[str, Any] = {"symbol": symbol, "data_through": iso(through)}
     try:
         series = current_close(market, symbol, week_end, positive=False)
@@ -79,17 +84,29 @@ def _yield_section(market: Market, symbol: str, week_end: pd.Timestamp) -> dict[
     return out
 
 
+def _week_numbers(index: pd.DatetimeIndex) -> np.ndarray:
+    """Monday-based week number of each date (1970-01-01 was a Thursday, hence the +3)."""
+    days = np.asarray(index.to_numpy(), dtype="datetime64[D]").astype(np.int64)
+    return (days + 3) // 7
+
+
+def _weekly_last_arrays(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(week numbers, last value of each week) for the weeks that have data."""
+    weeks = _week_numbers(series.index)
+    last = np.r_[weeks[1:] != weeks[:-1], True] if len(weeks) else np.zeros(0, dtype=bool)
+    return weeks[last], series.to_numpy(dtype=float)[last]
+
+
 def weekly_last(series: pd.Series) -> pd.Series:
     """Last value of each calendar week, indexed by that week's Monday (consecutive weeks,
     NaN for a week without data)."""
-    index = series.index
-    mondays = (index - pd.to_timedelta(index.weekday, unit="D")).normalize()
-    last = np.r_[mondays[1:] != mondays[:-1], True]
-    values = pd.Series(series.to_numpy(dtype=float)[last], index=mondays[last])
-    full = (
-        pd.date_range(values.index[0], values.index[-1], freq="7D") if len(values) else values.index
-    )
-    return values.reindex(full)
+    weeks, values = _weekly_last_arrays(series)
+    if not len(weeks):
+        return pd.Series(dtype=float, index=pd.DatetimeIndex([], name="week"))
+    full = np.full(weeks[-1] - weeks[0] + 1, np.nan)
+    full[weeks - weeks[0]] = values
+    mondays = (np.arange(weeks[0], weeks[-1] + 1) * 7 - 3).astype("datetime64[D]")
+    return pd.Series(full, index=pd.DatetimeIndex(mondays.astype("datetime64[ns]"), name="week"))
 
 
 def weekly_relative_returns(small: pd.Series, large: pd.Series) -> pd.Series:
@@ -129,6 +146,44 @@ def rolling_rate_sensitivity(
     return out
 
 
+def _window_levels(series: pd.Series, last_week: int, weeks: int) -> np.ndarray | None:
+    """Weekly last values of the ``weeks`` weeks ending with ``last_week``; None if any lacks data."""
+    numbers, values = _weekly_last_arrays(series)
+    wanted = np.arange(last_week - weeks + 1, last_week + 1)
+    pos = np.searchsorted(numbers, wanted)
+    if (pos >= len(numbers)).any() or (numbers[np.minimum(pos, len(numbers) - 1)] != wanted).any():
+        return None
+    return values[pos]
+
+
+def current_rate_sensitivity(
+    small: pd.Series,
+    large: pd.Series,
+    yields: pd.Series,
+    week_end: pd.Timestamp,
+    window: int = ROLLING_WEEKS,
+) -> tuple[float, float]:
+    """(beta, corr) of the ``window`` weeks ending with week_end's week: the last row of
+    ``rolling_rate_sensitivity``, computed directly. Unavailable when a week lacks data or the
+    yield did not move."""
+    week = int(_week_numbers(pd.DatetimeIndex([week_end]))[0])
+    levels = [_window_levels(s, week, window + 1) for s in (small, large, yields)]
+    if any(level is None for level in levels):
+        raise Unavailable(
+            f"fewer than {window} complete consecutive weeks of the pair and the yield"
+        )
+    s, lg, y = levels
+    relative = (s[1:] / s[:-1] - 1) - (lg[1:] / lg[:-1] - 1)
+    change = np.diff(y)
+    dx, dy = change - change.mean(), relative - relative.mean()
+    var_x, var_y = (dx @ dx), (dy @ dy)
+    if var_x <= 0:
+        raise Unavailable("the yield did not move in the window")
+    beta = float((dx @ dy) / var_x)
+    corr = float((dx @ dy) / np.sqrt(var_x * var_y)) if var_y > 0 else np.nan
+    return beta, corr
+
+
 def _sensitivity(
     market: Market, config: Config, key: str, week_end: pd.Timestamp
 ) -> dict[str, Any]:
@@ -136,18 +191,11 @@ def _sensitivity(
     small = current_close(market, config.small.index, week_end)
     large = current_close(market, config.large.index, week_end)
     start = week_monday(week_end) - pd.Timedelta(weeks=ROLLING_WEEKS + 2)
-    series = rolling_rate_sensitivity(small.loc[start:], large.loc[start:], yields.loc[start:])
-    this_week = week_monday(week_end)
-    if this_week not in series.index or not np.isfinite(series.loc[this_week, "beta"]):
-        raise Unavailable(
-            f"fewer than {ROLLING_WEEKS} complete weeks of {config.rates[key]} changes and the pair"
-        )
-    row = series.loc[this_week]
-    out: dict[str, Any] = {"symbol": config.rates[key], "beta": float(row["beta"])}
-    record(
-        out, "corr", lambda: finite(row["corr"], "the correlation (relative return never moved)")
-    )
-    out["weeks"] = int(row["weeks"])
+    cut = [s.iloc[int(s.index.searchsorted(start)) :] for s in (small, large, yields)]
+    beta, corr = current_rate_sensitivity(*cut, week_end)
+    out: dict[str, Any] = {"symbol": config.rates[key], "beta": beta}
+    record(out, "corr", lambda: finite(corr, "the correlation (relative return never moved)"))
+    out["weeks"] = ROLLING_WEEKS
     return out
 
 

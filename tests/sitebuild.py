@@ -1,0 +1,75 @@
+"""A small sample site built once per test session (shared by the site and browser tests).
+
+Three weekly reports of the synthetic sample market, written by the real pipeline (metrics,
+charts, archive, home page) into a temp folder, then built with ``mkdocs build --strict``. The
+config names the small side ``<script>alert(1)</script>`` and a ladder fund and a curated
+valuation source carry Markdown link and raw HTML syntax, so the built pages prove escaping.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from generator import archive, calendar
+from generator.config import Config, parse_config
+from generator.model import Market
+from generator.site import SiteBuild, build_site
+from generator.sources.sample import sample_market
+
+ROOT = Path(__file__).resolve().parents[1]
+END = "2026-11-20"
+REPORT_WEEKS = 3
+XSS = "<script>alert(1)</script>"
+NOTE = "see [click](javascript:alert(1)) <img src=x onerror=alert(2)>"
+
+
+@dataclass(frozen=True)
+class SampleSite:
+    content: Path
+    build: SiteBuild
+    weeks: tuple[str, ...]  # oldest first
+
+
+def hostile_config() -> Config:
+    raw = tomllib.loads((ROOT / "smallcap.toml").read_text(encoding="utf-8"))
+    raw["pair"]["small"]["name"] = XSS
+    raw["ladder"]["IWC"] = NOTE
+    return parse_config(raw, "tests/sitebuild")
+
+
+def hostile_market(config: Config) -> Market:
+    series = {s.symbol: s for s in sample_market(config, END)}
+    valuations = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-10-31", "2026-10-31"]),
+            "side": ["small", "large"],
+            "forward_pe": [15.0, 21.0],
+            "earnings_growth": [0.12, 0.1],
+            "source": [NOTE, "Example research, October 2026"],
+            "note": [XSS, ""],
+        }
+    )
+    return Market(series=series, sample=True, valuations=valuations)
+
+
+@lru_cache(maxsize=1)
+def sample_site() -> SampleSite:
+    """Generate the reports and build the site (once); removed when the session ends."""
+    work = Path(tempfile.mkdtemp(prefix="smallcap-site-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
+    config = hostile_config()
+    market = hostile_market(config)
+    weeks = calendar.week_ends("2026-10-01", END)[-REPORT_WEEKS:]
+    content = work / "content"
+    archive.backfill(market, config, weeks, content, progress=False)
+    archive.write_home(content)
+    build = build_site(ROOT, work / "site", content_dir=content, build_dir=work / "build")
+    return SampleSite(content, build, tuple(w.strftime("%Y-%m-%d") for w in weeks))

@@ -1,0 +1,99 @@
+"""`mkdocs build --strict` of a small generated sample site, and what the built site holds."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from generator.site import SiteError, build_site
+from tests.sitebuild import ROOT, SampleSite, sample_site
+
+ATTR = re.compile(r'<(script|link|img|iframe|source)\b[^>]*?\b(src|href)="([^"]+)"')
+SPEC = re.compile(r'data-spec="([^"]+)"')
+
+
+@pytest.fixture(scope="module")
+def site() -> SampleSite:
+    return sample_site()
+
+
+def _pages(site: SampleSite) -> list[Path]:
+    return sorted(site.build.site_dir.rglob("*.html"))
+
+
+def test_reports_are_published_with_their_files(site: SampleSite) -> None:
+    out = site.build.site_dir
+    for week in site.weeks:
+        folder = out / "blog" / week[:4] / week[5:7] / week[8:10]
+        names = {p.name for p in folder.iterdir()}
+        assert {"index.html", "metrics.json", "chart-data.csv"} <= names
+        assert {"ytd_rebased.vl.json", "ytd_rebased.svg", "relative_ratio.vl.json"} <= names
+    assert (out / "blog" / "archive" / "2026" / "11" / "index.html").is_file()
+    categories = {p.name for p in (out / "blog" / "category").iterdir()}
+    assert "midterm-year" in categories
+    assert categories & {"small-caps-led", "large-caps-led"}
+
+
+def test_every_chart_spec_and_local_asset_resolves(site: SampleSite) -> None:
+    out = site.build.site_dir
+    specs = 0
+    for page in _pages(site):
+        html = page.read_text(encoding="utf-8")
+        for ref in SPEC.findall(html):
+            assert (page.parent / ref).is_file(), f"{page}: data-spec {ref} not found"
+            specs += 1
+        for tag, _attr, ref in ATTR.findall(html):
+            assert not ref.startswith(("http:", "https:", "//")), f"{page}: {tag} loads {ref}"
+    assert specs >= 2 * len(site.weeks) + 2  # every report's charts plus the home page's two
+    assert (out / "assets" / "javascripts" / "charts" / "vega-bundle.js").is_file()
+
+
+def test_no_markup_injected_from_data_or_config(site: SampleSite) -> None:
+    for page in _pages(site):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in html, page
+        assert "<img src=x" not in html and 'href="javascript:' not in html, page
+
+
+def test_rss_feed_lists_reports_newest_first_with_report_dates(site: SampleSite) -> None:
+    root = ET.parse(site.build.site_dir / "feed_rss_created.xml").getroot()
+    items = root.findall("./channel/item")
+    links = [item.findtext("link") for item in items]
+    expected = [f"blog/{w.replace('-', '/')}/" for w in reversed(site.weeks)]
+    assert [link.split("/smallcap-weekly/", 1)[1] for link in links] == expected
+    dates = [item.findtext("pubDate") for item in items]
+    assert dates[0].startswith("Fri, 20 Nov 2026")
+    titles = [item.findtext("title") for item in items]
+    assert titles[0].startswith("Week ending November 20, 2026: ")
+
+
+def test_build_does_not_touch_the_project_docs(tmp_path: Path, site: SampleSite) -> None:
+    before = _tree_hash(ROOT / "docs")
+    build_site(ROOT, tmp_path / "site", content_dir=site.content, build_dir=tmp_path / "build")
+    assert _tree_hash(ROOT / "docs") == before
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_strict_build_fails_on_a_broken_link_and_keeps_the_old_site(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "blog").mkdir(parents=True)
+    (content / "broken.md").write_text("# Broken\n\n[missing](nowhere.md)\n", encoding="utf-8")
+    old = tmp_path / "site"
+    old.mkdir()
+    (old / "marker").write_text("old", encoding="utf-8")
+    with pytest.raises(SiteError, match="nowhere.md"):
+        build_site(ROOT, old, content_dir=content, build_dir=tmp_path / "build")
+    assert (old / "marker").read_text(encoding="utf-8") == "old"
+
+
+def _tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
