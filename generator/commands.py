@@ -63,7 +63,8 @@ def run_import(ctx: Context) -> int:
             ctx.say(f"skipped: {exc}")
     if not series:
         raise DataError("nothing to import: no supported file found")
-    report = ingest(ctx.store, series, ctx.config, now=ctx.now, sample=False)
+    # Historical files hold what exists: long gaps are kept (and shown by status), not rejected.
+    report = ingest(ctx.store, series, ctx.config, now=ctx.now, sample=False, allow_gaps=True)
     _summarise(ctx, report)
     return 0
 
@@ -90,12 +91,12 @@ def run_status(ctx: Context) -> int:
     rows = store_status(ctx.store, ctx.config, ctx.now)
     kind = "SAMPLE DATA" if load_market(ctx.store).sample else "real data"
     print(f"store {ctx.store} ({kind}), {len(rows)} series")
-    header = f"{'symbol':<14}{'role':<10}{'first':<12}{'last':<12}{'rows':>7}{'gaps':>6}{'gaps>=2000':>11}{'stale':>7}  source"
+    header = f"{'symbol':<18}{'role':<10}{'first':<12}{'last':<12}{'rows':>7}{'gaps':>6}{'gaps>=2000':>11}{'stale':>7}  source"
     print(header)
     for r in rows:
         stale = "-" if r.stale_sessions is None else str(r.stale_sessions)
         print(
-            f"{r.symbol:<14}{r.role:<10}{r.first:<12}{r.last:<12}{r.rows:>7}{r.gaps:>6}"
+            f"{r.symbol:<18}{r.role:<10}{r.first:<12}{r.last:<12}{r.rows:>7}{r.gaps:>6}"
             f"{r.gaps_since_2000:>11}{stale:>7}  {r.source}"
         )
     return 0

@@ -31,6 +31,7 @@ class ValidationRules:
     calendar_checked_from: dt.date = dt.date(1970, 1, 1)
     revision_tolerance: float = 0.0005
     yield_revision_tolerance: float = 0.01
+    jump_exempt: tuple[str, ...] = ("^VIX",)  # volatility indices really do move >25% a day
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,12 @@ def parse_config(raw: dict[str, Any], where: str = "smallcap.toml") -> Config:
         rotation=rotation,
         validation=_section(ValidationRules, raw.get("validation", {}), "validation", where),
         fetch=_section(FetchSettings, raw.get("fetch", {}), "fetch", where),
-        valuation_stale_after_days=int(raw.get("valuation", {}).get("stale_after_days", 120)),
+        valuation_stale_after_days=_typed(
+            raw.get("valuation", {}).get("stale_after_days", 120),
+            120,
+            "valuation.stale_after_days",
+            where,
+        ),
         path=where,
     )
     _check_duplicates(config, where)
@@ -181,17 +187,40 @@ def _pair(value: Any, key: str, where: str) -> tuple[str, str]:
 
 
 def _section(cls: type, values: dict[str, Any], name: str, where: str) -> Any:
-    kwargs = {}
-    for key, value in values.items():
-        default = cls.__dataclass_fields__[key].default
-        try:
-            if isinstance(default, dt.date):
-                kwargs[key] = dt.date.fromisoformat(str(value))
-            else:
-                kwargs[key] = type(default)(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{where}: {name}.{key} = {value!r} is not valid") from None
+    kwargs = {
+        key: _typed(value, cls.__dataclass_fields__[key].default, f"{name}.{key}", where)
+        for key, value in values.items()
+    }
     return cls(**kwargs)
+
+
+def _typed(value: Any, default: Any, key: str, where: str) -> Any:
+    """``value`` converted to the type of ``default``, refusing lossy or surprising coercions."""
+    problem = f"{where}: {key} = {value!r} is not valid"
+    if isinstance(default, bool) or isinstance(value, bool):
+        if type(value) is not type(default):
+            raise ConfigError(f"{problem} (expected {type(default).__name__})")
+        return value
+    if isinstance(default, dt.date):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ConfigError(f"{problem} (expected a YYYY-MM-DD date)") from None
+    if isinstance(default, int):
+        if not isinstance(value, int):
+            raise ConfigError(f"{problem} (expected a whole number)")
+        return value
+    if isinstance(default, float):
+        if not isinstance(value, int | float):
+            raise ConfigError(f"{problem} (expected a number)")
+        return float(value)
+    if isinstance(default, tuple):
+        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise ConfigError(f"{problem} (expected a list of strings)")
+        return tuple(value)
+    raise ConfigError(problem)
 
 
 def _check_duplicates(config: Config, where: str) -> None:

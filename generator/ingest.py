@@ -32,6 +32,7 @@ def ingest(
     now: pd.Timestamp | None,
     sample: bool = False,
     fetched_at: str | None = None,
+    allow_gaps: bool = False,
 ) -> IngestReport:
     """Validate every incoming series first; only when all pass, write them atomically."""
     manifest = read_manifest(store)
@@ -51,7 +52,7 @@ def ingest(
             if series.symbol in checked
             else read_series(store, series.symbol)
         )
-        result = validate_update(series, previous, config.validation, now)
+        result = validate_update(series, previous, config.validation, now, allow_gaps=allow_gaps)
         checked[series.symbol] = result
         repairs.extend(result.repairs)
         new_rows[series.symbol] = new_rows.get(series.symbol, 0) + result.new_rows

@@ -56,10 +56,17 @@ def assemble_docs(project_dir: Path, content_dir: Path | None, docs_out: Path) -
 
 
 def build_config(
-    project_dir: Path, docs_dir: Path, site_dir: Path, scripts: list[str], cache_dir: Path
+    project_dir: Path,
+    docs_dir: Path,
+    site_dir: Path,
+    scripts: list[str],
+    cache_dir: Path,
+    site_url: str | None = None,
 ) -> dict[str, Any]:
     """The project's mkdocs.yml with absolute folders and the generated scripts added."""
     config = yaml.safe_load((project_dir / CONFIG_FILE).read_text(encoding="utf-8"))
+    if site_url:
+        config["site_url"] = site_url
     config["docs_dir"] = str(docs_dir)
     config["site_dir"] = str(site_dir)
     theme = config.setdefault("theme", {})
@@ -79,15 +86,20 @@ def build_site(
     *,
     content_dir: Path | None = None,
     build_dir: Path | None = None,
+    site_url: str | None = None,
 ) -> SiteBuild:
-    """Build the site into ``site_dir`` with ``mkdocs build --strict``; SiteError on any warning."""
+    """Build the site into ``site_dir`` with ``mkdocs build --strict``; SiteError on any warning.
+
+    ``site_url`` overrides mkdocs.yml's: Material's instant navigation only follows links whose
+    host and path match it, so a local preview is built for the address it is served from.
+    """
     project_dir = Path(project_dir).resolve()
     build_dir = Path(build_dir or project_dir / BUILD_DIR).resolve()
     site_dir = Path(site_dir).resolve()
     docs_out, site_tmp = build_dir / "docs", build_dir / "site"
     build_dir.mkdir(parents=True, exist_ok=True)
     scripts = assemble_docs(project_dir, content_dir and Path(content_dir), docs_out)
-    config = build_config(project_dir, docs_out, site_tmp, scripts, build_dir / "cache")
+    config = build_config(project_dir, docs_out, site_tmp, scripts, build_dir / "cache", site_url)
     config_path = build_dir / CONFIG_FILE
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     shutil.rmtree(site_tmp, ignore_errors=True)

@@ -92,7 +92,8 @@ def _read_csv(path: Path, symbol: str, entry: dict) -> Series:
 
 def render_csv(series: Series) -> bytes:
     """The exact bytes a series is stored as (fixed columns and float format)."""
-    frame = series.frame.loc[:, list(SCHEMAS[series.schema])].copy()
+    # Rounding first and adding 0.0 turns -0.0000001 into 0.000000, never -0.000000.
+    frame = series.frame.loc[:, list(SCHEMAS[series.schema])].round(6) + 0.0
     if "volume" in frame:
         # Volumes are whole numbers; writing them as integers keeps diffs readable.
         frame["volume"] = frame["volume"].round().astype("Int64")
@@ -169,8 +170,10 @@ def atomic_write_many(files: list[tuple[Path, bytes]]) -> None:
     can leave a mix of old and new files, and a rerun of the same update completes it.
     """
     staged: list[tuple[str, Path]] = []
+    target = files[0][0] if files else Path(".")
     try:
         for path, data in files:
+            target = path  # noqa: F841 (read by the except clause)
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             staged.append((tmp, path))

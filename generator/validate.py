@@ -48,8 +48,14 @@ def validate_update(
     existing: Series | None,
     rules: ValidationRules,
     now: pd.Timestamp | None = None,
+    *,
+    allow_gaps: bool = False,
 ) -> Checked:
-    """Check ``incoming`` and merge it into ``existing``; raise ValidationError on rejection."""
+    """Check ``incoming`` and merge it into ``existing``; raise ValidationError on rejection.
+
+    ``allow_gaps`` (imports of historical files) keeps long runs of missing sessions as gaps,
+    reported as repairs, instead of rejecting them: the files hold what exists.
+    """
     repairs: list[str] = []
     frame = _normalised(incoming)
     frame = _drop_null_rows(incoming.symbol, frame, repairs)
@@ -62,7 +68,7 @@ def validate_update(
         raise ValidationError(incoming.symbol, None, "empty", "no usable rows")
     merged, new_rows = _merge(incoming, frame, existing, rules, repairs)
     if incoming.calendar_checked:
-        merged = _fill_missing(incoming.symbol, merged, frame.index[0], rules, repairs)
+        merged = _fill_missing(incoming.symbol, merged, frame.index[0], rules, repairs, allow_gaps)
     _check_jumps(incoming, merged, frame.index[0], rules)
     return Checked(replace(incoming, frame=merged, notes=()), tuple(repairs), new_rows)
 
@@ -138,19 +144,25 @@ def _drop_unclosed(
 
 
 def _check_values(series: Series, frame: pd.DataFrame) -> None:
-    col = _value_column(series.schema)
-    values = frame[col]
-    if series.measure == "yield":
-        bad = values < -5.0
-    elif series.measure in ("price", "level"):
-        bad = ~(values > 0)
-    else:
-        bad = ~np.isfinite(values)
-    if bad.any():
-        day = frame.index[bad.to_numpy()][0]
-        raise ValidationError(
-            series.symbol, f"{day:%Y-%m-%d}", "bad-price", f"{col} = {values[day]!r} is not valid"
-        )
+    columns = [_value_column(series.schema)]
+    if series.schema == "ohlcv" and series.measure == "price":
+        columns.append("adj_close")
+    for col in columns:
+        values = frame[col]
+        if series.measure == "yield":
+            bad = values < -5.0
+        elif series.measure in ("price", "level"):
+            bad = ~(values > 0) & (values.notna() if col == "adj_close" else True)
+        else:
+            bad = ~np.isfinite(values)
+        if bad.any():
+            day = frame.index[bad.to_numpy()][0]
+            raise ValidationError(
+                series.symbol,
+                f"{day:%Y-%m-%d}",
+                "bad-price",
+                f"{col} = {float(values[day])} is not valid",
+            )
 
 
 def _merge(
@@ -172,7 +184,7 @@ def _merge(
         )
     old = existing.frame
     overlap = frame.index.intersection(old.index)
-    if len(overlap) and incoming.schema == "ohlcv":
+    if len(overlap) and incoming.schema == "ohlcv" and incoming.measure != "yield":
         old = _reconcile_adjusted(incoming.symbol, old, frame, overlap, rules, repairs)
     _check_revision(incoming, old, frame, overlap, _value_column(incoming.schema), rules)
     merged = frame.combine_first(old).loc[:, list(SCHEMAS[incoming.schema])]
@@ -249,6 +261,7 @@ def _fill_missing(
     new_from: pd.Timestamp,
     rules: ValidationRules,
     repairs: list[str],
+    allow_gaps: bool = False,
 ) -> pd.DataFrame:
     start = max(frame.index[0], pd.Timestamp(rules.calendar_checked_from))
     expected = calendar.sessions(start, frame.index[-1])
@@ -257,14 +270,24 @@ def _fill_missing(
         return frame
     runs = _runs(expected, missing)
     for first, length in runs:
-        if length > rules.max_fill_sessions and expected[first + length - 1] >= new_from:
-            day = expected[first]
-            raise ValidationError(
-                symbol,
-                f"{day:%Y-%m-%d}",
-                "missing-session",
-                f"{length} consecutive sessions missing (at most {rules.max_fill_sessions} are filled)",
+        # The session after the gap tells whether the gap touches new data.
+        after = first + length
+        touches_new = after >= len(expected) or expected[after] >= new_from
+        if length <= rules.max_fill_sessions or not touches_new:
+            continue
+        day = expected[first]
+        if allow_gaps:
+            repairs.append(
+                f"{symbol} {day:%Y-%m-%d}: {length} consecutive sessions missing, "
+                "left as a gap [missing-session]"
             )
+            continue
+        raise ValidationError(
+            symbol,
+            f"{day:%Y-%m-%d}",
+            "missing-session",
+            f"{length} consecutive sessions missing (at most {rules.max_fill_sessions} are filled)",
+        )
     fillable = [
         expected[i]
         for first, length in runs
@@ -302,6 +325,8 @@ def _check_jumps(
 ) -> None:
     if series.measure not in ("price", "yield", "level") or series.frequency != "daily":
         return
+    if series.symbol in rules.jump_exempt:
+        return
     values = frame[_value_column(series.schema)]
     if series.measure == "yield":
         move = values.diff().abs()
@@ -309,7 +334,10 @@ def _check_jumps(
     else:
         move = _relative_change(values, values.shift())
         limit, unit = rules.max_daily_jump, "relative"
-    move = move[move.index >= new_from]
+    # Only adjacent sessions: across a gap (e.g. two files years apart) a move is not a jump.
+    position = calendar.sessions(frame.index[0], frame.index[-1]).get_indexer(frame.index)
+    adjacent = np.diff(position, prepend=-10) == 1
+    move = move[adjacent & (move.index >= new_from)]
     bad = move > limit
     if bad.any():
         day = move.index[bad.to_numpy()][0]

@@ -9,11 +9,14 @@ valuation source carry Markdown link and raw HTML syntax, so the built pages pro
 from __future__ import annotations
 
 import atexit
+import functools
 import shutil
 import tempfile
+import threading
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +39,12 @@ class SampleSite:
     content: Path
     build: SiteBuild
     weeks: tuple[str, ...]  # oldest first
+    url: str  # where it is served (the build's site_url, so instant navigation works)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
 
 
 def hostile_config() -> Config:
@@ -62,14 +71,21 @@ def hostile_market(config: Config) -> Market:
 
 @lru_cache(maxsize=1)
 def sample_site() -> SampleSite:
-    """Generate the reports and build the site (once); removed when the session ends."""
+    """Generate the reports, build the site and serve it on 127.0.0.1 (once per session)."""
     work = Path(tempfile.mkdtemp(prefix="smallcap-site-"))
     atexit.register(shutil.rmtree, work, ignore_errors=True)
+    handler = functools.partial(_QuietHandler, directory=str(work / "site"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)  # bound first: the URL is known
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
     config = hostile_config()
     market = hostile_market(config)
     weeks = calendar.week_ends("2026-10-01", END)[-REPORT_WEEKS:]
     content = work / "content"
     archive.backfill(market, config, weeks, content, progress=False)
     archive.write_home(content)
-    build = build_site(ROOT, work / "site", content_dir=content, build_dir=work / "build")
-    return SampleSite(content, build, tuple(w.strftime("%Y-%m-%d") for w in weeks))
+    build = build_site(
+        ROOT, work / "site", content_dir=content, build_dir=work / "build", site_url=url
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    atexit.register(server.shutdown)
+    return SampleSite(content, build, tuple(w.strftime("%Y-%m-%d") for w in weeks), url)

@@ -228,10 +228,6 @@ def test_missing_file_and_invalid_toml(tmp_path: Path) -> None:
     assert str(info.value).startswith(f"{broken}: not valid TOML (")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _section coerces with type(default)(value), so 2.5 becomes int 2 silently",
-)
 def test_fractional_session_count_is_rejected(tmp_path: Path, real_text: str) -> None:
     path = write_variant(
         tmp_path, edited(real_text, "max_fill_sessions = 3 ", "max_fill_sessions = 2.5 ")
@@ -240,10 +236,6 @@ def test_fractional_session_count_is_rejected(tmp_path: Path, real_text: str) ->
         load_config(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: valuation.stale_after_days goes through a bare int(): ValueError, not ConfigError",
-)
 def test_bad_valuation_setting_is_a_config_error(tmp_path: Path, real_text: str) -> None:
     path = write_variant(
         tmp_path, edited(real_text, "stale_after_days = 120", 'stale_after_days = "soon"')

@@ -20,7 +20,8 @@ from generator.store import read_manifest, read_series
 
 pytestmark = pytest.mark.realdata
 pytest.importorskip(
-    "generator.sources.csvfiles", reason="CSV importers (generator.sources.csvfiles) not written yet"
+    "generator.sources.csvfiles",
+    reason="CSV importers (generator.sources.csvfiles) not written yet",
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,12 +131,6 @@ def test_second_import_changes_no_file(pair_store: Path, capsys) -> None:
     assert last.startswith(f"{pair_store}: 0 series written, 0 new rows, ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the whole folder is rejected: ^VIX moves > 25% in a session (jump rule), and "
-    "yfinance-format/^TNX (from 2025-09-08) is checked for a jump against prices/^TNX's last "
-    "row (2019-09-17) across a six-year gap",
-)
 def test_import_of_the_whole_folder(marketdata: Path, tmp_path: Path, capsys, curated) -> None:
     store = tmp_path / "data"
     started = time.perf_counter()

@@ -125,7 +125,7 @@ def test_rolling_sensitivity_against_numpy_on_the_last_52_weeks() -> None:
 
 
 def test_compute_rates_reports_current_sensitivity() -> None:
-    small, large, yields = weekly_market(60, noise=0.0)
+    small, large, yields = weekly_market(70, noise=1.0)
     market = Market(
         {
             "^RUT": ohlcv("^RUT", small),
@@ -134,9 +134,15 @@ def test_compute_rates_reports_current_sensitivity() -> None:
         }
     )
     out = compute_rates(market, CONFIG, small.index[-1])
-    assert out["sensitivity"]["10y"]["beta"] == pytest.approx(-0.02, abs=1e-12)
+    rolling = rolling_rate_sensitivity(small, large, yields).iloc[-1]
+    assert out["sensitivity"]["10y"]["beta"] == pytest.approx(rolling["beta"], rel=1e-9)
+    assert out["sensitivity"]["10y"]["corr"] == pytest.approx(rolling["corr"], rel=1e-9)
     assert out["sensitivity"]["10y"]["weeks"] == 52
     assert out["sensitivity"]["13w"] is None and "^IRX" in out["sensitivity"]["13w_reason"]
+    # A week without data inside the window makes the current value null, not a shorter fit.
+    holed = Market({**market.series, "^GSPC": ohlcv("^GSPC", large.drop(large.index[-10]))})
+    sens = compute_rates(holed, CONFIG, small.index[-1])["sensitivity"]
+    assert sens["10y"] is None and "52 complete consecutive weeks" in sens["10y_reason"]
 
 
 def test_real_data_2026_has_rates_null_with_reasons(marketdata: Path) -> None:

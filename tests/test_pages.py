@@ -77,17 +77,31 @@ def fixed_doc(week: str = "2026-11-20") -> dict:
             "outperf_streak_weeks": 3,
             "outperf_streak_record_weeks": 10,
             "regimes": [
-                {"start": "2026-04-24", "end": week, "weeks": 30, "leader": "small",
-                 "cum_spread": 0.107, "ongoing": True},
+                {
+                    "start": "2026-04-24",
+                    "end": week,
+                    "weeks": 30,
+                    "leader": "small",
+                    "cum_spread": 0.107,
+                    "ongoing": True,
+                },
             ],
         },
         "risk": {"vol_3m": {"small": 0.2, "large": 0.15}, "corr_1y": 0.83, "beta_1y": 1.03},
         "seasonality": {
             "first_year": 1986,
             "months": [
-                {"month": m, "small_mean": 0.01, "large_mean": 0.005, "spread_mean": 0.005,
-                 "spread_median": 0.004, "hit_rate": 0.6, "years": 40,
-                 "spread_ci90_low": 0.001, "spread_ci90_high": 0.009}
+                {
+                    "month": m,
+                    "small_mean": 0.01,
+                    "large_mean": 0.005,
+                    "spread_mean": 0.005,
+                    "spread_median": 0.004,
+                    "hit_rate": 0.6,
+                    "years": 40,
+                    "spread_ci90_low": 0.001,
+                    "spread_ci90_high": 0.009,
+                }
                 for m in (1, 12)
             ],
         },
@@ -95,8 +109,15 @@ def fixed_doc(week: str = "2026-11-20") -> dict:
             "year": 2026,
             "phase": 2,
             "phases": [
-                {"phase": p, "name": n, "small_mean": 0.1, "large_mean": 0.08,
-                 "spread_mean": 0.02, "hit_rate": 0.5, "years": 10}
+                {
+                    "phase": p,
+                    "name": n,
+                    "small_mean": 0.1,
+                    "large_mean": 0.08,
+                    "spread_mean": 0.02,
+                    "hit_rate": 0.5,
+                    "years": 10,
+                }
                 for p, n in enumerate(("election", "post-election", "midterm", "pre-election"))
             ],
         },
@@ -106,8 +127,13 @@ def fixed_doc(week: str = "2026-11-20") -> dict:
         "ladder": {
             "rows": [{"symbol": "IWC", "label": NOTE, "1w": 0.02, "ytd": 0.07, "1y": 0.12}],
             "rotation": {
-                "equal_vs_cap": {"numerator": "RSP", "denominator": "SPY", "ratio": 0.273,
-                                 "change_1w": -0.008, "pct_52w": 0.9}
+                "equal_vs_cap": {
+                    "numerator": "RSP",
+                    "denominator": "SPY",
+                    "ratio": 0.273,
+                    "change_1w": -0.008,
+                    "pct_52w": 0.9,
+                }
             },
         },
         "changes": {
@@ -118,11 +144,18 @@ def fixed_doc(week: str = "2026-11-20") -> dict:
             ],
         },
         "claims": [
-            {"id": "small_led_week", "statement": "Small caps beat large caps this week",
-             "verdict": "supported", "evidence": {"returns.1w.spread": 0.02}},
-            {"id": "valuation_discount", "statement": "Small caps trade at a discount",
-             "verdict": "not enough data",
-             "evidence": {"discount": None, "discount_reason": "missing"}},
+            {
+                "id": "small_led_week",
+                "statement": "Small caps beat large caps this week",
+                "verdict": "supported",
+                "evidence": {"returns.1w.spread": 0.02},
+            },
+            {
+                "id": "valuation_discount",
+                "statement": "Small caps trade at a discount",
+                "verdict": "not enough data",
+                "evidence": {"discount": None, "discount_reason": "missing"},
+            },
         ],
     }
 
@@ -131,8 +164,11 @@ def fixed_charts() -> dict[str, ChartView]:
     return {
         "ytd_rebased": ChartView("ytd_rebased", "Year to date", "Both indices rebased to 100."),
         "month_spread": ChartView(
-            "month_spread", "Month spread", "Mean spread by month.",
-            ("month", "spread_mean", "hit_rate"), ((1, 0.005, 0.6), (12, None, 0.55)),
+            "month_spread",
+            "Month spread",
+            "Mean spread by month.",
+            ("month", "spread_mean", "hit_rate"),
+            ((1, 0.005, 0.6), (12, None, 0.55)),
         ),
     }
 
@@ -171,9 +207,14 @@ def test_narrative_follows_the_numbers() -> None:
     page = render_report(fixed_doc(), fixed_charts(), sample=False)
     assert "# Week ending November 20, 2026: small caps led by 2.0 pp\n" in page
     assert "returned +3.0% and large caps (S&#38;P 500) +1.0%, so small caps led by 2.0 pp." in page
-    assert "97th percentile of the past 52 weeks (z-score +2.1 over three years), which is unusual" in page
+    assert (
+        "97th percentile of the past 52 weeks (z-score +2.1 over three years), which is unusual"
+        in page
+    )
     assert "3 weeks in a row (record: 10)" in page
-    assert "in December in 60% of 40 years since 1986 (mean spread +0.5 pp); the record leans" in page
+    assert (
+        "in December in 60% of 40 years since 1986 (mean spread +0.5 pp); the record leans" in page
+    )
     assert "2026 is a midterm year; in past midterm years small caps led in 50% of 10 years" in page
     assert "Sample data" not in page
 
@@ -295,14 +336,18 @@ def test_chart_view_from_spec_keeps_small_tables_only() -> None:
 
 def test_home_page_points_at_the_latest_report() -> None:
     page = render_home(
-        fixed_doc(), fixed_charts(), sample=True, report_url="blog/posts/2026/11/20/index.md",
-        asset_prefix="blog/2026/11/20/", report_count=3,
+        fixed_doc(),
+        fixed_charts(),
+        sample=True,
+        report_url="blog/posts/2026/11/20/index.md",
+        asset_prefix="blog/2026/11/20/",
+        report_count=3,
     )
     assert '<div class="vl-chart" data-spec="blog/2026/11/20/ytd_rebased.vl.json"' in page
     assert "month_spread" not in page  # only the home charts
     assert "[Read the full report](blog/posts/2026/11/20/index.md)" in page
     assert "[Browse all 3 reports](blog/index.md)" in page
-    assert "!!! warning \"Sample data\"" in page
+    assert '!!! warning "Sample data"' in page
 
 
 # --- archive ------------------------------------------------------------------------------
@@ -324,7 +369,11 @@ def test_write_report_layout_and_immutability(tmp_path: Path) -> None:
     folder = tmp_path / "blog" / "posts" / "2026" / "11" / "20"
     assert page == folder / "index.md"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "chart-data.csv", "index.md", "metrics.json", "ytd_rebased.svg", "ytd_rebased.vl.json",
+        "chart-data.csv",
+        "index.md",
+        "metrics.json",
+        "ytd_rebased.svg",
+        "ytd_rebased.vl.json",
     ]
     assert json.loads((folder / "metrics.json").read_text())["week_ending"] == "2026-11-20"
     assert "- [chart-data.csv](chart-data.csv)" in page.read_text()

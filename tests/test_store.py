@@ -167,38 +167,64 @@ def test_only_changed_series_are_rewritten(tmp_path: Path) -> None:
     assert (tmp_path / "^GSPC.csv").read_bytes() == gspc
 
 
-def test_interrupted_batch_leaves_whole_files_and_no_temp_files(
+def two_series_store(folder: Path) -> tuple[dict[str, bytes], list[Series]]:
+    """A stored batch of A and B, its bytes, and an update that changes both."""
+    old = [price("A", [1.0, 2.0, 3.0]), price("B", [4.0, 5.0, 6.0])]
+    store.write_store(folder, old, fetched_at="2026-08-22T00:00:00Z", sample=False)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    return before, [price("A", [1.0, 2.0, 3.5]), price("B", [4.0, 5.0, 6.5])]
+
+
+def test_failure_while_staging_leaves_every_file_untouched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    old = [price("A", [1.0, 2.0, 3.0]), price("B", [4.0, 5.0, 6.0])]
-    store.write_store(tmp_path, old, fetched_at="2026-08-22T00:00:00Z", sample=False)
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    new = [price("A", [1.0, 2.0, 3.5]), price("B", [4.0, 5.0, 6.5])]
+    before, new = two_series_store(tmp_path)
+    real_fsync = os.fsync
+    calls: list[int] = []
+
+    def fsync_then_die(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:  # the temp file of B
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync_then_die)
+    with pytest.raises(DataError, match=r"cannot write \(No space left on device\)"):
+        store.write_store(tmp_path, new, fetched_at="2026-08-29T00:00:00Z", sample=False)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_kill_between_renames_leaves_whole_files_and_no_temp_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before, new = two_series_store(tmp_path)
     real_replace = os.replace
     calls: list[str] = []
 
     def replace_then_die(src: str, dst: str) -> None:
         calls.append(Path(dst).name)
         if len(calls) == 2:
-            raise OSError("killed during the write of B")
+            raise OSError(5, "Input/output error", src, None, dst)
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", replace_then_die)
-    with pytest.raises(OSError, match="killed"):
+    with pytest.raises(DataError, match="cannot write"):
         store.write_store(tmp_path, new, fetched_at="2026-08-29T00:00:00Z", sample=False)
     monkeypatch.setattr(os, "replace", real_replace)
 
     assert calls == ["A.csv", "B.csv"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["A.csv", "B.csv", "manifest.json"]
-    # B and the manifest are untouched; A, replaced before the failure, is whole and new.
+    # B and the manifest are untouched; A, renamed before the failure, is whole and new.
     assert (tmp_path / "B.csv").read_bytes() == before["B.csv"]
     assert (tmp_path / "manifest.json").read_bytes() == before["manifest.json"]
     assert (tmp_path / "A.csv").read_bytes() == store.render_csv(new[0])
-    # The store still reads; rerunning the same batch completes it.
+    # The store still reads; rerunning the same update completes it.
     store.write_store(tmp_path, new, fetched_at="2026-08-29T00:00:00Z", sample=False)
     assert store.read_series(tmp_path, "B").frame["close"].iloc[-1] == 6.5
-    entry = store.read_manifest(tmp_path)["series"]["A"]
-    assert entry["sha256"] == store.content_hash((tmp_path / "A.csv").read_bytes())
+    manifest = store.read_manifest(tmp_path)["series"]
+    for name in ("A", "B"):
+        data = (tmp_path / f"{name}.csv").read_bytes()
+        assert manifest[name]["sha256"] == store.content_hash(data)
 
 
 def test_failed_write_of_one_file_keeps_the_old_bytes(
@@ -208,16 +234,19 @@ def test_failed_write_of_one_file_keeps_the_old_bytes(
     target.write_bytes(b"old\n")
 
     def die(fd: int) -> None:
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", die)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(DataError) as info:
         store.atomic_write_bytes(target, b"new but never finished\n")
+    assert str(info.value) == f"{target}: cannot write (No space left on device)"
     assert target.read_bytes() == b"old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["X.csv"]
 
 
-@pytest.mark.parametrize(("first", "second", "kind"), [(False, True, "real"), (True, False, "sample")])
+@pytest.mark.parametrize(
+    ("first", "second", "kind"), [(False, True, "real"), (True, False, "sample")]
+)
 def test_sample_and_real_never_mix(tmp_path: Path, first: bool, second: bool, kind: str) -> None:
     store.write_store(
         tmp_path, [price("A", [1.0, 2.0, 3.0])], fetched_at="2026-08-22T00:00:00Z", sample=first
@@ -225,7 +254,10 @@ def test_sample_and_real_never_mix(tmp_path: Path, first: bool, second: bool, ki
     before = file_state(tmp_path)
     with pytest.raises(DataError) as info:
         store.write_store(
-            tmp_path, [price("B", [1.0, 2.0, 3.0])], fetched_at="2026-08-22T00:00:00Z", sample=second
+            tmp_path,
+            [price("B", [1.0, 2.0, 3.0])],
+            fetched_at="2026-08-22T00:00:00Z",
+            sample=second,
         )
     assert str(info.value) == f"{tmp_path}: store holds {kind} data; sample and real data never mix"
     assert file_state(tmp_path) == before
@@ -256,7 +288,9 @@ def test_load_market_reads_every_series(tmp_path: Path, curated: None) -> None:
     batch = [
         price("^RUT", [1.0, 2.0, 3.0]),
         price("^GSPC", [4.0, 5.0, 6.0]),
-        Series("FF", pd.DataFrame({"value": [0.01, -0.02, 0.0]}, index=DAYS), "t", "value", "return"),
+        Series(
+            "FF", pd.DataFrame({"value": [0.01, -0.02, 0.0]}, index=DAYS), "t", "value", "return"
+        ),
     ]
     store.write_store(tmp_path, batch, fetched_at="2026-08-22T00:00:00Z", sample=True)
     market = store.load_market(tmp_path)

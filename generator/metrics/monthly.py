@@ -65,9 +65,11 @@ def is_last_session_of_month(day: pd.Timestamp) -> bool:
 def clean_close(close: pd.Series, week_end: pd.Timestamp | None) -> pd.Series:
     """Finite, positive closes on or before ``week_end`` (all of them when it is None)."""
     if week_end is not None:
-        close = close.loc[: pd.Timestamp(week_end)]
+        close = close.iloc[: int(close.index.searchsorted(pd.Timestamp(week_end), side="right"))]
     values = close.to_numpy(dtype=float)
-    return close[np.isfinite(values) & (values > 0)].astype(float)
+    keep = np.isfinite(values) & (values > 0)
+    close = close if keep.all() else close[keep]
+    return close if close.dtype == np.float64 else close.astype(float)
 
 
 def month_end_closes(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd.Series:
@@ -107,7 +109,11 @@ def monthly_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> p
 
 def keyed_monthly_returns(close: pd.Series, week_end: pd.Timestamp | None) -> pd.Series:
     """monthly_returns indexed by month key."""
-    ends = month_end_closes(close, week_end)
+    return month_end_returns(month_end_closes(close, week_end))
+
+
+def month_end_returns(ends: pd.Series) -> pd.Series:
+    """Returns between consecutive month-end closes (``month_end_closes``), by month key."""
     values = ends.to_numpy()
     returns = values[1:] / values[:-1] - 1
     ok = np.isfinite(returns)
@@ -140,8 +146,8 @@ def paired_months(small: pd.Series, large: pd.Series) -> pd.DataFrame:
 
 def first_january_year(pair: pd.DataFrame) -> int | None:
     """The first calendar year whose January return exists for both series."""
-    january = pair.loc[pair["month"] == 1, "year"]
-    return None if january.empty else int(january.iloc[0])
+    january = pair["year"].to_numpy()[pair["month"].to_numpy() == 1]
+    return int(january[0]) if len(january) else None
 
 
 @lru_cache(maxsize=16)
@@ -178,7 +184,8 @@ def _bootstrap_rows(rows: np.ndarray, seed: int, resamples: int, level: float) -
     n = rows.shape[1]
     if n < 2:
         return np.full((rows.shape[0], 2), np.nan)
-    means = rows @ _resample_counts(n, seed, resamples).T / n
+    # einsum, not BLAS matmul: the matrices are small and threaded BLAS costs far more here.
+    means = np.einsum("gn,bn->gb", rows, _resample_counts(n, seed, resamples)) / n
     tail = (1 - level) / 2
     return np.quantile(means, [tail, 1 - tail], axis=1).T
 
@@ -258,10 +265,12 @@ def average_path(
 ) -> tuple[pd.Series, int]:
     """Mean path over complete years (all 12 months present), optionally restricted to ``years``;
     returns (path indexed by month 1..12, number of years averaged)."""
-    complete = paths.dropna()
+    values = paths.to_numpy()
+    keep = np.isfinite(values).all(axis=1)
     if years is not None:
-        complete = complete[complete.index.isin(years)]
-    return complete.mean(), len(complete)
+        keep &= np.isin(paths.index.to_numpy(), np.asarray(years))
+    mean = values[keep].mean(axis=0) if keep.any() else np.full(values.shape[1], np.nan)
+    return pd.Series(mean, index=paths.columns), int(keep.sum())
 
 
 def num(value: Any) -> float | None:

@@ -27,8 +27,8 @@ from generator.metrics.monthly import (
     group_arrays,
     key_to_month_start,
     keyed_from_monthly_series,
-    keyed_monthly_returns,
     month_end_closes,
+    month_end_returns,
     month_key,
     month_records,
     num,
@@ -87,10 +87,14 @@ def window_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd
 
 
 def first_sessions_returns(
-    close: pd.Series, week_end: pd.Timestamp | None = None, count: int = FIRST_SESSIONS
+    close: pd.Series,
+    week_end: pd.Timestamp | None = None,
+    count: int = FIRST_SESSIONS,
+    ends: pd.Series | None = None,
 ) -> pd.Series:
     """Return of the first ``count`` January sessions (rows of the series) against the previous
-    year's last close, indexed by ``year``; a year counts once it has ``count`` January rows."""
+    year's last close, indexed by ``year``; a year counts once it has ``count`` January rows.
+    ``ends`` may pass the series' ``month_end_closes`` when already computed."""
     close = clean_close(close, week_end)
     if close.empty:
         return pd.Series(dtype=float)
@@ -99,7 +103,7 @@ def first_sessions_returns(
     years = keys[january] // 12
     _, first_row, which = np.unique(years, return_index=True, return_inverse=True)
     nth = (np.arange(len(years)) - first_row[which]) == count - 1
-    ends = month_end_closes(close)
+    ends = month_end_closes(close) if ends is None else ends
     december = years[nth] * 12 - 1  # key of the previous December
     inside = (december >= ends.index[0]) & (december <= ends.index[-1])
     base = np.full(len(december), np.nan)
@@ -135,19 +139,20 @@ def _window_record(
 
 
 def _window_section(
-    small: pd.Series, large: pd.Series, first_year: int | None, week_end: pd.Timestamp
+    closes: tuple[pd.Series, pd.Series],
+    ends: tuple[pd.Series, pd.Series],
+    first_year: int | None,
+    week_end: pd.Timestamp,
 ) -> dict[str, Any]:
     year = pd.Timestamp(week_end).year
+    windows = [window_returns(close, week_end) for close in closes]
+    first5 = [
+        first_sessions_returns(close, week_end, ends=end)
+        for close, end in zip(closes, ends, strict=True)
+    ]
     return {
-        "dec15_feb15": _window_record(
-            window_returns(small, week_end), window_returns(large, week_end), first_year, year
-        ),
-        "first5_january": _window_record(
-            first_sessions_returns(small, week_end),
-            first_sessions_returns(large, week_end),
-            first_year,
-            year,
-        ),
+        "dec15_feb15": _window_record(*windows, first_year, year),
+        "first5_january": _window_record(*first5, first_year, year),
     }
 
 
@@ -164,11 +169,12 @@ def _bootstrap_info() -> dict[str, Any]:
 def compute_seasonality(market: Market, config: Config, week_end: pd.Timestamp) -> dict[str, Any]:
     """The seasonality section; raises Unavailable when the pair has no common January."""
     week_end = pd.Timestamp(week_end)
-    small = current_close(market, config.small.index, week_end)
-    large = current_close(market, config.large.index, week_end)
-    pair = paired_months(
-        keyed_monthly_returns(small, week_end), keyed_monthly_returns(large, week_end)
+    closes = tuple(
+        clean_close(current_close(market, side.index, week_end), week_end)
+        for side in (config.small, config.large)
     )
+    ends = tuple(month_end_closes(close) for close in closes)
+    pair = paired_months(*(month_end_returns(end) for end in ends))
     first_year = first_january_year(pair)
     if first_year is None:
         raise Unavailable(
@@ -185,7 +191,7 @@ def compute_seasonality(market: Market, config: Config, week_end: pd.Timestamp) 
         "last_complete_month": _last_complete_month(pair),
         "bootstrap": _bootstrap_info(),
         "months": month_records(pair),
-        **_window_section(small, large, first_year, week_end),
+        **_window_section(closes, ends, first_year, week_end),
         "current_year": this_year,
         "current_year_path": path_records(current),
         "average_path": path_records(average),
@@ -220,28 +226,42 @@ def _french_monthly(market: Market, symbol: str, week_end: pd.Timestamp) -> pd.S
 def french_seasonality(market: Market, week_end: pd.Timestamp) -> dict[str, Any]:
     """Month table (and windows when daily data exist) of FF bottom 30% against top 30% by size."""
     week_end = pd.Timestamp(week_end)
-    small, large = (
-        _french_level(market, FF_SMALL_DAILY, week_end),
-        _french_level(market, FF_BIG_DAILY, week_end),
+    levels = tuple(_french_level(market, sym, week_end) for sym in (FF_SMALL_DAILY, FF_BIG_DAILY))
+    if levels[0] is not None and levels[1] is not None:
+        ends = tuple(month_end_closes(level) for level in levels)
+        through = min(level.index[-1] for level in levels)
+        out = _french_table(
+            (FF_SMALL_DAILY, FF_BIG_DAILY),
+            "daily",
+            paired_months(*map(month_end_returns, ends)),
+            through,
+        )
+        out.update(_window_section(levels, ends, out["first_year"], min(week_end, through)))
+        return out
+    monthly = tuple(
+        _french_monthly(market, sym, week_end) for sym in (FF_SMALL_MONTHLY, FF_BIG_MONTHLY)
     )
-    if small is not None and large is not None:
-        basis, names = "daily", (FF_SMALL_DAILY, FF_BIG_DAILY)
-        pair = paired_months(keyed_monthly_returns(small, None), keyed_monthly_returns(large, None))
-        through = min(small.index[-1], large.index[-1])
-    else:
-        small_m = _french_monthly(market, FF_SMALL_MONTHLY, week_end)
-        large_m = _french_monthly(market, FF_BIG_MONTHLY, week_end)
-        if small_m is None or large_m is None:
-            raise Unavailable("the Ken French size portfolios are not in the store")
-        basis, names = "monthly", (FF_SMALL_MONTHLY, FF_BIG_MONTHLY)
-        pair = paired_months(small_m, large_m)
-        through = key_to_month_start(np.array([min(small_m.index[-1], large_m.index[-1])]))[
-            0
-        ] + pd.offsets.MonthEnd(0)
+    if monthly[0] is None or monthly[1] is None:
+        raise Unavailable("the Ken French size portfolios are not in the store")
+    last_key = min(series.index[-1] for series in monthly)
+    through = key_to_month_start(np.array([last_key]))[0] + pd.offsets.MonthEnd(0)
+    out = _french_table(
+        (FF_SMALL_MONTHLY, FF_BIG_MONTHLY), "monthly", paired_months(*monthly), through
+    )
+    reason = "only monthly French returns are in the store"
+    for key in ("dec15_feb15", "first5_january"):
+        out[key] = None
+        out[key + "_reason"] = reason
+    return out
+
+
+def _french_table(
+    names: tuple[str, str], basis: str, pair: pd.DataFrame, through: pd.Timestamp
+) -> dict[str, Any]:
     first_year = first_january_year(pair)
     if first_year is None:
         raise Unavailable(f"no January with returns of both {names[0]} and {names[1]}")
-    out: dict[str, Any] = {
+    return {
         "small": names[0],
         "large": names[1],
         "basis": basis,
@@ -250,16 +270,3 @@ def french_seasonality(market: Market, week_end: pd.Timestamp) -> dict[str, Any]
         "data_through": iso(through),
         "months": month_records(pair),
     }
-    if basis == "daily":
-        out.update(_window_section(small, large, first_year, min(week_end, through)))
-    else:
-        reason = "only monthly French returns are in the store"
-        out.update(
-            {
-                "dec15_feb15": None,
-                "dec15_feb15_reason": reason,
-                "first5_january": None,
-                "first5_january_reason": reason,
-            }
-        )
-    return out

@@ -124,6 +124,7 @@ def build_report_context(
         "charts": charts,
         "section_charts": SECTION_CHARTS,
         "categories": categories(doc),
+        "image_path": _image_path(doc["week_ending"]),
     }
 
 
@@ -250,3 +251,12 @@ def _change_rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _image_path(week: str) -> Markup:
+    """The social and feed image: the YTD chart's SVG, as published (site-root relative).
+
+    The blog publishes ``blog/posts/YYYY/MM/DD/`` at ``blog/YYYY/MM/DD/`` (mkdocs.yml).
+    """
+    day = dt.date.fromisoformat(str(week)[:10])
+    return Markup(f"blog/{day:%Y/%m/%d}/ytd_rebased.svg")

@@ -66,6 +66,8 @@ class Block:
     titles: list[str] = field(default_factory=list)
     header: list[str] | None = None
     rows: list[Row] = field(default_factory=list)
+    # A text line that directly followed the rows (no blank line): the data may be cut short.
+    interrupted_at: int | None = None
 
     @property
     def title(self) -> str:
@@ -79,7 +81,7 @@ def is_french(lines: list[str]) -> bool:
 
 
 def split_blocks(lines: list[str]) -> list[Block]:
-    """The file's blocks in order; a text line after data rows also starts a new block."""
+    """The file's blocks in order; a text line right after data rows also starts a new block."""
     blocks: list[Block] = []
     current: Block | None = None
     for number, line in enumerate(lines, start=1):
@@ -88,6 +90,8 @@ def split_blocks(lines: list[str]) -> list[Block]:
             continue
         cells = split_cells(line)
         if current is None or (current.rows and not _DATE_CELL.fullmatch(cells[0])):
+            if current is not None and not cells[0].lower().startswith("copyright"):
+                current.interrupted_at = number
             current = Block(first_line=number)
             blocks.append(current)
         if current.header is None and _is_header(cells):
@@ -111,6 +115,9 @@ def parse_french(path: Path, lines: list[str]) -> list[Series]:
     blocks = [b for b in split_blocks(lines) if b.header is not None]
     if not blocks:
         raise parse_error(path, "no Ken French data block found")
+    interrupted = next((b.interrupted_at for b in blocks if b.interrupted_at), None)
+    if interrupted is not None:
+        raise parse_error(path, "expected a dated row or a blank line", interrupted)
     columns = set(blocks[0].header or ())
     if set(SIZE_COLUMNS) <= columns:
         return _returns(path, _first_return_block(path, blocks), SIZE_COLUMNS)

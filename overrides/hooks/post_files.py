@@ -4,11 +4,14 @@ The blog plugin publishes a post stored under ``blog/posts/YYYY/MM/DD/`` at ``bl
 and moves the folder's media files (SVG, CSV) with it, but MkDocs counts ``.json`` files as
 static pages, which the plugin leaves behind. The chart specs (``*.vl.json``) and
 ``metrics.json`` are fetched by relative URL from the post, so they move the same way here.
+The feeds' enclosure lengths are fixed for the same reason (see ``on_post_build``).
 """
 
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
@@ -24,3 +27,27 @@ def on_files(files, config):  # type: ignore[no-untyped-def]
             file.abs_dest_path = os.path.join(config.site_dir, file.dest_path)
             file.url = BLOG + file.url[len(POSTS) :]
     return files
+
+
+ENCLOSURE = re.compile(r'<enclosure url="([^"]+)" type="([^"]+)" length="None" />')
+
+
+@event_priority(-100)
+def on_post_build(config):  # type: ignore[no-untyped-def]
+    """Give the feeds' chart enclosures their byte length.
+
+    The RSS plugin measures a page's ``image`` next to the page's source file, but report files
+    are published under ``blog/`` without ``posts/``, so it finds nothing and writes "None".
+    """
+    site_dir = Path(config.site_dir)
+    site_url = config.site_url or ""
+    for feed in site_dir.glob("feed_rss_*.xml"):
+        text = feed.read_text(encoding="utf-8")
+
+        def measured(match: re.Match[str]) -> str:
+            path = site_dir / match.group(1).removeprefix(site_url)
+            if not path.is_file():
+                return match.group(0)
+            return f'<enclosure url="{match.group(1)}" type="{match.group(2)}" length="{path.stat().st_size}" />'
+
+        feed.write_text(ENCLOSURE.sub(measured, text), encoding="utf-8")
