@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-SAMPLE_STORE := sample/data
 STAMP := $(VENV)/.installed
 
 .PHONY: install demo test lint format weekly browser-deps clean
@@ -17,8 +16,11 @@ install: $(STAMP)
 
 ## demo: install, build the sample store, report the latest weeks and build the site
 demo: $(STAMP)
-	$(BIN)/generator --store $(SAMPLE_STORE) fetch --sample
-	$(BIN)/generator --store $(SAMPLE_STORE) status
+	$(BIN)/generator fetch --sample
+	$(BIN)/generator status --sample
+	$(BIN)/generator backfill --sample --last 12
+	$(BIN)/generator site --sample --site-url http://127.0.0.1:8000/
+	@echo "open the sample site: $(BIN)/python -m http.server 8000 -d sample/site  then http://127.0.0.1:8000/"
 
 ## test: install (with Debian's chromium for the browser tests) and run the whole suite
 test: $(STAMP) browser-deps

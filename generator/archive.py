@@ -25,6 +25,7 @@ from generator.config import Config
 from generator.errors import GeneratorError
 from generator.model import Market
 from generator.pages import METRICS_FILE, ChartView, chart_view, render_home, render_report
+from generator.pages.context import SVG_CHARTS
 from generator.store import atomic_write_text
 
 log = logging.getLogger(__name__)
@@ -102,8 +103,7 @@ def _chart_views(
     chart_data: Mapping[str, pd.DataFrame],
     svgs: Mapping[str, str],
 ) -> dict[str, ChartView]:
-    # A chart is shown only with its static fallback: the page must read without JavaScript.
-    return {n: chart_view(n, specs[n], chart_data.get(n)) for n in specs if n in svgs}
+    return {n: chart_view(n, specs[n], chart_data.get(n), svg=n in svgs) for n in specs}
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:
@@ -132,7 +132,7 @@ def generate_report(
     doc = compute_metrics(market, config, week)
     data = compute_chart_data(market, config, week)
     specs = {name: build_chart(name, frame, sample=market.sample) for name, frame in data.items()}
-    svgs = {name: render_svg(spec) for name, spec in specs.items()}
+    svgs = {name: render_svg(specs[name]) for name in SVG_CHARTS if name in specs}
     return write_report(docs_dir, doc, specs, data, svgs, force=force)
 
 
@@ -163,13 +163,11 @@ def write_home(docs_dir: Path) -> Path | None:
         return None
     folder = report_dir(docs_dir, weeks[-1])
     doc = json.loads((folder / METRICS_FILE).read_text(encoding="utf-8"))
-    charts = {
-        p.name.removesuffix(".vl.json"): chart_view(
-            p.name.removesuffix(".vl.json"), json.loads(p.read_text(encoding="utf-8")), None
-        )
-        for p in sorted(folder.glob("*.vl.json"))
-        if p.with_name(p.name.removesuffix(".vl.json") + ".svg").exists()
-    }
+    charts = {}
+    for path in sorted(folder.glob("*.vl.json")):
+        name = path.name.removesuffix(".vl.json")
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        charts[name] = chart_view(name, spec, None, svg=(folder / f"{name}.svg").exists())
     prefix = folder.relative_to(docs_dir).as_posix() + "/"
     url_prefix = published_path(prefix)
     page = render_home(

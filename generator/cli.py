@@ -46,6 +46,29 @@ class Context:
             return self.args.store
         return SAMPLE_STORE if getattr(self.args, "sample", False) else DEFAULT_STORE
 
+    @property
+    def sample(self) -> bool:
+        return bool(getattr(self.args, "sample", False))
+
+    def layout(self):  # -> generator.weekly.Layout (imported lazily to keep --help fast)
+        from generator.weekly import Layout
+
+        root = Path.cwd()
+        if self.sample:
+            base = SAMPLE_STORE.parent
+            return Layout(
+                root, self.store, base / "docs", base / "site", base / "build", self.cache_dir, True
+            )
+        return Layout(
+            root,
+            self.store,
+            root / "docs",
+            root / "site",
+            self.cache_dir / "build",
+            self.cache_dir,
+            False,
+        )
+
     def say(self, text: str) -> None:
         if not self.quiet:
             print(text, file=sys.stderr)
@@ -150,12 +173,51 @@ def _import_options(p: argparse.ArgumentParser) -> None:
 
 
 def _metrics_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--week", help="any date in the NYSE week (default: latest complete week)")
-    p.add_argument("--sample", action="store_true", help=argparse.SUPPRESS)
+    _week_option(p)
+    _sample_option(p)
 
 
 def _status_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--sample", action="store_true", help=f"use the sample store ({SAMPLE_STORE}/)")
+    _sample_option(p)
+
+
+def _week_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--week", help="any date in the NYSE week (default: latest complete week)")
+
+
+def _sample_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--sample",
+        action="store_true",
+        help="the sample project: sample/data, sample/docs, sample/site",
+    )
+
+
+def _report_options(p: argparse.ArgumentParser) -> None:
+    _week_option(p)
+    _sample_option(p)
+    p.add_argument("--force", action="store_true", help="regenerate a report already archived")
+
+
+def _backfill_options(p: argparse.ArgumentParser) -> None:
+    _sample_option(p)
+    p.add_argument("--since", help="first week to write (any date in it)")
+    p.add_argument("--until", help="last week to write (default: latest complete week)")
+    p.add_argument("--last", type=int, help="instead of --since: the latest N complete weeks")
+
+
+def _site_options(p: argparse.ArgumentParser) -> None:
+    _sample_option(p)
+    p.add_argument("--site-url", help="public address of the site (default: mkdocs.yml's site_url)")
+
+
+def _weekly_options(p: argparse.ArgumentParser) -> None:
+    _week_option(p)
+    _sample_option(p)
+    p.add_argument(
+        "--from-csv", type=Path, metavar="DIR", help="take new data from CSV files, not Yahoo"
+    )
+    p.add_argument("--site-url", help="public address of the site (default: mkdocs.yml's site_url)")
 
 
 command(
@@ -185,4 +247,33 @@ command(
     "generator.commands",
     "run_metrics",
     "print one week's metrics as JSON on stdout",
+)
+
+command(
+    "report",
+    _report_options,
+    "generator.site_commands",
+    "run_report",
+    "write one week's report into the archive",
+)
+command(
+    "backfill",
+    _backfill_options,
+    "generator.site_commands",
+    "run_backfill",
+    "write every missing weekly report of a range",
+)
+command(
+    "site",
+    _site_options,
+    "generator.site_commands",
+    "run_site",
+    "build the static site (mkdocs build --strict)",
+)
+command(
+    "weekly",
+    _weekly_options,
+    "generator.site_commands",
+    "run_weekly",
+    "the weekly job: fetch, report, home page, feeds, site",
 )

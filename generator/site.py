@@ -104,7 +104,7 @@ def build_site(
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     shutil.rmtree(site_tmp, ignore_errors=True)
     _run_mkdocs(config_path)
-    _replace_dir(site_tmp, site_dir)
+    replace_dir(site_tmp, site_dir)
     return _summary(site_dir)
 
 
@@ -122,7 +122,7 @@ def _run_mkdocs(config_path: Path) -> None:
         raise SiteError(f"mkdocs build --strict failed ({config_path}): {detail}")
 
 
-def _replace_dir(new: Path, target: Path) -> None:
+def replace_dir(new: Path, target: Path) -> None:
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -177,6 +177,7 @@ def atomic_write_many(files: list[tuple[Path, bytes]]) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             staged.append((tmp, path))
+            os.chmod(tmp, 0o644)  # mkstemp makes files private; stored data is ordinary files
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()

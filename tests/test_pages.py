@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import os
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,7 +12,6 @@ import pandas as pd
 import pytest
 from jinja2 import UndefinedError
 
-from generator import archive
 from generator.pages import ChartView, categories, chart_view, render_home, render_report
 from generator.pages import filters as f
 
@@ -121,9 +119,40 @@ def fixed_doc(week: str = "2026-11-20") -> dict:
                 for p, n in enumerate(("election", "post-election", "midterm", "pre-election"))
             ],
         },
-        "rates": {"yields": {"10y": {"level": 4.25, "change_1w": -0.1}}},
-        "valuation": None,
-        "valuation_reason": "no curated valuation file",
+        "rates": {
+            "yields": {
+                "13w": None,
+                "13w_reason": "^IRX has no data up to 2026-11-20",
+                "10y": {"symbol": "^TNX", "level": 4.25, "change_1w": -0.1, "change_3m": 0.254},
+            },
+            "slope_10y_13w": 0.31,
+            "sensitivity": {
+                "10y": {"symbol": "^TNX", "beta": -0.012, "corr": -0.31, "weeks": 52},
+            },
+        },
+        "valuation": {
+            "curated": {
+                "date": "2026-10-31",
+                "source": "Example research",
+                "stale": False,
+                "stale_after_days": 120,
+                "small_forward_pe": 15.0,
+                "large_forward_pe": 21.0,
+                "discount": 15.0 / 21.0 - 1,
+                "small_earnings_growth": 0.12,
+                "large_earnings_growth": 0.1,
+                "earnings_growth_gap": 0.02,
+                "small": {"note": "consensus, bottom-up"},
+                "large": {"note": ""},
+            },
+            "trailing_pe": None,
+            "trailing_pe_reason": "no ETF trailing P/E series in the store",
+            "book_to_market": {
+                "small": {"value": 0.8},
+                "big": {"value": 0.4},
+                "ratio": 2.0,
+            },
+        },
         "ladder": {
             "rows": [{"symbol": "IWC", "label": NOTE, "1w": 0.02, "ytd": 0.07, "1y": 0.12}],
             "rotation": {
@@ -169,6 +198,7 @@ def fixed_charts() -> dict[str, ChartView]:
             "Mean spread by month.",
             ("month", "spread_mean", "hit_rate"),
             ((1, 0.005, 0.6), (12, None, 0.55)),
+            svg=False,
         ),
     }
 
@@ -217,6 +247,32 @@ def test_narrative_follows_the_numbers() -> None:
     )
     assert "2026 is a midterm year; in past midterm years small caps led in 50% of 10 years" in page
     assert "Sample data" not in page
+
+
+def test_charts_embed_sidecar_specs_with_fallbacks() -> None:
+    page = render_report(fixed_doc(), fixed_charts(), sample=True)
+    assert (
+        '<div class="vl-chart" data-spec="ytd_rebased.vl.json" role="figure" '
+        'aria-label="Both indices rebased to 100.">\n'
+        '<img class="vl-fallback" src="ytd_rebased.svg" alt="Both indices rebased to 100." '
+        'loading="lazy">\n</div>'
+    ) in page
+    assert "<noscript>This chart needs JavaScript: Mean spread by month.</noscript>" in page
+    assert '??? note "Data: Month spread"\n\n    | month | spread&#95;mean | hit&#95;rate |' in page
+    assert "    | 12 | n/a | 55.0% |" in page
+
+
+def test_rates_and_valuation_sections() -> None:
+    page = render_report(fixed_doc(), {}, sample=False)
+    assert "| 13w | | n/a | ^IRX has no data up to 2026-11-20 | |" in page
+    assert "| 10y | ^TNX | 4.25% | −10 bp | +25 bp |" in page
+    assert "Slope, 10-year minus 13-week: 31 bp." in page
+    assert "| 10y | −1.20 pp | −0.31 | 52 |" in page
+    assert "dated 2026-10-31, source: Example research." in page
+    assert "| Forward P/E | 15.0 | 21.0 | −28.6% |" in page
+    assert "| Expected earnings growth | 12.0% | 10.0% | +2.0 pp |" in page
+    assert "ETF trailing P/E: not available (no ETF trailing P/E series in the store)." in page
+    assert "0.80 vs 0.40, ratio 2.00." in page
 
 
 def test_large_lead_and_missing_sections() -> None:
@@ -301,7 +357,8 @@ def test_text_from_data_and_config_cannot_inject_markup() -> None:
     doc["small"] = XSS
     doc["claims"][0]["statement"] = NOTE
     doc["claims"][0]["evidence"] = {"source": NOTE}
-    doc["rates"]["yields"]["10y"]["source"] = NOTE
+    doc["valuation"]["curated"]["source"] = NOTE
+    doc["valuation"]["curated"]["small"]["note"] = XSS
     charts = {"month_spread": ChartView("month_spread", XSS, NOTE, (XSS,), ((XSS,),))}
     page = render_report(doc, charts, sample=True)
     tags = _tags(_html(page))
@@ -348,81 +405,6 @@ def test_home_page_points_at_the_latest_report() -> None:
     assert "[Read the full report](blog/posts/2026/11/20/index.md)" in page
     assert "[Browse all 3 reports](blog/index.md)" in page
     assert '!!! warning "Sample data"' in page
-
-
-# --- archive ------------------------------------------------------------------------------
-
-
-def _spec(title: str) -> dict:
-    return {"title": {"text": title}, "description": f"{title} chart.", "mark": "line"}
-
-
-def _write(docs: Path, week: str, *, force: bool = False) -> Path:
-    data = {"ytd_rebased": pd.DataFrame({"date": [pd.Timestamp(week)], "small": [100.0]})}
-    specs = {"ytd_rebased": _spec("YTD")}
-    svgs = {"ytd_rebased": "<svg xmlns='http://www.w3.org/2000/svg'></svg>"}
-    return archive.write_report(docs, fixed_doc(week), specs, data, svgs, force=force)
-
-
-def test_write_report_layout_and_immutability(tmp_path: Path) -> None:
-    page = _write(tmp_path, "2026-11-20")
-    folder = tmp_path / "blog" / "posts" / "2026" / "11" / "20"
-    assert page == folder / "index.md"
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "chart-data.csv",
-        "index.md",
-        "metrics.json",
-        "ytd_rebased.svg",
-        "ytd_rebased.vl.json",
-    ]
-    assert json.loads((folder / "metrics.json").read_text())["week_ending"] == "2026-11-20"
-    assert "- [chart-data.csv](chart-data.csv)" in page.read_text()
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
-    with pytest.raises(archive.ReportExists, match=r"2026/11/20/index.md: report already archived"):
-        _write(tmp_path, "2026-11-20")
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
-    _write(tmp_path, "2026-11-20", force=True)
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # deterministic
-    assert [p.name for p in folder.parent.iterdir()] == ["20"]  # no temp folders left
-
-
-def test_failed_write_leaves_no_report(tmp_path: Path) -> None:
-    doc = fixed_doc()
-    del doc["seasonality"]["first_year"]
-    with pytest.raises(UndefinedError):
-        archive.write_report(tmp_path, doc, {}, {}, {})
-    assert archive.archived_weeks(tmp_path) == []
-    assert list((tmp_path / "blog" / "posts" / "2026" / "11").iterdir()) == []
-
-
-def test_backfill_skips_archived_weeks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _write(tmp_path, "2026-11-13")
-    calls: list[str] = []
-
-    def fake_generate(market, config, week, docs_dir, *, force=False):  # type: ignore[no-untyped-def]
-        calls.append(str(pd.Timestamp(week).date()))
-        return _write(docs_dir, str(pd.Timestamp(week).date()))
-
-    monkeypatch.setattr(archive, "generate_report", fake_generate)
-    weeks = pd.to_datetime(["2026-11-06", "2026-11-13", "2026-11-20"])
-    written, skipped = archive.backfill(None, None, weeks, tmp_path, progress=False)  # type: ignore[arg-type]
-    assert calls == ["2026-11-06", "2026-11-20"]
-    assert skipped == ["2026-11-13"]
-    assert len(written) == 2
-    assert archive.archived_weeks(tmp_path) == ["2026-11-06", "2026-11-13", "2026-11-20"]
-
-
-def test_write_home_uses_the_latest_report(tmp_path: Path) -> None:
-    assert archive.write_home(tmp_path) is None
-    _write(tmp_path, "2026-11-13")
-    _write(tmp_path, "2026-11-20")
-    home = archive.write_home(tmp_path)
-    assert home == tmp_path / "index.md"
-    text = home.read_text()
-    assert "## Latest: Week ending November 20, 2026" in text
-    assert 'data-spec="blog/2026/11/20/ytd_rebased.vl.json"' in text
-    assert "[Browse all 2 reports](blog/index.md)" in text
-    assert archive.published_path("blog/posts/2026/11/20/x.svg") == "blog/2026/11/20/x.svg"
 
 
 def test_fixed_doc_is_not_mutated_by_rendering() -> None:

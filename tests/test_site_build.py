@@ -58,6 +58,11 @@ def test_every_chart_spec_and_local_asset_resolves(site: SampleSite) -> None:
 
 
 def test_no_markup_injected_from_data_or_config(site: SampleSite) -> None:
+    newest = site.build.site_dir / "blog" / site.weeks[-1].replace("-", "/") / "index.html"
+    report = newest.read_text(encoding="utf-8")
+    # The hostile texts are shown, as inert text: the side name and the curated source.
+    assert "&#60;script&#62;alert&#40;1&#41;&#60;/script&#62;" in report
+    assert "&#91;click&#93;&#40;javascript:alert&#40;1&#41;&#41; &#60;img src=x" in report
     for page in _pages(site):
         html = page.read_text(encoding="utf-8")
         assert "<script>alert(1)" not in html, page

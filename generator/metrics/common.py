@@ -78,19 +78,35 @@ def truncate_frame(frame: pd.DataFrame, week_end: pd.Timestamp, frequency: str) 
     if frame.empty:
         return frame
     if frequency == "daily":
-        return frame.loc[: pd.Timestamp(week_end)]
+        # Positional slice: the same rows as .loc[:week_end] on a sorted index, several times faster.
+        return frame.iloc[: int(frame.index.searchsorted(pd.Timestamp(week_end), side="right"))]
     ends = _period_end(frame.index, frequency)
     return frame[ends <= pd.Timestamp(week_end)]
 
 
 @dataclass(frozen=True)
 class CutMarket(Market):
-    """A Market cut at one week's end. ``closes`` remembers what ``current_close`` extracted,
-    because a document asks for the same series dozens of times (lives as long as the object)."""
+    """A Market cut at one week's end. ``closes`` remembers what ``current_close`` extracted and
+    ``derived`` what ``memo`` computed (month-end closes, paired months...), because a document
+    asks for the same series dozens of times (both live as long as the object)."""
 
     closes: dict[tuple[Any, ...], pd.Series | str] = field(
         default_factory=dict, compare=False, repr=False
     )
+    derived: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+def memo(market: Market, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()``, computed once per cut market and ``key`` (every call on a plain Market).
+
+    The key must name everything the value depends on besides the market (symbols, week end).
+    Callers must not mutate the shared result.
+    """
+    if not isinstance(market, CutMarket):
+        return compute()
+    if key not in market.derived:
+        market.derived[key] = compute()
+    return market.derived[key]
 
 
 def truncate_market(market: Market, week_end: pd.Timestamp) -> CutMarket:

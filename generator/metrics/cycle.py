@@ -13,16 +13,14 @@ import numpy as np
 import pandas as pd
 
 from generator.config import Config
-from generator.metrics.common import Unavailable, current_close
+from generator.metrics.common import Unavailable
 from generator.metrics.monthly import (
     average_path,
-    cumulative_spread_paths,
     group_arrays,
     group_stats,
-    keyed_monthly_returns,
     month_end_closes,
     num,
-    paired_months,
+    pair_months,
     path_records,
     stats_records,
 )
@@ -40,7 +38,11 @@ def phase_of_year(year: int) -> int:
 def annual_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd.Series:
     """Calendar-year returns indexed by ``year``: December month-end close against the previous
     December's; a year counts only when both year-end closes exist and the year is complete."""
-    ends = month_end_closes(close, week_end)
+    return annual_returns_from_ends(month_end_closes(close, week_end))
+
+
+def annual_returns_from_ends(ends: pd.Series) -> pd.Series:
+    """``annual_returns`` from month-end closes already computed (``month_end_closes``)."""
     december = ends[ends.index % 12 == 11]
     keys = december.index.to_numpy()
     values = december.to_numpy()
@@ -100,19 +102,15 @@ def _monthly_records(means: pd.DataFrame) -> list[dict[str, Any]]:
 def compute_cycle(market: Market, config: Config, week_end: pd.Timestamp) -> dict[str, Any]:
     """The presidential-cycle section; raises Unavailable when the pair has no complete year."""
     week_end = pd.Timestamp(week_end)
-    small = current_close(market, config.small.index, week_end)
-    large = current_close(market, config.large.index, week_end)
-    annual = annual_pair(annual_returns(small, week_end), annual_returns(large, week_end))
+    months = pair_months(market, config, week_end)
+    annual = annual_pair(*(annual_returns_from_ends(ends) for ends in months.ends))
     if annual.empty:
         raise Unavailable(
             f"no complete calendar year of both {config.small.index} and {config.large.index}"
         )
-    monthly = paired_months(
-        keyed_monthly_returns(small, week_end), keyed_monthly_returns(large, week_end)
-    )
+    monthly, paths = months.pair, months.paths
     year = week_end.year
     phase = phase_of_year(year)
-    paths = cumulative_spread_paths(monthly)
     same_phase = paths.index[(paths.index % 4 == phase) & (paths.index < year)]
     average, count = average_path(paths, same_phase)
     current = paths.loc[year] if year in paths.index else pd.Series(dtype=float)

@@ -22,6 +22,7 @@ from generator.metrics.common import (
     week_monday,
 )
 from generator.metrics.drawdowns import drawdown_sections
+from generator.metrics.headlines import headline_core
 from generator.metrics.ladder import ladder_section
 from generator.metrics.relative import relative_section
 from generator.metrics.returns import returns_sections
@@ -43,8 +44,8 @@ def compute_metrics(
     """The JSON-ready metrics document of the week ending on ``week_end``.
 
     Every input is first cut at ``week_end`` (point-in-time). ``previous`` is the previous
-    week's document for ``changes``; when None, the headline sections of the previous week are
-    computed here from the same market (about as cheap as this week's core).
+    week's document for ``changes``; when None, the previous week's headline numbers are
+    computed here from the same market (``headlines.headline_core``).
     """
     week_end = pd.Timestamp(week_end).normalize()
     market = truncate_market(market, week_end)
@@ -102,10 +103,12 @@ def previous_week_end(
 
 
 def _previous_core(market: Market, config: Config, week_end: pd.Timestamp) -> dict[str, Any] | None:
+    # The market is already cut at week_end; closes cut again at the previous week's end see
+    # exactly the data a document of that week would.
     previous = previous_week_end(market, config, week_end)
     if previous is None:
         return None
-    return compute_core(truncate_market(market, previous), config, previous, regimes=False)
+    return headline_core(market, config, previous)
 
 
 def _data_through(doc: dict[str, Any], market: Market, config: Config) -> None:

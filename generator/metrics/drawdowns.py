@@ -42,11 +42,15 @@ def trailing(close: pd.Series, sessions: int) -> pd.Series:
     return close.iloc[-sessions:]
 
 
+def current_drawdown(close: pd.Series) -> float:
+    """Last close / highest close so far - 1 (<= 0)."""
+    values = close.to_numpy(dtype=float)
+    return finite(values[-1] / values.max() - 1.0, "current drawdown")
+
+
 def drawdown_metrics(close: pd.Series) -> dict[str, Any]:
     """``current``, ``max_1y`` (trailing 252 sessions) and ``max_all`` (full history)."""
-    out: dict[str, Any] = {}
-    values = close.to_numpy(dtype=float)
-    out["current"] = finite(values[-1] / values.max() - 1.0, "current drawdown")
+    out: dict[str, Any] = {"current": current_drawdown(close)}
     record(out, "max_1y", lambda: max_drawdown(trailing(close, WINDOW_52W)))
     out["max_all"] = max_drawdown(close)
     return out

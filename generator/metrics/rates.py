@@ -61,17 +61,23 @@ def yield_changes(series: pd.Series, week_end: pd.Timestamp) -> dict[str, Any]:
 
 
 def _last_finite_date(market: Market, symbol: str, week_end: pd.Timestamp) -> pd.Timestamp | None:
-    close = market.close(symbol)
-    if close is None:
+    series = market.series.get(symbol)
+    if series is None or series.schema != "ohlcv":
         return None
-    close = close.iloc[: int(close.index.searchsorted(week_end, side="right"))]
-    finite = np.flatnonzero(np.isfinite(close.to_numpy(dtype=float)))
-    return close.index[finite[-1]] if len(finite) else None
+    frame = series.frame
+    stop = int(frame.index.searchsorted(pd.Timestamp(week_end), side="right"))
+    finite = np.flatnonzero(np.isfinite(frame["close"].to_numpy(dtype=float)[:stop]))
+    return frame.index[finite[-1]] if len(finite) else None
 
 
 def _yield_section(market: Market, symbol: str, week_end: pd.Timestamp) -> dict[str, Any]:
     through = _last_finite_date(market, symbol, week_end)
     out: dict[str, Any] = {"symbol": symbol, "data_through": iso(through)}
+    if through is None:
+        series = market.series.get(symbol)
+        absent = series is None or series.schema != "ohlcv"
+        reason = "is not in the store" if absent else f"has no value on or before {iso(week_end)}"
+        out["data_through_reason"] = f"{symbol} {reason}"
     try:
         series = current_close(market, symbol, week_end, positive=False)
     except Unavailable as exc:

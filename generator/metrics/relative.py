@@ -68,7 +68,8 @@ def run_lengths(flags: np.ndarray) -> tuple[int, int, int]:
     """(current run of True at the end, longest run, end position of the longest run)."""
     current = longest = run = 0
     longest_end = -1
-    for i, flag in enumerate(flags):
+    # Iterate a list: iterating a numpy array boxes every element and is several times slower.
+    for i, flag in enumerate(np.asarray(flags).tolist()):
         run = run + 1 if flag else 0
         if run > longest:
             longest, longest_end = run, i
@@ -86,6 +87,7 @@ def turning_points(values: np.ndarray, threshold: float = REGIME_THRESHOLD) -> l
     ``threshold`` relative to it. A zig-zag filter; the last swing is not yet confirmed."""
     pivots: list[int] = []
     trend, hi, lo = 0, 0, 0
+    values = np.asarray(values, dtype=float).tolist()  # Python floats: same arithmetic, faster
     for i in range(1, len(values)):
         v = values[i]
         if trend >= 0 and v > values[hi]:
@@ -111,12 +113,19 @@ def leadership_regimes(
     ``leader`` (``small``/``large``/``none``), ``ongoing`` (the last, unconfirmed regime).
     Regimes are separated by the turning points of ``turning_points`` on the weekly ratio.
     """
-    s, lg = small.align(large, join="inner")
-    ws, wl = weekly_last(s), weekly_last(lg)
     columns = ["start", "end", "weeks", "small_return", "large_return", "cum_spread",
                "relative_return", "leader", "ongoing"]  # fmt: skip
+    return pd.DataFrame(regime_rows(small, large, threshold), columns=columns)
+
+
+def regime_rows(
+    small: pd.Series, large: pd.Series, threshold: float = REGIME_THRESHOLD
+) -> list[list[Any]]:
+    """The rows of ``leadership_regimes`` as lists (no frame: the document needs only records)."""
+    s, lg = small.align(large, join="inner")
+    ws, wl = weekly_last(s), weekly_last(lg)
     if len(ws) < 2:
-        return pd.DataFrame(columns=columns)
+        return []
     ratio = (ws / wl).to_numpy(dtype=float)
     bounds = sorted({0, *turning_points(ratio, threshold), len(ratio) - 1})
     sv, lv = ws.to_numpy(dtype=float), wl.to_numpy(dtype=float)
@@ -127,26 +136,19 @@ def leadership_regimes(
         leader = "small" if rel > 0 else "large" if rel < 0 else "none"
         rows.append([ws.index[a], ws.index[b], b - a, sr, lr, sr - lr, rel, leader, False])
     rows[-1][-1] = True
-    return pd.DataFrame(rows, columns=columns)
+    return rows
 
 
 def _regime_records(small: pd.Series, large: pd.Series) -> list[dict[str, Any]]:
-    table = leadership_regimes(small, large)
+    keys = ("start", "end", "weeks", "small_return", "large_return", "cum_spread",
+            "relative_return", "leader", "ongoing")  # fmt: skip
     records = []
-    for row in table.itertuples(index=False):
-        records.append(
-            {
-                "start": iso(row.start),
-                "end": iso(row.end),
-                "weeks": int(row.weeks),
-                "small_return": float(row.small_return),
-                "large_return": float(row.large_return),
-                "cum_spread": float(row.cum_spread),
-                "relative_return": float(row.relative_return),
-                "leader": row.leader,
-                "ongoing": bool(row.ongoing),
-            }
-        )
+    for row in regime_rows(small, large):
+        item = dict(zip(keys, row, strict=True))
+        item.update(start=iso(item["start"]), end=iso(item["end"]), weeks=int(item["weeks"]))
+        for key in ("small_return", "large_return", "cum_spread", "relative_return"):
+            item[key] = float(item[key])
+        records.append(item)
     return records
 
 
@@ -157,6 +159,8 @@ def _window(values: np.ndarray, sessions: int) -> np.ndarray:
 
 
 def _pct_all(values: np.ndarray) -> float:
+    """Percentile within the full history, once it spans at least a year (so a young series is
+    not "at a record")."""
     _window(values, SESSIONS_PER_YEAR)
     return percentile_of_last(values)
 
@@ -169,6 +173,16 @@ def _zscore(values: np.ndarray) -> float:
     return finite((window[-1] - window.mean()) / std, "3-year z-score")
 
 
+def ratio_headlines(values: np.ndarray) -> dict[str, Any]:
+    """``pct_52w``, ``pct_all``, ``zscore_3y`` and ``drawdown`` of a non-empty ratio history."""
+    out: dict[str, Any] = {}
+    record(out, "pct_52w", lambda: percentile_of_last(_window(values, SESSIONS_PER_YEAR)))
+    record(out, "pct_all", lambda: _pct_all(values))
+    record(out, "zscore_3y", lambda: _zscore(values))
+    out["drawdown"] = float(values[-1] / values.max() - 1.0)
+    return out
+
+
 def relative_metrics(small: pd.Series, large: pd.Series, regimes: bool = True) -> dict[str, Any]:
     """The ``relative`` section from two current close series (``regimes`` adds the table)."""
     ratio = relative_ratio(small, large)
@@ -178,11 +192,7 @@ def relative_metrics(small: pd.Series, large: pd.Series, regimes: bool = True) -
     out: dict[str, Any] = {"ratio": float(values[-1]), "ratio_date": iso(ratio.index[-1])}
     record(out, "ma_50", lambda: float(_window(values, 50).mean()))
     record(out, "ma_200", lambda: float(_window(values, 200).mean()))
-    record(out, "pct_52w", lambda: percentile_of_last(_window(values, SESSIONS_PER_YEAR)))
-    # Full history, but at least a year of it, so a young series is not "at a record".
-    record(out, "pct_all", lambda: _pct_all(values))
-    record(out, "zscore_3y", lambda: _zscore(values))
-    out["drawdown"] = float(values[-1] / values.max() - 1.0)
+    out.update(ratio_headlines(values))
     spread = weekly_spread(small, large)
     if spread.empty:
         for key in STREAK_KEYS:

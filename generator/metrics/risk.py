@@ -58,18 +58,34 @@ def _last(values: np.ndarray, n: int, what: str) -> np.ndarray:
     return values[-n:]
 
 
+def _simple_returns(values: np.ndarray) -> np.ndarray:
+    """values[i] / values[i - 1] - 1 along the first axis: exactly what pct_change computes."""
+    return values[1:] / values[:-1] - 1
+
+
 def vol(close: pd.Series, sessions: int = VOL_SESSIONS) -> float:
     """Annualised volatility from the last ``sessions`` simple daily returns."""
-    r = _last(daily_returns(close).to_numpy(dtype=float), sessions, "volatility")
+    # Only the trailing window's returns are needed: take its closes, not 40 years of returns.
+    values = close.to_numpy(dtype=float)
+    r = _last(_simple_returns(values[-(sessions + 1) :]), sessions, "volatility")
     return finite(r.std(ddof=1) * ANNUALISE, "volatility")
+
+
+def _common_closes(small: pd.Series, large: pd.Series) -> np.ndarray:
+    """(n x 2) closes of small and large on the dates where both are finite, in date order."""
+    days, i, j = np.intersect1d(
+        small.index.to_numpy(), large.index.to_numpy(), assume_unique=True, return_indices=True
+    )
+    both = np.column_stack([small.to_numpy(dtype=float)[i], large.to_numpy(dtype=float)[j]])
+    return both[~np.isnan(both).any(axis=1)]
 
 
 def corr_beta(
     small: pd.Series, large: pd.Series, sessions: int = CORR_SESSIONS
 ) -> tuple[float, float]:
     """(correlation, beta of small on large) over the trailing ``sessions`` common returns."""
-    r = paired_returns(small, large).to_numpy(dtype=float)
-    window = _last(r, sessions, "correlation")
+    common = _common_closes(small, large)
+    window = _last(_simple_returns(common[-(sessions + 1) :]), sessions, "correlation")
     s, lg = window[:, 0], window[:, 1]
     var_s, var_l = s.var(ddof=1), lg.var(ddof=1)
     if not (var_s > 0 and var_l > 0):

@@ -15,14 +15,13 @@ import pandas as pd
 
 from generator.calendar import sessions
 from generator.config import Config
-from generator.metrics.common import MAX_START_GAP_DAYS, Unavailable, current_close, iso
+from generator.metrics.common import MAX_START_GAP_DAYS, Unavailable, iso
 from generator.metrics.monthly import (
     BOOTSTRAP_RESAMPLES,
     BOOTSTRAP_SEED,
     CI_LEVEL,
     average_path,
     clean_close,
-    cumulative_spread_paths,
     first_january_year,
     group_arrays,
     key_to_month_start,
@@ -32,6 +31,7 @@ from generator.metrics.monthly import (
     month_key,
     month_records,
     num,
+    pair_months,
     paired_months,
     path_records,
     stats_records,
@@ -45,12 +45,14 @@ WINDOW_END = (2, 15)  # month, day of the labelled year
 
 def _close_on_or_before(close: pd.Series, anchors: pd.DatetimeIndex) -> np.ndarray:
     """Close at the last row on or before each anchor; NaN when none lies within the gap limit."""
-    idx = close.index
-    pos = idx.searchsorted(anchors, side="right") - 1
+    days = close.index.to_numpy()
+    marks = anchors.to_numpy().astype(days.dtype)  # midnight anchors: exact in any unit
+    pos = np.searchsorted(days, marks, side="right") - 1
     ok = pos >= 0
-    found = idx[np.where(ok, pos, 0)]
-    ok &= np.asarray((anchors - found).days) <= MAX_START_GAP_DAYS
-    return np.where(ok, close.to_numpy()[np.where(ok, pos, 0)], np.nan)
+    safe = np.where(ok, pos, 0)
+    # Floor division by a day, exactly as Timedelta.days counts whole days.
+    ok &= (marks - days[safe]) // np.timedelta64(1, "D") <= MAX_START_GAP_DAYS
+    return np.where(ok, close.to_numpy()[safe], np.nan)
 
 
 def _anchors(years: np.ndarray, month: int, day: int) -> pd.DatetimeIndex:
@@ -169,18 +171,13 @@ def _bootstrap_info() -> dict[str, Any]:
 def compute_seasonality(market: Market, config: Config, week_end: pd.Timestamp) -> dict[str, Any]:
     """The seasonality section; raises Unavailable when the pair has no common January."""
     week_end = pd.Timestamp(week_end)
-    closes = tuple(
-        clean_close(current_close(market, side.index, week_end), week_end)
-        for side in (config.small, config.large)
-    )
-    ends = tuple(month_end_closes(close) for close in closes)
-    pair = paired_months(*(month_end_returns(end) for end in ends))
+    months = pair_months(market, config, week_end)
+    closes, ends, pair, paths = months.closes, months.ends, months.pair, months.paths
     first_year = first_january_year(pair)
     if first_year is None:
         raise Unavailable(
             f"no January with returns of both {config.small.index} and {config.large.index}"
         )
-    paths = cumulative_spread_paths(pair)
     this_year = week_end.year
     average, count = average_path(paths, paths.index[paths.index < this_year])
     current = paths.loc[this_year] if this_year in paths.index else pd.Series(dtype=float)

@@ -16,6 +16,8 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
+RATE_KEYS = ("13w", "5y", "10y", "30y")
+SENSITIVITY_KEYS = ("13w", "10y")
 PERIODS = ("1w", "mtd", "qtd", "ytd", "1y", "3y_ann", "5y_ann", "10y_ann")
 SIDES = ("small", "large")
 MAX_TABLE_ROWS = 60  # longer chart data goes to the CSV download only
@@ -33,6 +35,9 @@ SECTION_CHARTS = {
     "ladder": ("ladder",),
 }
 HOME_CHARTS = ("ytd_rebased", "relative_ratio")
+# Charts rendered to static SVG (feed and social image, no-JavaScript fallback): the key ones.
+# Every other chart needs JavaScript; its numbers stay reachable in a table or the CSV.
+SVG_CHARTS = ("ytd_rebased", "relative_ratio", "month_spread", "ladder")
 CHART_NAME = re.compile(r"[a-z0-9_]+")
 # Changed measures that are plain numbers; every other measure is a decimal return or share.
 NUMBER_MEASURES = ("zscore", "beta", "corr")
@@ -47,6 +52,7 @@ class ChartView:
     description: str
     columns: tuple[str, ...] = ()
     rows: tuple[tuple[Any, ...], ...] = ()  # empty when the data is only in the CSV download
+    svg: bool = True  # whether a static SVG rendering sits next to the spec
 
     def __post_init__(self) -> None:
         if not CHART_NAME.fullmatch(self.name):
@@ -61,17 +67,19 @@ class ChartView:
         return Markup(f"{self.name}.svg")
 
 
-def chart_view(name: str, spec: Mapping[str, Any], frame: pd.DataFrame | None) -> ChartView:
+def chart_view(
+    name: str, spec: Mapping[str, Any], frame: pd.DataFrame | None, *, svg: bool = True
+) -> ChartView:
     """A ChartView from a Vega-Lite spec (title, description) and its data frame."""
     title = spec.get("title", name)
     if isinstance(title, Mapping):
         title = title.get("text", name)
     description = str(spec.get("description") or title)
     if frame is None or len(frame) > MAX_TABLE_ROWS:
-        return ChartView(name, str(title), description)
+        return ChartView(name, str(title), description, svg=svg)
     frame = frame.reset_index(drop=frame.index.name is None)
     rows = tuple(tuple(_cell(v) for v in row) for row in frame.itertuples(index=False))
-    return ChartView(name, str(title), description, tuple(map(str, frame.columns)), rows)
+    return ChartView(name, str(title), description, tuple(map(str, frame.columns)), rows, svg)
 
 
 def _cell(value: Any) -> Any:
@@ -114,9 +122,12 @@ def build_report_context(
         "cycle": section(doc, "cycle"),
         "phase": _phase_stats(doc),
         "rates": section(doc, "rates"),
-        "rate_rows": flatten(doc.get("rates")),
+        "rate_yields": _keyed_rows(_get(doc, "rates", "yields"), RATE_KEYS),
+        "rate_sensitivity": _keyed_rows(_get(doc, "rates", "sensitivity"), SENSITIVITY_KEYS),
         "valuation": section(doc, "valuation"),
-        "valuation_rows": flatten(doc.get("valuation")),
+        "curated": _subsection(doc, "valuation", "curated"),
+        "trailing_pe": _subsection(doc, "valuation", "trailing_pe"),
+        "book_to_market": _subsection(doc, "valuation", "book_to_market"),
         "ladder": section(doc, "ladder"),
         "changes": section(doc, "changes"),
         "change_rows": _change_rows(doc),
@@ -152,21 +163,25 @@ def categories(doc: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def flatten(node: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    """Nested dicts as sorted ``(dotted.key, value)`` leaves; lists of scalars stay one leaf.
-
-    Used for sections whose layout the report shows as a plain measure/value table.
-    """
+def _keyed_rows(node: Any, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One row per key present in ``node``: its fields, or an empty row with the reason."""
     if not isinstance(node, Mapping):
-        return [(prefix, node)] if prefix else []
-    rows: list[tuple[str, Any]] = []
-    for key in sorted(node):
-        path = f"{prefix}.{key}" if prefix else str(key)
-        item = node[key]
-        if isinstance(item, list) and any(isinstance(i, Mapping) for i in item):
-            continue  # series for charts, not table rows
-        rows.extend(flatten(item, path) if isinstance(item, Mapping) else [(path, item)])
+        return []
+    rows = []
+    for key in keys:
+        if key not in node:
+            continue
+        item = node.get(key)
+        reason = node.get(f"{key}_reason") or ""
+        rows.append({"key": key, "ok": isinstance(item, Mapping), "reason": reason, **(item or {})})
     return rows
+
+
+def _subsection(doc: Mapping[str, Any], key: str, sub: str) -> dict[str, Any]:
+    parent = doc.get(key)
+    if not isinstance(parent, Mapping):
+        return {"ok": False, "data": {}, "reason": doc.get(f"{key}_reason") or "not available"}
+    return section(parent, sub)
 
 
 def _get(node: Any, *keys: str) -> Any:

@@ -10,6 +10,7 @@ None of it is real; every artefact built from it is marked as sample data.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -44,13 +45,16 @@ LADDER_PROFILE = {
 }
 YIELD_START = {"13w": 7.5, "5y": 10.0, "10y": 10.5, "30y": 10.8}
 TRADING_DAYS = 252
+HORIZON = "2040-12-31"  # the sample market is drawn to here and cut at the requested end
 
 
 def sample_market(
     config: Config, end: dt.date | str | pd.Timestamp, seed: int = SEED
 ) -> list[Series]:
     """Every configured symbol (plus Ken French size portfolios) from the first sample session to ``end``."""
-    days = calendar.sessions(config.fetch.start, end)
+    # Draw the whole horizon, then cut at ``end``: a longer sample extends a shorter one
+    # exactly, as real data does, so the weekly job can grow a sample store week by week.
+    days = calendar.sessions(config.fetch.start, HORIZON)
     rng = np.random.default_rng(seed)
     large_r, small_r, dy10 = _factor_returns(days, rng)
     out: dict[str, Series] = {}
@@ -71,7 +75,8 @@ def sample_market(
     for key, symbol in config.rates.items():
         out[symbol] = _yield_series(symbol, key, days, dy10, rng)
     out.update(_french_series(days, small_r, large_r))
-    return [out[s] for s in sorted(out)]
+    cut = pd.Timestamp(end)
+    return [replace(out[s], frame=out[s].frame.loc[:cut]) for s in sorted(out)]
 
 
 def _factor_returns(days: pd.DatetimeIndex, rng: np.random.Generator) -> tuple[np.ndarray, ...]:

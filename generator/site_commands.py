@@ -1,0 +1,152 @@
+"""Command bodies for the archive and the site: report, backfill, site, weekly."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from generator import calendar
+from generator.cli import Context
+from generator.errors import DataError, UsageError
+from generator.store import load_market
+
+
+def _market(ctx: Context):
+    if not (ctx.store / "manifest.json").exists():
+        hint = "generator fetch --sample" if ctx.sample else "generator fetch"
+        raise DataError(f"{ctx.store}: no store here (run `{hint}` first)")
+    market = load_market(ctx.store)
+    layout = ctx.layout()
+    if market.sample and layout.docs.resolve() == layout.real_docs.resolve():
+        raise DataError(
+            f"{ctx.store} holds sample data: use --sample so reports go to sample/docs, "
+            "never into the real archive"
+        )
+    return market, layout
+
+
+def run_report(ctx: Context) -> int:
+    from generator.archive import generate_report, write_home
+    from generator.commands import resolve_market_week
+
+    market, layout = _market(ctx)
+    week = resolve_market_week(market, ctx.config, ctx.args.week)
+    page = generate_report(market, ctx.config, week, layout.docs, force=ctx.args.force)
+    write_home(layout.docs)
+    ctx.say(f"wrote {page}")
+    return 0
+
+
+def run_backfill(ctx: Context) -> int:
+    from generator.archive import backfill, write_home
+    from generator.commands import resolve_market_week
+
+    args = ctx.args
+    if (args.since is None) == (args.last is None):
+        raise UsageError("give exactly one of --since DATE or --last N")
+    market, layout = _market(ctx)
+    until = resolve_market_week(market, ctx.config, args.until)
+    if args.last is not None:
+        if args.last < 1:
+            raise UsageError("--last must be at least 1")
+        weeks = calendar.week_ends(until - pd.Timedelta(weeks=args.last + 1), until)[-args.last :]
+    else:
+        since = _date(args.since, "--since")
+        weeks = calendar.week_ends(since, until)
+    written, skipped = backfill(market, ctx.config, weeks, layout.docs, progress=not ctx.quiet)
+    write_home(layout.docs)
+    ctx.say(f"{len(written)} reports written, {len(skipped)} already archived (kept as they are)")
+    return 0
+
+
+def run_site(ctx: Context) -> int:
+    from generator.site import build_site
+
+    layout = ctx.layout()
+    content = layout.docs if layout.sample else None
+    ctx.say("building the site (mkdocs build --strict) ...")
+    built = build_site(
+        layout.project,
+        layout.site,
+        content_dir=content,
+        build_dir=layout.build,
+        site_url=_site_url(ctx),
+    )
+    ctx.say(f"site: {built.site_dir} ({built.pages} pages, {built.bytes / 1e6:.1f} MB)")
+    if layout.sample:
+        ctx.say(
+            f"open it: python3 -m http.server 8000 -d {layout.site}  then http://127.0.0.1:8000/"
+        )
+    return 0
+
+
+def run_weekly(ctx: Context) -> int:
+    from generator.weekly import run_weekly as weekly
+
+    args = ctx.args
+    if args.sample and args.from_csv:
+        raise UsageError("--sample and --from-csv are exclusive")
+    if args.week is not None:
+        _date(args.week, "--week")
+    result = weekly(
+        ctx.layout(),
+        ctx.config,
+        _source(ctx),
+        now=ctx.now,
+        requested=args.week,
+        site_url=_site_url(ctx),
+        allow_gaps=args.from_csv is not None,
+    )
+    if not result.changed and not result.site_built:
+        ctx.say(f"week ending {result.week:%Y-%m-%d}: already published, nothing changed")
+        return 0
+    what = "report written" if result.report_written else "report already archived"
+    ctx.say(
+        f"week ending {result.week:%Y-%m-%d}: {what}; {len(result.changed)} files changed; site built"
+    )
+    for path in result.changed:
+        ctx.say(f"  {path}")
+    return 0
+
+
+def _source(ctx: Context):
+    args, config = ctx.args, ctx.config
+    if args.sample:
+        from generator.sources.sample import sample_market
+
+        end = calendar.week_end(args.week) if args.week else None
+        today = ctx.now.tz_convert(calendar.NY_TZ).tz_localize(None).normalize()
+        return lambda _store: sample_market(config, end if end is not None else today)
+    if args.from_csv:
+        from generator.sources.csvfiles import UnsupportedFile, discover_files, parse_file
+
+        if not args.from_csv.exists():
+            raise UsageError(f"{args.from_csv}: no such file or folder")
+
+        def from_csv(_store):
+            series = []
+            for path in discover_files(args.from_csv):
+                try:
+                    series.extend(parse_file(path))
+                except UnsupportedFile:
+                    continue
+            return series
+
+        return from_csv
+    from generator.sources.yahoo import fetch_updates
+
+    return lambda store: fetch_updates(
+        store, config, cache_dir=ctx.cache_dir, progress=not ctx.quiet
+    )
+
+
+def _site_url(ctx: Context) -> str | None:
+    return ctx.args.site_url or os.environ.get("SITE_URL") or None
+
+
+def _date(text: str, option: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(text)
+    except ValueError:
+        raise UsageError(f"{option} {text!r} is not a date (use YYYY-MM-DD)") from None

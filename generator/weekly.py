@@ -1,0 +1,161 @@
+"""The weekly job: fetch, validate, report the latest complete week, refresh home and feeds, build.
+
+All or nothing: the job works on staged copies of the store and the archive (under the cache
+folder) and builds the site there. Only when every step has succeeded are the changed files
+moved into place; on any failure the store, the archive and the built site are exactly as
+before. A second run in the same week finds nothing to change and says so.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from generator import calendar
+from generator.config import Config
+from generator.errors import DataError
+from generator.ingest import ingest
+from generator.model import Series
+from generator.site import replace_dir
+from generator.store import load_market
+
+log = logging.getLogger(__name__)
+
+# A source takes the staged store folder and returns the series to ingest.
+Source = Callable[[Path], list[Series]]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where one project's pieces live (the real project, or the sample one under sample/)."""
+
+    project: Path
+    store: Path
+    docs: Path  # the archive: reports under blog/posts and the home page
+    site: Path
+    build: Path
+    cache: Path
+    sample: bool
+
+    @property
+    def real_docs(self) -> Path:
+        return self.project / "docs"
+
+
+@dataclass(frozen=True)
+class WeeklyResult:
+    week: pd.Timestamp
+    report_written: bool
+    changed: tuple[str, ...]  # project-relative paths that changed
+    site_built: bool
+
+
+def run_weekly(
+    layout: Layout,
+    config: Config,
+    source: Source,
+    *,
+    now: pd.Timestamp,
+    requested: str | None = None,
+    site_url: str | None = None,
+    allow_gaps: bool = False,
+) -> WeeklyResult:
+    """Run the weekly job once (see the module docstring)."""
+    from generator.archive import generate_report, report_exists, write_home
+
+    layout.cache.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="weekly-", dir=layout.cache))
+    try:
+        store, docs, site = _stage(layout, work)
+        series = source(store)
+        ingest(store, series, config, now=now, sample=layout.sample, allow_gaps=allow_gaps)
+        market = load_market(store)
+        _check_archive_kind(layout, market.sample)
+        week = _report_week(market, config, requested, now)
+        written = False
+        if not report_exists(docs, week):
+            generate_report(market, config, week, docs)
+            written = True
+        write_home(docs)
+        changes = _changed_files(store, layout.store) + _changed_files(docs, layout.docs)
+        if not changes and layout.site.exists():
+            return WeeklyResult(week, False, (), False)
+        _build(layout, docs, site, work, site_url)
+        moved = _commit(layout, store, docs, changes)
+        replace_dir(site, layout.site)
+        return WeeklyResult(week, written, tuple(moved), True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _stage(layout: Layout, work: Path) -> tuple[Path, Path, Path]:
+    store, docs = work / "store", work / "docs"
+    if layout.store.exists():
+        shutil.copytree(layout.store, store)
+    else:
+        store.mkdir()
+    if layout.docs.exists():
+        shutil.copytree(layout.docs, docs)
+    else:
+        docs.mkdir()
+    return store, docs, work / "site"
+
+
+def _check_archive_kind(layout: Layout, sample: bool) -> None:
+    if sample and layout.docs.resolve() == layout.real_docs.resolve():
+        raise DataError(f"{layout.docs}: refusing to write sample data into the real archive")
+    if not sample and layout.sample:
+        raise DataError(f"{layout.store}: the sample project only holds sample data")
+
+
+def _report_week(market, config: Config, requested: str | None, now: pd.Timestamp) -> pd.Timestamp:
+    from generator.commands import resolve_market_week
+
+    week = resolve_market_week(market, config, requested)
+    if not calendar.is_closed(week, now):
+        raise DataError(f"week ending {week:%Y-%m-%d} has not closed yet: refusing a partial week")
+    return week
+
+
+def _build(layout: Layout, docs: Path, site: Path, work: Path, site_url: str | None) -> None:
+    from generator.site import build_site
+
+    build_site(layout.project, site, content_dir=docs, build_dir=work / "build", site_url=site_url)
+
+
+def _changed_files(staged: Path, target: Path) -> list[tuple[Path, Path]]:
+    """(staged file, target file) for every file that is new or different in the staged copy."""
+    pairs = []
+    for path in sorted(p for p in staged.rglob("*") if p.is_file()):
+        dest = target / path.relative_to(staged)
+        if not dest.exists() or not filecmp.cmp(path, dest, shallow=False):
+            pairs.append((path, dest))
+    return pairs
+
+
+def _commit(layout: Layout, store: Path, docs: Path, changes: list[tuple[Path, Path]]) -> list[str]:
+    """Move changed files into place: archive first, then the store with its manifest last."""
+    manifest_last = sorted(
+        changes, key=lambda pair: (pair[1].name == "manifest.json", str(pair[1]))
+    )
+    moved = []
+    for src, dest in manifest_last:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dest)
+        moved.append(_relative(dest, layout.project))
+    return moved
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

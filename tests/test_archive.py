@@ -1,0 +1,85 @@
+"""The report archive: folder layout, immutability, backfill skipping, the home page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from jinja2 import UndefinedError
+
+from generator import archive
+from tests.test_pages import fixed_doc
+
+
+def _spec(title: str) -> dict:
+    return {"title": {"text": title}, "description": f"{title} chart.", "mark": "line"}
+
+
+def _write(docs: Path, week: str, *, force: bool = False) -> Path:
+    data = {"ytd_rebased": pd.DataFrame({"date": [pd.Timestamp(week)], "small": [100.0]})}
+    specs = {"ytd_rebased": _spec("YTD")}
+    svgs = {"ytd_rebased": "<svg xmlns='http://www.w3.org/2000/svg'></svg>"}
+    return archive.write_report(docs, fixed_doc(week), specs, data, svgs, force=force)
+
+
+def test_write_report_layout_and_immutability(tmp_path: Path) -> None:
+    page = _write(tmp_path, "2026-11-20")
+    folder = tmp_path / "blog" / "posts" / "2026" / "11" / "20"
+    assert page == folder / "index.md"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "chart-data.csv",
+        "index.md",
+        "metrics.json",
+        "ytd_rebased.svg",
+        "ytd_rebased.vl.json",
+    ]
+    assert json.loads((folder / "metrics.json").read_text())["week_ending"] == "2026-11-20"
+    assert "- [chart-data.csv](chart-data.csv)" in page.read_text()
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    with pytest.raises(archive.ReportExists, match=r"2026/11/20/index.md: report already archived"):
+        _write(tmp_path, "2026-11-20")
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    _write(tmp_path, "2026-11-20", force=True)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # deterministic
+    assert [p.name for p in folder.parent.iterdir()] == ["20"]  # no temp folders left
+
+
+def test_failed_write_leaves_no_report(tmp_path: Path) -> None:
+    doc = fixed_doc()
+    del doc["seasonality"]["first_year"]
+    with pytest.raises(UndefinedError):
+        archive.write_report(tmp_path, doc, {}, {}, {})
+    assert archive.archived_weeks(tmp_path) == []
+    assert list((tmp_path / "blog" / "posts" / "2026" / "11").iterdir()) == []
+
+
+def test_backfill_skips_archived_weeks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, "2026-11-13")
+    calls: list[str] = []
+
+    def fake_generate(market, config, week, docs_dir, *, force=False):  # type: ignore[no-untyped-def]
+        calls.append(str(pd.Timestamp(week).date()))
+        return _write(docs_dir, str(pd.Timestamp(week).date()))
+
+    monkeypatch.setattr(archive, "generate_report", fake_generate)
+    weeks = pd.to_datetime(["2026-11-06", "2026-11-13", "2026-11-20"])
+    written, skipped = archive.backfill(None, None, weeks, tmp_path, progress=False)  # type: ignore[arg-type]
+    assert calls == ["2026-11-06", "2026-11-20"]
+    assert skipped == ["2026-11-13"]
+    assert len(written) == 2
+    assert archive.archived_weeks(tmp_path) == ["2026-11-06", "2026-11-13", "2026-11-20"]
+
+
+def test_write_home_uses_the_latest_report(tmp_path: Path) -> None:
+    assert archive.write_home(tmp_path) is None
+    _write(tmp_path, "2026-11-13")
+    _write(tmp_path, "2026-11-20")
+    home = archive.write_home(tmp_path)
+    assert home == tmp_path / "index.md"
+    text = home.read_text()
+    assert "## Latest: Week ending November 20, 2026" in text
+    assert 'data-spec="blog/2026/11/20/ytd_rebased.vl.json"' in text
+    assert "[Browse all 2 reports](blog/index.md)" in text
+    assert archive.published_path("blog/posts/2026/11/20/x.svg") == "blog/2026/11/20/x.svg"
