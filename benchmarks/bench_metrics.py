@@ -1,8 +1,11 @@
-"""Benchmark the metrics engine on a synthetic 40-year market: one week, and every week since 2000.
+"""Benchmark the metrics engine and the chart data on a synthetic 40-year market: one week, and
+every week since 2000.
 
 Usage: .venv/bin/python benchmarks/bench_metrics.py [--since 2000-01-01] [--end 2026-08-21]
-Prints wall time (time.perf_counter, no tracing) and peak Python memory (tracemalloc, a separate
-traced pass) for one week's document, per section, and for the whole run of weeks.
+Prints wall time (time.perf_counter, no tracing; median and best of --repeat runs, the machine is
+shared) and peak Python memory (tracemalloc, a separate traced pass) for one week's document,
+per section (each on a fresh cut, so no section profits from another's cached data), for the
+chart frames, and for the whole run of weeks.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from generator.calendar import week_ends
+from generator.charts import compute_chart_data
 from generator.config import load_config
 from generator.metrics import compute_core, compute_metrics
 from generator.metrics.common import truncate_market
@@ -57,21 +61,28 @@ def peak_bytes(func: Callable[[], Any]) -> int:
 
 
 def section_times(market: Market, config: Any, week: pd.Timestamp, repeat: int) -> None:
-    cut = truncate_market(market, week)
-    parts: dict[str, Callable[[], Any]] = {
-        "truncate_market": lambda: truncate_market(market, week),
-        "core (returns..risk)": lambda: compute_core(cut, config, week),
-        "ladder": lambda: ladder_section(cut, config, week),
+    """Each section on a fresh cut (its time includes the cut, printed first)."""
+    parts: dict[str, Callable[[Market], Any]] = {
+        "truncate_market": lambda cut: cut,
+        "core (returns..risk)": lambda cut: compute_core(cut, config, week),
+        "ladder": lambda cut: ladder_section(cut, config, week),
     }
     for key, module, function in EXTERNAL_SECTIONS:
         try:
             compute = getattr(importlib.import_module(module), function)
         except (ModuleNotFoundError, AttributeError):
             continue
-        parts[key] = lambda compute=compute: compute(cut, config, week)
+        parts[key] = lambda cut, compute=compute: compute(cut, config, week)
     for name, func in parts.items():
-        median, best = timed(func, repeat)
+        median, best = timed(lambda func=func: func(truncate_market(market, week)), repeat)
         print(f"  {name:<22} median {median * 1e3:7.2f} ms   best {best * 1e3:7.2f} ms")
+
+
+def metrics_and_charts(market: Market, config: Any, week: pd.Timestamp) -> None:
+    """What a report needs: the document and the chart frames, from one point-in-time cut."""
+    cut = truncate_market(market, week)
+    compute_metrics(cut, config, week)
+    compute_chart_data(cut, config, week)
 
 
 def all_weeks(market: Market, config: Any, weeks: pd.DatetimeIndex) -> float:
@@ -104,8 +115,18 @@ def main() -> None:
     print(f"  compute_metrics        median {median * 1e3:7.2f} ms   best {best * 1e3:7.2f} ms")
     peak = peak_bytes(lambda: compute_metrics(market, config, week))
     print(f"  peak traced memory     {peak / 2**20:7.2f} MiB")
+    previous = compute_metrics(market, config, weeks[-2])
+    median, best = timed(lambda: compute_metrics(market, config, week, previous), args.repeat)
+    print(f"  with previous passed   median {median * 1e3:7.2f} ms   best {best * 1e3:7.2f} ms")
     print("by section:")
     section_times(market, config, week, args.repeat)
+    print("chart data:")
+    median, best = timed(lambda: compute_chart_data(market, config, week), args.repeat)
+    print(f"  compute_chart_data     median {median * 1e3:7.2f} ms   best {best * 1e3:7.2f} ms")
+    median, best = timed(lambda: metrics_and_charts(market, config, week), args.repeat)
+    print(
+        f"  metrics + charts, one shared cut  median {median * 1e3:7.2f} ms   best {best * 1e3:7.2f} ms"
+    )
 
     print(f"every week from {weeks[0].date()} to {week.date()} ({len(weeks)} weeks):")
     seconds = all_weeks(market, config, weeks)

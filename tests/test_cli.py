@@ -125,7 +125,7 @@ def test_status_prints_every_symbol(sample_store: Path, capsys, curated, fixed_c
     # symbol role first last rows gaps gaps>=2000 stale source, in fixed-width columns
     assert (
         lines[2]
-        == "^RUT          small     1985-01-02  2026-08-21    10490     0          0      2  sample"
+        == "^RUT              small     1985-01-02  2026-08-21    10490     0          0      2  sample"
     )
     iwm = next(line for line in lines if line.startswith("IWM "))
     assert iwm.split() == ["IWM", "small", "TR", "2000-05-26", END, "6598", "0", "0", "2", "sample"]

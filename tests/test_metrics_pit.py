@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from generator.config import load_config, parse_config
 from generator.metrics import compute_metrics, metrics_json
 from generator.metrics.common import REASON_SUFFIX
+from generator.metrics.document import previous_week_end
 from generator.model import Market, Series
 from tests.conftest import ROOT
 
@@ -68,21 +69,42 @@ def test_output_is_byte_identical_across_runs() -> None:
 def test_every_null_has_a_reason() -> None:
     market, config = sample_setup()
     doc = json.loads(metrics_json(compute_metrics(market, config, pd.Timestamp("1985-06-14"))))
-    assert core_nulls_without_reason(doc) == []
+    assert nulls_without_reason(doc) == []
     assert doc["returns"]["1y"]["small"] is None  # the sample starts in 1985
 
 
-# Sections written by this module's authors; the sibling sections check their own nulls.
-CORE_SECTIONS = ("returns", "returns_tr", "drawdown", "highs", "relative", "risk", "ladder",
-                 "changes", "claims", "data_through")  # fmt: skip
+def test_absent_yield_has_null_data_through_with_reason() -> None:
+    close = pd.Series([100.0, 101.0], index=pd.DatetimeIndex(["2024-01-04", "2024-01-05"]))
+    series = {"SM": as_series("SM", close), "LG": as_series("LG", close)}
+    doc = compute_metrics(Market(series=series), TINY_CONFIG, pd.Timestamp("2024-01-05"))
+    entry = doc["rates"]["yields"]["13w"]
+    assert entry["data_through"] is None
+    assert entry["data_through_reason"] == "R13 is not in the store"
 
 
-def core_nulls_without_reason(doc: dict) -> list[str]:
-    top = list(nulls_without_reason({k: doc.get(k) for k in CORE_SECTIONS if k in doc}, ""))
-    return [p for p in top if p[1:] + REASON_SUFFIX not in doc]
+@pytest.mark.parametrize(
+    "week_end", random_week_ends(4, seed=11), ids=lambda d: d.date().isoformat()
+)
+def test_changes_from_headlines_equal_changes_from_the_full_previous_document(
+    week_end: pd.Timestamp,
+) -> None:
+    # compute_metrics without `previous` computes only the previous week's headline numbers;
+    # `changes` must be exactly what the previous week's whole document gives.
+    market, config = sample_setup()
+    previous_end = previous_week_end(market, config, week_end)
+    previous = json.loads(metrics_json(compute_metrics(market, config, previous_end)))
+    alone = compute_metrics(market, config, week_end)
+    given = compute_metrics(market, config, week_end, previous)
+    assert metrics_json(alone) == metrics_json(given)
+    assert alone["changes"]["previous_week_ending"] == previous_end.date().isoformat()
 
 
-def nulls_without_reason(node: object, path: str):  # type: ignore[no-untyped-def]
+def nulls_without_reason(doc: dict) -> list[str]:
+    """Paths of every null in the document (any section) that has no ``<key>_reason`` sibling."""
+    return list(_nulls_without_reason(doc, ""))
+
+
+def _nulls_without_reason(node: object, path: str):  # type: ignore[no-untyped-def]
     if isinstance(node, dict):
         for key, value in node.items():
             if (
@@ -91,10 +113,10 @@ def nulls_without_reason(node: object, path: str):  # type: ignore[no-untyped-de
                 and not key.endswith(REASON_SUFFIX)
             ):
                 yield f"{path}.{key}"
-            yield from nulls_without_reason(value, f"{path}.{key}")
+            yield from _nulls_without_reason(value, f"{path}.{key}")
     elif isinstance(node, list):
         for i, value in enumerate(node):
-            yield from nulls_without_reason(value, f"{path}[{i}]")
+            yield from _nulls_without_reason(value, f"{path}[{i}]")
 
 
 # --- property: no metric raises on any valid series ----------------------------------------
@@ -155,4 +177,4 @@ def test_no_metric_raises_on_any_valid_series(
     text = metrics_json(compute_metrics(Market(series=series), TINY_CONFIG, week_end))
     doc = json.loads(text)
     assert doc["week_ending"] == week_end.date().isoformat()
-    assert core_nulls_without_reason(doc) == []
+    assert nulls_without_reason(doc) == []

@@ -39,7 +39,7 @@ import pandas as pd
 
 from generator.charts import history
 from generator.config import Config
-from generator.metrics.common import Unavailable, current_close, iso
+from generator.metrics.common import Unavailable, current_close, iso, truncate_market
 from generator.metrics.ladder import LADDER_PERIODS, ladder_row
 from generator.metrics.monthly import (
     average_path,
@@ -73,6 +73,8 @@ class _Inputs:
     small: pd.Series | None  # price index closes on common dates, or None (see pair_reason)
     large: pd.Series | None
     pair_reason: str = ""
+    # Frames computed once and read by several charts (e.g. the paired months); not compared.
+    shared: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
 
     def pair(self) -> tuple[pd.Series, pd.Series]:
         if self.small is None or self.large is None:
@@ -92,7 +94,10 @@ def compute_chart_data(
 
 def compute_charts(market: Market, config: Config, week_end: pd.Timestamp) -> ChartSet:
     """Every chart frame of the week ending ``week_end``; missing inputs omit a chart with a reason."""
-    inputs = _inputs(market, config, pd.Timestamp(week_end).normalize())
+    week_end = pd.Timestamp(week_end).normalize()
+    # Cut once (free when the caller passes the cut it gave compute_metrics): every close the
+    # frames read is then extracted once and shared, e.g. with the ladder of the metrics.
+    inputs = _inputs(truncate_market(market, week_end), config, week_end)
     frames: dict[str, pd.DataFrame] = {}
     omitted: dict[str, str] = {}
     for name, compute in FRAMES.items():
@@ -168,8 +173,9 @@ def drawdowns_frame(inputs: _Inputs) -> pd.DataFrame:
 
 def rolling_risk_frame(inputs: _Inputs) -> pd.DataFrame:
     small, large = inputs.pair()
+    returns = history.paired_returns(small, large)
     frame = pd.DataFrame(
-        {"corr": history.rolling_corr(small, large), "beta": history.rolling_beta(small, large)}
+        {"corr": history.rolling_corr_of(returns), "beta": history.rolling_beta_of(returns)}
     )
     return history.recent_weekly(frame, inputs.week_end)
 
@@ -188,6 +194,12 @@ def yields_vs_relative_frame(inputs: _Inputs) -> pd.DataFrame:
 
 
 def _paired_months(inputs: _Inputs) -> pd.DataFrame:
+    if "paired_months" not in inputs.shared:
+        inputs.shared["paired_months"] = _compute_paired_months(inputs)
+    return inputs.shared["paired_months"]
+
+
+def _compute_paired_months(inputs: _Inputs) -> pd.DataFrame:
     small, large = inputs.pair()
     pair = paired_months(
         keyed_monthly_returns(small, inputs.week_end), keyed_monthly_returns(large, inputs.week_end)

@@ -13,10 +13,16 @@ import pandas as pd
 from generator.metrics.common import SESSIONS_PER_YEAR, Unavailable, iso, week_monday
 from generator.metrics.monthly import is_last_session_of_month
 from generator.metrics.relative import week_ids
-from generator.metrics.risk import rolling_beta, rolling_corr
+from generator.metrics.risk import (
+    paired_returns,
+    rolling_beta,
+    rolling_beta_of,
+    rolling_corr,
+    rolling_corr_of,
+)
 from generator.model import Market
 
-__all__ = ["rolling_beta", "rolling_corr"]
+__all__ = ["paired_returns", "rolling_beta", "rolling_beta_of", "rolling_corr", "rolling_corr_of"]
 
 # The secondary history charts (rolling spread, drawdowns, risk, yields) show this many years;
 # the relative ratio shows the full history. Keeps one report's specs near 100 KB.
@@ -35,9 +41,9 @@ def weekly_last(frame: pd.DataFrame) -> pd.DataFrame:
 
 def with_date_column(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its date index as a leading ``date`` column and a plain range index."""
-    out = frame.copy()
-    out.insert(0, "date", pd.DatetimeIndex(out.index))
-    return out.reset_index(drop=True)
+    columns = {"date": pd.DatetimeIndex(frame.index).to_numpy()}
+    columns.update((name, frame[name].to_numpy(copy=True)) for name in frame.columns)
+    return pd.DataFrame(columns)
 
 
 def recent_weekly(
@@ -45,7 +51,8 @@ def recent_weekly(
 ) -> pd.DataFrame:
     """Weekly rows (all columns present) of the trailing ``years`` ending at ``week_end``."""
     start = pd.Timestamp(week_end) - pd.DateOffset(years=years)
-    window = frame.dropna().loc[start : pd.Timestamp(week_end)]
+    # Cut before dropna: the same rows, without scanning decades that are cut anyway.
+    window = frame.loc[start : pd.Timestamp(week_end)].dropna()
     return with_date_column(weekly_last(window))
 
 
@@ -67,7 +74,9 @@ def calendar_year_returns(close: pd.Series, week_end: pd.Timestamp) -> pd.Series
     last = np.append(years[1:] != years[:-1], True)
     ends = close[last]
     end_years = ends.index.year
-    gap = (pd.to_datetime([f"{y}-12-31" for y in end_years]) - ends.index).days
+    gap = (
+        _december_31(end_years).astype(ends.index.dtype) - ends.index.to_numpy()
+    ) // np.timedelta64(1, "D")
     week_end = pd.Timestamp(week_end)
     last_year_done = week_end.month == 12 and is_last_session_of_month(week_end)
     done = (end_years < week_end.year) | ((end_years == week_end.year) & last_year_done)
@@ -76,6 +85,12 @@ def calendar_year_returns(close: pd.Series, week_end: pd.Timestamp) -> pd.Series
     returns = year_ends / year_ends.shift(1) - 1
     consecutive = np.diff(year_ends.index.to_numpy(), prepend=-1) == 1
     return returns[consecutive].dropna()
+
+
+def _december_31(years: pd.Index) -> np.ndarray:
+    """Dec 31 of each year as datetime64[D] (no string parsing: runs for every report)."""
+    decembers = (np.asarray(years, dtype=np.int64) - 1970) * 12 + 11
+    return decembers.astype("datetime64[M]").astype("datetime64[D]") + 30
 
 
 def yield_close(market: Market, symbol: str | None, week_end: pd.Timestamp) -> pd.Series:

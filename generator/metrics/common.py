@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -58,6 +59,7 @@ def iso(day: pd.Timestamp | None) -> str | None:
     return None if day is None else pd.Timestamp(day).date().isoformat()
 
 
+@lru_cache(maxsize=4096)  # pandas scalar arithmetic is slow and a document asks dozens of times
 def week_monday(day: pd.Timestamp) -> pd.Timestamp:
     """Monday of the calendar week containing ``day``."""
     day = pd.Timestamp(day).normalize()
@@ -94,6 +96,7 @@ class CutMarket(Market):
         default_factory=dict, compare=False, repr=False
     )
     derived: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
+    week_end: pd.Timestamp | None = None  # the cut, so cutting again at it is free
 
 
 def memo(market: Market, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
@@ -110,7 +113,14 @@ def memo(market: Market, key: tuple[Any, ...], compute: Callable[[], Any]) -> An
 
 
 def truncate_market(market: Market, week_end: pd.Timestamp) -> CutMarket:
-    """The market as it was known at the close of ``week_end`` (point-in-time)."""
+    """The market as it was known at the close of ``week_end`` (point-in-time).
+
+    A market already cut at ``week_end`` is returned as it is, with its caches, so the metrics
+    and the charts of one week can share one cut (``truncate_market`` once, pass it to both).
+    """
+    week_end = pd.Timestamp(week_end)
+    if isinstance(market, CutMarket) and market.week_end == week_end:
+        return market
     series = {
         sym: Series(
             symbol=s.symbol,
@@ -126,7 +136,7 @@ def truncate_market(market: Market, week_end: pd.Timestamp) -> CutMarket:
     valuations = market.valuations
     if not valuations.empty and "date" in valuations.columns:
         valuations = valuations[pd.to_datetime(valuations["date"]) <= pd.Timestamp(week_end)]
-    return CutMarket(series=series, sample=market.sample, valuations=valuations)
+    return CutMarket(series=series, sample=market.sample, valuations=valuations, week_end=week_end)
 
 
 def current_close(

@@ -98,8 +98,8 @@ def previous_week_end(
     close = market.close(config.small.index)
     if close is None:
         return None
-    before = close.index[close.index < week_monday(week_end)]
-    return before[-1] if len(before) else None
+    count = int(close.index.searchsorted(week_monday(week_end), side="left"))  # rows before it
+    return close.index[count - 1] if count else None
 
 
 def _previous_core(market: Market, config: Config, week_end: pd.Timestamp) -> dict[str, Any] | None:

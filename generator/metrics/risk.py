@@ -41,15 +41,24 @@ def rolling_vol(close: pd.Series, sessions: int = VOL_SESSIONS) -> pd.Series:
 
 def rolling_corr(small: pd.Series, large: pd.Series, sessions: int = CORR_SESSIONS) -> pd.Series:
     """Correlation of small's and large's simple daily returns over ``sessions`` rows."""
-    r = paired_returns(small, large)
-    return r["small"].rolling(sessions, min_periods=sessions).corr(r["large"])
+    return rolling_corr_of(paired_returns(small, large), sessions)
 
 
 def rolling_beta(small: pd.Series, large: pd.Series, sessions: int = CORR_SESSIONS) -> pd.Series:
     """Beta of small on large: cov(small, large) / var(large) over ``sessions`` daily returns."""
-    r = paired_returns(small, large)
-    cov = r["small"].rolling(sessions, min_periods=sessions).cov(r["large"])
-    return cov / r["large"].rolling(sessions, min_periods=sessions).var()
+    return rolling_beta_of(paired_returns(small, large), sessions)
+
+
+def rolling_corr_of(returns: pd.DataFrame, sessions: int = CORR_SESSIONS) -> pd.Series:
+    """``rolling_corr`` from ``paired_returns`` already computed."""
+    return returns["small"].rolling(sessions, min_periods=sessions).corr(returns["large"])
+
+
+def rolling_beta_of(returns: pd.DataFrame, sessions: int = CORR_SESSIONS) -> pd.Series:
+    """``rolling_beta`` from ``paired_returns`` already computed."""
+    small, large = returns["small"], returns["large"]
+    cov = small.rolling(sessions, min_periods=sessions).cov(large)
+    return cov / large.rolling(sessions, min_periods=sessions).var()
 
 
 def _last(values: np.ndarray, n: int, what: str) -> np.ndarray:

@@ -76,7 +76,17 @@ def sample_market(
         out[symbol] = _yield_series(symbol, key, days, dy10, rng)
     out.update(_french_series(days, small_r, large_r))
     cut = pd.Timestamp(end)
-    return [replace(out[s], frame=out[s].frame.loc[:cut]) for s in sorted(out)]
+    return [_back_adjusted(replace(out[s], frame=out[s].frame.loc[:cut])) for s in sorted(out)]
+
+
+def _back_adjusted(series: Series) -> Series:
+    """Rescale adjusted closes so the latest equals the close, as Yahoo does on every download."""
+    frame = series.frame
+    if series.schema != "ohlcv" or frame.empty or frame["adj_close"].equals(frame["close"]):
+        return series
+    factor = frame["close"].iloc[-1] / frame["adj_close"].iloc[-1]
+    frame = frame.assign(adj_close=(frame["adj_close"] * factor).round(4))
+    return replace(series, frame=frame)
 
 
 def _factor_returns(days: pd.DatetimeIndex, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
@@ -149,7 +159,7 @@ def _etf_series(
     days, r = days[keep], r[keep]
     price = 50.0 * np.cumprod(1 + r)
     total = np.cumprod(1 + r + div_yield / TRADING_DAYS)
-    adj = total * price[-1] / total[-1]  # Yahoo back-adjusts: latest adj close equals close
+    adj = total * price[0] / total[0]  # rescaled to the close at the cut (_back_adjusted)
     return Series(symbol, _ohlcv(days, price, adj, rng), SOURCE)
 
 

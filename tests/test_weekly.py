@@ -1,0 +1,476 @@
+"""Rehearsal of the weekly job: idempotence, all-or-nothing on a failure at each step, safety.
+
+Every test runs in a throwaway copy of the project (mkdocs.yml, smallcap.toml, the static docs
+and overrides) with the clock pinned. The first published week is built once per session (one
+real ``mkdocs build --strict``) and copied into each test; only the rehearsal of the next week
+and the real MkDocs warning build the site again. Tests that do not need MkDocs call
+``run_weekly`` directly with a stand-in builder.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import shutil
+import tempfile
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import generator.charts
+import generator.site
+import generator.sources.sample
+import generator.sources.yahoo
+from generator import archive, cli
+from generator.config import load_config
+from generator.errors import DataError, FetchError
+from generator.ingest import ingest
+from generator.site import SiteBuild, SiteError
+from generator.sources.sample import sample_market
+from generator.store import write_store
+from generator.weekly import Layout, run_weekly
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = load_config(ROOT / "smallcap.toml")
+WEEK_N = "2026-11-13"
+WEEK_NEXT = "2026-11-20"
+# Monday 2026-11-23, noon in New York: both weeks have closed.
+NOW = pd.Timestamp("2026-11-23 12:00", tz="America/New_York").tz_convert("UTC")
+STATIC_DOCS = ("about.md", "index.md", "methodology.md", "blog/index.md", "assets")
+SITE_URL = "https://example.github.io/smallcap-weekly/"  # mkdocs.yml's site_url
+
+
+# --- a throwaway project --------------------------------------------------------------------
+
+
+def make_project(root: Path) -> Path:
+    """The files a build needs (the templates load from the installed package)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "smallcap.toml"):
+        shutil.copy2(ROOT / name, root / name)
+    shutil.copytree(ROOT / "overrides", root / "overrides")
+    for name in STATIC_DOCS:
+        source, target = ROOT / "docs" / name, root / "docs" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy2(source, target)
+    return root
+
+
+def snapshot(root: Path) -> dict[str, str | None]:
+    """sha256 of every file and None for every folder under ``root``, by relative path."""
+    tree: dict[str, str | None] = {}
+    for path in sorted(root.rglob("*")):
+        key = path.relative_to(root).as_posix()
+        tree[key] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    return tree
+
+
+def changed_paths(before: dict[str, str | None], after: dict[str, str | None]) -> list[str]:
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+@contextlib.contextmanager
+def pinned_clock(now: pd.Timestamp):
+    """The CLI reads the clock once, in Context; pin it so 'the latest complete week' is exact."""
+    original = cli.Context.__init__
+
+    def init(self: cli.Context, args) -> None:  # type: ignore[no-untyped-def]
+        original(self, args)
+        self.now = now
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cli.Context, "__init__", init)
+        yield
+
+
+def run_cli(*argv: str) -> int:
+    """main() in-process, in the current folder; argparse's own exits count as return codes."""
+    try:
+        return cli.main(list(argv))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+
+
+@lru_cache(maxsize=1)
+def first_week_published() -> tuple[Path, int]:
+    """A project after `generator weekly --sample --week N` (built once per session)."""
+    root = make_project(Path(tempfile.mkdtemp(prefix="weekly-base-")) / "project")
+    atexit.register(shutil.rmtree, root.parent, ignore_errors=True)
+    with contextlib.chdir(root), pinned_clock(NOW):
+        code = run_cli("weekly", "--sample", "--week", WEEK_N)
+    return root, code
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project with week N published; the test runs inside it with the clock pinned."""
+    base, code = first_week_published()
+    assert code == 0
+    root = tmp_path / "project"
+    shutil.copytree(base, root)
+    monkeypatch.chdir(root)
+    original = cli.Context.__init__
+
+    def init(self: cli.Context, args) -> None:  # type: ignore[no-untyped-def]
+        original(self, args)
+        self.now = NOW
+
+    monkeypatch.setattr(cli.Context, "__init__", init)
+    return root
+
+
+def sample_layout(root: Path, *, docs: Path | None = None) -> Layout:
+    return Layout(
+        project=root,
+        store=root / "sample" / "data",
+        docs=docs or root / "sample" / "docs",
+        site=root / "sample" / "site",
+        build=root / "sample" / "build",
+        cache=root / ".cache",
+        sample=True,
+    )
+
+
+def fake_build_site(project_dir, site_dir, *, content_dir=None, build_dir=None, site_url=None):  # type: ignore[no-untyped-def]
+    """Stands in for MkDocs: a one-page site listing the archived weeks."""
+    site_dir = Path(site_dir)
+    site_dir.mkdir(parents=True, exist_ok=True)
+    weeks = archive.archived_weeks(Path(content_dir)) if content_dir else []
+    (site_dir / "index.html").write_text(" ".join(weeks) + "\n", encoding="utf-8")
+    return SiteBuild(site_dir, 1, 0)
+
+
+def stderr_lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    return capsys.readouterr().err.strip().splitlines()
+
+
+# --- 1. rehearsal: week N, week N again, week N+1 ---------------------------------------------
+
+
+def report_files(root: Path, week: str) -> list[str]:
+    folder = archive.report_dir(root / "sample" / "docs", week)
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_first_run_publishes_week_n(project: Path) -> None:
+    assert archive.archived_weeks(project / "sample" / "docs") == [WEEK_N]
+    assert report_files(project, WEEK_N) == [
+        "chart-data.csv",
+        "cycle_phases.vl.json",
+        "drawdowns.vl.json",
+        "index.md",
+        "ladder.svg",
+        "ladder.vl.json",
+        "metrics.json",
+        "month_spread.svg",
+        "month_spread.vl.json",
+        "relative_ratio.svg",
+        "relative_ratio.vl.json",
+        "rolling_12m_spread.vl.json",
+        "rolling_risk.vl.json",
+        "seasonal_path.vl.json",
+        "yields_vs_relative.vl.json",
+        "ytd_rebased.svg",
+        "ytd_rebased.vl.json",
+    ]
+    assert (project / "sample" / "site" / "blog" / "2026" / "11" / "13" / "index.html").is_file()
+    # The store ends with the week's last session: the sample source never runs ahead.
+    assert (project / "sample" / "data" / "^RUT.csv").read_text().splitlines()[-1].startswith(
+        "2026-11-13,"
+    )
+    assert list((project / ".cache").iterdir()) == []  # no staging folder left behind
+
+
+def test_rehearsal_same_week_twice_then_the_next(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(project)
+    assert run_cli("weekly", "--sample", "--week", WEEK_N) == 0
+    assert stderr_lines(capsys) == [
+        "week ending 2026-11-13: already published, nothing changed"
+    ]
+    assert changed_paths(before, snapshot(project)) == []
+
+    assert run_cli("weekly", "--sample", "--week", WEEK_NEXT) == 0
+    out = stderr_lines(capsys)
+    assert out[0] == "week ending 2026-11-20: report written; 36 files changed; site built"
+    docs = project / "sample" / "docs"
+    assert archive.archived_weeks(docs) == [WEEK_N, WEEK_NEXT]
+    # Every change is listed: the new report, the home page and the store (manifest last).
+    after = snapshot(project)
+    changed_outside_site = [
+        p for p in changed_paths(before, after) if not p.startswith("sample/site") and "." in p
+    ]
+    assert sorted(line.strip() for line in out[1:]) == changed_outside_site
+    assert out[-1] == "  sample/data/manifest.json"
+    # The first report was not touched.
+    week_n_files = [p for p in before if p.startswith("sample/docs/blog/posts/2026/11/13/")]
+    assert week_n_files and all(before[p] == after[p] for p in week_n_files)
+
+    home = (docs / "index.md").read_text(encoding="utf-8")
+    assert "## Latest: Week ending November 20, 2026:" in home
+    assert "[Read the full report](blog/posts/2026/11/20/index.md)" in home
+    assert "[Browse all 2 reports](blog/index.md)" in home
+    assert "2026/11/13" not in home
+
+    site = project / "sample" / "site"
+    feed = ET.parse(site / "feed_rss_created.xml").getroot()
+    links = [item.findtext("link") for item in feed.findall("./channel/item")]
+    assert links == [f"{SITE_URL}blog/2026/11/20/", f"{SITE_URL}blog/2026/11/13/"]
+    home_html = (site / "index.html").read_text(encoding="utf-8")
+    assert "blog/2026/11/20/relative_ratio.vl.json" in home_html
+    assert "blog/2026/11/13/" not in home_html
+    assert list((project / ".cache").iterdir()) == []
+
+
+# --- 2. a failure at each step leaves every file as it was ------------------------------------
+
+
+def _fail_fetch(monkeypatch: pytest.MonkeyPatch) -> str:
+    def fetch(config, end, seed=0):  # type: ignore[no-untyped-def]
+        raise FetchError("^RUT: Yahoo Finance answered 429 four times in 120 s")
+
+    monkeypatch.setattr(generator.sources.sample, "sample_market", fetch)
+    return "error: ^RUT: Yahoo Finance answered 429 four times in 120 s"
+
+
+def _fail_validation(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The source answers a second, different ^RUT row for the week's last session."""
+
+    def with_conflict(config, end, **kwargs):  # type: ignore[no-untyped-def]
+        out = []
+        for s in sample_market(config, end, **kwargs):
+            if s.symbol == "^RUT":
+                last = s.frame.iloc[[-1]].copy()
+                last["close"] = last["close"] * 1.01
+                s = replace(s, frame=pd.concat([s.frame, last]))
+            out.append(s)
+        return out
+
+    monkeypatch.setattr(generator.sources.sample, "sample_market", with_conflict)
+    return "error: ^RUT on 2026-11-20: conflicting rows for the same date [rule: duplicate-date]"
+
+
+def _fail_chart(monkeypatch: pytest.MonkeyPatch) -> str:
+    """One chart of several fails, after others were built."""
+    original = generator.charts.build_chart
+
+    def broken(name, frame, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "relative_ratio":
+            raise DataError(f"chart {name}: no rows to draw")
+        return original(name, frame, **kwargs)
+
+    monkeypatch.setattr(generator.charts, "build_chart", broken)
+    return "error: chart relative_ratio: no rows to draw"
+
+
+def _fail_report_page(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The page fails after the report's chart files were written into its staging folder."""
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise DataError("templates/report.md.j2: 'headline' is undefined")
+
+    monkeypatch.setattr(archive, "render_report", broken)
+    return "error: templates/report.md.j2: 'headline' is undefined"
+
+
+def _fail_site(monkeypatch: pytest.MonkeyPatch) -> str:
+    def broken(config_path: Path) -> None:
+        raise SiteError("mkdocs build --strict failed (mkdocs.yml): WARNING - broken link")
+
+    monkeypatch.setattr(generator.site, "_run_mkdocs", broken)
+    return "error: mkdocs build --strict failed (mkdocs.yml): WARNING - broken link"
+
+
+@pytest.mark.parametrize(
+    "inject", [_fail_fetch, _fail_validation, _fail_chart, _fail_report_page, _fail_site]
+)
+def test_failure_at_any_step_changes_nothing(
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    inject,  # type: ignore[no-untyped-def]
+) -> None:
+    before = snapshot(project)
+    expected = inject(monkeypatch)
+    assert run_cli("weekly", "--sample", "--week", WEEK_NEXT) == 1
+    assert stderr_lines(capsys) == [expected]
+    assert changed_paths(before, snapshot(project)) == []  # store, archive, site, no staging
+
+
+def test_real_mkdocs_warning_changes_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    about = project / "docs" / "about.md"
+    about.write_text(about.read_text() + "\nSee [the missing page](missing.md).\n")
+    before = snapshot(project)
+    assert run_cli("weekly", "--sample", "--week", WEEK_NEXT) == 1
+    lines = stderr_lines(capsys)
+    assert len(lines) == 1
+    assert lines[0].startswith("error: mkdocs build --strict failed (")
+    assert "about.md" in lines[0] and "missing.md" in lines[0]
+    assert changed_paths(before, snapshot(project)) == []
+
+
+def test_unexpected_exception_propagates_and_changes_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug (not a GeneratorError) shows its traceback, and still leaves no trace."""
+
+    def broken(spec):  # type: ignore[no-untyped-def]
+        raise RuntimeError("vl-convert crashed")
+
+    monkeypatch.setattr(generator.charts, "render_svg", broken)
+    before = snapshot(project)
+    with pytest.raises(RuntimeError, match="vl-convert crashed"):
+        run_cli("weekly", "--sample", "--week", WEEK_NEXT)
+    assert changed_paths(before, snapshot(project)) == []
+
+
+# --- 3. safety: no sample data in the real archive, no partial week ---------------------------
+
+
+def test_sample_store_refused_as_the_real_store(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`generator weekly` (real layout: docs/) pointed at the sample store is refused."""
+
+    def live(store, config, **kwargs):  # type: ignore[no-untyped-def]
+        return sample_market(config, WEEK_NEXT)
+
+    monkeypatch.setattr(generator.sources.yahoo, "fetch_updates", live)
+    before = snapshot(project)
+    assert run_cli("--store", "sample/data", "weekly", "--week", WEEK_NEXT) == 1
+    [line] = stderr_lines(capsys)
+    assert line.startswith("error: ")
+    assert line.endswith(": store holds sample data; sample and real data never mix")
+    assert changed_paths(before, snapshot(project)) == []
+
+
+def test_real_store_refused_with_the_sample_flag(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = [s for s in sample_market(CONFIG, WEEK_N) if s.symbol in ("^RUT", "^GSPC")]
+    write_store(project / "data", real, fetched_at="2026-11-14T00:00:00Z", sample=False)
+    before = snapshot(project)
+    assert run_cli("--store", "data", "weekly", "--sample", "--week", WEEK_NEXT) == 1
+    [line] = stderr_lines(capsys)
+    assert line.startswith("error: ")
+    assert line.endswith(": store holds real data; sample and real data never mix")
+    assert changed_paths(before, snapshot(project)) == []
+
+
+def test_sample_market_refused_for_the_real_archive(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """run_weekly itself refuses a sample market whose archive is the project's docs/."""
+    monkeypatch.setattr(generator.site, "build_site", fake_build_site)
+    layout = sample_layout(project, docs=project / "docs")
+    before = snapshot(project)
+    with pytest.raises(DataError, match="refusing to write sample data into the real archive"):
+        run_weekly(layout, CONFIG, lambda store: sample_market(CONFIG, WEEK_NEXT), now=NOW)
+    assert changed_paths(before, snapshot(project)) == []
+
+
+# Thanksgiving 2026 is Thursday 11-26; Friday 11-27 closes early, at 13:00 in New York.
+THANKSGIVING_WEEK = "2026-11-27"
+
+
+def _at(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text, tz="America/New_York").tz_convert("UTC")
+
+
+@pytest.fixture
+def store_through_thanksgiving_week(project: Path) -> Path:
+    """The sample store already holds Friday 11-27 (written without a clock, as `fetch --sample`)."""
+    store = project / "sample" / "data"
+    ingest(store, sample_market(CONFIG, THANKSGIVING_WEEK), CONFIG, now=None, sample=True)
+    return store
+
+
+def test_week_not_closed_is_refused(
+    project: Path, store_through_thanksgiving_week: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(generator.site, "build_site", fake_build_site)
+    before = snapshot(project)
+    with pytest.raises(
+        DataError, match="^week ending 2026-11-27 has not closed yet: refusing a partial week$"
+    ):
+        run_weekly(
+            sample_layout(project),
+            CONFIG,
+            lambda store: sample_market(CONFIG, THANKSGIVING_WEEK),
+            now=_at("2026-11-27 12:59"),
+        )
+    assert changed_paths(before, snapshot(project)) == []
+
+
+def test_week_published_once_its_early_close_has_rung(
+    project: Path, store_through_thanksgiving_week: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(generator.site, "build_site", fake_build_site)
+    result = run_weekly(
+        sample_layout(project),
+        CONFIG,
+        lambda store: sample_market(CONFIG, THANKSGIVING_WEEK),
+        now=_at("2026-11-27 13:00"),
+    )
+    assert result.week == pd.Timestamp(THANKSGIVING_WEEK)
+    assert result.report_written and result.site_built
+    assert archive.archived_weeks(project / "sample" / "docs") == [WEEK_N, THANKSGIVING_WEEK]
+    site_page = project / "sample" / "site" / "index.html"
+    assert site_page.read_text() == f"{WEEK_N} {THANKSGIVING_WEEK}\n"
+
+
+def test_requested_week_with_a_live_last_session_is_refused(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Friday's live bar is dropped on the way in, so the requested week is incomplete."""
+    monkeypatch.setattr(generator.site, "build_site", fake_build_site)
+    before = snapshot(project)
+    with pytest.raises(
+        DataError,
+        match="^week ending 2026-11-20 is not complete: data runs through 2026-11-19$",
+    ):
+        run_weekly(
+            sample_layout(project),
+            CONFIG,
+            lambda store: sample_market(CONFIG, WEEK_NEXT),
+            now=_at("2026-11-20 15:59"),
+            requested=WEEK_NEXT,
+        )
+    assert changed_paths(before, snapshot(project)) == []
+
+
+def test_latest_week_during_a_live_session_is_the_previous_one(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Friday before the bell, the latest complete week is last week's: already published."""
+    monkeypatch.setattr(generator.site, "build_site", fake_build_site)
+    before = snapshot(project)
+    result = run_weekly(
+        sample_layout(project),
+        CONFIG,
+        lambda store: sample_market(CONFIG, WEEK_NEXT),
+        now=_at("2026-11-20 15:59"),
+    )
+    assert result.week == pd.Timestamp(WEEK_N)
+    assert not result.report_written
+    # Monday..Thursday of the new week enter the store (every file); the archive is untouched.
+    changed = changed_paths(before, snapshot(project))
+    assert [p for p in changed if not p.startswith("sample/site")] == sorted(
+        f"sample/data/{name}" for name in _sample_files(project)
+    )
+    assert archive.archived_weeks(project / "sample" / "docs") == [WEEK_N]
+
+
+def _sample_files(root: Path) -> list[str]:
+    return [p.name for p in (root / "sample" / "data").iterdir()]
