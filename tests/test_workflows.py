@@ -308,7 +308,7 @@ def test_weekly_commits_only_data_and_reports_when_they_changed(weekly: dict[str
     commit = steps[names.index("Commit data and report")]
     assert names.index("Weekly job") < names.index("Commit data and report")
     lines = commit["run"].splitlines()
-    assert lines[0] == "git add -- data docs/blog/posts"
+    assert lines[0] == "git add -- data docs/blog/posts docs/index.md"
     assert lines[1].startswith("if git diff --cached --quiet; then") and "exit 0" in lines[1]
     assert lines[2].startswith('git commit --quiet -m "Weekly update: market data and report"')
     assert lines[3].startswith("git push ") and len(lines) == 4
