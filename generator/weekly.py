@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import filecmp
 import logging
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from generator.errors import DataError
 from generator.ingest import ingest
 from generator.model import Series
 from generator.site import replace_dir
-from generator.store import load_market
+from generator.store import atomic_write_many, load_market, read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +70,7 @@ def run_weekly(
     """Run the weekly job once (see the module docstring)."""
     from generator.archive import generate_report, report_exists, write_home
 
+    _check_store_kind(layout)
     layout.cache.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="weekly-", dir=layout.cache))
     try:
@@ -109,6 +109,17 @@ def _stage(layout: Layout, work: Path) -> tuple[Path, Path, Path]:
     return store, docs, work / "site"
 
 
+def _check_store_kind(layout: Layout) -> None:
+    """Refuse before staging, so the message names the store the user gave."""
+    manifest = read_manifest(layout.store)
+    if manifest["series"] and manifest.get("sample") is not None:
+        if bool(manifest["sample"]) != layout.sample:
+            kind = "sample" if manifest["sample"] else "real"
+            raise DataError(
+                f"{layout.store}: store holds {kind} data; sample and real data never mix"
+            )
+
+
 def _check_archive_kind(layout: Layout, sample: bool) -> None:
     if sample and layout.docs.resolve() == layout.real_docs.resolve():
         raise DataError(f"{layout.docs}: refusing to write sample data into the real archive")
@@ -142,16 +153,33 @@ def _changed_files(staged: Path, target: Path) -> list[tuple[Path, Path]]:
 
 
 def _commit(layout: Layout, store: Path, docs: Path, changes: list[tuple[Path, Path]]) -> list[str]:
-    """Move changed files into place: archive first, then the store with its manifest last."""
-    manifest_last = sorted(
-        changes, key=lambda pair: (pair[1].name == "manifest.json", str(pair[1]))
-    )
-    moved = []
-    for src, dest in manifest_last:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(src, dest)
-        moved.append(_relative(dest, layout.project))
-    return moved
+    """Write changed files into place: archive first, then the store with its manifest last.
+
+    Every new file is written next to its target before any is renamed (atomic_write_many);
+    if a rename fails part-way, the files already replaced are put back as they were.
+    """
+    store_root = layout.store.resolve()
+
+    def order(pair: tuple[Path, Path]) -> tuple[bool, bool, str]:
+        dest = pair[1].resolve()
+        return (dest.is_relative_to(store_root), dest.name == "manifest.json", str(dest))
+
+    ordered = sorted(changes, key=order)
+    previous = [(dest, dest.read_bytes() if dest.exists() else None) for _, dest in ordered]
+    try:
+        atomic_write_many([(dest, src.read_bytes()) for src, dest in ordered])
+    except DataError:
+        _restore(previous)
+        raise
+    return [_relative(dest, layout.project) for _, dest in ordered]
+
+
+def _restore(previous: list[tuple[Path, bytes | None]]) -> None:
+    for dest, data in previous:
+        if data is None:
+            dest.unlink(missing_ok=True)
+        elif not dest.exists() or dest.read_bytes() != data:
+            atomic_write_many([(dest, data)])
 
 
 def _relative(path: Path, root: Path) -> str:

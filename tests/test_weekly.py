@@ -1,22 +1,16 @@
 """Rehearsal of the weekly job: idempotence, all-or-nothing on a failure at each step, safety.
 
-Every test runs in a throwaway copy of the project (mkdocs.yml, smallcap.toml, the static docs
-and overrides) with the clock pinned. The first published week is built once per session (one
-real ``mkdocs build --strict``) and copied into each test; only the rehearsal of the next week
-and the real MkDocs warning build the site again. Tests that do not need MkDocs call
-``run_weekly`` directly with a stand-in builder.
+Every test runs in a throwaway copy of the project with week N published (tests/weeklyproject.py)
+and the clock pinned. Only the rehearsal of the next week and the real MkDocs warning build the
+site again; tests that do not need MkDocs call ``run_weekly`` directly with a stand-in builder.
 """
 
 from __future__ import annotations
 
-import atexit
-import contextlib
-import hashlib
 import shutil
 import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -26,87 +20,29 @@ import generator.charts
 import generator.site
 import generator.sources.sample
 import generator.sources.yahoo
-from generator import archive, cli
-from generator.config import load_config
+from generator import archive
 from generator.errors import DataError, FetchError
 from generator.ingest import ingest
-from generator.site import SiteBuild, SiteError
+from generator.site import SiteError
 from generator.sources.sample import sample_market
 from generator.store import write_store
-from generator.weekly import Layout, run_weekly
+from generator.weekly import run_weekly
+from tests.weeklyproject import (
+    CONFIG,
+    NOW,
+    WEEK_N,
+    WEEK_NEXT,
+    changed_paths,
+    fake_build_site,
+    first_week_published,
+    pin_clock,
+    run_cli,
+    sample_layout,
+    snapshot,
+    stderr_lines,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-CONFIG = load_config(ROOT / "smallcap.toml")
-WEEK_N = "2026-11-13"
-WEEK_NEXT = "2026-11-20"
-# Monday 2026-11-23, noon in New York: both weeks have closed.
-NOW = pd.Timestamp("2026-11-23 12:00", tz="America/New_York").tz_convert("UTC")
-STATIC_DOCS = ("about.md", "index.md", "methodology.md", "blog/index.md", "assets")
 SITE_URL = "https://example.github.io/smallcap-weekly/"  # mkdocs.yml's site_url
-
-
-# --- a throwaway project --------------------------------------------------------------------
-
-
-def make_project(root: Path) -> Path:
-    """The files a build needs (the templates load from the installed package)."""
-    root.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "smallcap.toml"):
-        shutil.copy2(ROOT / name, root / name)
-    shutil.copytree(ROOT / "overrides", root / "overrides")
-    for name in STATIC_DOCS:
-        source, target = ROOT / "docs" / name, root / "docs" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target)
-        else:
-            shutil.copy2(source, target)
-    return root
-
-
-def snapshot(root: Path) -> dict[str, str | None]:
-    """sha256 of every file and None for every folder under ``root``, by relative path."""
-    tree: dict[str, str | None] = {}
-    for path in sorted(root.rglob("*")):
-        key = path.relative_to(root).as_posix()
-        tree[key] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-    return tree
-
-
-def changed_paths(before: dict[str, str | None], after: dict[str, str | None]) -> list[str]:
-    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
-
-
-@contextlib.contextmanager
-def pinned_clock(now: pd.Timestamp):
-    """The CLI reads the clock once, in Context; pin it so 'the latest complete week' is exact."""
-    original = cli.Context.__init__
-
-    def init(self: cli.Context, args) -> None:  # type: ignore[no-untyped-def]
-        original(self, args)
-        self.now = now
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(cli.Context, "__init__", init)
-        yield
-
-
-def run_cli(*argv: str) -> int:
-    """main() in-process, in the current folder; argparse's own exits count as return codes."""
-    try:
-        return cli.main(list(argv))
-    except SystemExit as exc:
-        return int(exc.code or 0)
-
-
-@lru_cache(maxsize=1)
-def first_week_published() -> tuple[Path, int]:
-    """A project after `generator weekly --sample --week N` (built once per session)."""
-    root = make_project(Path(tempfile.mkdtemp(prefix="weekly-base-")) / "project")
-    atexit.register(shutil.rmtree, root.parent, ignore_errors=True)
-    with contextlib.chdir(root), pinned_clock(NOW):
-        code = run_cli("weekly", "--sample", "--week", WEEK_N)
-    return root, code
 
 
 @pytest.fixture
@@ -117,39 +53,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "project"
     shutil.copytree(base, root)
     monkeypatch.chdir(root)
-    original = cli.Context.__init__
-
-    def init(self: cli.Context, args) -> None:  # type: ignore[no-untyped-def]
-        original(self, args)
-        self.now = NOW
-
-    monkeypatch.setattr(cli.Context, "__init__", init)
+    pin_clock(monkeypatch, NOW)
     return root
-
-
-def sample_layout(root: Path, *, docs: Path | None = None) -> Layout:
-    return Layout(
-        project=root,
-        store=root / "sample" / "data",
-        docs=docs or root / "sample" / "docs",
-        site=root / "sample" / "site",
-        build=root / "sample" / "build",
-        cache=root / ".cache",
-        sample=True,
-    )
-
-
-def fake_build_site(project_dir, site_dir, *, content_dir=None, build_dir=None, site_url=None):  # type: ignore[no-untyped-def]
-    """Stands in for MkDocs: a one-page site listing the archived weeks."""
-    site_dir = Path(site_dir)
-    site_dir.mkdir(parents=True, exist_ok=True)
-    weeks = archive.archived_weeks(Path(content_dir)) if content_dir else []
-    (site_dir / "index.html").write_text(" ".join(weeks) + "\n", encoding="utf-8")
-    return SiteBuild(site_dir, 1, 0)
-
-
-def stderr_lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
-    return capsys.readouterr().err.strip().splitlines()
 
 
 # --- 1. rehearsal: week N, week N again, week N+1 ---------------------------------------------
@@ -183,8 +88,11 @@ def test_first_run_publishes_week_n(project: Path) -> None:
     ]
     assert (project / "sample" / "site" / "blog" / "2026" / "11" / "13" / "index.html").is_file()
     # The store ends with the week's last session: the sample source never runs ahead.
-    assert (project / "sample" / "data" / "^RUT.csv").read_text().splitlines()[-1].startswith(
-        "2026-11-13,"
+    assert (
+        (project / "sample" / "data" / "^RUT.csv")
+        .read_text()
+        .splitlines()[-1]
+        .startswith("2026-11-13,")
     )
     assert list((project / ".cache").iterdir()) == []  # no staging folder left behind
 
@@ -194,9 +102,7 @@ def test_rehearsal_same_week_twice_then_the_next(
 ) -> None:
     before = snapshot(project)
     assert run_cli("weekly", "--sample", "--week", WEEK_N) == 0
-    assert stderr_lines(capsys) == [
-        "week ending 2026-11-13: already published, nothing changed"
-    ]
+    assert stderr_lines(capsys) == ["week ending 2026-11-13: already published, nothing changed"]
     assert changed_paths(before, snapshot(project)) == []
 
     assert run_cli("weekly", "--sample", "--week", WEEK_NEXT) == 0
@@ -206,10 +112,10 @@ def test_rehearsal_same_week_twice_then_the_next(
     assert archive.archived_weeks(docs) == [WEEK_N, WEEK_NEXT]
     # Every change is listed: the new report, the home page and the store (manifest last).
     after = snapshot(project)
-    changed_outside_site = [
-        p for p in changed_paths(before, after) if not p.startswith("sample/site") and "." in p
+    changed_files = [p for p in changed_paths(before, after) if after.get(p) is not None]
+    assert sorted(line.strip() for line in out[1:]) == [
+        p for p in changed_files if not p.startswith("sample/site/")
     ]
-    assert sorted(line.strip() for line in out[1:]) == changed_outside_site
     assert out[-1] == "  sample/data/manifest.json"
     # The first report was not touched.
     week_n_files = [p for p in before if p.startswith("sample/docs/blog/posts/2026/11/13/")]
@@ -283,7 +189,7 @@ def _fail_report_page(monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def _fail_site(monkeypatch: pytest.MonkeyPatch) -> str:
-    def broken(config_path: Path) -> None:
+    def broken(config_path: Path, *args: object) -> None:
         raise SiteError("mkdocs build --strict failed (mkdocs.yml): WARNING - broken link")
 
     monkeypatch.setattr(generator.site, "_run_mkdocs", broken)
@@ -474,3 +380,77 @@ def test_latest_week_during_a_live_session_is_the_previous_one(
 
 def _sample_files(root: Path) -> list[str]:
     return [p.name for p in (root / "sample" / "data").iterdir()]
+
+
+# --- commit failures, refusals, a cache on another filesystem ------------------------------------
+
+
+def test_failure_while_moving_files_into_place_changes_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    real_replace = os.replace
+    manifest = (project / "sample" / "data" / "manifest.json").resolve()
+
+    # The manifest is moved last: by then the archive and the store's CSVs are in place and
+    # must be put back.
+    def replace_failing_at_the_manifest(src, dst, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(dst).resolve() == manifest and str(src).endswith(".tmp"):
+            raise OSError(5, "Input/output error", str(dst))
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace_failing_at_the_manifest)
+    before = snapshot(project)
+    code = run_cli("weekly", "--sample", "--week", WEEK_NEXT)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert code == 1
+    assert len(stderr_lines(capsys)) == 1
+    assert changed_paths(before, snapshot(project)) == []
+
+
+@pytest.mark.parametrize("sample_flag", [False, True])
+def test_refusal_names_the_store_given_not_its_staging_copy(
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    sample_flag: bool,
+) -> None:
+    if sample_flag:  # a real store under data/, run with --sample
+        real = [s for s in sample_market(CONFIG, WEEK_N) if s.symbol in ("^RUT", "^GSPC")]
+        write_store(project / "data", real, fetched_at="2026-11-14T00:00:00Z", sample=False)
+        argv, expected = ("--store", "data", "weekly", "--sample"), "data: store holds real data"
+    else:  # the sample store, run as the real job
+        monkeypatch.setattr(
+            generator.sources.yahoo,
+            "fetch_updates",
+            lambda store, config, **kwargs: sample_market(config, WEEK_NEXT),
+        )
+        argv, expected = (
+            ("--store", "sample/data", "weekly"),
+            "sample/data: store holds sample data",
+        )
+    assert run_cli(*argv, "--week", WEEK_NEXT) == 1
+    assert stderr_lines(capsys) == [f"error: {expected}; sample and real data never mix"]
+
+
+def _other_filesystem(path: Path) -> Path | None:
+    import os
+
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK) and shm.stat().st_dev != path.stat().st_dev:
+        return shm
+    return None
+
+
+def test_cache_dir_on_another_filesystem(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = _other_filesystem(project)
+    if other is None:
+        pytest.skip("no writable folder on another filesystem (/dev/shm)")
+    cache = Path(tempfile.mkdtemp(prefix="weekly-cache-", dir=other))
+    try:
+        code = run_cli("--cache-dir", str(cache), "weekly", "--sample", "--week", WEEK_NEXT)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    assert code == 0
+    assert archive.archived_weeks(project / "sample" / "docs") == [WEEK_N, WEEK_NEXT]

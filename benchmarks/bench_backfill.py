@@ -1,0 +1,117 @@
+"""Benchmark: backfill N weekly reports of the 40-year sample market, timed piece by piece.
+
+Each week runs the same steps as ``archive.generate_report`` (metrics, chart data, chart specs,
+SVGs, writing the report folder), timed separately so the breakdown shows what dominates. The
+peak Python heap (tracemalloc) is measured on a separate pass over a few weeks, because tracing
+slows everything it measures; the process's peak RSS covers the whole run. Usage:
+
+    .venv/bin/python benchmarks/bench_backfill.py --weeks 20 [--no-svg]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+import tracemalloc
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+
+from generator import archive, calendar
+from generator.charts import build_chart, compute_chart_data, render_svg
+from generator.config import load_config
+from generator.metrics import compute_metrics
+from generator.model import Market
+from generator.pages.context import SVG_CHARTS
+from generator.sources.sample import sample_market
+
+ROOT = Path(__file__).resolve().parents[1]
+END = "2026-11-20"
+STEPS = ("metrics", "chart data", "specs", "svgs", "write")
+MEMORY_WEEKS = 3
+
+
+def sample(config) -> Market:  # type: ignore[no-untyped-def]
+    return Market(series={s.symbol: s for s in sample_market(config, END)}, sample=True)
+
+
+def one_week(market: Market, config, week: pd.Timestamp, docs: Path, svg: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Write one report as generate_report does; seconds spent in each step."""
+    spent: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        spent[step] = now - clock
+        clock = now
+
+    doc = compute_metrics(market, config, week)
+    lap("metrics")
+    data = compute_chart_data(market, config, week)
+    lap("chart data")
+    specs = {name: build_chart(name, frame, sample=market.sample) for name, frame in data.items()}
+    lap("specs")
+    svgs = {n: render_svg(specs[n]) for n in SVG_CHARTS if n in specs} if svg else {}
+    lap("svgs")
+    archive.write_report(docs, doc, specs, data, svgs)
+    lap("write")
+    return spent
+
+
+def timed_backfill(market: Market, config, weeks, svg: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    totals: dict[str, float] = defaultdict(float)
+    with tempfile.TemporaryDirectory(prefix="bench-backfill-") as tmp:
+        for week in weeks:
+            for step, seconds in one_week(market, config, week, Path(tmp), svg).items():
+                totals[step] += seconds
+    return totals
+
+
+def heap_peak(market: Market, config, weeks, svg: bool) -> float:  # type: ignore[no-untyped-def]
+    """Peak traced Python heap (MB) while backfilling ``weeks``."""
+    with tempfile.TemporaryDirectory(prefix="bench-backfill-mem-") as tmp:
+        tracemalloc.start()
+        try:
+            for week in weeks:
+                one_week(market, config, week, Path(tmp), svg)
+            return tracemalloc.get_traced_memory()[1] / 1e6
+        finally:
+            tracemalloc.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weeks", type=int, default=1000, help="weeks to backfill (default 1000)")
+    parser.add_argument("--no-svg", action="store_true", help="skip the static SVG charts")
+    args = parser.parse_args()
+    config = load_config(ROOT / "smallcap.toml")
+    start = time.perf_counter()
+    market = sample(config)
+    print(
+        f"sample market (40 years, {len(market.series)} series): {time.perf_counter() - start:.2f} s"
+    )
+    weeks = calendar.week_ends("1985-01-01", END)[-args.weeks :]
+    svg = not args.no_svg
+    start = time.perf_counter()
+    totals = timed_backfill(market, config, weeks, svg)
+    elapsed = time.perf_counter() - start
+    n = len(weeks)
+    print(
+        f"backfill of {n} weeks ({weeks[0]:%Y-%m-%d} .. {weeks[-1]:%Y-%m-%d}, svg={svg}): "
+        f"{elapsed:.1f} s total, {1000 * elapsed / n:.0f} ms per week"
+    )
+    for step in STEPS:
+        share = totals[step] / elapsed if elapsed else 0.0
+        print(f"  {step:<11} {1000 * totals[step] / n:8.1f} ms/week  {share:6.1%}")
+    peak = heap_peak(market, config, weeks[-MEMORY_WEEKS:], svg)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak Python heap over {MEMORY_WEEKS} weeks (tracemalloc): {peak:.0f} MB")
+    print(f"peak RSS of this process: {rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

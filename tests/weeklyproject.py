@@ -1,0 +1,116 @@
+"""A throwaway copy of the project for the weekly-job tests (tests/test_weekly.py).
+
+The copy holds what a build reads (mkdocs.yml, smallcap.toml, the static docs, the overrides;
+templates load from the installed package). The first published week is built once per session,
+with one real ``mkdocs build --strict``, and copied by each test.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from generator import archive, cli
+from generator.config import load_config
+from generator.site import SiteBuild
+from generator.weekly import Layout
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = load_config(ROOT / "smallcap.toml")
+WEEK_N = "2026-11-13"
+WEEK_NEXT = "2026-11-20"
+# Monday 2026-11-23, noon in New York: both weeks have closed.
+NOW = pd.Timestamp("2026-11-23 12:00", tz="America/New_York").tz_convert("UTC")
+STATIC_DOCS = ("about.md", "index.md", "methodology.md", "blog/index.md", "assets")
+
+
+def make_project(root: Path) -> Path:
+    """The files a build needs (the templates load from the installed package)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "smallcap.toml"):
+        shutil.copy2(ROOT / name, root / name)
+    shutil.copytree(ROOT / "overrides", root / "overrides")
+    for name in STATIC_DOCS:
+        source, target = ROOT / "docs" / name, root / "docs" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy2(source, target)
+    return root
+
+
+def snapshot(root: Path) -> dict[str, str | None]:
+    """sha256 of every file and None for every folder under ``root``, by relative path."""
+    tree: dict[str, str | None] = {}
+    for path in sorted(root.rglob("*")):
+        key = path.relative_to(root).as_posix()
+        tree[key] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    return tree
+
+
+def changed_paths(before: dict[str, str | None], after: dict[str, str | None]) -> list[str]:
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+def pin_clock(patch: pytest.MonkeyPatch, now: pd.Timestamp) -> None:
+    """The CLI reads the clock once, in Context; pin it so 'the latest complete week' is exact."""
+    original = cli.Context.__init__
+
+    def init(self: cli.Context, args) -> None:  # type: ignore[no-untyped-def]
+        original(self, args)
+        self.now = now
+
+    patch.setattr(cli.Context, "__init__", init)
+
+
+def run_cli(*argv: str) -> int:
+    """main() in-process, in the current folder; argparse's own exits count as return codes."""
+    try:
+        return cli.main(list(argv))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+
+
+@lru_cache(maxsize=1)
+def first_week_published() -> tuple[Path, int]:
+    """A project after `generator weekly --sample --week N` (built once per session)."""
+    root = make_project(Path(tempfile.mkdtemp(prefix="weekly-base-")) / "project")
+    atexit.register(shutil.rmtree, root.parent, ignore_errors=True)
+    with contextlib.chdir(root), pytest.MonkeyPatch.context() as patch:
+        pin_clock(patch, NOW)
+        code = run_cli("weekly", "--sample", "--week", WEEK_N)
+    return root, code
+
+
+def sample_layout(root: Path, *, docs: Path | None = None) -> Layout:
+    return Layout(
+        project=root,
+        store=root / "sample" / "data",
+        docs=docs or root / "sample" / "docs",
+        site=root / "sample" / "site",
+        build=root / "sample" / "build",
+        cache=root / ".cache",
+        sample=True,
+    )
+
+
+def fake_build_site(project_dir, site_dir, *, content_dir=None, build_dir=None, site_url=None):  # type: ignore[no-untyped-def]
+    """Stands in for MkDocs: a one-page site listing the archived weeks."""
+    site_dir = Path(site_dir)
+    site_dir.mkdir(parents=True, exist_ok=True)
+    weeks = archive.archived_weeks(Path(content_dir)) if content_dir else []
+    (site_dir / "index.html").write_text(" ".join(weeks) + "\n", encoding="utf-8")
+    return SiteBuild(site_dir, 1, 0)
+
+
+def stderr_lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    return capsys.readouterr().err.strip().splitlines()
