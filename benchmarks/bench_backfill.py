@@ -21,9 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 from generator import archive, calendar
-from generator.charts import build_chart, compute_chart_data, render_svg
+from generator.charts import build_chart, compute_chart_data, render_svg, static_chart_spec
 from generator.config import load_config
 from generator.metrics import compute_metrics
+from generator.metrics.common import truncate_market
 from generator.model import Market
 from generator.pages.context import SVG_CHARTS
 from generator.sources.sample import sample_market
@@ -49,13 +50,18 @@ def one_week(market: Market, config, week: pd.Timestamp, docs: Path, svg: bool) 
         spent[step] = now - clock
         clock = now
 
-    doc = compute_metrics(market, config, week)
+    cut = truncate_market(market, week)
+    doc = compute_metrics(cut, config, week)
     lap("metrics")
-    data = compute_chart_data(market, config, week)
+    data = compute_chart_data(cut, config, week)
     lap("chart data")
     specs = {name: build_chart(name, frame, sample=market.sample) for name, frame in data.items()}
     lap("specs")
-    svgs = {n: render_svg(specs[n]) for n in SVG_CHARTS if n in specs} if svg else {}
+    svgs = (
+        {n: render_svg(static_chart_spec(n, specs[n], data[n])) for n in SVG_CHARTS if n in specs}
+        if svg
+        else {}
+    )
     lap("svgs")
     archive.write_report(docs, doc, specs, data, svgs)
     lap("write")

@@ -1,8 +1,8 @@
 """The report archive: where each week's report lives, immutability, backfill and the home page.
 
 A report is a folder ``<docs>/blog/posts/YYYY/MM/DD/`` (DD = the week's last session) holding the
-blog post ``index.md``, its chart specs (``*.vl.json``), static SVGs, ``chart-data.csv`` and
-``metrics.json``. The blog plugin publishes the post at the same path, so the page loads its
+blog post ``index.md``, its chart specs (``*.vl.json``), static SVGs, ``chart-data.csv`` (the
+history charts' data, loaded by their specs) and ``metrics.json``. The blog plugin publishes the post at the same path, so the page loads its
 sidecar files by relative URL. A report is written into a hidden temp folder and renamed into
 place: it is complete or absent, and an existing report is never rewritten without ``force``.
 """
@@ -122,17 +122,23 @@ def generate_report(
     market: Market, config: Config, week: pd.Timestamp, docs_dir: Path, *, force: bool = False
 ) -> Path:
     """Compute, chart and write the report of the week ending ``week`` (see write_report)."""
-    from generator.charts import build_chart, compute_chart_data, render_svg
+    from generator.charts import build_chart, compute_chart_data, render_svg, static_chart_spec
     from generator.metrics import compute_metrics
+    from generator.metrics.common import truncate_market
 
     if report_exists(docs_dir, week) and not force:
         raise ReportExists(
             f"{report_dir(docs_dir, week) / PAGE_FILE}: report already archived (use --force)"
         )
-    doc = compute_metrics(market, config, week)
-    data = compute_chart_data(market, config, week)
+    cut = truncate_market(market, week)  # one cut, shared by the metrics and the charts
+    doc = compute_metrics(cut, config, week)
+    data = compute_chart_data(cut, config, week)
     specs = {name: build_chart(name, frame, sample=market.sample) for name, frame in data.items()}
-    svgs = {name: render_svg(specs[name]) for name in SVG_CHARTS if name in specs}
+    svgs = {
+        name: render_svg(static_chart_spec(name, specs[name], data[name]))
+        for name in SVG_CHARTS
+        if name in specs
+    }
     return write_report(docs_dir, doc, specs, data, svgs, force=force)
 
 

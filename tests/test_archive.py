@@ -83,3 +83,27 @@ def test_write_home_uses_the_latest_report(tmp_path: Path) -> None:
     assert 'data-spec="blog/2026/11/20/ytd_rebased.vl.json"' in text
     assert "[Browse all 2 reports](blog/index.md)" in text
     assert archive.published_path("blog/posts/2026/11/20/x.svg") == "blog/2026/11/20/x.svg"
+
+
+def test_generated_report_gives_every_charts_numbers(tmp_path: Path) -> None:
+    """History charts load chart-data.csv next to their spec; the others' numbers are tables."""
+    from tests.test_charts import CONFIG, january_market
+
+    page = archive.generate_report(january_market(), CONFIG, pd.Timestamp("2023-12-29"), tmp_path)
+    folder, text = page.parent, page.read_text(encoding="utf-8")
+    header = (folder / "chart-data.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    specs = {p.name.removesuffix(".vl.json"): json.loads(p.read_text()) for p in folder.glob("*.vl.json")}  # fmt: skip
+    in_file = {name for name, spec in specs.items() if "url" in spec.get("data", {})}
+    assert in_file == {"ytd_rebased", "relative_ratio", "rolling_12m_spread", "drawdowns"}
+    for name in in_file:
+        assert specs[name]["data"]["url"] == "chart-data.csv"
+        assert set(specs[name]["data"]["format"]["parse"]) <= set(header), name
+    for name, spec in specs.items():
+        title = spec["title"]["text"]
+        if name in in_file:  # long histories: the page links the CSV
+            assert f"The numbers behind this chart ({title}) are in the [chart data CSV]" in text
+        else:  # the small tables: inline in the spec, and a collapsible table on the page
+            assert "url" not in json.dumps(spec) and f'??? note "Data: {title}"' in text
+    svgs = sorted(p.name for p in folder.glob("*.svg"))
+    assert svgs == ["ladder.svg", "month_spread.svg", "relative_ratio.svg", "ytd_rebased.svg"]
+    assert "<path" in (folder / "relative_ratio.svg").read_text()  # drawn from the inlined rows

@@ -79,7 +79,8 @@ def browser_page(base_url: str) -> Iterator[tuple[object, dict[str, list[str]]]]
 
 
 def _charts_rendered(page) -> list[dict]:  # type: ignore[no-untyped-def]
-    """Wait until every chart holds an SVG; return each chart's SVG size."""
+    """Wait until every chart holds an SVG; return each chart's SVG size and how many data marks
+    (lines, areas, bars: paths of ``role-mark`` groups) it drew from its data."""
     page.wait_for_selector("div.vl-chart", state="attached")
     count = page.locator("div.vl-chart").count()
     page.wait_for_function(
@@ -89,7 +90,8 @@ def _charts_rendered(page) -> list[dict]:  # type: ignore[no-untyped-def]
         """() => [...document.querySelectorAll('div.vl-chart')].map(el => {
             const svg = el.querySelector('svg');
             const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
-            return {spec: el.dataset.spec, width: box.width, height: box.height};
+            const drawn = svg ? svg.querySelectorAll('g.role-mark path[d]').length : 0;
+            return {spec: el.dataset.spec, width: box.width, height: box.height, drawn};
         })"""
     )
 
@@ -104,7 +106,7 @@ def test_home_and_report_render_every_chart_with_instant_navigation(
         "relative_ratio.vl.json",
         "ytd_rebased.vl.json",
     ]
-    assert all(c["width"] > 0 and c["height"] > 0 for c in home), home
+    assert all(c["width"] > 0 and c["height"] > 0 and c["drawn"] > 0 for c in home), home
 
     page.goto(base_url + "blog/")
     page.evaluate("window.__sameDocument = true")
@@ -114,7 +116,7 @@ def test_home_and_report_render_every_chart_with_instant_navigation(
     assert page.evaluate("window.__sameDocument === true"), "navigation was not instant"
     report = _charts_rendered(page)
     assert len(report) >= 8
-    assert all(c["width"] > 0 and c["height"] > 0 for c in report), report
+    assert all(c["width"] > 0 and c["height"] > 0 and c["drawn"] > 0 for c in report), report
 
     page.locator("label.md-header__button[for^='__palette']").first.click()
     page.wait_for_function(

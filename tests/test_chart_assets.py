@@ -17,11 +17,12 @@ from generator.charts import (
     compute_chart_data,
     render_svg,
     spec_json,
+    static_chart_spec,
     static_spec,
     write_chart_files,
     write_js_bundle,
 )
-from generator.charts.assets import load_themes
+from generator.charts.assets import STATIC_MAX_ROWS, load_themes, thinned_csv
 from tests.test_charts import CONFIG, january_market
 
 
@@ -46,9 +47,35 @@ def test_chart_files_are_written_and_byte_identical_on_rerun(tmp_path: Path) -> 
         spec_json(specs["ytd_rebased"])
     )
     csv = (tmp_path / "a" / "chart-data.csv").read_text(encoding="utf-8").splitlines()
-    assert csv[0].startswith("chart,date,small,large,")
-    assert csv[1].startswith("ytd_rebased,2022-12-30,100,100,")
-    assert sum(line.startswith("month_spread,") for line in csv) == 12
+    # Small caps gain 5% every January (1.05 ** years since 2020), large caps never move.
+    assert csv[0] == (
+        "date,ytd_small,ytd_large,ratio,ma50,ma200,small_led_until,spread_12m,drawdown_small,"
+        "drawdown_large"
+    )
+    assert csv[1] == "2020-12-04,,,1,,,2023-12-29,,0.000,0.000"  # one regime: small led
+    assert "2022-12-30,100.0,100.0,1.103,1.103,1.103,,0.0500,0.000,0.000" in csv  # 1.1025
+    assert csv[-1] == "2023-12-29,105.0,100.0,1.158,1.158,1.158,,0.0500,0.000,0.000"
+    ratio = frames["relative_ratio"]
+    weeks = set(ratio[ratio["kind"] == "week"]["date"])  # every week since 2020-12-04
+    assert len(csv) == 1 + len(weeks | set(frames["ytd_rebased"]["date"]))  # + 2023's sessions
+
+
+def test_static_chart_spec_inlines_the_charts_own_rows() -> None:
+    frames, specs = small_report()
+    spec = specs["drawdowns"]
+    assert spec["data"]["url"] == "chart-data.csv"
+    static = static_chart_spec("drawdowns", spec, frames["drawdowns"])
+    assert "url" not in static["data"] and static["data"]["format"] == spec["data"]["format"]
+    lines = static["data"]["values"].splitlines()
+    assert lines[0] == "date,drawdown_small,drawdown_large"
+    assert len(lines) == 1 + len(frames["drawdowns"]) <= STATIC_MAX_ROWS  # short: kept whole
+    assert spec["data"] == {"url": "chart-data.csv", "format": static["data"]["format"]}
+    assert static_chart_spec("ladder", specs["ladder"], frames["ladder"]) == specs["ladder"]
+
+
+def test_render_svg_refuses_to_load_a_url() -> None:
+    with pytest.raises(ValueError, match="chart-data.csv"):
+        render_svg(small_report()[1]["drawdowns"])
 
 
 def test_static_spec_drops_the_hover_layer_and_fixes_the_width() -> None:
@@ -109,3 +136,34 @@ def test_js_files_parse_as_classic_scripts(bundle_dir: Path, name: str) -> None:
         ["node", "--check", str(bundle_dir / name)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+# --- static renderings: thinned data -------------------------------------------------------------
+
+
+def csv_of(n: int) -> str:
+    return "d,v\n" + "".join(f"{i},{i * 10}\n" for i in range(n))
+
+
+@pytest.mark.parametrize(
+    ("n", "kept"),
+    [
+        (4, [0, 1, 2, 3]),  # within the limit: unchanged
+        (10, [0, 3, 6, 9]),  # stride ceil(10 / 4) = 3 ends on the last row
+        (11, [0, 3, 6, 9, 10]),  # the last row is always kept
+    ],
+)
+def test_thinned_csv_keeps_every_kth_row_and_the_last(n: int, kept: list[int]) -> None:
+    assert thinned_csv(csv_of(n), 4) == "d,v\n" + "".join(f"{i},{i * 10}\n" for i in kept)
+
+
+def test_static_spec_thins_long_datasets_only() -> None:
+    rows = [f"2020-01-{d:02d},{d}" for d in range(1, 29)] * 30  # 840 rows
+    long = "date,v\n" + "\n".join(rows) + "\n"
+    spec = {"datasets": {"a": long, "b": "x\n1\n", "c": [{"key": "k"}]}, "width": "container"}
+    static = static_spec(spec)
+    a = static["datasets"]["a"].splitlines()
+    assert a[0] == "date,v" and a[1] == rows[0] and a[-1] == rows[-1]
+    assert len(a) - 1 == len(range(0, 840, 3)) + 1 <= STATIC_MAX_ROWS + 1  # stride 3, + last
+    assert static["datasets"]["b"] == "x\n1\n" and static["datasets"]["c"] == [{"key": "k"}]
+    assert spec["datasets"]["a"] == long  # the original is untouched

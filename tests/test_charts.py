@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import io
 import json
+import math
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import pytest
+import vl_convert
 
 from generator import calendar
 from generator.charts import (
     CHART_NAMES,
     build_chart,
+    build_chart_direct,
     build_charts,
     compute_chart_data,
     compute_charts,
+    data_file_csv,
     spec_json,
+    with_files,
 )
 from generator.charts.builders import SAMPLE_NOTE
-from generator.charts.tables import format_cell, tidy_csv
+from generator.charts.datafile import DATA_FILE, chart_rows_csv, frame_csv
+from generator.charts.specs import _template
+from generator.charts.tables import format_cell, format_column
 from generator.config import load_config, parse_config
 from generator.metrics.common import truncate_market
 from generator.model import Market, Series
@@ -166,10 +174,20 @@ def long_market() -> Market:
 
 
 @lru_cache(maxsize=1)
-def long_specs() -> dict[str, dict]:
+def long_frames() -> dict[str, pd.DataFrame]:
     config = load_config(ROOT / "smallcap.toml")
-    frames = compute_chart_data(long_market(), config, pd.Timestamp("2026-08-21"))
-    return build_charts(frames, sample=True)
+    return compute_chart_data(long_market(), config, pd.Timestamp("2026-08-21"))
+
+
+@lru_cache(maxsize=1)
+def long_specs() -> dict[str, dict]:
+    return build_charts(long_frames(), sample=True)
+
+
+def inlined(name: str) -> dict:
+    """The spec as the browser draws it: the whole chart-data.csv in place of its URL."""
+    spec = json.loads(spec_json(long_specs()[name]))
+    return with_files(spec, {DATA_FILE: data_file_csv(long_frames())})
 
 
 def test_long_history_is_weekly_and_every_chart_is_drawn() -> None:
@@ -185,9 +203,14 @@ def test_long_history_is_weekly_and_every_chart_is_drawn() -> None:
     assert pd.DatetimeIndex(recent).isin(expected).all()
 
 
-def test_specs_stay_under_the_size_budget() -> None:
-    sizes = {name: len(spec_json(spec).encode("utf-8")) for name, spec in long_specs().items()}
-    assert set(sizes) == set(CHART_NAMES)
+def test_specs_and_data_stay_under_the_size_budget() -> None:
+    """The 40-year sample market of the README site: one report's specs and data < 150 KB."""
+    config = load_config(ROOT / "smallcap.toml")
+    market = Market({s.symbol: s for s in sample_market(config, "2026-11-20")}, sample=True)
+    frames = compute_chart_data(market, config, pd.Timestamp("2026-11-20"))
+    sizes = {f"{n}.vl.json": len(spec_json(s).encode()) for n, s in build_charts(frames, sample=True).items()}  # fmt: skip
+    sizes[DATA_FILE] = len(data_file_csv(frames).encode())
+    assert len(sizes) == len(CHART_NAMES) + 1
     assert sum(sizes.values()) < 150_000, sizes
 
 
@@ -233,8 +256,18 @@ def test_every_spec_meets_the_contract(name: str) -> None:
     colours = [v for d in dicts for k, v in d.items()
                if k in ("color", "fill", "stroke") and isinstance(v, str)]  # fmt: skip
     assert colours == []  # colours come from the embed-time theme only
-    assert not any("url" in d for d in dicts)  # data is inline, never fetched
-    assert all(isinstance(v, (str, list)) for v in spec["datasets"].values())
+    urls = [d["url"] for d in dicts if "url" in d]
+    if name in HISTORY_CHARTS:  # top-level data only, from the file next to the spec
+        assert urls == [DATA_FILE] and spec["data"]["url"] == DATA_FILE
+        assert spec["data"]["format"]["type"] == "csv"
+        assert all(isinstance(v, list) for v in spec.get("datasets", {}).values())
+    else:
+        assert urls == []  # the small tables stay inline
+        assert all(isinstance(v, (str, list)) for v in spec["datasets"].values())
+
+
+HISTORY_CHARTS = ("ytd_rebased", "relative_ratio", "rolling_12m_spread", "drawdowns",
+                  "rolling_risk", "yields_vs_relative")  # fmt: skip
 
 
 def test_spec_data_is_inline_rounded_csv() -> None:
@@ -277,20 +310,147 @@ def test_specs_are_deterministic() -> None:
     }
 
 
-def test_tidy_csv_unions_columns_in_first_seen_order() -> None:
-    frames = {
-        "a": pd.DataFrame({"date": pd.to_datetime(["2025-01-03"]), "x": [0.123456789]}),
-        "b": pd.DataFrame({"x": [np.nan, 2.0], "label": ['say "hi", <b>', "y"]}),
-    }
-    assert tidy_csv(frames) == (
-        'chart,date,x,label\na,2025-01-03,0.123457,\nb,,,"say ""hi"", <b>"\nb,,2,y\n'
+def test_frame_csv_writes_each_column_at_its_tooltip_precision() -> None:
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-01-03", "2025-01-10"]),
+            "ratio": [0.123456789, 12.3456],  # .4g
+            "spread_12m": [-0.00004, 0.123456],  # .4f; -0.0000 is written 0.0000
+            "corr": [np.nan, 0.98765],  # .3f
+            "other": [1234567.0, 0.000123456],  # default .5g
+            "label": ['say "hi", <b>', None],
+        }
+    )
+    assert frame_csv(frame) == (
+        "date,ratio,spread_12m,corr,other,label\n"
+        '2025-01-03,0.1235,0.0000,,1.2346e+06,"say ""hi"", <b>"\n'
+        "2025-01-10,12.35,0.1235,0.988,0.00012346,\n"
     )
 
 
-def test_unvalidated_build_gives_the_same_specs() -> None:
+def test_data_file_has_one_row_per_date_and_each_charts_numbers() -> None:
+    frames = long_frames()
+    text = data_file_csv(frames)
+    file = pd.read_csv(io.StringIO(text), parse_dates=["date", "small_led_until"])
+    assert text.splitlines()[0] == (
+        "date,ytd_small,ytd_large,ratio,ma50,ma200,small_led_until,spread_12m,drawdown_small,"
+        "drawdown_large,corr,beta,relative,yield_10y"
+    )
+    assert file["date"].is_unique and file["date"].is_monotonic_increasing
+    ratio = frames["relative_ratio"]
+    weeks = ratio[ratio["kind"] == "week"]
+    assert file["ratio"].notna().sum() == len(weeks)
+    led = ratio[(ratio["kind"] == "regime") & (ratio["leader"] == "small")]
+    assert file.dropna(subset=["small_led_until"])["date"].tolist() == led["date"].tolist()
+    assert (
+        file.dropna(subset=["small_led_until"])["small_led_until"].tolist() == led["end"].tolist()
+    )
+    # every history chart's rows, at the file's precision
+    drawdowns = file.dropna(subset=["drawdown_small"]).reset_index(drop=True)
+    assert drawdowns["date"].tolist() == frames["drawdowns"]["date"].tolist()
+    np.testing.assert_allclose(drawdowns["drawdown_small"], frames["drawdowns"]["small"], atol=5e-4)
+    ytd = file.dropna(subset=["ytd_small"]).reset_index(drop=True)
+    np.testing.assert_allclose(ytd["ytd_large"], frames["ytd_rebased"]["large"], atol=0.05)
+    assert ytd["ytd_small"].iloc[0] == 100.0  # rebased to 100 at the last close of last year
+
+
+def test_chart_rows_thin_the_lines_but_keep_every_band() -> None:
+    frame = long_frames()["relative_ratio"]
+    rows = pd.read_csv(io.StringIO(chart_rows_csv("relative_ratio", frame, 100)))
+    assert list(rows.columns) == ["date", "ratio", "ma50", "ma200", "small_led_until"]
+    weeks = int((frame["kind"] == "week").sum())  # 2,173: stride 22, 99 rows + the last
+    assert rows["ratio"].notna().sum() == len(range(0, weeks, -(-weeks // 100))) + 1
+    led = (frame["kind"] == "regime") & (frame["leader"] == "small")
+    assert rows["small_led_until"].notna().sum() == led.sum()
+    full = chart_rows_csv("relative_ratio", frame)
+    assert pd.read_csv(io.StringIO(full))["ratio"].notna().sum() == weeks
+
+
+def test_format_column_writes_what_format_cell_writes() -> None:
+    frame = pd.DataFrame(
+        {
+            "f": [0.1234567, -0.0001, 1234.567, np.nan, np.inf, -0.0, 99.95],
+            "d": pd.to_datetime(["2025-01-03", None, "1999-12-31", None, None, None, None]),
+            "i": [1, 2, 3, 4, 5, 6, 7],
+            "s": ["a", "b,c", None, "", "x", "y", "z"],
+        }
+    )
+    assert format_column(frame["f"], 3) == ["0.123", "-0.0001", "1234.6", "", "", "0", "100"]
+    assert format_column(frame["d"]) == ["2025-01-03", "", "1999-12-31", "", "", "", ""]
+    for column in frame.columns:
+        cells = [format_cell(v.item() if hasattr(v, "item") else v, 4)
+                 for v in frame[column].astype(object)]  # fmt: skip
+        assert format_column(frame[column], 4) == cells, column
+
+
+@pytest.mark.parametrize("week", ["2026-08-21", "2009-03-06", "1986-01-03"])
+def test_template_build_is_byte_identical_to_the_altair_build(week: str) -> None:
     config = load_config(ROOT / "smallcap.toml")
-    frames = compute_chart_data(long_market(), config, pd.Timestamp("2026-08-21"))
-    fast = build_charts(frames, sample=True, validate=False)
-    assert {k: spec_json(v) for k, v in fast.items()} == {
-        k: spec_json(v) for k, v in long_specs().items()
-    }
+    frames = compute_chart_data(long_market(), config, pd.Timestamp(week))
+    for name, frame in frames.items():
+        fast = build_chart(name, frame, sample=True)
+        assert spec_json(fast) == spec_json(build_chart_direct(name, frame, sample=True)), name
+
+
+def test_a_template_serves_every_week_of_the_same_shape() -> None:
+    config = load_config(ROOT / "smallcap.toml")
+    first = compute_chart_data(long_market(), config, pd.Timestamp("2026-08-14"))
+    second = compute_chart_data(long_market(), config, pd.Timestamp("2026-08-21"))
+    build_charts(first, sample=True)
+    drawn = _template.cache_info().misses
+    specs = build_charts(second, sample=True)
+    assert _template.cache_info().misses == drawn  # no chart was drawn by Altair again
+    assert (
+        specs["ytd_rebased"]["description"]
+        != build_chart("ytd_rebased", first["ytd_rebased"], sample=True)["description"]
+    )
+
+
+# --- what Vega makes of the specs ----------------------------------------------------------------
+
+
+def named_marks(node: object) -> dict[str, list[dict]]:
+    """Items of every named mark of a Vega scenegraph (same-named marks pooled)."""
+    out: dict[str, list[dict]] = {}
+    for d in walk(node):
+        if "marktype" in d and d.get("name"):
+            out.setdefault(d["name"], []).extend(d.get("items", []))
+    return out
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_no_layer_data_is_parsed_twice(name: str) -> None:
+    """A custom date ``parse`` left in a Vega data format is applied by the loader and again by a
+    ``timeParse`` formula: the dates become null (no lines, "Infinite extent" warnings)."""
+    vega = vl_convert.vegalite_to_vega(inlined(name))
+    parses = [d["format"]["parse"] for d in vega["data"] if "parse" in d.get("format", {})]
+    assert not any("date:" in str(v) for parse in parses for v in parse.values())
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_every_layer_draws_items_at_finite_positions(name: str) -> None:
+    spec = inlined(name) | {"width": 600}
+    marks = named_marks(vl_convert.vegalite_to_scenegraph(spec))
+    layers = {k: v for k, v in marks.items() if k.endswith("_marks")}
+    assert layers and all(layers.values()), {k: len(v) for k, v in layers.items()}
+    for mark, items in layers.items():
+        for item in items:
+            for key in ("x", "y", "x2", "y2", "width", "height"):
+                value = item.get(key)
+                assert value is None or math.isfinite(value), (mark, key, value)
+        if mark.startswith("layer") and items[0].get("items") is None:
+            assert all("x" in item or "x2" in item or "width" in item for item in items), mark
+
+
+def test_ratio_lines_and_hover_have_a_point_per_week_and_shade_per_regime() -> None:
+    frame = compute_chart_data(
+        long_market(), load_config(ROOT / "smallcap.toml"), pd.Timestamp("2026-08-21")
+    )["relative_ratio"]
+    weeks = int((frame["kind"] == "week").sum())
+    led = int(((frame["kind"] == "regime") & (frame["leader"] == "small")).sum())
+    spec = inlined("relative_ratio") | {"width": 600}
+    marks = named_marks(vl_convert.vegalite_to_scenegraph(spec))
+    assert len(marks["hover_marks"]) == weeks
+    assert all(math.isfinite(item["x"]) for item in marks["hover_marks"])
+    rects = [m for k, m in marks.items() if k.startswith("layer_0")]
+    assert len(rects) == 1 and len(rects[0]) == led > 0

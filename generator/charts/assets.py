@@ -2,7 +2,8 @@
 
 Embedding contract (see ``charts.js``): a page holds
 ``<div class="vl-chart" data-spec="NAME.vl.json" role="img" aria-label="..."></div>`` per chart
-(``data-spec`` relative to the page). The site loads ``vega-bundle.js`` (generated here from the
+(``data-spec`` relative to the page; a spec's data URL, ``chart-data.csv``, is relative to the
+spec). The site loads ``vega-bundle.js`` (generated here from the
 installed vl-convert-python, never committed) and then ``charts.js`` (the light/dark Vega configs
 of ``themes.json`` followed by the hand-written loader), both served from the site itself.
 """
@@ -13,22 +14,26 @@ import copy
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from generator.charts.tables import tidy_csv
+from generator.charts.datafile import DATA_FILE, chart_rows_csv, data_file_csv, in_file
 
 HERE = Path(__file__).resolve().parent
 THEMES_FILE = HERE / "themes.json"
 LOADER_FILE = HERE / "charts.js"
 SPEC_SUFFIX = ".vl.json"
-DATA_FILE = "chart-data.csv"
 BUNDLE_FILE = "vega-bundle.js"
 SCRIPT_FILE = "charts.js"
 # Static renderings have no container to fit: this is their width in pixels.
 STATIC_WIDTH = 720
+# A static image shows at most this many rows of a dataset (about one point per 2 pixels): the
+# full-history weekly ratio (2,000+ rows) is thinned to roughly monthly points, which look the
+# same at 720 pixels and render in a third of the time.
+STATIC_MAX_ROWS = STATIC_WIDTH // 2
 
 
 def spec_json(spec: dict[str, Any]) -> str:
@@ -59,8 +64,9 @@ def write_text_atomic(path: Path, text: str) -> bool:
 def write_chart_files(
     report_dir: Path, specs: dict[str, dict[str, Any]], data: dict[str, pd.DataFrame]
 ) -> list[Path]:
-    """Write ``<name>.vl.json`` for every spec and ``chart-data.csv`` (all frames, tidy) into
-    ``report_dir``; byte-identical on re-run. Returns the paths, specs first, in spec order."""
+    """Write ``<name>.vl.json`` for every spec and ``chart-data.csv`` (the history charts' data,
+    see ``datafile``) into ``report_dir``; byte-identical on re-run. Returns the paths, specs
+    first, in spec order."""
     report_dir = Path(report_dir)
     paths = []
     for name, spec in specs.items():
@@ -68,7 +74,7 @@ def write_chart_files(
         write_text_atomic(path, spec_json(spec))
         paths.append(path)
     csv_path = report_dir / DATA_FILE
-    write_text_atomic(csv_path, tidy_csv(data))
+    write_text_atomic(csv_path, data_file_csv(data))
     paths.append(csv_path)
     return paths
 
@@ -78,15 +84,69 @@ def load_themes() -> dict[str, dict[str, Any]]:
     return json.loads(THEMES_FILE.read_text(encoding="utf-8"))
 
 
+def with_files(spec: dict[str, Any], files: Mapping[str, str]) -> dict[str, Any]:
+    """A copy of ``spec`` whose data loaded by URL is inlined: ``files`` maps each URL to the CSV
+    text to use instead (the format, with its parse, stays). Raises ValueError for another URL."""
+
+    def inlined(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "url" in node and isinstance(node["url"], str):
+                if node["url"] not in files:
+                    raise ValueError(f"chart data {node['url']!r}: no text given to inline")
+                rest = {k: inlined(v) for k, v in node.items() if k != "url"}
+                return {"values": files[node["url"]], **rest}
+            return {k: inlined(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inlined(v) for v in node]
+        return node
+
+    return inlined(spec)
+
+
+def inline_chart_data(
+    name: str, spec: dict[str, Any], frame: pd.DataFrame, max_rows: int | None = None
+) -> dict[str, Any]:
+    """Chart ``name``'s spec with its rows of ``chart-data.csv`` inlined, from its frame (no file
+    is read); ``max_rows`` thins its lines as ``datafile.chart_rows_csv`` does."""
+    if not in_file(name):
+        return spec
+    return with_files(spec, {DATA_FILE: chart_rows_csv(name, frame, max_rows)})
+
+
+def static_chart_spec(name: str, spec: dict[str, Any], frame: pd.DataFrame) -> dict[str, Any]:
+    """The spec ``render_svg`` draws for chart ``name``: its data inlined, long lines thinned."""
+    return inline_chart_data(name, spec, frame, STATIC_MAX_ROWS)
+
+
 def static_spec(spec: dict[str, Any], theme: str = "light") -> dict[str, Any]:
-    """A copy of ``spec`` for a static image: fixed width, the theme's opaque background, and no
-    interactive ``hover`` layer (nor the selection bound to it)."""
+    """A copy of ``spec`` for a static image: fixed width, the theme's opaque background, no
+    interactive ``hover`` layer (nor the selection bound to it), and inline CSV datasets thinned
+    to ``STATIC_MAX_ROWS`` rows."""
     out = copy.deepcopy(spec)
     if out.get("width") == "container":
         out["width"] = STATIC_WIDTH
     out["background"] = load_themes()[theme]["background"]
     _drop_hover(out)
+    datasets = out.get("datasets", {})
+    for name, values in datasets.items():
+        if isinstance(values, str):
+            datasets[name] = thinned_csv(values, STATIC_MAX_ROWS)
     return out
+
+
+def thinned_csv(text: str, max_rows: int) -> str:
+    """CSV text with at most about ``max_rows`` data rows: every k-th row, always the last one.
+
+    Rows are kept at a fixed stride from the first, so a week's image changes only at its end.
+    """
+    header, *rows = text.splitlines()
+    if len(rows) <= max_rows:
+        return text
+    stride = -(-len(rows) // max_rows)  # ceiling division
+    kept = rows[::stride]
+    if (len(rows) - 1) % stride:
+        kept.append(rows[-1])
+    return "\n".join([header, *kept]) + "\n"
 
 
 def _drop_hover(spec: dict[str, Any]) -> None:
@@ -103,9 +163,11 @@ def _drop_hover(spec: dict[str, Any]) -> None:
 
 
 def render_svg(spec: dict[str, Any], theme: str = "light") -> str:
-    """The chart as a standalone SVG document (vl-convert, offline: no URL may be loaded)."""
+    """The chart as a standalone SVG document (vl-convert, offline: no URL may be loaded, so a
+    history chart's data must be inlined first: ``static_chart_spec``)."""
     import vl_convert
 
+    spec = with_files(spec, {})  # a URL left in the spec is an error here, not a fetch
     return vl_convert.vegalite_to_svg(
         static_spec(spec, theme), config=load_themes()[theme], allowed_base_urls=[]
     )

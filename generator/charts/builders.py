@@ -6,8 +6,15 @@ Spec contract (read by ``charts.js`` and ``assets.render_svg``):
   Vega ``config`` chosen at embed time (``themes.json``: ``light`` or ``dark``, after
   mkdocs-material's ``data-md-color-scheme``), so one spec serves both palettes.
 - ``width`` is ``"container"`` (the page decides), ``height`` is fixed.
-- Data is embedded inline as CSV text (``format.type = "csv"``, explicit ``parse``), rounded by
-  ``tables.frame_to_csv``; dates are parsed as local dates so tooltips show the session date.
+- History charts load their data by URL from ``chart-data.csv`` next to the spec (``datafile``;
+  the loader resolves it against the spec's own URL); every other chart embeds it inline as CSV
+  text rounded by ``tables.frame_to_csv``. Either way ``format.type = "csv"`` with an explicit
+  ``parse``; dates are parsed as local dates so tooltips show the session date. A URL table's
+  rows are those where its first value column is set (``rows_filter``), applied by each layer.
+  Only a spec's top-level data has a ``parse``, never a layer's own data (see
+  ``build_line_chart`` for the Vega-Lite pitfall).
+- Builders read a ``Table``'s shape, never its values: ``specs`` draws each chart once as a
+  template and fills in each week's data.
 - Every spec has a title (and subtitle), axis titles with units, tooltips and a ``description``
   for screen readers. The layer named ``hover`` (tooltip rules) is interactive only; static
   renderings drop it.
@@ -15,6 +22,7 @@ Spec contract (read by ``charts.js`` and ``assets.render_svg``):
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -61,18 +69,71 @@ class Field:
 DATE = Field("date", "Week ending", "temporal")
 
 
-def inline_data(frame: pd.DataFrame) -> alt.InlineData:
-    """The frame as inline CSV text with an explicit parse of every date and number column."""
-    parse: dict[str, str] = {}
+@dataclass(frozen=True)
+class Table:
+    """A frame as chart data: its CSV text, column names and each column's parse format.
+
+    ``url``: the data file holding the rows (``values`` is then unused), or None for inline data.
+    ``values`` is a placeholder while a chart template is drawn (see ``catalogue``); builders
+    read only the shape (columns, parse, empty, url), so one template serves every week.
+    """
+
+    values: str
+    columns: tuple[str, ...]
+    parse: tuple[tuple[str, str], ...]
+    empty: bool
+    url: str | None = None
+
+    @property
+    def shape(self) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], bool, str | None]:
+        return self.columns, self.parse, self.empty, self.url
+
+
+def table_of(frame: pd.DataFrame, url: str | None = None) -> Table:
+    """The frame as a Table: rounded CSV text (inline) or the data file ``url`` holding its rows,
+    and an explicit parse of date and number columns."""
+    parse: list[tuple[str, str]] = []
     for name in frame.columns:
         dtype = frame[name].dtype
         if pd.api.types.is_datetime64_any_dtype(dtype):
-            parse[name] = f"date:'{DATE_FORMAT}'"
+            parse.append((str(name), f"date:'{DATE_FORMAT}'"))
         elif pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
-            parse[name] = "number"
-    return alt.InlineData(
-        values=frame_to_csv(frame), format=alt.DataFormat(type="csv", parse=parse)
-    )
+            parse.append((str(name), "number"))
+    columns = tuple(str(c) for c in frame.columns)
+    values = "" if url else frame_to_csv(frame)
+    return Table(values, columns, tuple(parse), frame.empty, url)
+
+
+def chart_data(*tables: Table) -> alt.InlineData | alt.UrlData:
+    """The data of ``tables[0]``: inline CSV, or its URL parsing every table's columns (tables
+    after the first draw rows of the same file)."""
+    if tables[0].url is None:
+        return alt.InlineData(
+            values=tables[0].values, format=alt.DataFormat(type="csv", parse=dict(tables[0].parse))
+        )
+    if any(t.url != tables[0].url for t in tables):
+        raise ValueError(f"tables of one chart read different files: {[t.url for t in tables]}")
+    parse = {k: v for t in tables for k, v in t.parse}
+    return alt.UrlData(url=tables[0].url, format=alt.DataFormat(type="csv", parse=parse))
+
+
+def rows_filter(table: Table) -> str | None:
+    """The filter keeping a URL table's rows: its first value column (after ``date``) is set."""
+    if table.url is None:
+        return None
+    first = next(c for c in table.columns if c != DATE.name)
+    return f"isValid(datum[{json.dumps(first)}])"
+
+
+def _rows(chart: alt.Chart, table: Table) -> alt.Chart:
+    expression = rows_filter(table)
+    return chart if expression is None else chart.transform_filter(expression)
+
+
+def dataset_name(values: str) -> str:
+    """The name Altair gives an inline dataset: a hash of its values (as ``to_dict`` does)."""
+    text = json.dumps(values, sort_keys=True, default=str)
+    return "data-" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _labelled_fold(chart: alt.Chart, labels: dict[str, str]) -> alt.Chart:
@@ -92,15 +153,14 @@ def _series_color(labels: dict[str, str], title: str = "Series") -> alt.Color:
     return alt.Color(f"{SERIES}:N", title=title, sort=list(labels.values()), legend=legend)
 
 
-def _hover_rules(data: alt.InlineData, x: Field, fields: list[Field]) -> alt.Chart:
+def _hover_rules(base: alt.Chart, x: Field, fields: list[Field]) -> alt.Chart:
     """Invisible vertical rules that show every series' value at the nearest x."""
     nearest = alt.selection_point(
         name="nearest", fields=[x.name], nearest=True, on="pointerover", empty=False,
         clear="pointerout",
     )  # fmt: skip
     return (
-        alt.Chart(data)
-        .mark_rule(strokeWidth=1)
+        base.mark_rule(strokeWidth=1)
         .encode(
             x=alt.X(x.name, type=x.type),
             opacity=alt.when(nearest).then(alt.value(0.6)).otherwise(alt.value(0)),
@@ -120,42 +180,56 @@ def _x_encoding(x: Field) -> alt.X:
 
 
 def build_line_chart(
-    frame: pd.DataFrame,
+    table: Table,
     *,
     x: Field,
     y: Field,
     series: dict[str, str],
     mark: str = "line",
     zero: bool = False,
-    shade: pd.DataFrame | None = None,
+    shade: Table | None = None,
 ) -> alt.LayerChart:
     """Lines (or one area) of ``series`` columns against ``x``, with hover tooltips.
 
-    ``shade``: rows with ``date``/``end`` columns drawn as translucent bands behind the lines.
+    ``shade``: a table of the same data file with a start ``date`` and an end column, drawn as
+    translucent bands behind the lines.
+
+    The data is the spec's top-level data, inherited by every layer; each layer keeps its own
+    table's rows (``rows_filter``). No layer has data of its own: Vega-Lite keeps the ``parse`` of
+    a layer's own CSV data in the Vega loader *and* compiles it into ``timeParse`` formulas, so a
+    second parse of the parsed dates yields null and every layer drawing from it loses its x
+    (no lines, an empty hover layer and "Infinite extent" warnings).
     """
-    data = inline_data(frame)
-    base = _labelled_fold(alt.Chart(data), series)
+    shades = (shade,) if shade is not None and not shade.empty else ()
+    data = chart_data(table, *shades)
+    base = _labelled_fold(_rows(alt.Chart(), table), series)
     y_enc = alt.Y("value:Q", axis=alt.Axis(title=y.title, format=y.format))
     drawn = base.mark_area(opacity=0.7) if mark == "area" else base.mark_line(strokeWidth=1.5)
-    layers: list[alt.Chart] = []
-    if shade is not None and not shade.empty:
-        layers.append(
-            alt.Chart(inline_data(shade))
-            .mark_rect(opacity=0.12)
-            .encode(x=alt.X("date:T"), x2="end:T")
-        )
+    layers: list[alt.Chart] = [_shade_bands(s) for s in shades]
     layers.append(
         drawn.encode(x=_x_encoding(x), y=y_enc, color=_series_color(series), detail="key:N")
     )
     if zero:
-        layers.append(alt.Chart(data).mark_rule(strokeDash=[4, 3]).encode(y=alt.datum(0)))
+        layers.append(_rows(alt.Chart(), table).mark_rule(strokeDash=[4, 3]).encode(y=alt.datum(0)))
     tips = [Field(col, label, format=y.tip_format or y.format) for col, label in series.items()]
-    layers.append(_hover_rules(data, x, tips))
-    return alt.layer(*layers)
+    layers.append(_hover_rules(_rows(alt.Chart(), table), x, tips))
+    return alt.layer(*layers, data=data)
+
+
+def _shade_bands(shade: Table) -> alt.Chart:
+    """Translucent bands from each row's start (first column) to its end (second column)."""
+    if shade.url is None:
+        raise ValueError("shade bands must come from the lines' data file (a URL table)")
+    start, end = shade.columns[:2]
+    return (
+        _rows(alt.Chart(), shade)
+        .mark_rect(opacity=0.12)
+        .encode(x=alt.X(start, type="temporal"), x2=alt.X2(end))
+    )
 
 
 def build_bar_chart(
-    frame: pd.DataFrame,
+    table: Table,
     *,
     category: Field,
     value: Field,
@@ -168,9 +242,12 @@ def build_bar_chart(
     """Bars of ``series`` columns per category (grouped when several), optional value labels.
 
     ``label``: a column printed at each bar's end (e.g. hit rate); ``highlight``: a 0/1 column
-    whose 1-rows are drawn fully opaque and the rest faded.
+    whose 1-rows are drawn fully opaque and the rest faded. The data is inline (its layers each
+    name it; a URL table would be loaded and parsed per layer).
     """
-    data = inline_data(frame)
+    if table.url is not None:
+        raise ValueError("bar charts draw inline tables only")
+    data = chart_data(table)
     base = _labelled_fold(alt.Chart(data), series)
     cat = alt.Axis(title=category.title, labelLimit=220, labelAngle=0)
     cat_kw: dict[str, Any] = {"type": "nominal", "axis": cat, "sort": None}
@@ -216,15 +293,12 @@ def _bar_labels(data: alt.InlineData, category: Field, value: Field, label: Fiel
     return out
 
 
-def build_dual_line_chart(
-    frame: pd.DataFrame, *, x: Field, left: Field, right: Field
-) -> alt.LayerChart:
+def build_dual_line_chart(table: Table, *, x: Field, left: Field, right: Field) -> alt.LayerChart:
     """Two series on independent y axes (left and right), one colour each, hover tooltips."""
-    data = inline_data(frame)
 
     def side(f: Field, orient: str) -> alt.Chart:
         return (
-            alt.Chart(data)
+            _rows(alt.Chart(), table)
             .transform_calculate(**{SERIES: json.dumps(f.title)})  # a code constant, as a JS literal
             .mark_line(strokeWidth=1.5)
             .encode(
@@ -237,32 +311,28 @@ def build_dual_line_chart(
         )  # fmt: skip
 
     lines = alt.layer(side(left, "left"), side(right, "right")).resolve_scale(y="independent")
-    return alt.layer(lines, _hover_rules(data, x, [left, right]))
+    hover = _hover_rules(_rows(alt.Chart(), table), x, [left, right])
+    return alt.layer(lines, hover, data=chart_data(table))
+
+
+def full_description(description: str, sample: bool) -> str:
+    """The spec's screen-reader text: the chart's description, plus the sample-data note."""
+    return description + (f" {SAMPLE_NOTE}." if sample else "")
 
 
 def finish(
-    chart: alt.TopLevelMixin,
-    *,
-    title: str,
-    subtitle: str,
-    description: str,
-    sample: bool,
-    validate: bool = True,
+    chart: alt.TopLevelMixin, *, title: str, subtitle: str, description: str, sample: bool
 ) -> dict[str, Any]:
-    """The chart as a spec dict with the shared top-level contract (see module docstring).
-
-    ``validate`` checks the spec against the Vega-Lite schema (about two thirds of the build
-    time); the builders are tested with it, so bulk backfills may turn it off.
-    """
+    """The chart as a validated spec dict with the shared top-level contract (module docstring)."""
     subtitles = [subtitle] + ([SAMPLE_NOTE] if sample else [])
     chart = chart.properties(
         title=alt.TitleParams(text=title, subtitle=subtitles, anchor="start"),
         width="container",
         height=HEIGHT,
         background="transparent",
-        description=description + (f" {SAMPLE_NOTE}." if sample else ""),
+        description=full_description(description, sample),
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
-    spec = chart.to_dict(validate=validate)
+    spec = chart.to_dict(validate=True)
     spec.pop("config", None)  # Altair's default view size; the embed-time theme decides
     return spec

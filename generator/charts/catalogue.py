@@ -1,8 +1,17 @@
-"""The report's charts: for each name, its title, builder call, subtitle and screen-reader text."""
+"""The report's charts: for each name, its title, tables, builder call, subtitle and description.
+
+``tables`` turns the chart's frame into the frames it draws (pandas only); ``draw`` builds the
+Altair chart from those frames as ``Table``s and the frame's ``attrs`` (display names). ``draw``
+reads only the tables' shape, never their values, so ``specs`` can draw a chart once as a
+template and fill in each week's data.
+
+``file_columns`` marks a history chart: its tables live in ``chart-data.csv`` (``datafile``),
+renamed there where two charts' columns would share a name; ``draw`` uses the file's names.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,10 +23,10 @@ from generator.charts.builders import (
     PCT,
     PCT_TIP,
     Field,
+    Table,
     build_bar_chart,
     build_dual_line_chart,
     build_line_chart,
-    finish,
 )
 
 PERIOD_LABELS = {"1w": "1 week", "ytd": "Year to date", "1y": "1 year"}
@@ -31,30 +40,49 @@ def _day(value: Any) -> str:
     return pd.Timestamp(value).date().isoformat()
 
 
-def _sides(frame: pd.DataFrame) -> dict[str, str]:
-    return {
-        "small": frame.attrs.get("small", "Small caps"),
-        "large": frame.attrs.get("large", "Large caps"),
-    }
+Attrs = Mapping[str, Any]
+Draw = Callable[[tuple[Table, ...], Attrs], alt.TopLevelMixin]
+
+
+def _sides(attrs: Attrs) -> dict[str, str]:
+    return {"small": attrs.get("small", "Small caps"), "large": attrs.get("large", "Large caps")}
+
+
+def _whole(frame: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
+    return (frame,)
 
 
 @dataclass(frozen=True)
 class ChartDef:
     title: str
-    draw: Callable[[pd.DataFrame], alt.TopLevelMixin]
+    draw: Draw
     subtitle: Callable[[pd.DataFrame], str]
     describe: Callable[[pd.DataFrame], str]
+    tables: Callable[[pd.DataFrame], tuple[pd.DataFrame, ...]] = _whole
+    # For each table, frame column -> data-file column where they differ; None: data inline.
+    file_columns: tuple[Mapping[str, str], ...] | None = None
 
 
-def _ytd(frame: pd.DataFrame) -> alt.TopLevelMixin:
+_SAME: tuple[Mapping[str, str], ...] = ({},)
+_YTD_FILE = ({"small": "ytd_small", "large": "ytd_large"},)
+_RATIO_FILE = ({}, {"end": "small_led_until"})
+_SPREAD_FILE = ({"spread": "spread_12m"},)
+_DRAWDOWN_FILE = ({"small": "drawdown_small", "large": "drawdown_large"},)
+
+
+def _file_sides(attrs: Attrs, prefix: str) -> dict[str, str]:
+    return {f"{prefix}_{side}": label for side, label in _sides(attrs).items()}
+
+
+def _ytd(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     x = Field("date", "Session", "temporal")
     y = Field("value", "Index level (last close of previous year = 100)", format=".0f",
               tip_format=".1f")  # fmt: skip
-    return build_line_chart(frame, x=x, y=y, series=_sides(frame))
+    return build_line_chart(tables[0], x=x, y=y, series=_file_sides(attrs, "ytd"))
 
 
 def _ytd_text(frame: pd.DataFrame) -> str:
-    n, last = _sides(frame), frame.iloc[-1]
+    n, last = _sides(frame.attrs), frame.iloc[-1]
     return (
         f"Line chart of {n['small']} and {n['large']} since {_day(frame['date'].iloc[0])}, "
         f"rebased to 100. On {_day(last['date'])} {n['small']} stood at {last['small']:.1f} "
@@ -62,18 +90,21 @@ def _ytd_text(frame: pd.DataFrame) -> str:
     )
 
 
-def _ratio(frame: pd.DataFrame) -> alt.TopLevelMixin:
+def _ratio_tables(frame: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
     weeks = frame[frame["kind"] == "week"][["date", "ratio", "ma50", "ma200"]]
     regimes = frame[(frame["kind"] == "regime") & (frame["leader"] == "small")]
+    return weeks, regimes[["date", "end"]]
+
+
+def _ratio(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
+    weeks, regimes = tables
     y = Field("value", "Price ratio (small ÷ large)", format=".3~g", tip_format=".4~g")
     series = {"ratio": "Ratio", "ma50": "50-session average", "ma200": "200-session average"}
-    return build_line_chart(
-        weeks, x=DATE, y=y, series=series, shade=regimes[["date", "end", "cum_spread"]]
-    )
+    return build_line_chart(weeks, x=DATE, y=y, series=series, shade=regimes)
 
 
 def _ratio_text(frame: pd.DataFrame) -> str:
-    n = _sides(frame)
+    n = _sides(frame.attrs)
     weeks = frame[frame["kind"] == "week"]
     regimes = frame[frame["kind"] == "regime"]
     last, current = weeks.iloc[-1], regimes.iloc[-1]
@@ -87,10 +118,15 @@ def _ratio_text(frame: pd.DataFrame) -> str:
     )
 
 
-def _spread12(frame: pd.DataFrame) -> alt.TopLevelMixin:
+def _spread12(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     y = Field("value", "12-month return spread (%)", format=PCT, tip_format=PCT_TIP)
     return build_line_chart(
-        frame, x=DATE, y=y, series={"spread": "Small minus large"}, mark="area", zero=True
+        tables[0],
+        x=DATE,
+        y=y,
+        series={"spread_12m": "Small minus large"},
+        mark="area",
+        zero=True,
     )
 
 
@@ -108,9 +144,9 @@ _HIT = Field("hit_rate", "Hit rate (share of years small led)", format=".0%")
 _YEARS = Field("years", "Years", format="d")
 
 
-def _months(frame: pd.DataFrame) -> alt.TopLevelMixin:
+def _months(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     return build_bar_chart(
-        frame,
+        tables[0],
         category=Field("month_name", "Month", "nominal"),
         value=Field("spread_mean", "Mean monthly spread, small minus large (%)", format=".1%",
                     tip_format=PCT_TIP),
@@ -132,13 +168,13 @@ def _months_text(frame: pd.DataFrame) -> str:
     )
 
 
-def _path(frame: pd.DataFrame) -> alt.TopLevelMixin:
-    year = frame.attrs.get("year")
-    average = f"Average {frame.attrs.get('first_year')}–{frame.attrs.get('last_year')}"
+def _path(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
+    year = attrs.get("year")
+    average = f"Average {attrs.get('first_year')}–{attrs.get('last_year')}"
     y = Field("value", "Cumulative spread since Jan 1 (%)", format=PCT, tip_format=PCT_TIP)
     x = Field("month_name", "Through end of month", "ordinal")
     return build_line_chart(
-        frame, x=x, y=y, series={"current": str(year), "average": average}, zero=True
+        tables[0], x=x, y=y, series={"current": str(year), "average": average}, zero=True
     )
 
 
@@ -158,10 +194,10 @@ def _path_text(frame: pd.DataFrame) -> str:
     )
 
 
-def _cycle(frame: pd.DataFrame) -> alt.TopLevelMixin:
-    n = _sides(frame)
+def _cycle(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
+    n = _sides(attrs)
     return build_bar_chart(
-        frame,
+        tables[0],
         category=Field("phase_name", "Presidential-cycle year", "nominal"),
         value=Field("value", "Mean calendar-year return (%)", format=PCT, tip_format=PCT_TIP),
         series={"small_mean": n["small"], "large_mean": n["large"]},
@@ -171,7 +207,7 @@ def _cycle(frame: pd.DataFrame) -> alt.TopLevelMixin:
 
 
 def _cycle_text(frame: pd.DataFrame) -> str:
-    n, now = _sides(frame), frame[frame["current"] == 1]
+    n, now = _sides(frame.attrs), frame[frame["current"] == 1]
     head = (
         f"Grouped bar chart of the mean calendar-year return of {n['small']} and {n['large']} in "
         f"each year of the presidential cycle."
@@ -186,13 +222,13 @@ def _cycle_text(frame: pd.DataFrame) -> str:
     )
 
 
-def _drawdowns(frame: pd.DataFrame) -> alt.TopLevelMixin:
+def _drawdowns(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     y = Field("value", "Drawdown from all-time high (%)", format=PCT, tip_format=".1%")
-    return build_line_chart(frame, x=DATE, y=y, series=_sides(frame))
+    return build_line_chart(tables[0], x=DATE, y=y, series=_file_sides(attrs, "drawdown"))
 
 
 def _drawdowns_text(frame: pd.DataFrame) -> str:
-    n, last = _sides(frame), frame.iloc[-1]
+    n, last = _sides(frame.attrs), frame.iloc[-1]
     deepest = frame.loc[frame["small"].idxmin()]
     return (
         f"Line chart of the drawdown from the all-time high of {n['small']} and {n['large']}, "
@@ -202,10 +238,10 @@ def _drawdowns_text(frame: pd.DataFrame) -> str:
     )
 
 
-def _risk(frame: pd.DataFrame) -> alt.TopLevelMixin:
+def _risk(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     y = Field("value", "Correlation and beta (unitless)", format=".1f", tip_format=".2f")
     series = {"corr": "Correlation (1 year)", "beta": "Beta of small on large (1 year)"}
-    return build_line_chart(frame, x=DATE, y=y, series=series)
+    return build_line_chart(tables[0], x=DATE, y=y, series=series)
 
 
 def _risk_text(frame: pd.DataFrame) -> str:
@@ -217,9 +253,9 @@ def _risk_text(frame: pd.DataFrame) -> str:
     )
 
 
-def _yields(frame: pd.DataFrame) -> alt.TopLevelMixin:
+def _yields(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     return build_dual_line_chart(
-        frame,
+        tables[0],
         x=DATE,
         left=Field("relative", "Small ÷ large, rebased (start = 100)", format=".0f",
                    tip_format=".1f"),
@@ -237,13 +273,17 @@ def _yields_text(frame: pd.DataFrame) -> str:
     )
 
 
-def _ladder(frame: pd.DataFrame) -> alt.TopLevelMixin:
+def _ladder_tables(frame: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
     wide = frame.pivot(index=["symbol", "label"], columns="period", values="value")
     wide = wide.reindex(pd.MultiIndex.from_frame(frame[["symbol", "label"]].drop_duplicates()))
     wide = wide.reset_index()
-    series = {p: PERIOD_LABELS[p] for p in PERIOD_LABELS if p in wide.columns}
+    return (wide[["symbol", "label", *(p for p in PERIOD_LABELS if p in wide.columns)]],)
+
+
+def _ladder(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
+    series = {p: PERIOD_LABELS[p] for p in PERIOD_LABELS if p in tables[0].columns}
     return build_bar_chart(
-        wide[["symbol", "label", *series]],
+        tables[0],
         category=Field("label", "Index or fund", "nominal"),
         value=Field("value", "Total return (%)", format=PCT, tip_format=PCT_TIP),
         series=series,
@@ -268,17 +308,18 @@ def _ladder_text(frame: pd.DataFrame) -> str:
 
 
 def _pair_subtitle(what: str) -> Callable[[pd.DataFrame], str]:
-    return lambda f: f"{_sides(f)['small']} against {_sides(f)['large']}, {what}"
+    return lambda f: f"{_sides(f.attrs)['small']} against {_sides(f.attrs)['large']}, {what}"
 
 
 CHARTS: dict[str, ChartDef] = {
     "ytd_rebased": ChartDef("Year-to-date performance", _ytd, _pair_subtitle("price indices"),
-                            _ytd_text),
+                            _ytd_text, file_columns=_YTD_FILE),
     "relative_ratio": ChartDef("Relative strength: small ÷ large", _ratio,
-                               _pair_subtitle("weekly; shaded: small caps led"), _ratio_text),
+                               _pair_subtitle("weekly; shaded: small caps led"), _ratio_text,
+                               _ratio_tables, _RATIO_FILE),
     "rolling_12m_spread": ChartDef("Rolling 12-month return spread", _spread12,
                                    _pair_subtitle("weekly, trailing 252 sessions"),
-                                   _spread12_text),
+                                   _spread12_text, file_columns=_SPREAD_FILE),
     "month_spread": ChartDef("Seasonality: small minus large by month", _months,
                              _pair_subtitle("labels: share of years small caps led"),
                              _months_text),
@@ -286,38 +327,15 @@ CHARTS: dict[str, ChartDef] = {
                               _pair_subtitle("cumulative spread, month-end closes"), _path_text),
     "cycle_phases": ChartDef("Presidential cycle", _cycle,
                              _pair_subtitle("highlighted: this year's phase"), _cycle_text),
-    "drawdowns": ChartDef("Drawdowns", _drawdowns, _pair_subtitle("weekly"), _drawdowns_text),
+    "drawdowns": ChartDef("Drawdowns", _drawdowns, _pair_subtitle("weekly"), _drawdowns_text,
+                          file_columns=_DRAWDOWN_FILE),
     "rolling_risk": ChartDef("Rolling correlation and beta", _risk,
-                             _pair_subtitle("daily returns, weekly points"), _risk_text),
+                             _pair_subtitle("daily returns, weekly points"), _risk_text,
+                             file_columns=_SAME),
     "yields_vs_relative": ChartDef("Rates against relative performance", _yields,
-                                   _pair_subtitle("10-year yield"), _yields_text),
+                                   _pair_subtitle("10-year yield"), _yields_text,
+                                   file_columns=_SAME),
     "ladder": ChartDef("Size and style ladder", _ladder,
-                       lambda f: "Total returns (adjusted closes where available)", _ladder_text),
+                       lambda f: "Total returns (adjusted closes where available)", _ladder_text,
+                       _ladder_tables),
 }  # fmt: skip
-
-
-def build_chart(
-    name: str, data: pd.DataFrame, *, sample: bool, validate: bool = True
-) -> dict[str, Any]:
-    """The Vega-Lite spec (a dict) of the report chart ``name`` drawn from its frame."""
-    if name not in CHARTS:
-        raise ValueError(f"unknown chart {name!r}; allowed: {', '.join(CHARTS)}")
-    chart = CHARTS[name]
-    return finish(
-        chart.draw(data),
-        title=chart.title,
-        subtitle=chart.subtitle(data),
-        description=chart.describe(data),
-        sample=sample,
-        validate=validate,
-    )
-
-
-def build_charts(
-    frames: dict[str, pd.DataFrame], *, sample: bool, validate: bool = True
-) -> dict[str, dict[str, Any]]:
-    """Specs of every frame, in the frames' order."""
-    return {
-        name: build_chart(name, frame, sample=sample, validate=validate)
-        for name, frame in frames.items()
-    }

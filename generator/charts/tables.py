@@ -14,8 +14,6 @@ import pandas as pd
 # (0.1% on a return of 10%, 0.001 on a ratio of 0.5), few enough to keep specs small. Levels of
 # 100 and more keep one decimal (an index rebased to 100 reads 119.5, not 120).
 SPEC_DIGITS = 3
-# The downloadable chart-data.csv keeps more.
-CSV_DIGITS = 6
 
 
 def format_cell(value: Any, digits: int = SPEC_DIGITS) -> str:
@@ -40,18 +38,37 @@ def format_cell(value: Any, digits: int = SPEC_DIGITS) -> str:
     return str(value)
 
 
-def _rows(frame: pd.DataFrame) -> Iterable[list[Any]]:
-    columns = [frame[c].astype(object).to_list() for c in frame.columns]
-    return zip(*columns, strict=True)
+def format_column(column: pd.Series, digits: int = SPEC_DIGITS) -> list[str]:
+    """Every value of ``column`` as ``format_cell`` writes it, a whole column at a time.
+
+    Float and date columns (nearly every cell of a report) skip the per-cell type dispatch.
+    """
+    dtype = column.dtype
+    if dtype == "float64":
+        small = f".{digits}g"
+        limit = 10 ** (digits - 1)
+
+        def text(v: float) -> str:
+            if v != v or v in (math.inf, -math.inf):
+                return ""
+            out = format(v, ".1f" if abs(v) >= limit else small)
+            return "0" if out == "-0" else out
+
+        return [text(v) for v in column.to_numpy().tolist()]
+    if pd.api.types.is_datetime64_dtype(dtype):
+        return column.dt.strftime("%Y-%m-%d").fillna("").to_list()
+    return [format_cell(_plain(v), digits) for v in column.astype(object).to_list()]
 
 
-def write_csv_rows(header: list[str], rows: Iterable[Iterable[Any]], digits: int) -> str:
-    """CSV text (``\\n`` line ends, minimal quoting) of a header and rows of raw values."""
+def _text_rows(frame: pd.DataFrame, digits: int) -> Iterable[tuple[str, ...]]:
+    return zip(*(format_column(frame[c], digits) for c in frame.columns), strict=True)
+
+
+def write_csv(header: list[str], rows: Iterable[Iterable[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([format_cell(_plain(v), digits) for v in row])
+    writer.writerows(rows)
     return buffer.getvalue()
 
 
@@ -64,21 +81,4 @@ def _plain(value: Any) -> Any:
 
 def frame_to_csv(frame: pd.DataFrame, digits: int = SPEC_DIGITS) -> str:
     """The frame (columns only, no index) as deterministic CSV text."""
-    return write_csv_rows([str(c) for c in frame.columns], _rows(frame), digits)
-
-
-def tidy_csv(frames: dict[str, pd.DataFrame], digits: int = CSV_DIGITS) -> str:
-    """All frames in one CSV: a leading ``chart`` column, then the union of columns in order of
-    first appearance; cells a chart does not have are empty."""
-    columns: list[str] = []
-    for frame in frames.values():
-        columns += [str(c) for c in frame.columns if str(c) not in columns]
-
-    def rows() -> Iterable[list[Any]]:
-        for name, frame in frames.items():
-            present = [c if c in frame.columns else None for c in columns]
-            for record in _rows(frame.reindex(columns=[c for c in present if c])):
-                values = iter(record)
-                yield [name, *(next(values) if c else None for c in present)]
-
-    return write_csv_rows(["chart", *columns], rows(), digits)
+    return write_csv([str(c) for c in frame.columns], _text_rows(frame, digits))
