@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -113,3 +116,61 @@ def _tree_hash(folder: Path) -> str:
             digest.update(path.relative_to(folder).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _published(folder: Path, pattern: str) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob(pattern))}
+
+
+def test_a_rebuild_from_the_render_cache_publishes_the_same_pages(
+    tmp_path: Path, site: SampleSite
+) -> None:
+    cache = tmp_path / "build" / "cache" / "pages"
+    shutil.copytree(site.build.site_dir.parent / "build" / "cache" / "pages", cache)
+    assert len(list(cache.glob("*.json"))) == len(site.weeks)  # one entry per report page
+    rebuilt = build_site(
+        ROOT,
+        tmp_path / "site",
+        content_dir=site.content,
+        build_dir=tmp_path / "build",
+        site_url=site.url,
+    )
+    for pattern in ("*.html", "search_index.json", "feed_json_created.json"):
+        assert _published(rebuilt.site_dir, pattern) == _published(site.build.site_dir, pattern)
+
+
+def test_a_report_page_comes_from_the_render_cache_when_its_entry_matches(
+    tmp_path: Path, site: SampleSite
+) -> None:
+    cache = tmp_path / "build" / "cache" / "pages"
+    shutil.copytree(site.build.site_dir.parent / "build" / "cache" / "pages", cache)
+    for entry in cache.glob("*.json"):
+        doc = json.loads(entry.read_text(encoding="utf-8"))
+        doc["html"] = doc["html"].replace("<h2", "<h2 data-from-cache", 1)
+        entry.write_text(json.dumps(doc), encoding="utf-8")
+    rebuilt = build_site(
+        ROOT, tmp_path / "site", content_dir=site.content, build_dir=cache.parents[1]
+    )
+    for week in site.weeks:
+        page = rebuilt.site_dir / "blog" / week.replace("-", "/") / "index.html"
+        assert page.read_text(encoding="utf-8").count("<h2 data-from-cache") == 1
+    assert len(list(cache.glob("*.json"))) == len(site.weeks)  # hits are kept, nothing added
+
+
+def test_search_indexes_a_report_without_its_tables(site: SampleSite) -> None:
+    index = json.loads((site.build.site_dir / "search" / "search_index.json").read_text("utf-8"))
+    newest = f"blog/{site.weeks[-1].replace('-', '/')}/"
+    docs = [d for d in index["docs"] if d["location"].split("#")[0] == newest]
+    text = " ".join(d["title"] + " " + d["text"] for d in docs)
+    assert "Key takeaways" in text and "Seasonality" in text
+    assert f"In the week ending {_long(site.weeks[-1])}, small caps" in text  # the narrative
+    assert "<table" not in text and "Data:" not in text
+    methodology = " ".join(
+        d["text"] for d in index["docs"] if d["location"].startswith("methodology/")
+    )
+    assert "seasonal rule on that calendar month" in methodology  # other pages' tables are kept
+
+
+def _long(iso: str) -> str:
+    day = date.fromisoformat(iso)
+    return f"{day:%B} {day.day}, {day.year}"
