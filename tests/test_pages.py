@@ -412,3 +412,11 @@ def test_fixed_doc_is_not_mutated_by_rendering() -> None:
     snapshot = copy.deepcopy(doc)
     render_report(doc, fixed_charts(), sample=True)
     assert doc == snapshot
+
+
+def test_sample_banner_is_plain_text_in_the_feed_abstract() -> None:
+    # The part before <!-- more --> becomes the RSS item: admonition syntax would show raw there.
+    page = render_report(fixed_doc(), fixed_charts(), sample=True)
+    abstract = page.split("<!-- more -->")[0]
+    assert "Sample data: this report is built from the synthetic sample market" in abstract
+    assert "!!!" not in abstract
