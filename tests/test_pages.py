@@ -420,3 +420,11 @@ def test_sample_banner_is_plain_text_in_the_feed_abstract() -> None:
     abstract = page.split("<!-- more -->")[0]
     assert "Sample data: this report is built from the synthetic sample market" in abstract
     assert "!!!" not in abstract
+
+
+def test_evidence_keys_read_as_words() -> None:
+    from generator.pages.filters import label
+
+    assert str(label("spread_ci90_low")) == "90% interval, low"
+    assert str(label("returns.ytd.spread")) == "YTD spread"
+    assert str(label("weeks_in_row")) == "weeks in row"

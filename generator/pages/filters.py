@@ -168,6 +168,26 @@ def _value_by_key(item: float, key: str) -> Markup:
     return num(item, 2)
 
 
+EVIDENCE_LABELS = {
+    "hit_rate": "hit rate",
+    "spread_mean": "mean spread",
+    "spread_median": "median spread",
+    "spread_ci90_low": "90% interval, low",
+    "spread_ci90_high": "90% interval, high",
+    "small_mean": "small-cap mean",
+    "large_mean": "large-cap mean",
+    "first_year": "since",
+    "returns.1w.spread": "1-week spread",
+    "returns.ytd.spread": "YTD spread",
+}
+
+
+def label(key: Any) -> Markup:
+    """A readable name for an evidence key (known names, else the key with spaces)."""
+    text = str(key)
+    return md_text(EVIDENCE_LABELS.get(text, text.replace("_", " ").replace(".", " ")))
+
+
 def verdict(text: Any) -> Markup:
     """A claim verdict with a symbol that does not rely on colour alone."""
     marks = {"supported": "✔ supported", "not supported": "✘ not supported"}
@@ -195,5 +215,6 @@ FILTERS = {
     "long_date": long_date,
     "value": value,
     "verdict": verdict,
+    "label": label,
     "yaml_str": yaml_str,
 }
