@@ -22,7 +22,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from generator.config import Config
-from generator.errors import GeneratorError
+from generator.errors import DataError, GeneratorError
 from generator.model import Market
 from generator.pages import METRICS_FILE, ChartView, chart_view, render_home, render_report
 from generator.pages.context import SVG_CHARTS
@@ -168,7 +168,12 @@ def write_home(docs_dir: Path) -> Path | None:
     if not weeks:
         return None
     folder = report_dir(docs_dir, weeks[-1])
-    doc = json.loads((folder / METRICS_FILE).read_text(encoding="utf-8"))
+    try:
+        doc = json.loads((folder / METRICS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(
+            f"{folder / METRICS_FILE}: cannot read the latest report's metrics ({exc})"
+        ) from None
     charts = {}
     for path in sorted(folder.glob("*.vl.json")):
         name = path.name.removesuffix(".vl.json")

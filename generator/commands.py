@@ -120,8 +120,14 @@ def resolve_market_week(market, config, requested: str | None) -> pd.Timestamp:
         )
     if requested is not None:
         try:
-            pd.Timestamp(requested)
+            day = pd.Timestamp(requested)
         except ValueError:
-            raise UsageError(f"--week {requested!r} is not a date (use YYYY-MM-DD)") from None
+            day = pd.NaT
+        if pd.isna(day):
+            raise UsageError(f"--week {requested!r} is not a date (use YYYY-MM-DD)")
     last = min(c.index[-1] for c in closes)
-    return calendar.resolve_week(last, requested)
+    week = calendar.resolve_week(last, requested)
+    first = max(c.index[0] for c in closes)
+    if week < first:
+        raise DataError(f"week ending {week:%Y-%m-%d} is before the data starts ({first:%Y-%m-%d})")
+    return week

@@ -48,8 +48,8 @@ def run_backfill(ctx: Context) -> int:
     market, layout = _market(ctx)
     until = resolve_market_week(market, ctx.config, args.until)
     if args.last is not None:
-        if args.last < 1:
-            raise UsageError("--last must be at least 1")
+        if not 1 <= args.last <= 5000:
+            raise UsageError("--last must be between 1 and 5000")
         weeks = calendar.week_ends(until - pd.Timedelta(weeks=args.last + 1), until)[-args.last :]
     else:
         since = _date(args.since, "--since")
@@ -147,6 +147,9 @@ def _site_url(ctx: Context) -> str | None:
 
 def _date(text: str, option: str) -> pd.Timestamp:
     try:
-        return pd.Timestamp(text)
+        day = pd.Timestamp(text)
     except ValueError:
-        raise UsageError(f"{option} {text!r} is not a date (use YYYY-MM-DD)") from None
+        day = pd.NaT
+    if pd.isna(day):
+        raise UsageError(f"{option} {text!r} is not a date (use YYYY-MM-DD)")
+    return day

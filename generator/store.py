@@ -36,11 +36,21 @@ def read_manifest(store: Path) -> dict:
     if not path.exists():
         return {"sample": None, "series": {}}
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise DataError(
             f"{path}: manifest is not valid JSON ({exc.msg}, line {exc.lineno})"
         ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: cannot read the manifest ({exc})") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("series"), dict):
+        raise DataError(f"{path}: manifest must be an object with a 'series' object")
+    for symbol, entry in manifest["series"].items():
+        if not isinstance(entry, dict) or entry.get("schema") not in SCHEMAS:
+            raise DataError(
+                f"{path}: series {symbol!r} has no valid schema (one of {sorted(SCHEMAS)})"
+            )
+    return manifest
 
 
 def read_series(store: Path, symbol: str) -> Series | None:
@@ -78,15 +88,21 @@ def _read_csv(path: Path, symbol: str, entry: dict) -> Series:
             dtype={c: "float64" for c in columns},
             engine="c",
         )
-    except (OSError, ValueError) as exc:
-        raise DataError(f"{path}: cannot read stored series {symbol} ({exc})") from None
+    except (OSError, ValueError, KeyError) as exc:
+        detail = " ".join(str(exc).split())  # pandas messages can span lines
+        raise DataError(f"{path}: cannot read stored series {symbol} ({detail})") from None
     if tuple(frame.columns) != columns:
         raise DataError(f"{path}: columns {list(frame.columns)} differ from {list(columns)}")
+    index = frame.index
+    if not isinstance(index, pd.DatetimeIndex) or index.hasnans:
+        raise DataError(f"{path}: the date column holds values that are not dates")
+    if not index.is_monotonic_increasing or index.has_duplicates:
+        raise DataError(f"{path}: dates must be sorted and unique (edit the file or re-import)")
     return Series(
         symbol=symbol,
         frame=frame,
         source=entry.get("source", ""),
-        **{k: entry[k] for k in _META_KEYS},
+        **{k: entry[k] for k in _META_KEYS if k in entry},
     )
 
 

@@ -200,8 +200,61 @@ def test_incomplete_week_is_a_data_error(sample_store: Path, capsys, curated) ->
 def test_metrics_prints_json(sample_store: Path, capsys, curated) -> None:
     assert with_store(sample_store, "metrics", "--week", "2026-08-19") == 0
     out, err = capsys.readouterr()
-    assert isinstance(json.loads(out), dict)
+    doc = json.loads(out)
+    assert (doc["week_ending"], doc["small"], doc["large"], doc["sample"]) == (
+        "2026-08-21",
+        "^RUT",
+        "^GSPC",
+        True,
+    )
+    # The 1-week spread is small minus large, from the stored closes.
+    closes = {
+        s: pd.read_csv(sample_store / f"{s}.csv", index_col=0)["close"] for s in ("^RUT", "^GSPC")
+    }
+    week = {s: c.loc["2026-08-21"] / c.loc["2026-08-14"] - 1 for s, c in closes.items()}
+    assert doc["returns"]["1w"]["spread"] == pytest.approx(week["^RUT"] - week["^GSPC"], abs=1e-12)
     assert err == ""
+
+
+@pytest.mark.parametrize("week", ["", "NaT", "not-a-date"])
+def test_a_week_that_is_not_a_date_is_a_usage_error(
+    sample_store: Path, capsys, curated, week
+) -> None:
+    assert with_store(sample_store, "metrics", "--week", week) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"usage: --week {week!r} is not a date (use YYYY-MM-DD)"
+    ]
+
+
+def test_a_week_before_the_data_is_a_data_error(sample_store: Path, capsys, curated) -> None:
+    assert with_store(sample_store, "metrics", "--week", "1984-06-01") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "error: week ending 1984-06-01 is before the data starts (1985-01-02)"
+    ]
+
+
+def test_a_corrupt_store_is_one_line(tmp_path: Path, capsys, curated) -> None:
+    (tmp_path / "manifest.json").write_text("[]")
+    assert with_store(tmp_path, "status") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {tmp_path / 'manifest.json'}: manifest must be an object with a 'series' object"
+    ]
+
+
+def test_unsorted_stored_dates_are_refused(
+    sample_store: Path, tmp_path: Path, capsys, curated
+) -> None:
+    import shutil
+
+    store = shutil.copytree(sample_store, tmp_path / "data")  # the shared store stays intact
+    path = store / "^RUT.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    lines[1], lines[2] = lines[2], lines[1]
+    path.write_text("".join(lines))
+    assert with_store(store, "metrics") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {path}: dates must be sorted and unique (edit the file or re-import)"
+    ]
 
 
 def test_metrics_week_resolution_uses_the_data(sample_store: Path, curated) -> None:

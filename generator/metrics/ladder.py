@@ -31,12 +31,16 @@ def ladder_row(market: Market, symbol: str, label: str, week_end: pd.Timestamp) 
 def rotation_gauge(
     market: Market, numerator: str, denominator: str, week_end: pd.Timestamp
 ) -> dict[str, Any]:
-    """``{numerator, denominator, ratio, pct_52w, change_1w}`` of the adjusted-close ratio."""
+    """``{numerator, denominator, ratio, pct_52w, change_1w}`` of the close (price) ratio.
+
+    Closes, not adjusted closes: the source re-scales adjusted closes at every dividend, so an
+    adjusted ratio's level for a past week would change as the store grows (not point-in-time).
+    """
     out: dict[str, Any] = {"numerator": numerator, "denominator": denominator}
     try:
         ratio = relative_ratio(
-            current_close(market, numerator, week_end, adjusted=True),
-            current_close(market, denominator, week_end, adjusted=True),
+            current_close(market, numerator, week_end, adjusted=False),
+            current_close(market, denominator, week_end, adjusted=False),
         )
         if ratio.empty:
             raise Unavailable(f"{numerator} and {denominator} have no date in common")

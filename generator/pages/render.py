@@ -7,9 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from markupsafe import Markup
 
+from generator.errors import DataError
 from generator.pages.context import ChartView, build_home_context, build_report_context
 from generator.pages.filters import FILTERS, md_text
 
@@ -41,7 +42,10 @@ def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
 
 
 def _render(name: str, ctx: Mapping[str, Any]) -> str:
-    text = environment().get_template(name).render(ctx=ctx, **ctx)
+    try:
+        text = environment().get_template(name).render(ctx=ctx, **ctx)
+    except TemplateNotFound as exc:
+        raise DataError(f"{TEMPLATES_DIR / exc.name}: template not found") from None
     return _tidy(text)
 
 
