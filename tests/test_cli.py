@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pandas as pd
@@ -22,17 +21,6 @@ END = "2026-08-21"
 # Tuesday 2026-08-25 after the close: the sample (through Friday 08-21) is two sessions stale.
 NOW = pd.Timestamp("2026-08-25 17:00", tz="America/New_York").tz_convert("UTC")
 SAMPLE_ROWS = 10490  # NYSE sessions 1985-01-02 .. 2026-08-21
-
-
-@pytest.fixture
-def curated(monkeypatch: pytest.MonkeyPatch) -> None:
-    """load_market reads the curated valuation table; stand in while generator.curated is absent."""
-    try:
-        import generator.curated  # noqa: F401
-    except ModuleNotFoundError:
-        module = types.ModuleType("generator.curated")
-        module.load_valuations = lambda path: pd.DataFrame()  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "generator.curated", module)
 
 
 @pytest.fixture
@@ -101,7 +89,7 @@ def test_sample_default_store_is_sample_data(
     assert not (tmp_path / "data").exists()
 
 
-def test_status_prints_every_symbol(sample_store: Path, capsys, curated, fixed_clock) -> None:
+def test_status_prints_every_symbol(sample_store: Path, capsys, fixed_clock) -> None:
     assert with_store(sample_store, "status") == 0
     out, err = capsys.readouterr()
     assert err == ""
@@ -183,21 +171,21 @@ def test_end_without_sample_is_a_usage_error(tmp_path: Path, capsys) -> None:
     assert capsys.readouterr().err == "usage: --end only applies with --sample\n"
 
 
-def test_bad_week_is_a_usage_error(sample_store: Path, capsys, curated) -> None:
+def test_bad_week_is_a_usage_error(sample_store: Path, capsys) -> None:
     assert with_store(sample_store, "metrics", "--week", "last-friday") == 2
     out, err = capsys.readouterr()
     assert out == ""
     assert err == "usage: --week 'last-friday' is not a date (use YYYY-MM-DD)\n"
 
 
-def test_incomplete_week_is_a_data_error(sample_store: Path, capsys, curated) -> None:
+def test_incomplete_week_is_a_data_error(sample_store: Path, capsys) -> None:
     assert with_store(sample_store, "metrics", "--week", "2026-08-26") == 1
     assert capsys.readouterr().err == (
         "error: week ending 2026-08-28 is not complete: data runs through 2026-08-21\n"
     )
 
 
-def test_metrics_prints_json(sample_store: Path, capsys, curated) -> None:
+def test_metrics_prints_json(sample_store: Path, capsys) -> None:
     assert with_store(sample_store, "metrics", "--week", "2026-08-19") == 0
     out, err = capsys.readouterr()
     doc = json.loads(out)
@@ -217,23 +205,21 @@ def test_metrics_prints_json(sample_store: Path, capsys, curated) -> None:
 
 
 @pytest.mark.parametrize("week", ["", "NaT", "not-a-date"])
-def test_a_week_that_is_not_a_date_is_a_usage_error(
-    sample_store: Path, capsys, curated, week
-) -> None:
+def test_a_week_that_is_not_a_date_is_a_usage_error(sample_store: Path, capsys, week) -> None:
     assert with_store(sample_store, "metrics", "--week", week) == 2
     assert capsys.readouterr().err.splitlines() == [
         f"usage: --week {week!r} is not a date (use YYYY-MM-DD)"
     ]
 
 
-def test_a_week_before_the_data_is_a_data_error(sample_store: Path, capsys, curated) -> None:
+def test_a_week_before_the_data_is_a_data_error(sample_store: Path, capsys) -> None:
     assert with_store(sample_store, "metrics", "--week", "1984-06-01") == 1
     assert capsys.readouterr().err.splitlines() == [
         "error: week ending 1984-06-01 is before the data starts (1985-01-02)"
     ]
 
 
-def test_a_corrupt_store_is_one_line(tmp_path: Path, capsys, curated) -> None:
+def test_a_corrupt_store_is_one_line(tmp_path: Path, capsys) -> None:
     (tmp_path / "manifest.json").write_text("[]")
     assert with_store(tmp_path, "status") == 1
     assert capsys.readouterr().err.splitlines() == [
@@ -241,9 +227,7 @@ def test_a_corrupt_store_is_one_line(tmp_path: Path, capsys, curated) -> None:
     ]
 
 
-def test_unsorted_stored_dates_are_refused(
-    sample_store: Path, tmp_path: Path, capsys, curated
-) -> None:
+def test_unsorted_stored_dates_are_refused(sample_store: Path, tmp_path: Path, capsys) -> None:
     import shutil
 
     store = shutil.copytree(sample_store, tmp_path / "data")  # the shared store stays intact
@@ -257,7 +241,7 @@ def test_unsorted_stored_dates_are_refused(
     ]
 
 
-def test_metrics_week_resolution_uses_the_data(sample_store: Path, curated) -> None:
+def test_metrics_week_resolution_uses_the_data(sample_store: Path) -> None:
     from generator.commands import resolve_market_week
     from generator.store import load_market
 

@@ -6,9 +6,7 @@ The data is read in place and never copied into the repository; every store live
 from __future__ import annotations
 
 import hashlib
-import sys
 import time
-import types
 from pathlib import Path
 
 import pandas as pd
@@ -34,17 +32,6 @@ PAIR_FILES = (
     "yfinance-format/^RUT.csv",
     "yfinance-format/^GSPC.csv",
 )
-
-
-@pytest.fixture
-def curated(monkeypatch: pytest.MonkeyPatch) -> None:
-    """load_market reads the curated valuation table; stand in while generator.curated is absent."""
-    try:
-        import generator.curated  # noqa: F401
-    except ModuleNotFoundError:
-        module = types.ModuleType("generator.curated")
-        module.load_valuations = lambda path: pd.DataFrame()  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "generator.curated", module)
 
 
 def run(*argv: str | Path) -> int:
@@ -74,7 +61,7 @@ def pair_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
-def test_pair_runs_through_2026_08_21_without_gaps_since_2000(pair_store: Path, curated) -> None:
+def test_pair_runs_through_2026_08_21_without_gaps_since_2000(pair_store: Path) -> None:
     from generator.status import store_status
 
     rows = {
@@ -111,7 +98,7 @@ def test_null_row_of_2020_10_02_is_filled_from_the_day_before(pair_store: Path) 
     }
 
 
-def test_status_command_shows_the_pair(pair_store: Path, capsys, curated) -> None:
+def test_status_command_shows_the_pair(pair_store: Path, capsys) -> None:
     assert run("--store", pair_store, "--config", CONFIG, "status") == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"store {pair_store} (real data), 2 series"
@@ -131,7 +118,7 @@ def test_second_import_changes_no_file(pair_store: Path, capsys) -> None:
     assert last.startswith(f"{pair_store}: 0 series written, 0 new rows, ")
 
 
-def test_import_of_the_whole_folder(marketdata: Path, tmp_path: Path, capsys, curated) -> None:
+def test_import_of_the_whole_folder(marketdata: Path, tmp_path: Path, capsys) -> None:
     store = tmp_path / "data"
     started = time.perf_counter()
     code = run("--quiet", "--store", store, "--config", CONFIG, "import", marketdata)

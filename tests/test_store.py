@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
-import types
 from pathlib import Path
 
 import numpy as np
@@ -18,17 +16,6 @@ from generator.errors import DataError
 from generator.model import Series
 
 DAYS = pd.DatetimeIndex(["2026-08-19", "2026-08-20", "2026-08-21"], name="date")
-
-
-@pytest.fixture
-def curated(monkeypatch: pytest.MonkeyPatch) -> None:
-    """load_market reads the curated valuation table; stand in while generator.curated is absent."""
-    try:
-        import generator.curated  # noqa: F401
-    except ModuleNotFoundError:
-        module = types.ModuleType("generator.curated")
-        module.load_valuations = lambda path: pd.DataFrame()  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "generator.curated", module)
 
 
 def ohlcv(closes: list[float], days: pd.DatetimeIndex = DAYS) -> pd.DataFrame:
@@ -284,7 +271,7 @@ def test_stored_file_with_wrong_columns_is_a_data_error(tmp_path: Path) -> None:
     )
 
 
-def test_load_market_reads_every_series(tmp_path: Path, curated: None) -> None:
+def test_load_market_reads_every_series(tmp_path: Path) -> None:
     batch = [
         price("^RUT", [1.0, 2.0, 3.0]),
         price("^GSPC", [4.0, 5.0, 6.0]),
