@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,25 +25,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the throwaway project is the one the weekly tests use
+
+from tests.weeklyproject import make_project  # noqa: E402
+
 WEEK = "2026-11-20"
 PREVIOUS_WEEK = "2026-11-13"
-STATIC_DOCS = ("about.md", "index.md", "methodology.md", "blog/index.md", "assets")
-
-
-def make_project(root: Path) -> Path:
-    """The files a build needs (the templates load from the installed package)."""
-    root.mkdir(parents=True)
-    for name in ("mkdocs.yml", "smallcap.toml"):
-        shutil.copy2(ROOT / name, root / name)
-    shutil.copytree(ROOT / "overrides", root / "overrides")
-    for name in STATIC_DOCS:
-        source, target = ROOT / "docs" / name, root / "docs" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target)
-        else:
-            shutil.copy2(source, target)
-    return root
 
 
 def _parents() -> dict[int, int]:

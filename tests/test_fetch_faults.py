@@ -25,7 +25,7 @@ from generator.ingest import IngestReport, ingest
 from generator.model import Series
 from generator.sources.yahoo import fetch_updates, session_frame
 from generator.store import read_manifest, read_series
-from tests.yfshapes import Fail, FakeDownload, Raise, download_frame, history_frame
+from tests.yfshapes import Clock, Fail, FakeDownload, Raise, download_frame, history_frame
 
 CONFIG = parse_config(
     {
@@ -68,19 +68,6 @@ def bars(
     return history_frame(
         days.strftime("%Y-%m-%d"), [level(d) for d in days], adj_factor=adj_factor, tz=tz
     )
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def monotonic(self) -> float:
-        return self.now
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,7 @@ from generator.model import OHLCV_COLUMNS
 from generator.sources import yahoo
 from tests.yfshapes import (
     NY,
+    Clock,
     Fail,
     FakeDownload,
     Raise,
@@ -33,21 +34,6 @@ SETTINGS = FetchSettings(max_attempts=4, max_seconds=120.0)
 START = pd.Timestamp("2024-07-01")
 REAL_SET_CACHE = yf.set_tz_cache_location
 YF_PANDAS_WARNINGS = pytest.mark.filterwarnings("ignore::DeprecationWarning:yfinance")
-
-
-class Clock:
-    """A monotonic clock that only moves when the code under test sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def monotonic(self) -> float:
-        return self.now
 
 
 @pytest.fixture(autouse=True)
