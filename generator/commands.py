@@ -119,15 +119,21 @@ def resolve_market_week(market, config, requested: str | None) -> pd.Timestamp:
             f"store lacks {config.small.index} or {config.large.index}: nothing to report"
         )
     if requested is not None:
-        try:
-            day = pd.Timestamp(requested)
-        except ValueError:
-            day = pd.NaT
-        if pd.isna(day):
-            raise UsageError(f"--week {requested!r} is not a date (use YYYY-MM-DD)")
+        parse_date(requested, "--week")
     last = min(c.index[-1] for c in closes)
     week = calendar.resolve_week(last, requested)
     first = max(c.index[0] for c in closes)
     if week < first:
         raise DataError(f"week ending {week:%Y-%m-%d} is before the data starts ({first:%Y-%m-%d})")
     return week
+
+
+def parse_date(text: str, option: str) -> pd.Timestamp:
+    """A command-line date, or a UsageError naming the option (pandas turns '' into NaT)."""
+    try:
+        day = pd.Timestamp(text)
+    except ValueError:
+        day = pd.NaT
+    if pd.isna(day):
+        raise UsageError(f"{option} {text!r} is not a date (use YYYY-MM-DD)")
+    return day

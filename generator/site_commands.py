@@ -8,6 +8,7 @@ import pandas as pd
 
 from generator import calendar
 from generator.cli import Context
+from generator.commands import parse_date
 from generator.errors import DataError, UsageError
 from generator.store import load_market
 
@@ -52,7 +53,7 @@ def run_backfill(ctx: Context) -> int:
             raise UsageError("--last must be between 1 and 5000")
         weeks = calendar.week_ends(until - pd.Timedelta(weeks=args.last + 1), until)[-args.last :]
     else:
-        since = _date(args.since, "--since")
+        since = parse_date(args.since, "--since")
         weeks = calendar.week_ends(since, until)
     written, skipped = backfill(market, ctx.config, weeks, layout.docs, progress=not ctx.quiet)
     write_home(layout.docs)
@@ -88,7 +89,7 @@ def run_weekly(ctx: Context) -> int:
     if args.sample and args.from_csv:
         raise UsageError("--sample and --from-csv are exclusive")
     if args.week is not None:
-        _date(args.week, "--week")
+        parse_date(args.week, "--week")
     result = weekly(
         ctx.layout(),
         ctx.config,
@@ -143,13 +144,3 @@ def _source(ctx: Context):
 
 def _site_url(ctx: Context) -> str | None:
     return ctx.args.site_url or os.environ.get("SITE_URL") or None
-
-
-def _date(text: str, option: str) -> pd.Timestamp:
-    try:
-        day = pd.Timestamp(text)
-    except ValueError:
-        day = pd.NaT
-    if pd.isna(day):
-        raise UsageError(f"{option} {text!r} is not a date (use YYYY-MM-DD)")
-    return day
