@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing as mp
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,11 @@ log = logging.getLogger(__name__)
 POSTS_DIR = Path("blog") / "posts"
 PAGE_FILE = "index.md"
 HOME_FILE = "index.md"
+# The reports with static images in a backfill: the newest ones, as many as the feed lists
+# (mkdocs.yml, rss ``length``).
+IMAGE_WEEKS = 20
+# A worker process costs about as much to start as writing this many reports.
+MIN_WEEKS_PER_JOB = 8
 
 
 class ReportExists(GeneratorError):
@@ -119,9 +128,21 @@ def _swap_into_place(staging: Path, target: Path) -> None:
 
 
 def generate_report(
-    market: Market, config: Config, week: pd.Timestamp, docs_dir: Path, *, force: bool = False
+    market: Market,
+    config: Config,
+    week: pd.Timestamp,
+    docs_dir: Path,
+    *,
+    force: bool = False,
+    images: bool = True,
+    templates: Path | None = None,
 ) -> Path:
-    """Compute, chart and write the report of the week ending ``week`` (see write_report)."""
+    """Compute, chart and write the report of the week ending ``week`` (see write_report).
+
+    ``images`` draws the static SVGs of the key charts (``SVG_CHARTS``: feed, social image,
+    no-JavaScript fallback); without them the page says a chart needs JavaScript.
+    ``templates``: the chart template cache folder (``charts.specs``), if any.
+    """
     from generator.charts import build_chart, compute_chart_data, render_svg, static_chart_spec
     from generator.metrics import compute_metrics
     from generator.metrics.common import truncate_market
@@ -133,12 +154,12 @@ def generate_report(
     cut = truncate_market(market, week)  # one cut, shared by the metrics and the charts
     doc = compute_metrics(cut, config, week)
     data = compute_chart_data(cut, config, week)
-    specs = {name: build_chart(name, frame, sample=market.sample) for name, frame in data.items()}
-    svgs = {
-        name: render_svg(static_chart_spec(name, specs[name], data[name]))
-        for name in SVG_CHARTS
-        if name in specs
+    specs = {
+        name: build_chart(name, frame, sample=market.sample, cache_dir=templates)
+        for name, frame in data.items()
     }
+    pictured = [name for name in SVG_CHARTS if name in specs] if images else []
+    svgs = {name: render_svg(static_chart_spec(name, specs[name], data[name])) for name in pictured}
     return write_report(docs_dir, doc, specs, data, svgs, force=force)
 
 
@@ -149,17 +170,97 @@ def backfill(
     docs_dir: Path,
     *,
     progress: bool = True,
+    images: int = IMAGE_WEEKS,
+    jobs: int | None = None,
+    templates: Path | None = None,
 ) -> tuple[list[Path], list[str]]:
-    """Write the report of every week not yet archived; returns (pages written, weeks skipped)."""
-    weeks = list(weeks)
-    written: list[Path] = []
-    skipped: list[str] = []
-    for week in tqdm(weeks, desc="reports", unit="week", disable=not progress):
-        if report_exists(docs_dir, week):
-            skipped.append(pd.Timestamp(week).strftime("%Y-%m-%d"))
-            continue
-        written.append(generate_report(market, config, week, docs_dir))
-    return written, skipped
+    """Write the report of every week not yet archived; returns (pages written, weeks skipped).
+
+    Only the newest ``images`` reports written get static images (drawing them is most of a
+    report's cost, and the feed shows the newest ``IMAGE_WEEKS``). The others are written by
+    ``jobs`` worker processes (default: one per core, for long backfills).
+    """
+    weeks = [pd.Timestamp(w) for w in weeks]
+    skipped = [w.strftime("%Y-%m-%d") for w in weeks if report_exists(docs_dir, w)]
+    todo = [w for w in weeks if not report_exists(docs_dir, w)]
+    split = max(len(todo) - max(images, 0), 0)
+    plain, pictured = todo[:split], todo[split:]
+    workers = default_jobs(len(plain)) if jobs is None else max(1, jobs)
+    written: dict[pd.Timestamp, Path] = {}
+    job = _Job(market, config, Path(docs_dir), templates)
+    with _report_pool(workers, job) as pool:
+        futures = {pool.submit(_plain_report, w): w for w in plain} if pool else {}
+        with tqdm(total=len(todo), desc="reports", unit="week", disable=not progress) as bar:
+            if pool is None:
+                for week in plain:
+                    written[week] = job.write(week, images=False)
+                    bar.update()
+            for week in pictured:  # in this process, while the workers write the rest
+                written[week] = job.write(week, images=True)
+                bar.update()
+            for future in as_completed(futures):
+                written[futures[future]] = future.result()
+                bar.update()
+    return [written[w] for w in todo], skipped
+
+
+def default_jobs(weeks: int) -> int:
+    """Worker processes for a backfill of ``weeks`` plain reports: one per core when there is
+    enough work to pay for starting them (and ``fork`` exists to start them cheaply)."""
+    if weeks < MIN_WEEKS_PER_JOB * 2 or "fork" not in mp.get_all_start_methods():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, weeks // MIN_WEEKS_PER_JOB))
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every report of one backfill shares."""
+
+    market: Market
+    config: Config
+    docs_dir: Path
+    templates: Path | None
+
+    def write(self, week: pd.Timestamp, *, images: bool) -> Path:
+        return generate_report(
+            self.market, self.config, week, self.docs_dir, images=images, templates=self.templates
+        )
+
+
+@contextmanager
+def _report_pool(workers: int, job: _Job) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes sharing ``market`` by ``fork`` (nothing is pickled but weeks and paths),
+    or None for ``workers`` == 1. A failure cancels the weeks not started."""
+    if workers <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=mp.get_context("fork"),
+        initializer=_set_worker_job,
+        initargs=(job,),
+    )
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+# A worker process's backfill job, set once by the pool's initializer (inherited through fork).
+_worker_job: _Job | None = None
+
+
+def _set_worker_job(job: _Job) -> None:
+    global _worker_job
+    _worker_job = job
+
+
+def _plain_report(week: pd.Timestamp) -> Path:
+    assert _worker_job is not None, "not in a backfill worker"
+    return _worker_job.write(week, images=False)
 
 
 def write_home(docs_dir: Path) -> Path | None:

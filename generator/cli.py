@@ -197,6 +197,12 @@ def _report_options(p: argparse.ArgumentParser) -> None:
     _week_option(p)
     _sample_option(p)
     p.add_argument("--force", action="store_true", help="regenerate a report already archived")
+    p.add_argument(
+        "--no-images",
+        action="store_true",
+        help="skip the static SVGs of the key charts (about 1 s; the page then says a chart "
+        "needs JavaScript)",
+    )
 
 
 def _backfill_options(p: argparse.ArgumentParser) -> None:
@@ -204,6 +210,20 @@ def _backfill_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--since", help="first week to write (any date in it)")
     p.add_argument("--until", help="last week to write (default: latest complete week)")
     p.add_argument("--last", type=int, help="instead of --since: the latest N complete weeks")
+    p.add_argument(
+        "--images",
+        type=int,
+        default=20,
+        metavar="N",
+        help="static SVGs for the newest N reports written, as many as the feed lists "
+        "(default: 20; 0 for none)",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes (default: one per core for long backfills)",
+    )
 
 
 def _site_options(p: argparse.ArgumentParser) -> None:

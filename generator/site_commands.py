@@ -33,7 +33,15 @@ def run_report(ctx: Context) -> int:
 
     market, layout = _market(ctx)
     week = resolve_market_week(market, ctx.config, ctx.args.week)
-    page = generate_report(market, ctx.config, week, layout.docs, force=ctx.args.force)
+    page = generate_report(
+        market,
+        ctx.config,
+        week,
+        layout.docs,
+        force=ctx.args.force,
+        images=not ctx.args.no_images,
+        templates=layout.templates,
+    )
     write_home(layout.docs)
     ctx.say(f"wrote {page}")
     return 0
@@ -46,6 +54,10 @@ def run_backfill(ctx: Context) -> int:
     args = ctx.args
     if (args.since is None) == (args.last is None):
         raise UsageError("give exactly one of --since DATE or --last N")
+    if args.images < 0:
+        raise UsageError("--images must be 0 or more")
+    if args.jobs is not None and not 1 <= args.jobs <= 64:
+        raise UsageError("--jobs must be between 1 and 64")
     market, layout = _market(ctx)
     until = resolve_market_week(market, ctx.config, args.until)
     if args.last is not None:
@@ -55,7 +67,16 @@ def run_backfill(ctx: Context) -> int:
     else:
         since = parse_date(args.since, "--since")
         weeks = calendar.week_ends(since, until)
-    written, skipped = backfill(market, ctx.config, weeks, layout.docs, progress=not ctx.quiet)
+    written, skipped = backfill(
+        market,
+        ctx.config,
+        weeks,
+        layout.docs,
+        progress=not ctx.quiet,
+        images=args.images,
+        jobs=args.jobs,
+        templates=layout.templates,
+    )
     write_home(layout.docs)
     ctx.say(f"{len(written)} reports written, {len(skipped)} already archived (kept as they are)")
     return 0

@@ -48,6 +48,11 @@ class Layout:
     def real_docs(self) -> Path:
         return self.project / "docs"
 
+    @property
+    def templates(self) -> Path:
+        """The chart template cache (``charts.specs``)."""
+        return self.cache / "chart-templates"
+
 
 @dataclass(frozen=True)
 class WeeklyResult:
@@ -82,7 +87,7 @@ def run_weekly(
         week = _report_week(market, config, requested, now)
         written = False
         if not report_exists(docs, week):
-            generate_report(market, config, week, docs)
+            generate_report(market, config, week, docs, templates=layout.templates)
             written = True
         write_home(docs)
         changes = _changed_files(store, layout.store) + _changed_files(docs, layout.docs)

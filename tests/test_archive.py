@@ -59,7 +59,7 @@ def test_backfill_skips_archived_weeks(tmp_path: Path, monkeypatch: pytest.Monke
     _write(tmp_path, "2026-11-13")
     calls: list[str] = []
 
-    def fake_generate(market, config, week, docs_dir, *, force=False):  # type: ignore[no-untyped-def]
+    def fake_generate(market, config, week, docs_dir, *, force=False, images=True, templates=None):  # type: ignore[no-untyped-def]
         calls.append(str(pd.Timestamp(week).date()))
         return _write(docs_dir, str(pd.Timestamp(week).date()))
 
@@ -107,3 +107,73 @@ def test_generated_report_gives_every_charts_numbers(tmp_path: Path) -> None:
     svgs = sorted(p.name for p in folder.glob("*.svg"))
     assert svgs == ["ladder.svg", "month_spread.svg", "relative_ratio.svg", "ytd_rebased.svg"]
     assert "<path" in (folder / "relative_ratio.svg").read_text()  # drawn from the inlined rows
+
+
+def _tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}  # fmt: skip
+
+
+def test_backfill_on_workers_writes_what_one_process_writes(tmp_path: Path) -> None:
+    """Two worker processes, the newest two weeks with images drawn by the parent meanwhile."""
+    from tests.test_charts import CONFIG, january_market
+
+    market = january_market()
+    weeks = list(pd.to_datetime(["2023-11-10", "2023-11-17", "2023-11-24", "2023-12-01",
+                                 "2023-12-08"]))  # fmt: skip
+    one, two = tmp_path / "one", tmp_path / "two"
+    written, _ = archive.backfill(market, CONFIG, weeks, one, progress=False, images=2, jobs=1)
+    assert written == [archive.report_dir(one, w) / "index.md" for w in weeks]
+    written, _ = archive.backfill(market, CONFIG, weeks, two, progress=False, images=2, jobs=2)
+    assert written == [archive.report_dir(two, w) / "index.md" for w in weeks]
+    assert _tree_bytes(one) == _tree_bytes(two)
+    svgs = sorted(p.relative_to(one).parent.as_posix() for p in one.rglob("ytd_rebased.svg"))
+    assert svgs == ["blog/posts/2023/12/01", "blog/posts/2023/12/08"]
+
+
+def test_report_without_images_has_no_social_image_and_a_javascript_note(tmp_path: Path) -> None:
+    from tests.test_charts import CONFIG, january_market
+
+    week = pd.Timestamp("2023-12-08")
+    page = archive.generate_report(january_market(), CONFIG, week, tmp_path, images=False)
+    text = page.read_text(encoding="utf-8")
+    assert not list(page.parent.glob("*.svg"))
+    assert "\nimage:" not in text.split("\n---\n")[0]
+    assert "<noscript>This chart needs JavaScript: " in text
+    assert "vl-fallback" not in text
+    with_images = archive.generate_report(january_market(), CONFIG, week, tmp_path, force=True)
+    text = with_images.read_text(encoding="utf-8")
+    assert "\nimage: blog/2023/12/08/ytd_rebased.svg\n" in text
+    assert (page.parent / "ytd_rebased.svg").is_file()
+
+
+def test_backfill_worker_failure_is_raised_and_later_weeks_are_cancelled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(market, config, week, docs_dir, *, force=False, images=True, templates=None):  # type: ignore[no-untyped-def]
+        if pd.Timestamp(week) == pd.Timestamp("2026-10-16"):
+            raise archive.DataError("week 2026-10-16: injected failure")
+        return _write(docs_dir, str(pd.Timestamp(week).date()))
+
+    monkeypatch.setattr(archive, "generate_report", failing)  # the workers fork after this
+    weeks = pd.date_range("2026-10-02", "2026-11-20", freq="W-FRI")
+    with pytest.raises(archive.DataError, match="week 2026-10-16: injected failure"):
+        archive.backfill(None, None, weeks, tmp_path, progress=False, images=0, jobs=2)  # type: ignore[arg-type]
+    assert "2026-10-16" not in archive.archived_weeks(tmp_path)
+    leftovers = [p for p in tmp_path.rglob(".*") if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_default_jobs_and_image_window_follow_the_feed() -> None:
+    import yaml  # installed with mkdocs
+
+    assert archive.default_jobs(archive.MIN_WEEKS_PER_JOB) == 1
+    assert 1 <= archive.default_jobs(1000) <= 64
+    text = (Path(__file__).resolve().parents[1] / "mkdocs.yml").read_text(encoding="utf-8")
+    plugins = yaml.load(text, Loader=yaml.BaseLoader)["plugins"]
+    rss = next(p["rss"] for p in plugins if isinstance(p, dict) and "rss" in p)
+    assert int(rss["length"]) == archive.IMAGE_WEEKS
+    from generator.cli import build_parser
+
+    args = build_parser().parse_args(["backfill", "--last", "3"])
+    assert args.images == archive.IMAGE_WEEKS

@@ -3,7 +3,8 @@
 The prices are imported (as `generator import` does) into a temp store, every week of 2019 is
 backfilled without building the site, and three reports (early, middle and late 2019) are
 compared byte for byte with the same week generated from a store truncated at that week's last
-session: a backfilled report may only use what was known at the time.
+session: a backfilled report may only use what was known at the time. The backfill runs on two
+worker processes, and only its newest ``IMAGE_WEEKS`` reports have static images.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def test_backfilled_2019_reports_match_reports_from_truncated_stores(
     assert len(weeks) == 52
     docs = tmp_path / "docs"
     started = time.perf_counter()
-    written, skipped = archive.backfill(market, CONFIG, weeks, docs, progress=False)
+    written, skipped = archive.backfill(market, CONFIG, weeks, docs, progress=False, jobs=2)
     elapsed = time.perf_counter() - started
     print(f"\nbackfill of {len(weeks)} weeks of 2019: {elapsed:.1f} s, {elapsed / 52:.3f} s/week")
     assert (len(written), skipped) == (52, [])
@@ -69,7 +70,9 @@ def test_backfilled_2019_reports_match_reports_from_truncated_stores(
         past = truncated_market(market, week, tmp_path / f"store-{text}")
         assert max(s.frame.index[-1] for s in past.series.values()) == week
         alone = tmp_path / f"docs-{text}"
-        archive.generate_report(past, CONFIG, week, alone)
+        pictured = week in weeks[-archive.IMAGE_WEEKS :]
+        archive.generate_report(past, CONFIG, week, alone, images=pictured)
         backfilled = folder_bytes(archive.report_dir(docs, week))
         assert "index.md" in backfilled and "metrics.json" in backfilled
+        assert ("ytd_rebased.svg" in backfilled) == pictured, text
         assert folder_bytes(archive.report_dir(alone, week)) == backfilled, text

@@ -25,12 +25,17 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import pandas as pd
 
 from generator.charts.tables import frame_to_csv
+from generator.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import altair as alt
+else:
+    alt = lazy_module("altair")  # drawn only when a template is not cached (charts.specs)
 
 HEIGHT = 300
 HOVER = "hover"

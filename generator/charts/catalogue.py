@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import pandas as pd
 
 from generator.charts.builders import (
@@ -28,6 +27,12 @@ from generator.charts.builders import (
     build_dual_line_chart,
     build_line_chart,
 )
+from generator.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import altair as alt
+else:
+    alt = lazy_module("altair")  # drawn only when a template is not cached (charts.specs)
 
 PERIOD_LABELS = {"1w": "1 week", "ytd": "Year to date", "1y": "1 year"}
 
@@ -41,7 +46,7 @@ def _day(value: Any) -> str:
 
 
 Attrs = Mapping[str, Any]
-Draw = Callable[[tuple[Table, ...], Attrs], alt.TopLevelMixin]
+Draw = Callable[[tuple[Table, ...], Attrs], "alt.TopLevelMixin"]
 
 
 def _sides(attrs: Attrs) -> dict[str, str]:

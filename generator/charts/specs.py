@@ -7,12 +7,23 @@ only the data and the description change from week to week (a history chart's da
 placeholder data, validates it, and fills in the week's CSV text, dataset names and description
 (about a millisecond). ``build_chart_direct`` is the plain Altair build of the same spec; the
 tests check that both give byte-identical JSON.
+
+Given a ``cache_dir``, templates are also kept there as JSON files named by a hash of their
+arguments, of this package's chart code and of the Altair version, so a new process (one weekly
+report) neither imports Altair nor draws anything. A cache file that cannot be read is drawn
+again and replaced.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -41,8 +52,66 @@ def _placeholder(index: int) -> str:
     return f"@table {index}@"
 
 
+# The modules whose code shapes a template (a change to any of them invalidates the cache).
+TEMPLATE_CODE = ("builders.py", "catalogue.py", "specs.py")
+
+
 @lru_cache(maxsize=256)
-def _template(name: str, shapes: tuple, attrs: tuple, subtitle: str, sample: bool) -> Template:
+def _template(
+    name: str, shapes: tuple, attrs: tuple, subtitle: str, sample: bool, cache_dir: Path | None
+) -> Template:
+    if cache_dir is None:
+        return _drawn_template(name, shapes, attrs, subtitle, sample)
+    key = json.dumps([_code_version(), name, shapes, attrs, subtitle, sample], default=str)
+    path = cache_dir / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
+    cached = _read_template(path)
+    if cached is not None:
+        return cached
+    template = _drawn_template(name, shapes, attrs, subtitle, sample)
+    _write_template(path, template)
+    return template
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256(version("altair").encode())
+    for module in TEMPLATE_CODE:
+        digest.update((here / module).read_bytes())
+    return digest.hexdigest()
+
+
+def _read_template(path: Path) -> Template | None:
+    """The template cached at ``path``; None when absent or not a template (drawn again)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        spec, slots = data["spec"], data["slots"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if not isinstance(spec, dict) or not isinstance(slots, dict):
+        return None
+    if not all(isinstance(k, str) and isinstance(v, int) for k, v in slots.items()):
+        return None
+    return Template(spec, slots)
+
+
+def _write_template(path: Path, template: Template) -> None:
+    """Keep ``template`` at ``path`` (temp file and rename: concurrent workers may race)."""
+    # Key order kept as drawn: the static renderings may depend on it.
+    text = json.dumps({"slots": template.slots, "spec": template.spec})
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs the next process a drawing
+
+
+def _drawn_template(
+    name: str, shapes: tuple, attrs: tuple, subtitle: str, sample: bool
+) -> Template:
     chart = _chart(name)
     tables = tuple(Table(_placeholder(i), *shape) for i, shape in enumerate(shapes))
     spec = finish(
@@ -93,8 +162,11 @@ def _tables(name: str, data: pd.DataFrame) -> tuple[Table, ...]:
     return tuple(table_of(frame, url) for frame in file_tables(name, data))
 
 
-def build_chart(name: str, data: pd.DataFrame, *, sample: bool) -> dict[str, Any]:
-    """The Vega-Lite spec (a dict) of the report chart ``name`` drawn from its frame."""
+def build_chart(
+    name: str, data: pd.DataFrame, *, sample: bool, cache_dir: Path | None = None
+) -> dict[str, Any]:
+    """The Vega-Lite spec (a dict) of the report chart ``name`` drawn from its frame; templates
+    are kept in ``cache_dir`` when given."""
     chart = _chart(name)
     tables = _tables(name, data)
     template = _template(
@@ -103,6 +175,7 @@ def build_chart(name: str, data: pd.DataFrame, *, sample: bool) -> dict[str, Any
         _frozen_attrs(data),
         chart.subtitle(data),
         sample,
+        Path(cache_dir) if cache_dir is not None else None,
     )
     return _filled(template, tables, full_description(chart.describe(data), sample))
 
@@ -120,6 +193,11 @@ def build_chart_direct(name: str, data: pd.DataFrame, *, sample: bool) -> dict[s
     )
 
 
-def build_charts(frames: dict[str, pd.DataFrame], *, sample: bool) -> dict[str, dict[str, Any]]:
-    """Specs of every frame, in the frames' order."""
-    return {name: build_chart(name, frame, sample=sample) for name, frame in frames.items()}
+def build_charts(
+    frames: dict[str, pd.DataFrame], *, sample: bool, cache_dir: Path | None = None
+) -> dict[str, dict[str, Any]]:
+    """Specs of every frame, in the frames' order (templates kept in ``cache_dir`` if given)."""
+    return {
+        name: build_chart(name, frame, sample=sample, cache_dir=cache_dir)
+        for name, frame in frames.items()
+    }
