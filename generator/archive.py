@@ -135,13 +135,11 @@ def generate_report(
     *,
     force: bool = False,
     images: bool = True,
-    templates: Path | None = None,
 ) -> Path:
     """Compute, chart and write the report of the week ending ``week`` (see write_report).
 
     ``images`` draws the static SVGs of the key charts (``SVG_CHARTS``: feed, social image,
     no-JavaScript fallback); without them the page says a chart needs JavaScript.
-    ``templates``: the chart template cache folder (``charts.specs``), if any.
     """
     from generator.charts import build_chart, compute_chart_data, render_svg, static_chart_spec
     from generator.metrics import compute_metrics
@@ -154,10 +152,7 @@ def generate_report(
     cut = truncate_market(market, week)  # one cut, shared by the metrics and the charts
     doc = compute_metrics(cut, config, week)
     data = compute_chart_data(cut, config, week)
-    specs = {
-        name: build_chart(name, frame, sample=market.sample, cache_dir=templates)
-        for name, frame in data.items()
-    }
+    specs = {name: build_chart(name, frame, sample=market.sample) for name, frame in data.items()}
     pictured = [name for name in SVG_CHARTS if name in specs] if images else []
     svgs = {name: render_svg(static_chart_spec(name, specs[name], data[name])) for name in pictured}
     return write_report(docs_dir, doc, specs, data, svgs, force=force)
@@ -172,7 +167,6 @@ def backfill(
     progress: bool = True,
     images: int = IMAGE_WEEKS,
     jobs: int | None = None,
-    templates: Path | None = None,
 ) -> tuple[list[Path], list[str]]:
     """Write the report of every week not yet archived; returns (pages written, weeks skipped).
 
@@ -187,7 +181,7 @@ def backfill(
     plain, pictured = todo[:split], todo[split:]
     workers = default_jobs(len(plain)) if jobs is None else max(1, jobs)
     written: dict[pd.Timestamp, Path] = {}
-    job = _Job(market, config, Path(docs_dir), templates)
+    job = _Job(market, config, Path(docs_dir))
     with _report_pool(workers, job) as pool:
         futures = {pool.submit(_plain_report, w): w for w in plain} if pool else {}
         with tqdm(total=len(todo), desc="reports", unit="week", disable=not progress) as bar:
@@ -220,12 +214,9 @@ class _Job:
     market: Market
     config: Config
     docs_dir: Path
-    templates: Path | None
 
     def write(self, week: pd.Timestamp, *, images: bool) -> Path:
-        return generate_report(
-            self.market, self.config, week, self.docs_dir, images=images, templates=self.templates
-        )
+        return generate_report(self.market, self.config, week, self.docs_dir, images=images)
 
 
 @contextmanager

@@ -7,41 +7,116 @@ Friday is a holiday. Weeks are identified by the date of that last session.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 import warnings
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
-import exchange_calendars as xcals
+import numpy as np
 import pandas as pd
 
 CALENDAR_START = "1885-01-01"
 NY_TZ = "America/New_York"
 
+# Where the session table is kept between processes (set by the CLI through ``keep_sessions_in``):
+# exchange_calendars takes about half a second to build XNYS (it derives every holiday to 2200),
+# longer than the rest of a weekly report's computing.
+_table_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class SessionTable:
+    """Every XNYS session from ``CALENDAR_START`` (naive dates) and its close (UTC)."""
+
+    days: pd.DatetimeIndex
+    closes: pd.DatetimeIndex
+
+    def in_range(self, lo: pd.Timestamp, hi: pd.Timestamp) -> pd.DatetimeIndex:
+        first = self.days.searchsorted(lo, side="left")
+        last = self.days.searchsorted(hi, side="right")
+        return pd.DatetimeIndex(self.days[first:last], name="date")
+
+    def close(self, session: pd.Timestamp) -> pd.Timestamp:
+        position = self.days.searchsorted(session)
+        if position == len(self.days) or self.days[position] != session:
+            raise ValueError(f"{session:%Y-%m-%d} is not an NYSE session")
+        return self.closes[position]
+
+
+def keep_sessions_in(folder: Path | None) -> None:
+    """Keep the session table in ``folder`` (rebuilt each day); None builds it in every process."""
+    global _table_dir
+    _table_dir = None if folder is None else Path(folder)
+
 
 @lru_cache(maxsize=1)
-def _calendar() -> xcals.ExchangeCalendar:
+def _table() -> SessionTable:
+    if _table_dir is None:
+        return _built_table()
+    today = dt.date.today().isoformat()
+    path = _table_dir / f"xnys-{version('exchange_calendars')}-{CALENDAR_START}-{today}.npz"
+    try:
+        with np.load(path) as arrays:
+            return SessionTable(
+                pd.DatetimeIndex(arrays["days"].astype("datetime64[ns]"), name="date"),
+                pd.DatetimeIndex(arrays["closes"].astype("datetime64[ns]")).tz_localize("UTC"),
+            )
+    except (OSError, KeyError, ValueError):
+        table = _built_table()
+        _write_table(path, table)
+        return table
+
+
+def _built_table() -> SessionTable:
     with warnings.catch_warnings():
         # exchange_calendars 4.13 trips a pandas 3 deprecation while building; not ours to fix.
         warnings.simplefilter("ignore", category=DeprecationWarning)
         warnings.simplefilter("ignore", category=FutureWarning)
-        return xcals.get_calendar("XNYS", start=CALENDAR_START)
+        import exchange_calendars as xcals
+
+        cal = xcals.get_calendar("XNYS", start=CALENDAR_START)
+        days = pd.DatetimeIndex(cal.sessions, name="date")
+        days = days.tz_localize(None) if days.tz is not None else days
+        return SessionTable(days, pd.DatetimeIndex(cal.closes).tz_convert("UTC"))
+
+
+def _write_table(path: Path, table: SessionTable) -> None:
+    """Replace older tables by this one (temp file and rename); a failure only costs time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".xnys-", suffix=".npz", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(
+                handle,
+                days=table.days.to_numpy(dtype="datetime64[ns]"),
+                closes=table.closes.tz_localize(None).to_numpy(dtype="datetime64[ns]"),
+            )
+        os.replace(tmp, path)
+        for old in path.parent.glob("xnys-*.npz"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def sessions(
     start: dt.date | str | pd.Timestamp, end: dt.date | str | pd.Timestamp
 ) -> pd.DatetimeIndex:
     """NYSE sessions between start and end inclusive, as a naive DatetimeIndex."""
-    cal = _calendar()
-    lo = max(pd.Timestamp(start), cal.first_session)
-    hi = min(pd.Timestamp(end), cal.last_session)
+    table = _table()
+    lo = max(pd.Timestamp(start), table.days[0])
+    hi = min(pd.Timestamp(end), table.days[-1])
     if lo > hi:
         return pd.DatetimeIndex([], name="date")
-    out = cal.sessions_in_range(lo, hi)
-    return pd.DatetimeIndex(out.tz_localize(None) if out.tz else out, name="date")
+    return table.in_range(lo, hi)
 
 
 def session_close(session: pd.Timestamp) -> pd.Timestamp:
     """The UTC close time of a session (early closes included)."""
-    return _calendar().session_close(pd.Timestamp(session))
+    return _table().close(pd.Timestamp(session))
 
 
 def is_closed(session: pd.Timestamp, now: pd.Timestamp) -> bool:

@@ -119,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     ctx = Context(args)
+    from generator import caches
+
+    caches.use(ctx.cache_dir)
     try:
         return COMMANDS[args.command][1](ctx) or 0
     except UsageError as exc:

@@ -40,7 +40,6 @@ def run_report(ctx: Context) -> int:
         layout.docs,
         force=ctx.args.force,
         images=not ctx.args.no_images,
-        templates=layout.templates,
     )
     write_home(layout.docs)
     ctx.say(f"wrote {page}")
@@ -75,7 +74,6 @@ def run_backfill(ctx: Context) -> int:
         progress=not ctx.quiet,
         images=args.images,
         jobs=args.jobs,
-        templates=layout.templates,
     )
     write_home(layout.docs)
     ctx.say(f"{len(written)} reports written, {len(skipped)} already archived (kept as they are)")

@@ -48,11 +48,6 @@ class Layout:
     def real_docs(self) -> Path:
         return self.project / "docs"
 
-    @property
-    def templates(self) -> Path:
-        """The chart template cache (``charts.specs``)."""
-        return self.cache / "chart-templates"
-
 
 @dataclass(frozen=True)
 class WeeklyResult:
@@ -87,7 +82,7 @@ def run_weekly(
         week = _report_week(market, config, requested, now)
         written = False
         if not report_exists(docs, week):
-            generate_report(market, config, week, docs, templates=layout.templates)
+            generate_report(market, config, week, docs)
             written = True
         write_home(docs)
         changes = _changed_files(store, layout.store) + _changed_files(docs, layout.docs)

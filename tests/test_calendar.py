@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -157,3 +160,59 @@ def test_resolve_week_errors(last: str, requested: str | None, message: str) -> 
     with pytest.raises(DataError) as info:
         calendar.resolve_week(ts(last), requested)
     assert str(info.value) == message
+
+
+def test_the_session_table_is_exchange_calendars_xnys() -> None:
+    import exchange_calendars as xcals
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        stock = xcals.get_calendar("XNYS", start=calendar.CALENDAR_START)
+    for start, end in [("1885-01-01", "1885-02-01"), ("1987-10-01", "1987-11-01"),
+                       ("2001-09-01", "2001-10-01"), ("2026-11-01", "2026-12-31")]:  # fmt: skip
+        expected = stock.sessions_in_range(start, end)
+        assert list(calendar.sessions(start, end)) == list(expected)
+        for day in expected:
+            assert calendar.session_close(day) == stock.session_close(day)
+    assert calendar.session_close(ts("2026-11-27")) == pd.Timestamp("2026-11-27 18:00", tz="UTC")
+    assert list(calendar.sessions("1880-01-01", "1885-01-02")) == [
+        ts("1885-01-01"),
+        ts("1885-01-02"),
+    ]
+    assert list(calendar.sessions("2026-11-26", "2026-11-26")) == []
+    with pytest.raises(ValueError, match="2026-11-26 is not an NYSE session"):
+        calendar.session_close(ts("2026-11-26"))
+
+
+def test_the_session_table_is_kept_between_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = ("1885-01-01", "2030-01-01")
+
+    def new_process(folder: Path | None) -> None:
+        calendar.keep_sessions_in(folder)
+        calendar._table.cache_clear()
+
+    new_process(tmp_path)
+    try:
+        built = calendar.sessions(*everything)
+        [kept] = list(tmp_path.glob("xnys-*.npz"))
+        (tmp_path / "xnys-0-old.npz").write_bytes(b"stale")
+
+        def no_building() -> None:
+            raise AssertionError("the table should have been read from the cache")
+
+        new_process(tmp_path)
+        monkeypatch.setattr(calendar, "_built_table", no_building)
+        assert list(calendar.sessions(*everything)) == list(built)
+        assert calendar.session_close(ts("2026-11-27")) == pd.Timestamp(
+            "2026-11-27 18:00", tz="UTC"
+        )
+        monkeypatch.undo()
+
+        kept.write_bytes(b"not an npz")
+        new_process(tmp_path)
+        assert list(calendar.sessions(*everything)) == list(built)  # built again, stale one gone
+        assert [p.name for p in tmp_path.glob("xnys-*.npz")] == [kept.name]
+    finally:
+        new_process(None)

@@ -8,10 +8,10 @@ placeholder data, validates it, and fills in the week's CSV text, dataset names 
 (about a millisecond). ``build_chart_direct`` is the plain Altair build of the same spec; the
 tests check that both give byte-identical JSON.
 
-Given a ``cache_dir``, templates are also kept there as JSON files named by a hash of their
-arguments, of this package's chart code and of the Altair version, so a new process (one weekly
-report) neither imports Altair nor draws anything. A cache file that cannot be read is drawn
-again and replaced.
+After ``keep_templates_in(folder)`` (the CLI's cache), templates are also kept there as JSON
+files named by a hash of their arguments, of this package's chart code and of the Altair
+version, so a new process (one weekly report) neither imports Altair nor draws anything. A
+cache file that cannot be read is drawn again and replaced.
 """
 
 from __future__ import annotations
@@ -54,12 +54,19 @@ def _placeholder(index: int) -> str:
 
 # The modules whose code shapes a template (a change to any of them invalidates the cache).
 TEMPLATE_CODE = ("builders.py", "catalogue.py", "specs.py")
+# Where templates are kept between processes (``keep_templates_in``); None: in memory only.
+_template_dir: Path | None = None
+
+
+def keep_templates_in(folder: Path | None) -> None:
+    """Keep drawn templates in ``folder`` for later processes (None: this process only)."""
+    global _template_dir
+    _template_dir = None if folder is None else Path(folder)
 
 
 @lru_cache(maxsize=256)
-def _template(
-    name: str, shapes: tuple, attrs: tuple, subtitle: str, sample: bool, cache_dir: Path | None
-) -> Template:
+def _template(name: str, shapes: tuple, attrs: tuple, subtitle: str, sample: bool) -> Template:
+    cache_dir = _template_dir
     if cache_dir is None:
         return _drawn_template(name, shapes, attrs, subtitle, sample)
     key = json.dumps([_code_version(), name, shapes, attrs, subtitle, sample], default=str)
@@ -162,11 +169,8 @@ def _tables(name: str, data: pd.DataFrame) -> tuple[Table, ...]:
     return tuple(table_of(frame, url) for frame in file_tables(name, data))
 
 
-def build_chart(
-    name: str, data: pd.DataFrame, *, sample: bool, cache_dir: Path | None = None
-) -> dict[str, Any]:
-    """The Vega-Lite spec (a dict) of the report chart ``name`` drawn from its frame; templates
-    are kept in ``cache_dir`` when given."""
+def build_chart(name: str, data: pd.DataFrame, *, sample: bool) -> dict[str, Any]:
+    """The Vega-Lite spec (a dict) of the report chart ``name`` drawn from its frame."""
     chart = _chart(name)
     tables = _tables(name, data)
     template = _template(
@@ -175,7 +179,6 @@ def build_chart(
         _frozen_attrs(data),
         chart.subtitle(data),
         sample,
-        Path(cache_dir) if cache_dir is not None else None,
     )
     return _filled(template, tables, full_description(chart.describe(data), sample))
 
@@ -193,11 +196,6 @@ def build_chart_direct(name: str, data: pd.DataFrame, *, sample: bool) -> dict[s
     )
 
 
-def build_charts(
-    frames: dict[str, pd.DataFrame], *, sample: bool, cache_dir: Path | None = None
-) -> dict[str, dict[str, Any]]:
-    """Specs of every frame, in the frames' order (templates kept in ``cache_dir`` if given)."""
-    return {
-        name: build_chart(name, frame, sample=sample, cache_dir=cache_dir)
-        for name, frame in frames.items()
-    }
+def build_charts(frames: dict[str, pd.DataFrame], *, sample: bool) -> dict[str, dict[str, Any]]:
+    """Specs of every frame, in the frames' order."""
+    return {name: build_chart(name, frame, sample=sample) for name, frame in frames.items()}
