@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from generator.charts.catalogue import CHARTS
@@ -60,19 +61,22 @@ def file_tables(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
 
 def _merged(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
     """Outer join of ``tables`` on ``date``, sorted by date; a column in two tables is an error."""
-    out: pd.DataFrame | None = None
+    tables = list(tables)
+    seen: set[str] = set()
     for table in tables:
-        if out is None:
-            out = table
-            continue
-        shared = (set(out.columns) & set(table.columns)) - {DATE}
+        shared = (seen & set(table.columns)) - {DATE}
         if shared:
             raise ValueError(f"{DATA_FILE}: column(s) {', '.join(sorted(shared))} drawn twice")
-        out = out.merge(table, on=DATE, how="outer")
-    if out is None:
+        seen |= set(table.columns)
+        if table[DATE].duplicated().any():
+            raise ValueError(f"{DATA_FILE}: a table has two rows for the same date")
+    if not tables:
         return pd.DataFrame({DATE: pd.Series(dtype="datetime64[ns]")})
-    if out[DATE].duplicated().any():
-        raise ValueError(f"{DATA_FILE}: a table has two rows for the same date")
+    if len(tables) == 1:
+        out = tables[0]
+    else:  # one join of every table on its dates (a chain of merges copies the whole table each time)
+        indexed = [t.set_index(DATE) for t in tables]
+        out = pd.concat(indexed, axis=1, join="outer", sort=True).rename_axis(DATE).reset_index()
     return out.sort_values(DATE, kind="stable").reset_index(drop=True)
 
 
@@ -81,17 +85,38 @@ def data_file_frame(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return _merged(t for name, f in frames.items() if in_file(name) for t in file_tables(name, f))
 
 
-def _number_text(values: pd.Series, spec: str) -> list[str]:
-    def text(v: float) -> str:
-        if not math.isfinite(v):
-            return ""
-        out = format(v, spec)
-        return out[1:] if out.startswith("-") and not out.strip("-0.") else out  # no "-0.000"
+def _text(value: float, spec: str) -> str:
+    if not math.isfinite(value):
+        return ""
+    out = format(value, spec)
+    return out[1:] if out.startswith("-") and not out.strip("-0.") else out  # no "-0.000"
 
-    return [text(v) for v in values.to_numpy(dtype=float, na_value=math.nan).tolist()]
+
+# Texts of numbers already written, per format: each week's file repeats the whole history, so
+# a backfill formats each number once (formatting is most of the time spent writing the file).
+_texts: dict[str, dict[float, str]] = {}
+MAX_KEPT_TEXTS = 1 << 20
+
+
+def _number_text(values: pd.Series, spec: str) -> list[str]:
+    known = _texts.setdefault(spec, {})
+    if len(known) > MAX_KEPT_TEXTS:
+        known.clear()
+    numbers = values.to_numpy(dtype=float, na_value=math.nan)
+    out = [""] * len(numbers)
+    present = np.flatnonzero(~np.isnan(numbers))  # the wide file is mostly empty cells
+    for position, value in zip(present.tolist(), numbers[present].tolist(), strict=True):
+        text = known.get(value)
+        if text is None:
+            text = known[value] = _text(value, spec)
+        out[position] = text
+    return out
 
 
 def _column_text(column: pd.Series) -> list[str]:
+    if pd.api.types.is_datetime64_any_dtype(column.dtype) and column.dt.tz is None:
+        days = np.datetime_as_string(column.to_numpy(dtype="datetime64[D]"), unit="D")
+        return ["" if day == "NaT" else day for day in days.tolist()]
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         return column.dt.strftime("%Y-%m-%d").fillna("").to_list()
     if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column):

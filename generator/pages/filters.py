@@ -34,13 +34,14 @@ MINUS = "\u2212"  # a real minus sign, so negative numbers do not wrap or read a
 _ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'`*_[]()#|~\\!{}$"}
 _ENTITIES["\n"] = " "
 _ENTITIES["\r"] = " "
+_ENTITY_TABLE = str.maketrans(_ENTITIES)
 
 
 def md_text(value: Any) -> Markup:
     """Any value as inert text in Markdown or HTML (no markup, links or emphasis survive)."""
     if isinstance(value, Markup):
         return value
-    return Markup("".join(_ENTITIES.get(c, c) for c in str(value)))
+    return Markup(str(value).translate(_ENTITY_TABLE))
 
 
 def _number(value: Any) -> float | None:
