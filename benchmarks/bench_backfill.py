@@ -15,6 +15,7 @@ peak Python heap (tracemalloc slows everything it measures). Usage:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import resource
 import tempfile
 import time
@@ -25,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from generator import archive, caches, calendar
-from generator.charts import build_chart, compute_chart_data, render_svg, static_chart_spec
+from generator.charts import VegaRenderer, build_chart, compute_chart_data, static_chart_spec
 from generator.config import load_config
 from generator.metrics import compute_metrics
 from generator.metrics.common import truncate_market
@@ -43,7 +44,7 @@ def sample(config) -> Market:  # type: ignore[no-untyped-def]
     return Market(series={s.symbol: s for s in sample_market(config, END)}, sample=True)
 
 
-def one_week(market: Market, config, week: pd.Timestamp, docs: Path, svg: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def one_week(market: Market, config, week: pd.Timestamp, docs: Path, renderer) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """Write one report as generate_report does; seconds spent in each step."""
     spent: dict[str, float] = {}
     clock = time.perf_counter()
@@ -62,8 +63,8 @@ def one_week(market: Market, config, week: pd.Timestamp, docs: Path, svg: bool) 
     specs = {name: build_chart(name, frame, sample=market.sample) for name, frame in data.items()}
     lap("specs")
     svgs = (
-        {n: render_svg(static_chart_spec(n, specs[n], data[n])) for n in SVG_CHARTS if n in specs}
-        if svg
+        {n: renderer.svg(static_chart_spec(n, specs[n], data[n])) for n in SVG_CHARTS if n in specs}
+        if renderer is not None
         else {}
     )
     lap("svgs")
@@ -74,20 +75,24 @@ def one_week(market: Market, config, week: pd.Timestamp, docs: Path, svg: bool) 
 
 def timed_backfill(market: Market, config, weeks, svg: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
     totals: dict[str, float] = defaultdict(float)
-    with tempfile.TemporaryDirectory(prefix="bench-backfill-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-backfill-") as tmp,
+        VegaRenderer() if svg else contextlib.nullcontext() as renderer,
+    ):
         for week in weeks:
-            for step, seconds in one_week(market, config, week, Path(tmp), svg).items():
+            for step, seconds in one_week(market, config, week, Path(tmp), renderer).items():
                 totals[step] += seconds
     return totals
 
 
-def heap_peak(market: Market, config, weeks, svg: bool) -> float:  # type: ignore[no-untyped-def]
-    """Peak traced Python heap (MB) while backfilling ``weeks``."""
+def heap_peak(market: Market, config, weeks) -> float:  # type: ignore[no-untyped-def]
+    """Peak traced Python heap (MB) while backfilling ``weeks`` (images are drawn by another
+    process, so they are left out)."""
     with tempfile.TemporaryDirectory(prefix="bench-backfill-mem-") as tmp:
         tracemalloc.start()
         try:
             for week in weeks:
-                one_week(market, config, week, Path(tmp), svg)
+                one_week(market, config, week, Path(tmp), None)
             return tracemalloc.get_traced_memory()[1] / 1e6
         finally:
             tracemalloc.stop()
@@ -148,7 +153,7 @@ def breakdown(market: Market, config, weeks, svg: bool) -> None:  # type: ignore
     for step in STEPS:
         share = totals[step] / elapsed if elapsed else 0.0
         print(f"  {step:<11} {1000 * totals[step] / n:8.1f} ms/week  {share:6.1%}")
-    peak = heap_peak(market, config, weeks[-MEMORY_WEEKS:], svg)
+    peak = heap_peak(market, config, weeks[-MEMORY_WEEKS:])
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak Python heap over {MEMORY_WEEKS} weeks (tracemalloc): {peak:.0f} MB")
     print(f"peak RSS of this process: {rss:.0f} MB")

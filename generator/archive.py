@@ -9,6 +9,7 @@ place: it is complete or absent, and an existing report is never rewritten witho
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import multiprocessing as mp
@@ -20,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from tqdm import tqdm
@@ -31,6 +32,9 @@ from generator.model import Market
 from generator.pages import METRICS_FILE, ChartView, chart_view, render_home, render_report
 from generator.pages.context import SVG_CHARTS
 from generator.store import atomic_write_text
+
+if TYPE_CHECKING:
+    from generator.charts import VegaRenderer
 
 log = logging.getLogger(__name__)
 POSTS_DIR = Path("blog") / "posts"
@@ -135,13 +139,15 @@ def generate_report(
     *,
     force: bool = False,
     images: bool = True,
+    renderer: VegaRenderer | None = None,
 ) -> Path:
     """Compute, chart and write the report of the week ending ``week`` (see write_report).
 
     ``images`` draws the static SVGs of the key charts (``SVG_CHARTS``: feed, social image,
-    no-JavaScript fallback); without them the page says a chart needs JavaScript.
+    no-JavaScript fallback); without them the page says a chart needs JavaScript. They are drawn
+    by ``renderer``, or by a renderer started (and ended) for this report.
     """
-    from generator.charts import build_chart, compute_chart_data, render_svg, static_chart_spec
+    from generator.charts import VegaRenderer, build_chart, compute_chart_data, static_chart_spec
     from generator.metrics import compute_metrics
     from generator.metrics.common import truncate_market
 
@@ -154,7 +160,11 @@ def generate_report(
     data = compute_chart_data(cut, config, week)
     specs = {name: build_chart(name, frame, sample=market.sample) for name, frame in data.items()}
     pictured = [name for name in SVG_CHARTS if name in specs] if images else []
-    svgs = {name: render_svg(static_chart_spec(name, specs[name], data[name])) for name in pictured}
+    svgs = {}
+    if pictured:
+        with contextlib.nullcontext(renderer) if renderer else VegaRenderer() as drawing:
+            for name in pictured:
+                svgs[name] = drawing.svg(static_chart_spec(name, specs[name], data[name]))
     return write_report(docs_dir, doc, specs, data, svgs, force=force)
 
 
@@ -189,9 +199,13 @@ def backfill(
                 for week in plain:
                     written[week] = job.write(week, images=False)
                     bar.update()
-            for week in pictured:  # in this process, while the workers write the rest
-                written[week] = job.write(week, images=True)
-                bar.update()
+            if pictured:  # in this process, while the workers write the rest
+                from generator.charts import VegaRenderer
+
+                with VegaRenderer() as renderer:
+                    for week in pictured:
+                        written[week] = job.write(week, images=True, renderer=renderer)
+                        bar.update()
             for future in as_completed(futures):
                 written[futures[future]] = future.result()
                 bar.update()
@@ -215,8 +229,12 @@ class _Job:
     config: Config
     docs_dir: Path
 
-    def write(self, week: pd.Timestamp, *, images: bool) -> Path:
-        return generate_report(self.market, self.config, week, self.docs_dir, images=images)
+    def write(
+        self, week: pd.Timestamp, *, images: bool, renderer: VegaRenderer | None = None
+    ) -> Path:
+        return generate_report(
+            self.market, self.config, week, self.docs_dir, images=images, renderer=renderer
+        )
 
 
 @contextmanager

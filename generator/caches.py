@@ -1,8 +1,9 @@
 """The project's cache folder: derived files that only save time, safe to delete at any moment.
 
-Three things cost a report process more than its computing and never change between runs: the
-NYSE session table (exchange_calendars builds it in about half a second), the chart templates
-(Altair draws and validates them in about a second) and the compiled page templates. The CLI
+Four things cost a process more than its computing and never change between runs: the NYSE
+session table (exchange_calendars builds it in about half a second), the chart templates (Altair
+draws and validates them in about a second), the compiled page templates and the site's
+JavaScript bundle (vl-convert builds it in about 4 s). The CLI
 keeps them under ``<cache>/`` (default ``.cache/``); library callers that never call ``use``
 simply rebuild them in each process.
 """
@@ -13,11 +14,13 @@ from pathlib import Path
 
 
 def use(root: Path | None) -> None:
-    """Keep the session table, chart templates and compiled page templates under ``root``."""
+    """Keep the session table, chart templates, compiled page templates and JavaScript bundle
+    under ``root`` (None: rebuild them in each process)."""
     from generator import calendar
-    from generator.charts import specs
+    from generator.charts import assets, specs
     from generator.pages import render
 
     calendar.keep_sessions_in(None if root is None else root / "calendar")
+    assets.keep_bundle_in(None if root is None else root / "js")
     specs.keep_templates_in(None if root is None else root / "chart-templates")
     render.keep_compiled_in(None if root is None else root / "jinja")

@@ -94,7 +94,7 @@ def test_first_run_publishes_week_n(project: Path) -> None:
         .splitlines()[-1]
         .startswith("2026-11-13,")
     )
-    assert list((project / ".cache").iterdir()) == []  # no staging folder left behind
+    assert list((project / ".cache").glob("weekly-*")) == []  # no staging folder left behind
 
 
 def test_rehearsal_same_week_twice_then_the_next(
@@ -134,7 +134,7 @@ def test_rehearsal_same_week_twice_then_the_next(
     home_html = (site / "index.html").read_text(encoding="utf-8")
     assert "blog/2026/11/20/relative_ratio.vl.json" in home_html
     assert "blog/2026/11/13/" not in home_html
-    assert list((project / ".cache").iterdir()) == []
+    assert list((project / ".cache").glob("weekly-*")) == []
 
 
 # --- 2. a failure at each step leaves every file as it was ------------------------------------
@@ -231,10 +231,10 @@ def test_unexpected_exception_propagates_and_changes_nothing(
 ) -> None:
     """A bug (not a GeneratorError) shows its traceback, and still leaves no trace."""
 
-    def broken(spec):  # type: ignore[no-untyped-def]
+    def broken(self, spec, theme="light"):  # type: ignore[no-untyped-def]
         raise RuntimeError("vl-convert crashed")
 
-    monkeypatch.setattr(generator.charts, "render_svg", broken)
+    monkeypatch.setattr(generator.charts.VegaRenderer, "svg", broken)
     before = snapshot(project)
     with pytest.raises(RuntimeError, match="vl-convert crashed"):
         run_cli("weekly", "--sample", "--week", WEEK_NEXT)

@@ -8,6 +8,7 @@ the generated Vega bundle and the loader script).
 """
 
 from generator.charts.assets import (
+    VegaRenderer,
     inline_chart_data,
     render_svg,
     spec_json,
@@ -27,6 +28,7 @@ __all__ = [
     "CHART_NAMES",
     "DATA_FILE",
     "ChartSet",
+    "VegaRenderer",
     "build_chart",
     "build_chart_direct",
     "build_charts",

@@ -10,11 +10,15 @@ of ``themes.json`` followed by the hand-written loader), both served from the si
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -162,15 +166,98 @@ def _drop_hover(spec: dict[str, Any]) -> None:
             del spec["params"]
 
 
-def render_svg(spec: dict[str, Any], theme: str = "light") -> str:
-    """The chart as a standalone SVG document (vl-convert, offline: no URL may be loaded, so a
-    history chart's data must be inlined first: ``static_chart_spec``)."""
-    import vl_convert
+def svg_request(spec: dict[str, Any], theme: str = "light") -> dict[str, Any]:
+    """What the renderer draws for ``spec``: its static copy and the theme's Vega config.
 
-    spec = with_files(spec, {})  # a URL left in the spec is an error here, not a fetch
-    return vl_convert.vegalite_to_svg(
-        static_spec(spec, theme), config=load_themes()[theme], allowed_base_urls=[]
-    )
+    No URL may be loaded (offline), so a history chart's data must be inlined first
+    (``static_chart_spec``); a URL left in the spec is a ValueError here, not a fetch.
+    """
+    spec = with_files(spec, {})
+    return {"svg": static_spec(spec, theme), "config": load_themes()[theme]}
+
+
+class VegaRenderer:
+    """vl-convert in a process of its own (``generator.vlworker``), for as long as the ``with``.
+
+    Its JavaScript engine takes under a second to start and then draws a chart in about 0.15 s;
+    the memory it holds goes away with the process. Use one renderer for many charts.
+    """
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[str] | None = None
+        self._errors: Any = None
+
+    def __enter__(self) -> VegaRenderer:
+        self._errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "generator.vlworker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._errors,
+            text=True,
+            encoding="utf-8",
+        )
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        process, self._process = self._process, None
+        if process is not None:
+            with contextlib.suppress(OSError):
+                process.stdin.close()  # type: ignore[union-attr]
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            process.stdout.close()  # type: ignore[union-attr]
+        if self._errors is not None:
+            self._errors.close()
+
+    def svg(self, spec: dict[str, Any], theme: str = "light") -> str:
+        """The chart as a standalone SVG document (see ``svg_request``)."""
+        return self._ask(svg_request(spec, theme))["svg"]
+
+    def bundle(self) -> dict[str, str]:
+        """vl-convert's Vega, Vega-Lite and vega-embed bundle and its versions."""
+        return self._ask({"bundle": True})
+
+    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        if self._process is None:
+            raise RuntimeError("VegaRenderer used outside its with block")
+        try:
+            self._process.stdin.write(json.dumps(request) + "\n")  # type: ignore[union-attr]
+            self._process.stdin.flush()  # type: ignore[union-attr]
+            line = self._process.stdout.readline()  # type: ignore[union-attr]
+        except OSError:
+            line = ""
+        if not line:
+            raise RuntimeError(f"vl-convert process ended: {self._last_error()}")
+        reply = json.loads(line)
+        if "error" in reply:
+            raise RuntimeError(f"vl-convert: {reply['error']}")
+        return reply
+
+    def _last_error(self) -> str:
+        self._errors.seek(0)
+        lines = [line for line in self._errors.read().splitlines() if line.strip()]
+        return lines[-1] if lines else f"exit code {self._process.poll()}"  # type: ignore[union-attr]
+
+
+def render_svg(spec: dict[str, Any], theme: str = "light") -> str:
+    """One chart as SVG, in a renderer of its own (for many charts, share a ``VegaRenderer``)."""
+    with VegaRenderer() as renderer:
+        return renderer.svg(spec, theme)
+
+
+# Where the generated bundle is kept between processes (``keep_bundle_in``): building it takes
+# vl-convert about 4 s and 150 MB, and it only changes with vl-convert's version.
+_bundle_dir: Path | None = None
+
+
+def keep_bundle_in(folder: Path | None) -> None:
+    """Keep the generated JavaScript bundle in ``folder`` (None: build it every time)."""
+    global _bundle_dir
+    _bundle_dir = None if folder is None else Path(folder)
 
 
 def bundle_text() -> str:
@@ -180,14 +267,22 @@ def bundle_text() -> str:
     collide with other scripts' top-level declarations, so it is wrapped in a function scope; it
     still assigns ``window.vegaEmbed``, ``window.vega`` and ``window.vegaLite``.
     """
-    import vl_convert
-
-    code = vl_convert.javascript_bundle()
+    kept = None
+    if _bundle_dir is not None:
+        kept = _bundle_dir / f"vega-bundle-{version('vl-convert-python')}.js"
+        with contextlib.suppress(OSError):
+            return kept.read_text(encoding="utf-8")
+    with VegaRenderer() as renderer:
+        made = renderer.bundle()
     header = (
-        f"/* Generated from vl-convert-python (Vega {vl_convert.get_vega_version()}, "
-        f"vega-embed {vl_convert.get_vega_embed_version()}); do not edit or commit. */\n"
+        f"/* Generated from vl-convert-python (Vega {made['vega']}, "
+        f"vega-embed {made['embed']}); do not edit or commit. */\n"
     )
-    return f"{header}(function () {{\n{code}\n}})();\n"
+    text = f"{header}(function () {{\n{made['bundle']}\n}})();\n"
+    if kept is not None:
+        with contextlib.suppress(OSError):
+            write_text_atomic(kept, text)
+    return text
 
 
 def script_text() -> str:
