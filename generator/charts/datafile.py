@@ -56,7 +56,10 @@ def file_tables(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
     tables = chart.tables(frame)
     if chart.file_columns is None:
         return tables
-    return tuple(t.rename(columns=dict(r)) for t, r in zip(tables, chart.file_columns, strict=True))
+    return tuple(
+        t.set_axis([renames.get(c, c) for c in t.columns], axis=1)
+        for t, renames in zip(tables, chart.file_columns, strict=True)
+    )
 
 
 def _merged(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
