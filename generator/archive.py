@@ -190,15 +190,21 @@ def backfill(
     split = max(len(todo) - max(images, 0), 0)
     plain, pictured = todo[:split], todo[split:]
     workers = default_jobs(len(plain)) if jobs is None else max(1, jobs)
-    written: dict[pd.Timestamp, Path] = {}
     job = _Job(market, config, Path(docs_dir))
-    with _report_pool(workers, job) as pool:
-        futures = {pool.submit(_plain_report, w): w for w in plain} if pool else {}
-        with tqdm(total=len(todo), desc="reports", unit="week", disable=not progress) as bar:
-            if pool is None:
-                for week in plain:
-                    written[week] = job.write(week, images=False)
-                    bar.update()
+    written: dict[pd.Timestamp, Path] = {}
+    with tqdm(total=len(todo), desc="reports", unit="week", disable=not progress) as bar:
+        if workers > 1 and plain:
+            # The first report draws this year's chart templates; the workers inherit them.
+            written[plain[0]] = job.write(plain[0], images=False)
+            bar.update()
+            plain = plain[1:]
+        with _report_pool(workers, job) as pool:
+            futures = {pool.submit(_plain_report, w): w for w in plain} if pool else {}
+            for future in futures:
+                future.add_done_callback(lambda _: bar.update())
+            for week in plain if pool is None else []:
+                written[week] = job.write(week, images=False)
+                bar.update()
             if pictured:  # in this process, while the workers write the rest
                 from generator.charts import VegaRenderer
 
@@ -208,7 +214,6 @@ def backfill(
                         bar.update()
             for future in as_completed(futures):
                 written[futures[future]] = future.result()
-                bar.update()
     return [written[w] for w in todo], skipped
 
 

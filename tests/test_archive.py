@@ -177,3 +177,15 @@ def test_default_jobs_and_image_window_follow_the_feed() -> None:
 
     args = build_parser().parse_args(["backfill", "--last", "3"])
     assert args.images == archive.IMAGE_WEEKS
+
+
+def test_backfill_with_more_jobs_than_plain_weeks(tmp_path: Path) -> None:
+    from tests.test_charts import CONFIG, january_market
+
+    weeks = list(pd.to_datetime(["2023-12-01", "2023-12-08"]))
+    written, _ = archive.backfill(january_market(), CONFIG, weeks, tmp_path, progress=False,
+                                  images=2, jobs=2)  # fmt: skip
+    assert written == [archive.report_dir(tmp_path, w) / "index.md" for w in weeks]
+    written, _ = archive.backfill(january_market(), CONFIG, [pd.Timestamp("2023-11-24")],
+                                  tmp_path, progress=False, images=0, jobs=2)  # fmt: skip
+    assert written == [archive.report_dir(tmp_path, "2023-11-24") / "index.md"]
