@@ -5,7 +5,9 @@ Usage: .venv/bin/python benchmarks/bench_metrics.py [--since 2000-01-01] [--end 
 Prints wall time (time.perf_counter, no tracing; median and best of --repeat runs, the machine is
 shared) and peak Python memory (tracemalloc, a separate traced pass) for one week's document,
 per section (each on a fresh cut, so no section profits from another's cached data), for the
-chart frames, and for the whole run of weeks.
+chart frames, and for the whole run of weeks: once passing each week the previous week's
+document, once as the archive computes a report (one cut per week, no previous document), with
+CPU time (time.process_time) beside wall time.
 """
 
 from __future__ import annotations
@@ -94,6 +96,15 @@ def all_weeks(market: Market, config: Any, weeks: pd.DatetimeIndex) -> float:
     return time.perf_counter() - start
 
 
+def archive_weeks(market: Market, config: Any, weeks: pd.DatetimeIndex) -> tuple[float, float]:
+    """(wall, CPU) seconds to compute every week as ``archive`` does: cut the market once, then
+    the document without the previous week's (its headline numbers are computed again)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    for week in weeks:
+        compute_metrics(truncate_market(market, week), config, week)
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--since", default="2000-01-01")
@@ -130,7 +141,12 @@ def main() -> None:
 
     print(f"every week from {weeks[0].date()} to {week.date()} ({len(weeks)} weeks):")
     seconds = all_weeks(market, config, weeks)
-    print(f"  total {seconds:.2f} s, {seconds / len(weeks) * 1e3:.2f} ms per week")
+    print(f"  previous passed: total {seconds:.2f} s, {seconds / len(weeks) * 1e3:.2f} ms per week")
+    wall, cpu = archive_weeks(market, config, weeks)
+    print(
+        f"  as archived (cut, no previous): {wall / len(weeks) * 1e3:.2f} ms per week wall, "
+        f"{cpu / len(weeks) * 1e3:.2f} ms CPU"
+    )
     sampled = weeks[::52]
     peak = peak_bytes(lambda: all_weeks(market, config, sampled))
     print(f"  peak traced memory over {len(sampled)} sampled weeks: {peak / 2**20:.2f} MiB")

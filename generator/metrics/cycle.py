@@ -15,9 +15,11 @@ import pandas as pd
 from generator.config import Config
 from generator.metrics.common import Unavailable
 from generator.metrics.monthly import (
-    average_path,
+    Closes,
+    MonthPairs,
     group_arrays,
     group_stats,
+    mean_path,
     month_end_closes,
     num,
     pair_months,
@@ -43,23 +45,39 @@ def annual_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd
 
 def annual_returns_from_ends(ends: pd.Series) -> pd.Series:
     """``annual_returns`` from month-end closes already computed (``month_end_closes``)."""
-    december = ends[ends.index % 12 == 11]
-    keys = december.index.to_numpy()
-    values = december.to_numpy()
+    years, returns = _annual_arrays(ends.index.to_numpy(), ends.to_numpy())
+    return pd.Series(returns, index=pd.Index(years, name="year"))
+
+
+def _annual_arrays(keys: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(years, calendar-year returns) from month-end closes by month key."""
+    december = keys % 12 == 11
+    keys, values = keys[december], ends[december]
     consecutive = keys[1:] - keys[:-1] == 12
     returns = np.where(consecutive, values[1:] / values[:-1] - 1, np.nan)
     ok = np.isfinite(returns)
-    return pd.Series(returns[ok], index=pd.Index(keys[1:][ok] // 12, name="year"))
+    return keys[1:][ok] // 12, returns[ok]
 
 
 def annual_pair(small: pd.Series, large: pd.Series) -> pd.DataFrame:
     """Years with both annual returns: columns ``small, large, spread, phase``, index ``year``."""
-    years, i, j = np.intersect1d(
-        small.index.to_numpy(), large.index.to_numpy(), return_indices=True
+    years, s, lg = _annual_pair_arrays(
+        (small.index.to_numpy(), small.to_numpy()), (large.index.to_numpy(), large.to_numpy())
     )
-    s, lg = small.to_numpy()[i], large.to_numpy()[j]
     data = {"small": s, "large": lg, "spread": s - lg, "phase": years % 4}
     return pd.DataFrame(data, index=pd.Index(years, name="year"))
+
+
+def _annual_pair_arrays(
+    small: tuple[np.ndarray, np.ndarray], large: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(years, small, large) of the years with both annual returns."""
+    years, i, j = np.intersect1d(small[0], large[0], return_indices=True)
+    return years, small[1][i], large[1][j]
+
+
+def _annual_of(closes: Closes) -> tuple[np.ndarray, np.ndarray]:
+    return _annual_arrays(closes.end_keys, closes.ends)
 
 
 def phase_table(annual: pd.DataFrame) -> pd.DataFrame:
@@ -72,29 +90,31 @@ def monthly_spread_by_phase(pair: pd.DataFrame) -> pd.DataFrame:
 
     ``pair`` is the monthly pair frame (columns ``year, month, spread``) from ``paired_months``.
     """
-    phase = pair["year"].to_numpy() % 4
-    cell = phase * 12 + pair["month"].to_numpy() - 1
-    sums = np.bincount(cell, weights=pair["spread"].to_numpy(), minlength=48)
-    counts = np.bincount(cell, minlength=48)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = (sums / counts).reshape(4, 12)
+    means = _phase_month_means(
+        pair["year"].to_numpy(), pair["month"].to_numpy(), pair["spread"].to_numpy()
+    )
     return pd.DataFrame(means, index=pd.Index(PHASES, name="phase"), columns=range(1, 13))
 
 
-def _phase_records(annual: pd.DataFrame) -> list[dict[str, Any]]:
-    arrays = group_arrays(
-        annual["small"].to_numpy(),
-        annual["large"].to_numpy(),
-        annual["phase"].to_numpy(),
-        list(PHASES),
-    )
+def _phase_month_means(years: np.ndarray, months: np.ndarray, spread: np.ndarray) -> np.ndarray:
+    """``monthly_spread_by_phase`` as a 4 x 12 array."""
+    cell = years % 4 * 12 + months - 1
+    sums = np.bincount(cell, weights=spread, minlength=48)
+    counts = np.bincount(cell, minlength=48)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (sums / counts).reshape(4, 12)
+
+
+def _phase_records(years: np.ndarray, small: np.ndarray, large: np.ndarray) -> list[dict[str, Any]]:
+    arrays = group_arrays(small, large, years % 4, list(PHASES))
     rows = stats_records(arrays, "phase", list(PHASES))
     return [{"name": PHASE_NAMES[row["phase"]], **row} for row in rows]
 
 
-def _monthly_records(means: pd.DataFrame) -> list[dict[str, Any]]:
+def _monthly_records(months: MonthPairs) -> list[dict[str, Any]]:
+    means = _phase_month_means(months.keys // 12, months.keys % 12 + 1, months.small - months.large)
     out = []
-    for phase, row in zip(PHASES, means.to_numpy(), strict=True):
+    for phase, row in zip(PHASES, means.tolist(), strict=True):
         out.append({"phase": phase, "name": PHASE_NAMES[phase], "months": [num(v) for v in row]})
     return out
 
@@ -103,28 +123,25 @@ def compute_cycle(market: Market, config: Config, week_end: pd.Timestamp) -> dic
     """The presidential-cycle section; raises Unavailable when the pair has no complete year."""
     week_end = pd.Timestamp(week_end)
     months = pair_months(market, config, week_end)
-    annual = annual_pair(*(annual_returns_from_ends(ends) for ends in months.ends))
-    if annual.empty:
+    years, small, large = _annual_pair_arrays(_annual_of(months.small), _annual_of(months.large))
+    if not len(years):
         raise Unavailable(
             f"no complete calendar year of both {config.small.index} and {config.large.index}"
         )
-    monthly, paths = months.pair, months.paths
     year = week_end.year
     phase = phase_of_year(year)
-    same_phase = paths.index[(paths.index % 4 == phase) & (paths.index < year)]
-    average, count = average_path(paths, same_phase)
-    current = paths.loc[year] if year in paths.index else pd.Series(dtype=float)
+    average, count = mean_path(months.grid, (months.years % 4 == phase) & (months.years < year))
     return {
         "small": config.small.index,
         "large": config.large.index,
         "year": year,
         "phase": phase,
         "phase_name": PHASE_NAMES[phase],
-        "first_year": int(annual.index[0]),
-        "last_complete_year": int(annual.index[-1]),
-        "phases": _phase_records(annual),
-        "monthly_spread_by_phase": _monthly_records(monthly_spread_by_phase(monthly)),
-        "current_year_path": path_records(current),
+        "first_year": int(years[0]),
+        "last_complete_year": int(years[-1]),
+        "phases": _phase_records(years, small, large),
+        "monthly_spread_by_phase": _monthly_records(months.months),
+        "current_year_path": path_records(months.path_row(year)),
         "phase_average_path": path_records(average),
         "phase_average_path_years": count,
     }

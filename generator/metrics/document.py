@@ -16,6 +16,7 @@ from generator.metrics.claims import claims_section
 from generator.metrics.common import (
     REASON_SUFFIX,
     Unavailable,
+    as_unit_of,
     iso,
     missing,
     truncate_market,
@@ -95,11 +96,23 @@ def previous_week_end(
     market: Market, config: Config, week_end: pd.Timestamp
 ) -> pd.Timestamp | None:
     """Last session before week_end's week, as the small index's data shows it."""
-    close = market.close(config.small.index)
-    if close is None:
+    days = _close_days(market, config.small.index)
+    if days is None:
         return None
-    count = int(close.index.searchsorted(week_monday(week_end), side="left"))  # rows before it
-    return close.index[count - 1] if count else None
+    count = int(np.searchsorted(days, as_unit_of(week_monday(week_end), days)))  # rows before it
+    return pd.Timestamp(days[count - 1]) if count else None
+
+
+def _close_days(market: Market, symbol: str | None) -> np.ndarray | None:
+    """Dates of the symbol's non-missing closes (``market.close(symbol).index``), or None when
+    the symbol is absent; numpy, as ``market.close`` builds a Series to read only its dates."""
+    series = market.series.get(symbol) if symbol else None
+    if series is None or series.schema != "ohlcv":
+        return None
+    values = series.frame["close"].to_numpy(dtype=float)
+    days = series.frame.index.values
+    present = ~np.isnan(values)
+    return days if present.all() else days[present]
 
 
 def _previous_core(market: Market, config: Config, week_end: pd.Timestamp) -> dict[str, Any] | None:
@@ -114,11 +127,11 @@ def _previous_core(market: Market, config: Config, week_end: pd.Timestamp) -> di
 def _data_through(doc: dict[str, Any], market: Market, config: Config) -> None:
     lasts = []
     for symbol in (config.small.index, config.large.index):
-        close = market.close(symbol)
-        if close is None or close.empty:
+        days = _close_days(market, symbol)
+        if days is None or not len(days):
             missing(doc, "data_through", f"{symbol} has no data up to {doc['week_ending']}")
             return
-        lasts.append(close.index[-1])
+        lasts.append(days[-1])
     doc["data_through"] = iso(min(lasts))
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from generator.metrics.common import Unavailable, current_close, iso, record
 from generator.metrics.drawdowns import WINDOW_52W, current_drawdown, trailing
-from generator.metrics.relative import ratio_headlines, relative_ratio
+from generator.metrics.relative import common_closes, ratio_headlines
 from generator.metrics.returns import pair_returns
 from generator.metrics.risk import VOL_SESSIONS, corr_beta, vol
 from generator.model import Market
@@ -39,7 +39,8 @@ def headline_core(market: Market, config: Any, week_end: pd.Timestamp) -> dict[s
         "risk": _risk(closes),
     }
     if len(closes) == 2:
-        ratio = relative_ratio(closes["small"], closes["large"]).to_numpy(dtype=float)
+        _, small_values, large_values = common_closes(closes["small"], closes["large"])
+        ratio = small_values / large_values  # relative_ratio, as arrays
         if len(ratio):
             doc["relative"] = ratio_headlines(ratio)
     return doc

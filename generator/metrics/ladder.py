@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 
 from generator.metrics.common import SESSIONS_PER_YEAR, Unavailable, current_close, missing, record
-from generator.metrics.relative import percentile_of_last, relative_ratio
-from generator.metrics.returns import period_return
+from generator.metrics.relative import common_closes, percentile_of_last
+from generator.metrics.returns import period_return, return_of_arrays
 from generator.model import Market
 
 LADDER_PERIODS = ("1w", "ytd", "1y")
@@ -38,23 +38,23 @@ def rotation_gauge(
     """
     out: dict[str, Any] = {"numerator": numerator, "denominator": denominator}
     try:
-        ratio = relative_ratio(
+        days, top, bottom = common_closes(
             current_close(market, numerator, week_end, adjusted=False),
             current_close(market, denominator, week_end, adjusted=False),
         )
-        if ratio.empty:
+        if not len(days):
             raise Unavailable(f"{numerator} and {denominator} have no date in common")
     except Unavailable as exc:
         for key in ("ratio", "pct_52w", "change_1w"):
             missing(out, key, str(exc))
         return out
-    out["ratio"] = float(ratio.iloc[-1])
-    values = ratio.to_numpy(dtype=float)
+    values = top / bottom  # relative_ratio, as arrays
+    out["ratio"] = float(values[-1])
     if len(values) >= SESSIONS_PER_YEAR:
         out["pct_52w"] = percentile_of_last(values[-SESSIONS_PER_YEAR:])
     else:
         missing(out, "pct_52w", f"{len(values)} common sessions, {SESSIONS_PER_YEAR} needed")
-    record(out, "change_1w", lambda: period_return(ratio, week_end, "1w"))
+    record(out, "change_1w", lambda: return_of_arrays(days, values, week_end, "1w"))
     return out
 
 

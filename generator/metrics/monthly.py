@@ -8,15 +8,23 @@ month's last session?), which decides whether a series' final month is complete.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from generator.calendar import sessions
-from generator.metrics.common import MAX_START_GAP_DAYS, current_close, memo, truncate_frame
+from generator.metrics.common import (
+    MAX_START_GAP_DAYS,
+    as_unit_of,
+    current_close,
+    memo,
+    run_ends,
+    truncate_frame,
+)
 from generator.model import Market
 
 BOOTSTRAP_SEED = 20260101
@@ -38,9 +46,10 @@ STAT_COLUMNS = (
 )
 
 
-def month_key(index: pd.DatetimeIndex) -> np.ndarray:
+def month_key(index: pd.DatetimeIndex | np.ndarray) -> np.ndarray:
     """Months counted from year 0: year * 12 + month - 1 (consecutive months differ by 1)."""
-    nanoseconds = np.asarray(index.to_numpy(), dtype="datetime64[ns]").view(np.int64)
+    days = index.values if isinstance(index, pd.Index) else index
+    nanoseconds = np.asarray(days, dtype="datetime64[ns]").view(np.int64)
     first, table = _month_key_table()
     return table[nanoseconds // NS_PER_DAY - first]
 
@@ -81,6 +90,12 @@ def is_last_session_of_month(day: pd.Timestamp) -> bool:
     return last is None or np.datetime64(day.date(), "D") >= last
 
 
+def _ends_its_month(day: np.datetime64, key: int) -> bool:
+    """``is_last_session_of_month`` of a datetime64 ``day`` in the month keyed ``key``."""
+    last = _last_session_day(int(key))
+    return last is None or day.astype("datetime64[D]") >= last
+
+
 def clean_close(close: pd.Series, week_end: pd.Timestamp | None) -> pd.Series:
     """Finite, positive closes on or before ``week_end`` (all of them when it is None)."""
     if week_end is not None:
@@ -89,6 +104,56 @@ def clean_close(close: pd.Series, week_end: pd.Timestamp | None) -> pd.Series:
     keep = np.isfinite(values) & (values > 0)
     close = close if keep.all() else close[keep]
     return close if close.dtype == np.float64 else close.astype(float)
+
+
+def clean_arrays(
+    days: np.ndarray, values: np.ndarray, week_end: pd.Timestamp | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``clean_close`` of (datetime64 dates, float values) arrays."""
+    if week_end is not None:
+        stop = int(np.searchsorted(days, as_unit_of(week_end, days), side="right"))
+        days, values = days[:stop], values[:stop]
+    keep = np.isfinite(values) & (values > 0)
+    return (days, values) if keep.all() else (days[keep], values[keep])
+
+
+@dataclass(frozen=True, eq=False)  # arrays: compared by identity
+class Closes:
+    """Clean closes (``clean_close``) and their ``month_end_closes``, as arrays: the monthly
+    sections read only these, and pandas objects cost more to build than the sums themselves."""
+
+    days: np.ndarray  # datetime64 dates
+    values: np.ndarray  # float closes
+    first_key: int  # month key of ends[0]
+    ends: np.ndarray  # month-end close of every month from first_key on (NaN: unusable)
+
+    @property
+    def end_keys(self) -> np.ndarray:
+        return np.arange(self.first_key, self.first_key + len(self.ends))
+
+    def month_returns(self) -> tuple[np.ndarray, np.ndarray]:
+        """``month_end_returns`` as (month keys, returns)."""
+        returns = self.ends[1:] / self.ends[:-1] - 1
+        ok = np.isfinite(returns)
+        return self.end_keys[1:][ok], returns[ok]
+
+
+def closes_of(days: np.ndarray, values: np.ndarray) -> Closes:
+    """Closes of already clean arrays (see ``clean_arrays``), with their month-end closes."""
+    if not len(days):
+        return Closes(days, values, 0, np.zeros(0))
+    keys = month_key(days)
+    last_of_key = run_ends(keys)
+    keys = keys[last_of_key]
+    month_days = days[last_of_key].astype("datetime64[D]")
+    ends = values[last_of_key]  # a copy (boolean indexing)
+    month_last_day = (keys + 1 - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]") - 1
+    ends[(month_last_day - month_days).astype(np.int64) > MAX_START_GAP_DAYS] = np.nan
+    if not _ends_its_month(days[-1], keys[-1]):
+        ends[-1] = np.nan
+    full = np.full(keys[-1] - keys[0] + 1, np.nan)
+    full[keys - keys[0]] = ends
+    return Closes(days, values, int(keys[0]), full)
 
 
 def month_end_closes(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd.Series:
@@ -101,18 +166,8 @@ def month_end_closes(close: pd.Series, week_end: pd.Timestamp | None = None) -> 
     close = clean_close(close, week_end)
     if close.empty:
         return pd.Series(dtype=float)
-    keys = month_key(close.index)
-    last_of_key = np.r_[keys[1:] != keys[:-1], True]
-    keys = keys[last_of_key]
-    days = close.index.to_numpy()[last_of_key].astype("datetime64[D]")
-    values = close.to_numpy()[last_of_key].copy()
-    month_last_day = (keys + 1 - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]") - 1
-    values[(month_last_day - days).astype(np.int64) > MAX_START_GAP_DAYS] = np.nan
-    if not is_last_session_of_month(close.index[-1]):
-        values[-1] = np.nan
-    full = np.full(keys[-1] - keys[0] + 1, np.nan)
-    full[keys - keys[0]] = values
-    return pd.Series(full, index=np.arange(keys[0], keys[-1] + 1))
+    closes = closes_of(close.index.values, close.to_numpy())
+    return pd.Series(closes.ends, index=closes.end_keys)
 
 
 def monthly_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd.Series:
@@ -152,15 +207,55 @@ def paired_months(small: pd.Series, large: pd.Series) -> pd.DataFrame:
 
     Index: month key. Rows start at ``first_year`` (see ``first_january_year``).
     """
-    keys, i, j = np.intersect1d(small.index.to_numpy(), large.index.to_numpy(), return_indices=True)
-    s, lg = small.to_numpy()[i], large.to_numpy()[j]
+    return month_pairs(
+        (small.index.to_numpy(), small.to_numpy()), (large.index.to_numpy(), large.to_numpy())
+    ).frame()
+
+
+@dataclass(frozen=True, eq=False)  # arrays: compared by identity
+class MonthPairs:
+    """``paired_months`` as arrays: month keys (from the first common January on) and both
+    returns of each month."""
+
+    keys: np.ndarray
+    small: np.ndarray
+    large: np.ndarray
+
+    def frame(self) -> pd.DataFrame:
+        """The ``paired_months`` frame."""
+        keys, s, lg = self.keys, self.small, self.large
+        data = {
+            "year": keys // 12,
+            "month": keys % 12 + 1,
+            "small": s,
+            "large": lg,
+            "spread": s - lg,
+        }
+        return pd.DataFrame(data, index=pd.Index(keys, name="key"))
+
+    def first_year(self) -> int | None:
+        """``first_january_year``: the rows start at a January when there is one."""
+        return int(self.keys[0] // 12) if len(self.keys) else None
+
+    def last_month(self) -> str | None:
+        """The last paired month as ``YYYY-MM``."""
+        if not len(self.keys):
+            return None
+        key = int(self.keys[-1])
+        return f"{key // 12:04d}-{key % 12 + 1:02d}"
+
+
+def month_pairs(
+    small: tuple[np.ndarray, np.ndarray], large: tuple[np.ndarray, np.ndarray]
+) -> MonthPairs:
+    """MonthPairs of two (month keys, returns) pairs of arrays."""
+    keys, i, j = np.intersect1d(small[0], large[0], return_indices=True)
+    s, lg = small[1][i], large[1][j]
     ok = np.isfinite(s) & np.isfinite(lg)
     keys, s, lg = keys[ok], s[ok], lg[ok]
     januaries = keys[keys % 12 == 0]
     keep = keys >= januaries[0] if len(januaries) else np.zeros(len(keys), dtype=bool)
-    keys, s, lg = keys[keep], s[keep], lg[keep]
-    data = {"year": keys // 12, "month": keys % 12 + 1, "small": s, "large": lg, "spread": s - lg}
-    return pd.DataFrame(data, index=pd.Index(keys, name="key"))
+    return MonthPairs(keys[keep], s[keep], lg[keep])
 
 
 def first_january_year(pair: pd.DataFrame) -> int | None:
@@ -206,7 +301,47 @@ def _bootstrap_rows(rows: np.ndarray, seed: int, resamples: int, level: float) -
     # einsum, not BLAS matmul: the matrices are small and threaded BLAS costs far more here.
     means = np.einsum("gn,bn->gb", rows, _resample_counts(n, seed, resamples)) / n
     tail = (1 - level) / 2
-    return np.quantile(means, [tail, 1 - tail], axis=1).T
+    return row_quantiles(means, np.array([tail, 1 - tail]))
+
+
+def row_quantiles(values: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
+    """``np.quantile(values, quantiles, axis=1).T`` (method "linear"), bit for bit.
+
+    One sort of the rows and numpy's own interpolation formula: np.quantile's partition and
+    argument handling cost twice as much on these small matrices.
+    """
+    below, above, gamma, upper = _quantile_plan(values.shape[1], tuple(quantiles.tolist()))
+    ordered = np.sort(values, axis=1)  # NaNs sort last, as after numpy's partition
+    low, high = ordered[:, below], ordered[:, above]
+    if not (low.all() and high.all()):
+        # -0.0 == 0.0: which zero lands at a position depends on the algorithm, so ask numpy.
+        return np.quantile(values, quantiles, axis=1).T
+    diff = high - low
+    # numpy's _lerp: from the lower value, or from the upper one where the weight is >= 0.5
+    out = np.where(upper, high - diff * (1 - gamma), low + diff * gamma)
+    nan_rows = np.isnan(ordered[:, -1])
+    if nan_rows.any():
+        out[nan_rows] = np.nan
+    return out
+
+
+@lru_cache(maxsize=16)
+def _quantile_plan(
+    count: int, quantiles: tuple[float, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(positions below, positions above, interpolation weights, upper-side mask) of np.quantile's
+    "linear" method for rows of ``count`` values, computed as numpy computes them."""
+    virtual = (count - 1) * np.array(quantiles)
+    below = np.floor(virtual)
+    above = below + 1
+    below[virtual >= count - 1] = above[virtual >= count - 1] = -1  # numpy's bounds rules
+    below[virtual < 0] = above[virtual < 0] = 0
+    gamma = virtual - below
+    return below.astype(np.intp), above.astype(np.intp), gamma, gamma >= 0.5
+
+
+# group_arrays columns filled per distinct group size (NaN for empty groups).
+_BY_SIZE = ("small_median", "large_median", "spread_median", "spread_ci90_low", "spread_ci90_high")
 
 
 def group_arrays(
@@ -216,38 +351,54 @@ def group_arrays(
 
     ``spread`` = small - large; ``hit_rate`` = share of rows where small beat large; ``years`` =
     rows in the group (0 gives NaN statistics). The bootstrap resamples each group's spreads in
-    row (chronological) order. Vectorised over rows: sums by bincount, medians from one sort;
-    the only loop is over distinct group sizes.
+    row (chronological) order. Vectorised over rows: sums by bincount; medians and intervals
+    from one (groups x size) matrix per distinct group size, so the only loop is over sizes.
     """
+    gid, valid = _group_ids(np.asarray(keys), groups)
+    size = len(groups)
+    counts = np.bincount(gid, minlength=size)
+    starts = np.cumsum(counts) - counts
+    small, large = np.asarray(small, dtype=float)[valid], np.asarray(large, dtype=float)[valid]
+    spread = small - large
+    sides = {"small": small, "large": large, "spread": spread}
+    out: dict[str, np.ndarray] = {"years": counts}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # bincount adds each group's values in row order; a row-wise sum would add pairwise.
+        for side, values in sides.items():
+            out[f"{side}_mean"] = np.bincount(gid, weights=values, minlength=size) / counts
+        wins = (spread > 0).astype(float)
+        out["hit_rate"] = np.bincount(gid, weights=wins, minlength=size) / counts
+    out.update({key: np.full(size, np.nan) for key in _BY_SIZE})
+    grouped = np.argsort(gid, kind="stable")  # rows by group, in row order within a group
+    for count in sorted(set(counts[counts >= 1].tolist())):  # np.unique, at a tenth of the cost
+        rows = np.flatnonzero(counts == count)
+        cells = grouped[starts[rows][:, None] + np.arange(count)]  # (groups x count) row numbers
+        for side, values in sides.items():
+            # A stable sort keeps equal values (0.0 and -0.0 too) in row order, as lexsort did.
+            ranked = np.sort(values[cells], axis=1, kind="stable")
+            out[f"{side}_median"][rows] = (ranked[:, (count - 1) // 2] + ranked[:, count // 2]) / 2
+        if count >= 2:
+            bounds = _bootstrap_rows(spread[cells], BOOTSTRAP_SEED, BOOTSTRAP_RESAMPLES, CI_LEVEL)
+            out["spread_ci90_low"][rows], out["spread_ci90_high"][rows] = bounds.T
+    return out
+
+
+def _group_ids(keys: np.ndarray, groups: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(position in ``groups`` of each key that is one of them, mask of those keys)."""
     order = np.asarray(groups)
-    keys = np.asarray(keys)
+    first = groups[0] if len(groups) and isinstance(groups[0], int) else None
+    if (
+        keys.dtype.kind in "iu"
+        and first is not None
+        and groups == list(range(first, first + len(groups)))
+    ):
+        slot = keys - first  # consecutive groups (months, phases): positions by subtraction
+        valid = (slot >= 0) & (slot < len(groups))
+        return slot[valid], valid
     sorter = np.argsort(order, kind="stable")
     slot = sorter[np.clip(np.searchsorted(order, keys, sorter=sorter), 0, len(order) - 1)]
     valid = order[slot] == keys
-    gid = slot[valid]
-    counts = np.bincount(gid, minlength=len(order))
-    starts = np.r_[0, np.cumsum(counts)[:-1]]
-    has = counts > 0
-    low, high = np.where(has, starts + (counts - 1) // 2, 0), np.where(has, starts + counts // 2, 0)
-    small, large = np.asarray(small, dtype=float)[valid], np.asarray(large, dtype=float)[valid]
-    spread = small - large
-    out: dict[str, np.ndarray] = {"years": counts}
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for side, values in (("small", small), ("large", large), ("spread", spread)):
-            out[f"{side}_mean"] = np.bincount(gid, weights=values, minlength=len(order)) / counts
-            ranked = values[np.lexsort((values, gid))] if len(values) else np.zeros(1)
-            out[f"{side}_median"] = np.where(has, (ranked[low] + ranked[high]) / 2, np.nan)
-        wins = (spread > 0).astype(float)
-        out["hit_rate"] = np.bincount(gid, weights=wins, minlength=len(order)) / counts
-    chronological = spread[np.argsort(gid, kind="stable")]
-    out["spread_ci90_low"] = np.full(len(order), np.nan)
-    out["spread_ci90_high"] = np.full(len(order), np.nan)
-    for count in np.unique(counts[counts >= 2]):
-        rows = np.flatnonzero(counts == count)
-        matrix = chronological[starts[rows][:, None] + np.arange(count)]
-        bounds = _bootstrap_rows(matrix, BOOTSTRAP_SEED, BOOTSTRAP_RESAMPLES, CI_LEVEL)
-        out["spread_ci90_low"][rows], out["spread_ci90_high"][rows] = bounds[:, 0], bounds[:, 1]
-    return out
+    return slot[valid], valid
 
 
 def group_stats(frame: pd.DataFrame, by: str, groups: list[int]) -> pd.DataFrame:
@@ -267,16 +418,32 @@ def month_table(pair: pd.DataFrame) -> pd.DataFrame:
 def cumulative_spread_paths(pair: pd.DataFrame) -> pd.DataFrame:
     """Per year (index ``year``), columns 1..12: compounded small minus compounded large return
     from the start of the year through each month; NaN from a missing month on."""
-    years = pair["year"].to_numpy()
+    index, path = spread_paths(
+        pair["year"].to_numpy(),
+        pair["month"].to_numpy(),
+        pair["small"].to_numpy(),
+        pair["large"].to_numpy(),
+    )
+    return paths_frame(index, path)
+
+
+def paths_frame(years: np.ndarray, path: np.ndarray) -> pd.DataFrame:
+    """The ``cumulative_spread_paths`` frame of ``spread_paths``."""
+    return pd.DataFrame(path, index=pd.Index(years, name="year"), columns=range(1, 13))
+
+
+def spread_paths(
+    years: np.ndarray, months: np.ndarray, small: np.ndarray, large: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``cumulative_spread_paths`` as (years, years x 12 paths) arrays."""
     first = years.min() if len(years) else 0
     index = np.arange(first, years.max() + 1) if len(years) else np.array([], dtype=np.int64)
-    growth = {}
-    for side in ("small", "large"):
+    growth = []
+    for values in (small, large):
         grid = np.full((len(index), 12), np.nan)
-        grid[years - first, pair["month"].to_numpy() - 1] = pair[side].to_numpy()
-        growth[side] = np.cumprod(1 + grid, axis=1)
-    path = growth["small"] - growth["large"]
-    return pd.DataFrame(path, index=pd.Index(index, name="year"), columns=range(1, 13))
+        grid[years - first, months - 1] = values
+        growth.append(np.cumprod(1 + grid, axis=1))
+    return index, growth[0] - growth[1]
 
 
 def average_path(
@@ -284,19 +451,28 @@ def average_path(
 ) -> tuple[pd.Series, int]:
     """Mean path over complete years (all 12 months present), optionally restricted to ``years``;
     returns (path indexed by month 1..12, number of years averaged)."""
-    values = paths.to_numpy()
-    keep = np.isfinite(values).all(axis=1)
-    if years is not None:
-        keep &= np.isin(paths.index.to_numpy(), np.asarray(years))
-    mean = values[keep].mean(axis=0) if keep.any() else np.full(values.shape[1], np.nan)
-    return pd.Series(mean, index=paths.columns), int(keep.sum())
+    chosen = None if years is None else np.isin(paths.index.to_numpy(), np.asarray(years))
+    mean, count = mean_path(paths.to_numpy(), chosen)
+    return pd.Series(mean, index=paths.columns), count
+
+
+def mean_path(path: np.ndarray, chosen: np.ndarray | None) -> tuple[np.ndarray, int]:
+    """``average_path`` of a years x 12 array over the complete years among ``chosen`` (a mask
+    of the rows; None: all), as (mean per month, years averaged)."""
+    keep = np.isfinite(path).all(axis=1)
+    if chosen is not None:
+        keep &= chosen
+    # path[keep] is a fresh C-ordered array whatever path's order, so the mean sums each month
+    # over the years in the same order either way.
+    mean = path[keep].mean(axis=0) if keep.any() else np.full(path.shape[1], np.nan)
+    return mean, int(keep.sum())
 
 
 def num(value: Any) -> float | None:
     if value is None:
         return None
     x = float(value)
-    return x if np.isfinite(x) else None
+    return x if math.isfinite(x) else None
 
 
 def _reason(years: int) -> str:
@@ -322,26 +498,45 @@ def stats_records(
     return out
 
 
-def month_records(pair: pd.DataFrame) -> list[dict[str, Any]]:
-    """The month table of a pair frame as a list of ``{month, <STAT_COLUMNS>}`` objects."""
-    arrays = group_arrays(
-        pair["small"].to_numpy(), pair["large"].to_numpy(), pair["month"].to_numpy(), MONTHS
-    )
-    return stats_records(arrays, "month", MONTHS)
+def month_records(pair: pd.DataFrame | MonthPairs) -> list[dict[str, Any]]:
+    """The month table of a pair frame (or its arrays) as ``{month, <STAT_COLUMNS>}`` objects."""
+    if isinstance(pair, MonthPairs):
+        small, large, month = pair.small, pair.large, pair.keys % 12 + 1
+    else:
+        small, large = pair["small"].to_numpy(), pair["large"].to_numpy()
+        month = pair["month"].to_numpy()
+    return stats_records(group_arrays(small, large, month, MONTHS), "month", MONTHS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compared by identity
 class PairMonths:
     """Monthly data of the configured pair at one week's end, shared by seasonality and cycle.
 
-    ``closes``: current closes (small, large); ``ends``: their ``month_end_closes``; ``pair``:
-    ``paired_months`` of the month-end returns; ``paths``: ``cumulative_spread_paths(pair)``.
+    ``small``/``large``: current closes and their month-end closes; ``months``: the paired
+    month-end returns; ``years``/``grid``: ``cumulative_spread_paths`` as arrays. ``pair`` and
+    ``paths`` are the same as frames (``paired_months``, ``cumulative_spread_paths``), built
+    on first use: the metrics read only the arrays.
     """
 
-    closes: tuple[pd.Series, pd.Series]
-    ends: tuple[pd.Series, pd.Series]
-    pair: pd.DataFrame
-    paths: pd.DataFrame
+    small: Closes
+    large: Closes
+    months: MonthPairs
+    years: np.ndarray
+    grid: np.ndarray
+
+    @cached_property
+    def pair(self) -> pd.DataFrame:
+        return self.months.frame()
+
+    @cached_property
+    def paths(self) -> pd.DataFrame:
+        return paths_frame(self.years, self.grid)
+
+    def path_row(self, year: int) -> np.ndarray:
+        """The year's path (12 values), empty when the year has no paired month."""
+        if not len(self.years) or not self.years[0] <= year <= self.years[-1]:
+            return np.zeros(0)
+        return self.grid[year - self.years[0]]
 
 
 def pair_months(market: Market, config: Any, week_end: pd.Timestamp) -> PairMonths:
@@ -357,14 +552,18 @@ def pair_months(market: Market, config: Any, week_end: pd.Timestamp) -> PairMont
 
 
 def _pair_months(market: Market, small: str, large: str, week_end: pd.Timestamp) -> PairMonths:
-    closes = tuple(
-        clean_close(current_close(market, sym, week_end), week_end) for sym in (small, large)
-    )
-    ends = tuple(month_end_closes(close) for close in closes)
-    pair = paired_months(*(month_end_returns(end) for end in ends))
-    return PairMonths(closes, ends, pair, cumulative_spread_paths(pair))  # type: ignore[arg-type]
+    sides = []
+    for symbol in (small, large):
+        close = current_close(market, symbol, week_end)
+        days, values = clean_arrays(close.index.values, close.to_numpy(dtype=float), week_end)
+        sides.append(closes_of(days, values))
+    months = month_pairs(sides[0].month_returns(), sides[1].month_returns())
+    years, grid = spread_paths(months.keys // 12, months.keys % 12 + 1, months.small, months.large)
+    return PairMonths(sides[0], sides[1], months, years, grid)
 
 
-def path_records(path: pd.Series) -> list[dict[str, Any]]:
-    """A month-indexed path as ``[{month, spread}]``, skipping months without a value."""
-    return [{"month": int(m), "spread": float(v)} for m, v in path.items() if np.isfinite(v)]
+def path_records(path: pd.Series | np.ndarray) -> list[dict[str, Any]]:
+    """A month-indexed path (or 12 values for months 1..12) as ``[{month, spread}]``, skipping
+    months without a value."""
+    items = enumerate(path.tolist(), 1) if isinstance(path, np.ndarray) else path.items()
+    return [{"month": int(m), "spread": float(v)} for m, v in items if math.isfinite(v)]

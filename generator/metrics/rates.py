@@ -8,6 +8,7 @@ simple return, decimals) on the weekly change of a yield (percentage points) ove
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -17,11 +18,13 @@ from generator.config import RATE_KEYS, Config
 from generator.metrics.common import (
     MAX_START_GAP_DAYS,
     Unavailable,
+    as_unit_of,
     current_close,
     finite,
     iso,
     missing,
     record,
+    run_ends,
     week_monday,
 )
 from generator.model import Market
@@ -33,41 +36,59 @@ THREE_MONTHS = pd.DateOffset(months=3)
 
 def value_on_or_before(series: pd.Series, day: pd.Timestamp, what: str) -> float:
     """The last value on or before ``day``; Unavailable when none lies within MAX_START_GAP_DAYS."""
-    day = pd.Timestamp(day)
-    pos = int(series.index.searchsorted(day, side="right")) - 1
-    if pos < 0 or (day - series.index[pos]).days > MAX_START_GAP_DAYS:
+    return _value_on_or_before(series.index.values, series.to_numpy(dtype=float), day, what)
+
+
+def _value_on_or_before(
+    days: np.ndarray, values: np.ndarray, day: pd.Timestamp, what: str
+) -> float:
+    """``value_on_or_before`` of (datetime64 dates, float values) arrays."""
+    mark = as_unit_of(day, days)
+    pos = int(np.searchsorted(days, mark, side="right")) - 1
+    # Floor division by a day counts whole days as Timedelta.days does.
+    if pos < 0 or (mark - days[pos]) // np.timedelta64(1, "D") > MAX_START_GAP_DAYS:
         raise Unavailable(
             f"{what}: no observation within {MAX_START_GAP_DAYS} days before {iso(day)}"
         )
-    return float(series.iloc[pos])
+    return float(values[pos])
 
 
 def yield_changes(series: pd.Series, week_end: pd.Timestamp) -> dict[str, Any]:
     """Level at ``week_end`` and its change (percentage points) since the previous week's last
     observation and since the same calendar date three months earlier."""
+    days, values = series.index.values, series.to_numpy(dtype=float)
     week_end = pd.Timestamp(week_end)
-    level = value_on_or_before(series, week_end, "level")
+    level = _value_on_or_before(days, values, week_end, "level")
     out: dict[str, Any] = {"level": level}
-    previous_week = week_monday(week_end) - pd.Timedelta(days=1)
+    previous_week, three_months = _change_bases(week_end)
     record(
-        out, "change_1w", lambda: level - value_on_or_before(series, previous_week, "1-week base")
+        out,
+        "change_1w",
+        lambda: level - _value_on_or_before(days, values, previous_week, "1-week base"),
     )
     record(
         out,
         "change_3m",
-        lambda: level - value_on_or_before(series, week_end - THREE_MONTHS, "3-month base"),
+        lambda: level - _value_on_or_before(days, values, three_months, "3-month base"),
     )
     return out
 
 
-def _last_finite_date(market: Market, symbol: str, week_end: pd.Timestamp) -> pd.Timestamp | None:
+@lru_cache(maxsize=4096)  # DateOffset arithmetic is slow and every yield asks for the same dates
+def _change_bases(week_end: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """(the day before week_end's Monday, the same calendar date three months earlier)."""
+    return week_monday(week_end) - pd.Timedelta(days=1), week_end - THREE_MONTHS
+
+
+def _last_finite_date(market: Market, symbol: str, week_end: pd.Timestamp) -> np.datetime64 | None:
     series = market.series.get(symbol)
     if series is None or series.schema != "ohlcv":
         return None
     frame = series.frame
-    stop = int(frame.index.searchsorted(pd.Timestamp(week_end), side="right"))
+    days = frame.index.values
+    stop = int(np.searchsorted(days, as_unit_of(week_end, days), side="right"))
     finite = np.flatnonzero(np.isfinite(frame["close"].to_numpy(dtype=float)[:stop]))
-    return frame.index[finite[-1]] if len(finite) else None
+    return days[finite[-1]] if len(finite) else None
 
 
 def _yield_section(market: Market, symbol: str, week_end: pd.Timestamp) -> dict[str, Any]:
@@ -90,17 +111,23 @@ def _yield_section(market: Market, symbol: str, week_end: pd.Timestamp) -> dict[
     return out
 
 
-def _week_numbers(index: pd.DatetimeIndex) -> np.ndarray:
+def _week_numbers(index: pd.DatetimeIndex | np.ndarray) -> np.ndarray:
     """Monday-based week number of each date (1970-01-01 was a Thursday, hence the +3)."""
-    days = np.asarray(index.to_numpy(), dtype="datetime64[D]").astype(np.int64)
+    dates = index.values if isinstance(index, pd.Index) else index
+    days = np.asarray(dates, dtype="datetime64[D]").astype(np.int64)
     return (days + 3) // 7
 
 
 def _weekly_last_arrays(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(week numbers, last value of each week) for the weeks that have data."""
-    weeks = _week_numbers(series.index)
-    last = np.r_[weeks[1:] != weeks[:-1], True] if len(weeks) else np.zeros(0, dtype=bool)
-    return weeks[last], series.to_numpy(dtype=float)[last]
+    return _weekly_last_of(series.index.values, series.to_numpy(dtype=float))
+
+
+def _weekly_last_of(days: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_weekly_last_arrays`` of (dates, values) arrays."""
+    weeks = _week_numbers(days)
+    last = run_ends(weeks)
+    return weeks[last], values[last]
 
 
 def weekly_last(series: pd.Series) -> pd.Series:
@@ -152,9 +179,12 @@ def rolling_rate_sensitivity(
     return out
 
 
-def _window_levels(series: pd.Series, last_week: int, weeks: int) -> np.ndarray | None:
-    """Weekly last values of the ``weeks`` weeks ending with ``last_week``; None if any lacks data."""
-    numbers, values = _weekly_last_arrays(series)
+def _window_levels(
+    series: tuple[np.ndarray, np.ndarray], last_week: int, weeks: int
+) -> np.ndarray | None:
+    """Weekly last values of the ``weeks`` weeks ending with ``last_week`` of (dates, values)
+    arrays; None if any lacks data."""
+    numbers, values = _weekly_last_of(*series)
     wanted = np.arange(last_week - weeks + 1, last_week + 1)
     pos = np.searchsorted(numbers, wanted)
     if (pos >= len(numbers)).any() or (numbers[np.minimum(pos, len(numbers) - 1)] != wanted).any():
@@ -172,7 +202,19 @@ def current_rate_sensitivity(
     """(beta, corr) of the ``window`` weeks ending with week_end's week: the last row of
     ``rolling_rate_sensitivity``, computed directly. Unavailable when a week lacks data or the
     yield did not move."""
-    week = int(_week_numbers(pd.DatetimeIndex([week_end]))[0])
+    arrays = [(s.index.values, s.to_numpy(dtype=float)) for s in (small, large, yields)]
+    return _sensitivity_of(*arrays, week_end, window)
+
+
+def _sensitivity_of(
+    small: tuple[np.ndarray, np.ndarray],
+    large: tuple[np.ndarray, np.ndarray],
+    yields: tuple[np.ndarray, np.ndarray],
+    week_end: pd.Timestamp,
+    window: int = ROLLING_WEEKS,
+) -> tuple[float, float]:
+    """``current_rate_sensitivity`` of (dates, values) arrays."""
+    week = int(_week_numbers(np.array([pd.Timestamp(week_end).to_datetime64()]))[0])
     levels = [_window_levels(s, week, window + 1) for s in (small, large, yields)]
     if any(level is None for level in levels):
         raise Unavailable(
@@ -196,13 +238,23 @@ def _sensitivity(
     yields = current_close(market, config.rates[key], week_end, positive=False)
     small = current_close(market, config.small.index, week_end)
     large = current_close(market, config.large.index, week_end)
-    start = week_monday(week_end) - pd.Timedelta(weeks=ROLLING_WEEKS + 2)
-    cut = [s.iloc[int(s.index.searchsorted(start)) :] for s in (small, large, yields)]
-    beta, corr = current_rate_sensitivity(*cut, week_end)
+    start = _window_start(pd.Timestamp(week_end))
+    cut = []
+    for series in (small, large, yields):
+        days, values = series.index.values, series.to_numpy(dtype=float)
+        first = int(np.searchsorted(days, as_unit_of(start, days)))
+        cut.append((days[first:], values[first:]))
+    beta, corr = _sensitivity_of(*cut, week_end)
     out: dict[str, Any] = {"symbol": config.rates[key], "beta": beta}
     record(out, "corr", lambda: finite(corr, "the correlation (relative return never moved)"))
     out["weeks"] = ROLLING_WEEKS
     return out
+
+
+@lru_cache(maxsize=4096)
+def _window_start(week_end: pd.Timestamp) -> pd.Timestamp:
+    """The first day whose data can fall in the sensitivity window (two weeks of slack)."""
+    return week_monday(week_end) - pd.Timedelta(weeks=ROLLING_WEEKS + 2)
 
 
 def compute_rates(market: Market, config: Config, week_end: pd.Timestamp) -> dict[str, Any]:

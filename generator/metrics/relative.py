@@ -12,9 +12,11 @@ from generator.metrics.common import (
     Unavailable,
     current_close,
     finite,
+    inner_positions,
     iso,
     missing,
     record,
+    run_ends,
 )
 from generator.model import Market
 
@@ -32,8 +34,36 @@ REGIME_THRESHOLD = 0.10
 
 def relative_ratio(small: pd.Series, large: pd.Series) -> pd.Series:
     """small / large on the dates both series have (inner join), named ``ratio``."""
-    s, lg = small.align(large, join="inner")
-    return (s / lg).rename("ratio")
+    found = inner_positions(small.index, large.index)
+    plain = small.index.freq is None and large.index.freq is None  # see _plain_pair
+    if found is None or not (plain and _plain_pair(small, large)):
+        s, lg = small.align(large, join="inner")
+        return (s / lg).rename("ratio")
+    # The same join as positions: pandas' align costs ten times more on two sorted indexes.
+    i, j = found
+    index = small.index if len(i) == len(small) else small.index[i]
+    return pd.Series(small.to_numpy()[i] / large.to_numpy()[j], index=index, name="ratio")
+
+
+def _plain_pair(small: pd.Series, large: pd.Series) -> bool:
+    """Float series whose indexes share a name and have no freq: then the joined index is
+    ``small.index`` at the common positions, as pandas builds it (a freq or two names may not
+    survive pandas' join the same way)."""
+    return (
+        small.index.name == large.index.name
+        and small.dtype == np.float64
+        and large.dtype == np.float64
+    )
+
+
+def common_closes(small: pd.Series, large: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(dates, small values, large values) on the dates both series have, as float arrays."""
+    found = inner_positions(small.index, large.index)
+    if found is None:
+        s, lg = small.align(large, join="inner")
+        return s.index.to_numpy(), s.to_numpy(dtype=float), lg.to_numpy(dtype=float)
+    i, j = found
+    return small.index.values[i], small.to_numpy(dtype=float)[i], large.to_numpy(dtype=float)[j]
 
 
 def moving_average(series: pd.Series, sessions: int) -> pd.Series:
@@ -51,9 +81,26 @@ def weekly_last(series: pd.Series) -> pd.Series:
     """The last row of every calendar week (the week's last available session)."""
     if series.empty:
         return series
-    ids = week_ids(series.index)
-    last = np.append(ids[1:] != ids[:-1], True)
-    return series[last]
+    return series[_week_last_rows(series.index.to_numpy())]
+
+
+def _week_last_rows(dates: np.ndarray) -> np.ndarray:
+    """Mask of the last date of every calendar week in sorted ``dates``."""
+    days = dates.astype("datetime64[D]").astype(np.int64)
+    ids = (days - 4) // 7  # week_ids
+    return run_ends(ids)
+
+
+CommonCloses = tuple[np.ndarray, np.ndarray, np.ndarray]  # (dates, small, large) on common dates
+
+
+def _weekly_closes(common: CommonCloses) -> CommonCloses:
+    """``weekly_last`` of both sides of ``common_closes``."""
+    dates, s, lg = common
+    if not len(dates):
+        return dates, s, lg
+    last = _week_last_rows(dates)
+    return dates[last], s[last], lg[last]
 
 
 def weekly_spread(small: pd.Series, large: pd.Series) -> pd.Series:
@@ -64,17 +111,27 @@ def weekly_spread(small: pd.Series, large: pd.Series) -> pd.Series:
     return (ws.pct_change() - wl.pct_change()).iloc[1:].rename("spread")
 
 
+def _weekly_spread_arrays(weekly: CommonCloses) -> tuple[np.ndarray, np.ndarray]:
+    """``weekly_spread`` of ``_weekly_closes`` as (dates, values): pct_change's arithmetic."""
+    dates, s, lg = weekly
+    spread = (s[1:] / s[:-1] - 1) - (lg[1:] / lg[:-1] - 1)
+    return dates[1:], spread
+
+
 def run_lengths(flags: np.ndarray) -> tuple[int, int, int]:
-    """(current run of True at the end, longest run, end position of the longest run)."""
-    current = longest = run = 0
-    longest_end = -1
-    # Iterate a list: iterating a numpy array boxes every element and is several times slower.
-    for i, flag in enumerate(np.asarray(flags).tolist()):
-        run = run + 1 if flag else 0
-        if run > longest:
-            longest, longest_end = run, i
-    current = run
-    return current, longest, longest_end
+    """(current run of True at the end, longest run, end position of the longest run).
+
+    The longest run is the first one of that length (a later tie does not replace it).
+    """
+    flags = np.asarray(flags, dtype=bool)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.view(np.int8), [0]))))
+    if not len(edges):
+        return 0, 0, -1
+    starts, stops = edges[::2], edges[1::2]  # each run is flags[start:stop]
+    lengths = stops - starts
+    first = int(np.argmax(lengths))  # argmax: the first of equal maxima
+    current = int(lengths[-1]) if stops[-1] == len(flags) else 0
+    return current, int(lengths[first]), int(stops[first]) - 1
 
 
 def percentile_of_last(values: np.ndarray) -> float:
@@ -122,30 +179,39 @@ def regime_rows(
     small: pd.Series, large: pd.Series, threshold: float = REGIME_THRESHOLD
 ) -> list[list[Any]]:
     """The rows of ``leadership_regimes`` as lists (no frame: the document needs only records)."""
-    s, lg = small.align(large, join="inner")
-    ws, wl = weekly_last(s), weekly_last(lg)
-    if len(ws) < 2:
-        return []
-    ratio = (ws / wl).to_numpy(dtype=float)
+    dates, rows = _regime_arrays(_weekly_closes(common_closes(small, large)), threshold)
+    for row in rows:
+        row[0], row[1] = pd.Timestamp(dates[row[0]]), pd.Timestamp(dates[row[1]])
+    return rows
+
+
+def _regime_arrays(weekly: CommonCloses, threshold: float) -> tuple[np.ndarray, list[list[Any]]]:
+    """(weekly dates, ``regime_rows`` with the start and end as positions in those dates)."""
+    dates, sv, lv = weekly
+    if len(dates) < 2:
+        return dates, []
+    ratio = sv / lv
     bounds = sorted({0, *turning_points(ratio, threshold), len(ratio) - 1})
-    sv, lv = ws.to_numpy(dtype=float), wl.to_numpy(dtype=float)
     rows = []
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
         sr, lr = sv[b] / sv[a] - 1.0, lv[b] / lv[a] - 1.0
         rel = ratio[b] / ratio[a] - 1.0
         leader = "small" if rel > 0 else "large" if rel < 0 else "none"
-        rows.append([ws.index[a], ws.index[b], b - a, sr, lr, sr - lr, rel, leader, False])
+        rows.append([a, b, b - a, sr, lr, sr - lr, rel, leader, False])
     rows[-1][-1] = True
-    return rows
+    return dates, rows
 
 
-def _regime_records(small: pd.Series, large: pd.Series) -> list[dict[str, Any]]:
+def _regime_records(weekly: CommonCloses) -> list[dict[str, Any]]:
     keys = ("start", "end", "weeks", "small_return", "large_return", "cum_spread",
             "relative_return", "leader", "ongoing")  # fmt: skip
+    dates, rows = _regime_arrays(weekly, REGIME_THRESHOLD)
+    bounds = [row[0] for row in rows] + [row[1] for row in rows[-1:]]
+    days = dict(zip(bounds, np.datetime_as_string(dates[bounds], unit="D").tolist(), strict=True))
     records = []
-    for row in regime_rows(small, large):
+    for row in rows:
         item = dict(zip(keys, row, strict=True))
-        item.update(start=iso(item["start"]), end=iso(item["end"]), weeks=int(item["weeks"]))
+        item.update(start=days[row[0]], end=days[row[1]], weeks=int(item["weeks"]))
         for key in ("small_return", "large_return", "cum_spread", "relative_return"):
             item[key] = float(item[key])
         records.append(item)
@@ -185,31 +251,33 @@ def ratio_headlines(values: np.ndarray) -> dict[str, Any]:
 
 def relative_metrics(small: pd.Series, large: pd.Series, regimes: bool = True) -> dict[str, Any]:
     """The ``relative`` section from two current close series (``regimes`` adds the table)."""
-    ratio = relative_ratio(small, large)
-    values = ratio.to_numpy(dtype=float)
+    common = common_closes(small, large)
+    days, s, lg = common
+    values = s / lg  # relative_ratio, as arrays
     if len(values) == 0:
         raise Unavailable("small and large have no date in common")
-    out: dict[str, Any] = {"ratio": float(values[-1]), "ratio_date": iso(ratio.index[-1])}
+    out: dict[str, Any] = {"ratio": float(values[-1]), "ratio_date": iso(days[-1])}
     record(out, "ma_50", lambda: float(_window(values, 50).mean()))
     record(out, "ma_200", lambda: float(_window(values, 200).mean()))
     out.update(ratio_headlines(values))
-    spread = weekly_spread(small, large)
-    if spread.empty:
+    weekly = _weekly_closes(common)
+    weeks, spread = _weekly_spread_arrays(weekly)
+    if not len(spread):
         for key in STREAK_KEYS:
             missing(out, key, "fewer than two weeks of common history")
     else:
-        current, longest, end = run_lengths(spread.to_numpy() > 0)
+        current, longest, end = run_lengths(spread > 0)
         out["outperf_streak_weeks"] = current
         out["outperf_streak_record_weeks"] = longest
         if end >= 0:
-            out["outperf_streak_record_end"] = iso(spread.index[end])
+            out["outperf_streak_record_end"] = iso(weeks[end])
         else:
             missing(out, "outperf_streak_record_end", "small never beat large in a week")
-        out["underperf_streak_weeks"] = run_lengths(spread.to_numpy() < 0)[0]
-        out["last_week_spread"] = float(spread.iloc[-1])
+        out["underperf_streak_weeks"] = run_lengths(spread < 0)[0]
+        out["last_week_spread"] = float(spread[-1])
     if regimes:
         out["regime_threshold"] = REGIME_THRESHOLD
-        out["regimes"] = _regime_records(small, large)
+        out["regimes"] = _regime_records(weekly)
     return out
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 from generator.metrics.common import (
     MAX_START_GAP_DAYS,
     Unavailable,
+    as_unit_of,
     current_close,
     finite,
     iso,
@@ -48,25 +49,31 @@ def period_boundary(week_end: pd.Timestamp, period: str) -> pd.Timestamp:
 
 def period_start(index: pd.DatetimeIndex, week_end: pd.Timestamp, period: str) -> int:
     """Position in ``index`` of the period's start close; Unavailable if history is too short."""
+    return start_position(index.values, week_end, period)
+
+
+def start_position(days: np.ndarray, week_end: pd.Timestamp, period: str) -> int:
+    """``period_start`` on the index's datetime64 values."""
     boundary = period_boundary(pd.Timestamp(week_end), period)
     side = "right" if period in YEARS else "left"
-    # numpy searchsorted: DatetimeIndex.searchsorted costs ~10x more and this runs ~90x a week.
-    pos = int(np.searchsorted(index.to_numpy(), boundary.to_datetime64(), side=side)) - 1
+    # numpy on .values: DatetimeIndex.searchsorted and .to_numpy() cost ~10x more, and this
+    # runs ~90x a week.
+    pos = int(np.searchsorted(days, as_unit_of(boundary, days), side=side)) - 1
     if pos < 0:
         raise Unavailable(
-            f"history starts {iso(index[0]) if len(index) else 'nowhere'}, "
+            f"history starts {iso(days[0]) if len(days) else 'nowhere'}, "
             f"after the {period} start {iso(boundary)}"
         )
-    if index[pos] < _earliest_start(boundary):
+    if days[pos] < _earliest_start(boundary):
         raise Unavailable(f"no close within {MAX_START_GAP_DAYS} days before {iso(boundary)}")
-    if pos >= len(index) - 1:
-        raise Unavailable(f"no close after the {period} start {iso(index[pos])}")
+    if pos >= len(days) - 1:
+        raise Unavailable(f"no close after the {period} start {iso(days[pos])}")
     return pos
 
 
 @lru_cache(maxsize=4096)
-def _earliest_start(boundary: pd.Timestamp) -> pd.Timestamp:
-    return boundary - pd.Timedelta(days=MAX_START_GAP_DAYS)
+def _earliest_start(boundary: pd.Timestamp) -> np.datetime64:
+    return (boundary - pd.Timedelta(days=MAX_START_GAP_DAYS)).to_datetime64()
 
 
 def period_return(close: pd.Series, week_end: pd.Timestamp, period: str) -> float:
@@ -74,8 +81,14 @@ def period_return(close: pd.Series, week_end: pd.Timestamp, period: str) -> floa
 
     ``3y_ann``/``5y_ann``/``10y_ann`` are annualised: (end/start)^(1/N) - 1.
     """
-    pos = period_start(close.index, week_end, period)
-    values = close.to_numpy(dtype=float)
+    return return_of_arrays(close.index.values, close.to_numpy(dtype=float), week_end, period)
+
+
+def return_of_arrays(
+    days: np.ndarray, values: np.ndarray, week_end: pd.Timestamp, period: str
+) -> float:
+    """``period_return`` of dates and float values as arrays."""
+    pos = start_position(days, week_end, period)
     growth = values[-1] / values[pos]
     years = YEARS.get(period, 1)
     return finite(growth ** (1.0 / years) - 1.0, f"{period} return")

@@ -13,6 +13,7 @@ from generator.metrics.common import (
     Unavailable,
     current_close,
     finite,
+    inner_positions,
     missing,
     record,
 )
@@ -80,11 +81,26 @@ def vol(close: pd.Series, sessions: int = VOL_SESSIONS) -> float:
     return finite(r.std(ddof=1) * ANNUALISE, "volatility")
 
 
-def _common_closes(small: pd.Series, large: pd.Series) -> np.ndarray:
-    """(n x 2) closes of small and large on the dates where both are finite, in date order."""
-    days, i, j = np.intersect1d(
-        small.index.to_numpy(), large.index.to_numpy(), assume_unique=True, return_indices=True
-    )
+def _common_closes(small: pd.Series, large: pd.Series, last: int | None = None) -> np.ndarray:
+    """(n x 2) closes of small and large on the dates where both are finite, in date order;
+    only the ``last`` rows when given."""
+    found = inner_positions(small.index, large.index)  # sorted indexes: one searchsorted
+    if found is None:
+        _, i, j = np.intersect1d(
+            small.index.to_numpy(), large.index.to_numpy(), assume_unique=True, return_indices=True
+        )
+    else:
+        i, j = found
+    if last is not None and len(i) > 2 * last:
+        # Forty years of closes to keep a year: try the tail first (enough unless it has gaps).
+        tail = _finite_rows(small, large, i[-2 * last :], j[-2 * last :])
+        if len(tail) >= last:
+            return tail[-last:]
+    both = _finite_rows(small, large, i, j)
+    return both if last is None else both[-last:]
+
+
+def _finite_rows(small: pd.Series, large: pd.Series, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     both = np.column_stack([small.to_numpy(dtype=float)[i], large.to_numpy(dtype=float)[j]])
     return both[~np.isnan(both).any(axis=1)]
 
@@ -93,8 +109,8 @@ def corr_beta(
     small: pd.Series, large: pd.Series, sessions: int = CORR_SESSIONS
 ) -> tuple[float, float]:
     """(correlation, beta of small on large) over the trailing ``sessions`` common returns."""
-    common = _common_closes(small, large)
-    window = _last(_simple_returns(common[-(sessions + 1) :]), sessions, "correlation")
+    common = _common_closes(small, large, sessions + 1)
+    window = _last(_simple_returns(common), sessions, "correlation")
     s, lg = window[:, 0], window[:, 1]
     var_s, var_l = s.var(ddof=1), lg.var(ddof=1)
     if not (var_s > 0 and var_l > 0):

@@ -4,6 +4,9 @@ of January, this year's path, and the same month table for the Ken French size p
 All returns are simple decimal returns between closes; spreads are small minus large. Pure
 functions of closes; the only outside knowledge is the NYSE calendar (is a date a month's last
 session?), which decides whether the final month of a series is complete.
+
+The section works on numpy arrays (``monthly.Closes``, ``monthly.MonthPairs``); the Series
+functions here are the same computations for callers holding pandas objects.
 """
 
 from __future__ import annotations
@@ -15,24 +18,25 @@ import pandas as pd
 
 from generator.calendar import sessions
 from generator.config import Config
-from generator.metrics.common import MAX_START_GAP_DAYS, Unavailable, iso
+from generator.metrics.common import MAX_START_GAP_DAYS, Unavailable, as_unit_of, iso
 from generator.metrics.monthly import (
     BOOTSTRAP_RESAMPLES,
     BOOTSTRAP_SEED,
     CI_LEVEL,
-    average_path,
-    clean_close,
-    first_january_year,
+    Closes,
+    MonthPairs,
+    clean_arrays,
+    closes_of,
     group_arrays,
     key_to_month_start,
     keyed_from_monthly_series,
+    mean_path,
     month_end_closes,
-    month_end_returns,
     month_key,
+    month_pairs,
     month_records,
     num,
     pair_months,
-    paired_months,
     path_records,
     stats_records,
 )
@@ -42,25 +46,31 @@ FIRST_SESSIONS = 5
 WINDOW_START = (12, 15)  # month, day of the previous year
 WINDOW_END = (2, 15)  # month, day of the labelled year
 
+# Returns by year: (years, returns) arrays, years ascending.
+Yearly = tuple[np.ndarray, np.ndarray]
 
-def _close_on_or_before(close: pd.Series, anchors: pd.DatetimeIndex) -> np.ndarray:
+
+def _close_on_or_before(days: np.ndarray, values: np.ndarray, anchors: np.ndarray) -> np.ndarray:
     """Close at the last row on or before each anchor; NaN when none lies within the gap limit."""
-    days = close.index.to_numpy()
-    marks = anchors.to_numpy().astype(days.dtype)  # midnight anchors: exact in any unit
+    marks = anchors.astype(days.dtype)  # midnight anchors: exact in any unit
     pos = np.searchsorted(days, marks, side="right") - 1
     ok = pos >= 0
     safe = np.where(ok, pos, 0)
     # Floor division by a day, exactly as Timedelta.days counts whole days.
     ok &= (marks - days[safe]) // np.timedelta64(1, "D") <= MAX_START_GAP_DAYS
-    return np.where(ok, close.to_numpy()[safe], np.nan)
+    return np.where(ok, values[safe], np.nan)
 
 
-def _anchors(years: np.ndarray, month: int, day: int) -> pd.DatetimeIndex:
-    """The date month/day in each year."""
+def _anchors(years: np.ndarray, month: int, day: int) -> np.ndarray:
+    """The date month/day in each year (datetime64[D])."""
     months = (np.asarray(years, dtype=np.int64) * 12 + month - 1 - 1970 * 12).astype(
         "datetime64[M]"
     )
-    return pd.DatetimeIndex((months.astype("datetime64[D]") + (day - 1)).astype("datetime64[ns]"))
+    return months.astype("datetime64[D]") + (day - 1)
+
+
+def _year(day: np.datetime64) -> int:
+    return int(day.astype("datetime64[Y]").astype(np.int64)) + 1970
 
 
 def window_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd.Series:
@@ -69,23 +79,28 @@ def window_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd
     Start: last close on or before Dec 15 of the previous year; end: last close on or before
     Feb 15. A year counts once its last session on or before Feb 15 has closed in the data.
     """
-    close = clean_close(close, week_end)
-    if close.empty:
+    days, values = clean_arrays(close.index.values, close.to_numpy(dtype=float), week_end)
+    if not len(days):
         return pd.Series(dtype=float)
-    last = close.index[-1]
-    years = np.arange(close.index[0].year + 1, last.year + 1)
-    start = _close_on_or_before(close, _anchors(years - 1, *WINDOW_START))
+    years, returns = _window_arrays(days, values)
+    return pd.Series(returns, index=pd.Index(years, name="year"))
+
+
+def _window_arrays(days: np.ndarray, values: np.ndarray) -> Yearly:
+    """``window_returns`` of clean, non-empty arrays."""
+    last = days[-1]
+    years = np.arange(_year(days[0]) + 1, _year(last) + 1)
+    start = _close_on_or_before(days, values, _anchors(years - 1, *WINDOW_START))
     end_anchor = _anchors(years, *WINDOW_END)
-    end = _close_on_or_before(close, end_anchor)
+    end = _close_on_or_before(days, values, end_anchor)
     # The final year's end is known only when no session remains between the last row and Feb 15.
-    if (
-        len(years)
-        and end_anchor[-1] > last
-        and len(sessions(last + pd.Timedelta(days=1), end_anchor[-1]))
-    ):
-        end[-1] = np.nan
-    out = pd.Series(end / start - 1, index=pd.Index(years, name="year"))
-    return out.dropna()
+    if len(years) and end_anchor[-1] > last:
+        after = pd.Timestamp(last) + pd.Timedelta(days=1)
+        if len(sessions(after, pd.Timestamp(end_anchor[-1]))):
+            end[-1] = np.nan
+    returns = end / start - 1
+    keep = ~np.isnan(returns)  # dropna: NaN only
+    return years[keep], returns[keep]
 
 
 def first_sessions_returns(
@@ -97,30 +112,51 @@ def first_sessions_returns(
     """Return of the first ``count`` January sessions (rows of the series) against the previous
     year's last close, indexed by ``year``; a year counts once it has ``count`` January rows.
     ``ends`` may pass the series' ``month_end_closes`` when already computed."""
-    close = clean_close(close, week_end)
-    if close.empty:
+    days, values = clean_arrays(close.index.values, close.to_numpy(dtype=float), week_end)
+    if not len(days):
         return pd.Series(dtype=float)
-    keys = month_key(close.index)
+    ends = month_end_closes(pd.Series(values, index=days)) if ends is None else ends
+    first_key = int(ends.index[0]) if len(ends) else 0
+    years, returns = _first_sessions_arrays(days, values, count, first_key, ends.to_numpy())
+    return pd.Series(returns, index=pd.Index(years, name="year"))
+
+
+def _first_sessions_arrays(
+    days: np.ndarray, values: np.ndarray, count: int, first_key: int, ends: np.ndarray
+) -> Yearly:
+    """``first_sessions_returns`` of clean, non-empty arrays; ``ends``: month-end closes from
+    the month keyed ``first_key`` on."""
+    keys = month_key(days)
     january = keys % 12 == 0
     years = keys[january] // 12
-    _, first_row, which = np.unique(years, return_index=True, return_inverse=True)
-    nth = (np.arange(len(years)) - first_row[which]) == count - 1
-    ends = month_end_closes(close) if ends is None else ends
+    # Rows are in date order, so each year's January rows are consecutive: a row's first
+    # January row is the last run start at or before it.
+    rows = np.arange(len(years))
+    starts = np.ones(len(years), dtype=bool)
+    np.not_equal(years[1:], years[:-1], out=starts[1:])
+    first_row = np.maximum.accumulate(np.where(starts, rows, 0)) if len(years) else rows
+    nth = (rows - first_row) == count - 1
     december = years[nth] * 12 - 1  # key of the previous December
-    inside = (december >= ends.index[0]) & (december <= ends.index[-1])
+    inside = (december >= first_key) & (december <= first_key + len(ends) - 1)
     base = np.full(len(december), np.nan)
-    base[inside] = ends.to_numpy()[december[inside] - ends.index[0]]
-    returns = close.to_numpy()[january][nth] / base - 1
+    base[inside] = ends[december[inside] - first_key]
+    returns = values[january][nth] / base - 1
     ok = np.isfinite(returns)
-    return pd.Series(returns[ok], index=pd.Index(years[nth][ok], name="year"))
+    return years[nth][ok], returns[ok]
 
 
 def window_stats(small: pd.Series, large: pd.Series, first_year: int | None) -> dict[str, Any]:
     """STAT_COLUMNS (JSON-ready, nulls with reasons) of year-indexed returns since ``first_year``."""
-    years, i, j = np.intersect1d(
-        small.index.to_numpy(), large.index.to_numpy(), return_indices=True
+    return _window_stats(
+        (small.index.to_numpy(), small.to_numpy()),
+        (large.index.to_numpy(), large.to_numpy()),
+        first_year,
     )
-    s, lg = small.to_numpy()[i], large.to_numpy()[j]
+
+
+def _window_stats(small: Yearly, large: Yearly, first_year: int | None) -> dict[str, Any]:
+    years, i, j = np.intersect1d(small[0], large[0], return_indices=True)
+    s, lg = small[1][i], large[1][j]
     keep = np.isfinite(s) & np.isfinite(lg) & (years >= (first_year or years.min(initial=0)))
     arrays = group_arrays(s[keep], lg[keep], np.zeros(int(keep.sum()), dtype=int), [0])
     record = stats_records(arrays, "group", [0])[0]
@@ -128,11 +164,17 @@ def window_stats(small: pd.Series, large: pd.Series, first_year: int | None) -> 
     return record
 
 
+def _in_year(returns: Yearly, year: int) -> float:
+    """The return labelled ``year`` (NaN when there is none), as ``Series.get`` gives it."""
+    pos = np.flatnonzero(returns[0] == year)
+    return returns[1][pos[0]] if len(pos) else np.nan
+
+
 def _window_record(
-    small: pd.Series, large: pd.Series, first_year: int | None, year: int
+    small: Yearly, large: Yearly, first_year: int | None, year: int
 ) -> dict[str, Any]:
-    out = window_stats(small, large, first_year)
-    spread = num(small.get(year, np.nan) - large.get(year, np.nan))
+    out = _window_stats(small, large, first_year)
+    spread = num(_in_year(small, year) - _in_year(large, year))
     out["this_year"] = year
     out["this_year_spread"] = spread
     if spread is None:
@@ -141,27 +183,26 @@ def _window_record(
 
 
 def _window_section(
-    closes: tuple[pd.Series, pd.Series],
-    ends: tuple[pd.Series, pd.Series],
-    first_year: int | None,
-    week_end: pd.Timestamp,
+    closes: tuple[Closes, Closes], first_year: int | None, week_end: pd.Timestamp
 ) -> dict[str, Any]:
+    """Dec 15 - Feb 15 and first-five-sessions records of closes cut at ``week_end`` (their
+    month-end closes are those of the uncut closes, as computed once for the month table)."""
     year = pd.Timestamp(week_end).year
-    windows = [window_returns(close, week_end) for close in closes]
-    first5 = [
-        first_sessions_returns(close, week_end, ends=end)
-        for close, end in zip(closes, ends, strict=True)
-    ]
+    windows, first5 = [], []
+    for side in closes:
+        days, values = clean_arrays(side.days, side.values, week_end)
+        if not len(days):
+            windows.append((np.zeros(0, dtype=np.int64), np.zeros(0)))
+            first5.append((np.zeros(0, dtype=np.int64), np.zeros(0)))
+            continue
+        windows.append(_window_arrays(days, values))
+        first5.append(
+            _first_sessions_arrays(days, values, FIRST_SESSIONS, side.first_key, side.ends)
+        )
     return {
         "dec15_feb15": _window_record(*windows, first_year, year),
         "first5_january": _window_record(*first5, first_year, year),
     }
-
-
-def _last_complete_month(pair: pd.DataFrame) -> str | None:
-    if pair.empty:
-        return None
-    return f"{int(pair['year'].iloc[-1]):04d}-{int(pair['month'].iloc[-1]):02d}"
 
 
 def _bootstrap_info() -> dict[str, Any]:
@@ -172,25 +213,23 @@ def compute_seasonality(market: Market, config: Config, week_end: pd.Timestamp) 
     """The seasonality section; raises Unavailable when the pair has no common January."""
     week_end = pd.Timestamp(week_end)
     months = pair_months(market, config, week_end)
-    closes, ends, pair, paths = months.closes, months.ends, months.pair, months.paths
-    first_year = first_january_year(pair)
+    first_year = months.months.first_year()
     if first_year is None:
         raise Unavailable(
             f"no January with returns of both {config.small.index} and {config.large.index}"
         )
     this_year = week_end.year
-    average, count = average_path(paths, paths.index[paths.index < this_year])
-    current = paths.loc[this_year] if this_year in paths.index else pd.Series(dtype=float)
+    average, count = mean_path(months.grid, months.years < this_year)
     out: dict[str, Any] = {
         "small": config.small.index,
         "large": config.large.index,
         "first_year": first_year,
-        "last_complete_month": _last_complete_month(pair),
+        "last_complete_month": months.months.last_month(),
         "bootstrap": _bootstrap_info(),
-        "months": month_records(pair),
-        **_window_section(closes, ends, first_year, week_end),
+        "months": month_records(months.months),
+        **_window_section((months.small, months.large), first_year, week_end),
         "current_year": this_year,
-        "current_year_path": path_records(current),
+        "current_year_path": path_records(months.path_row(this_year)),
         "average_path": path_records(average),
         "average_path_years": count,
     }
@@ -202,14 +241,32 @@ def compute_seasonality(market: Market, config: Config, week_end: pd.Timestamp) 
     return out
 
 
-def _french_level(market: Market, symbol: str, week_end: pd.Timestamp) -> pd.Series | None:
-    """A wealth index compounded from a daily French return series (rows with a return only)."""
+def _french_level(market: Market, symbol: str, week_end: pd.Timestamp) -> Closes | None:
+    """A wealth index compounded from a daily French return series (rows with a return only),
+    with its month-end closes."""
     series = market.series.get(symbol)
     if series is None or series.schema != "value" or series.frequency != "daily":
         return None
-    returns = series.frame["value"].astype(float).loc[:week_end]
-    returns = returns[np.isfinite(returns.to_numpy())]
-    return None if returns.empty else (1 + returns).cumprod()
+    days = series.frame.index.values
+    returns = series.frame["value"].to_numpy(dtype=float)
+    stop = int(np.searchsorted(days, as_unit_of(week_end, days), side="right"))
+    days, returns = days[:stop], returns[:stop]
+    ok = np.isfinite(returns)
+    if not ok.any():
+        return None
+    days, level = days[ok], np.cumprod(1 + returns[ok])  # what Series.cumprod computes
+    return closes_of(days, level) if _positive(level) else _closes_of_unclean(days, level)
+
+
+def _positive(values: np.ndarray) -> bool:
+    return bool((values > 0).all() and np.isfinite(values).all())
+
+
+def _closes_of_unclean(days: np.ndarray, values: np.ndarray) -> Closes:
+    """Closes keeping every row of ``values`` (the windows clean them again), with the month-end
+    closes of their finite, positive rows."""
+    ends = closes_of(*clean_arrays(days, values, None))
+    return Closes(days, values, ends.first_key, ends.ends)
 
 
 def _french_monthly(market: Market, symbol: str, week_end: pd.Timestamp) -> pd.Series | None:
@@ -223,17 +280,12 @@ def _french_monthly(market: Market, symbol: str, week_end: pd.Timestamp) -> pd.S
 def french_seasonality(market: Market, week_end: pd.Timestamp) -> dict[str, Any]:
     """Month table (and windows when daily data exist) of FF bottom 30% against top 30% by size."""
     week_end = pd.Timestamp(week_end)
-    levels = tuple(_french_level(market, sym, week_end) for sym in (FF_SMALL_DAILY, FF_BIG_DAILY))
-    if levels[0] is not None and levels[1] is not None:
-        ends = tuple(month_end_closes(level) for level in levels)
-        through = min(level.index[-1] for level in levels)
-        out = _french_table(
-            (FF_SMALL_DAILY, FF_BIG_DAILY),
-            "daily",
-            paired_months(*map(month_end_returns, ends)),
-            through,
-        )
-        out.update(_window_section(levels, ends, out["first_year"], min(week_end, through)))
+    small, big = (_french_level(market, sym, week_end) for sym in (FF_SMALL_DAILY, FF_BIG_DAILY))
+    if small is not None and big is not None:
+        through = pd.Timestamp(min(small.days[-1], big.days[-1]))
+        pairs = month_pairs(small.month_returns(), big.month_returns())
+        out = _french_table((FF_SMALL_DAILY, FF_BIG_DAILY), "daily", pairs, through)
+        out.update(_window_section((small, big), out["first_year"], min(week_end, through)))
         return out
     monthly = tuple(
         _french_monthly(market, sym, week_end) for sym in (FF_SMALL_MONTHLY, FF_BIG_MONTHLY)
@@ -242,9 +294,8 @@ def french_seasonality(market: Market, week_end: pd.Timestamp) -> dict[str, Any]
         raise Unavailable("the Ken French size portfolios are not in the store")
     last_key = min(series.index[-1] for series in monthly)
     through = key_to_month_start(np.array([last_key]))[0] + pd.offsets.MonthEnd(0)
-    out = _french_table(
-        (FF_SMALL_MONTHLY, FF_BIG_MONTHLY), "monthly", paired_months(*monthly), through
-    )
+    pairs = month_pairs(*((s.index.to_numpy(), s.to_numpy()) for s in monthly))
+    out = _french_table((FF_SMALL_MONTHLY, FF_BIG_MONTHLY), "monthly", pairs, through)
     reason = "only monthly French returns are in the store"
     for key in ("dec15_feb15", "first5_january"):
         out[key] = None
@@ -253,9 +304,9 @@ def french_seasonality(market: Market, week_end: pd.Timestamp) -> dict[str, Any]
 
 
 def _french_table(
-    names: tuple[str, str], basis: str, pair: pd.DataFrame, through: pd.Timestamp
+    names: tuple[str, str], basis: str, pairs: MonthPairs, through: pd.Timestamp
 ) -> dict[str, Any]:
-    first_year = first_january_year(pair)
+    first_year = pairs.first_year()
     if first_year is None:
         raise Unavailable(f"no January with returns of both {names[0]} and {names[1]}")
     return {
@@ -263,7 +314,7 @@ def _french_table(
         "large": names[1],
         "basis": basis,
         "first_year": first_year,
-        "last_complete_month": _last_complete_month(pair),
+        "last_complete_month": pairs.last_month(),
         "data_through": iso(through),
-        "months": month_records(pair),
+        "months": month_records(pairs),
     }
