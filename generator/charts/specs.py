@@ -16,10 +16,9 @@ cache file that cannot be read is drawn again and replaced.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
@@ -28,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from generator.charts.assets import write_text_atomic
 from generator.charts.builders import Table, dataset_name, finish, full_description, table_of
 from generator.charts.catalogue import CHARTS, ChartDef
 from generator.charts.datafile import DATA_FILE, file_tables
@@ -106,14 +106,8 @@ def _write_template(path: Path, template: Template) -> None:
     """Keep ``template`` at ``path`` (temp file and rename: concurrent workers may race)."""
     # Key order kept as drawn: the static renderings may depend on it.
     text = json.dumps({"slots": template.slots, "spec": template.spec})
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs the next process a drawing
+    with contextlib.suppress(OSError):  # a cache that cannot be written costs the next process
+        write_text_atomic(path, text)
 
 
 def _drawn_template(
