@@ -21,18 +21,20 @@ from generator.metrics.common import (
     truncate_frame,
     truncate_market,
 )
-from generator.metrics.monthly import (
+from generator.metrics.groupstats import (
     BOOTSTRAP_RESAMPLES,
     BOOTSTRAP_SEED,
     CI_LEVEL,
     _resample_counts,
-    cumulative_spread_paths,
     group_arrays,
+    row_quantiles,
+)
+from generator.metrics.monthly import (
+    cumulative_spread_paths,
     keyed_monthly_returns,
     month_end_closes,
     pair_months,
     paired_months,
-    row_quantiles,
 )
 from generator.metrics.relative import relative_ratio, run_lengths
 from generator.metrics.risk import corr_beta

@@ -12,8 +12,8 @@ from generator.calendar import sessions
 from generator.config import parse_config
 from generator.metrics.common import Unavailable
 from generator.metrics.cycle import annual_returns, compute_cycle, phase_of_year
+from generator.metrics.groupstats import bootstrap_mean_ci
 from generator.metrics.monthly import (
-    bootstrap_mean_ci,
     cumulative_spread_paths,
     keyed_monthly_returns,
     month_table,

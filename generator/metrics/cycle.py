@@ -14,11 +14,10 @@ import pandas as pd
 
 from generator.config import Config
 from generator.metrics.common import Unavailable
+from generator.metrics.groupstats import group_arrays, group_stats
 from generator.metrics.monthly import (
     Closes,
     MonthPairs,
-    group_arrays,
-    group_stats,
     mean_path,
     month_end_closes,
     num,

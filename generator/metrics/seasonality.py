@@ -19,15 +19,12 @@ import pandas as pd
 from generator.calendar import sessions
 from generator.config import Config
 from generator.metrics.common import MAX_START_GAP_DAYS, Unavailable, as_unit_of, iso
+from generator.metrics.groupstats import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, CI_LEVEL, group_arrays
 from generator.metrics.monthly import (
-    BOOTSTRAP_RESAMPLES,
-    BOOTSTRAP_SEED,
-    CI_LEVEL,
     Closes,
     MonthPairs,
     clean_arrays,
     closes_of,
-    group_arrays,
     key_to_month_start,
     keyed_from_monthly_series,
     mean_path,
