@@ -30,6 +30,7 @@ STAT_COLUMNS = (
 )
 
 
+@lru_cache(maxsize=16)
 def _resample_counts(n: int, seed: int, resamples: int) -> np.ndarray:
     """How often each of n positions is drawn in each resample (resamples x n), read-only.
 

@@ -250,7 +250,6 @@ def first_january_year(pair: pd.DataFrame) -> int | None:
     return int(january[0]) if len(january) else None
 
 
-@lru_cache(maxsize=16)
 def month_table(pair: pd.DataFrame) -> pd.DataFrame:
     """The 12-row calendar-month table (index ``month`` 1..12, columns STAT_COLUMNS)."""
     return group_stats(pair, "month", MONTHS)
