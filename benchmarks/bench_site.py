@@ -1,20 +1,21 @@
-"""Benchmark: build sites of N sample reports; prints build time, site size, bytes per report, memory.
+"""Benchmark: build sites of N sample reports; prints build time, CPU time, site size, peak memory.
 
 Generating a report runs the whole pipeline (metrics, Altair specs, SVGs through vl-convert) and
-takes about 2 s, so 1,000 real reports would take over half an hour before the build is even
+takes about 1 s, so 1,000 real reports would take a quarter of an hour before the build is even
 measured. Instead the benchmark generates a few real reports once (``--seeds``, default 20
 consecutive weeks of the sample market, through ``archive.backfill``) and clones them round-robin
-to N consecutive weeks: each clone is a seed's folder with its dates rewritten (front matter
-``date``, title, social image path and every mention of the seed week in the page and in
-``metrics.json``) so the blog sees N distinct posts spread over years, months and categories.
-Pages, sidecar files and sizes are those of real reports; only the numbers repeat.
+to N consecutive weeks (tests/clonedreports.py): the blog sees N distinct posts spread over
+years, months and categories, with the pages, sidecar files and sizes of real reports.
 
 What is timed is ``generator.site.build_site`` as the weekly job runs it: assembling the docs
 folder, writing the chart JavaScript and ``mkdocs build --strict`` in a subprocess. Each size is
-built twice: cold (empty render cache, as on a fresh checkout) and then as the weekly job
-rebuilds it, with one more report and the HTML of the others in the render cache
-(overrides/hooks/render_cache.py). Peak memory is ``ru_maxrss`` of the largest child process
-waited for so far (the MkDocs build).
+built three times: cold (empty render cache, as on a fresh checkout), then as the weekly job
+rebuilds it with one more report (same month: the other reports come from the cache), then
+with the first report of the next month (a new archive month changes the navigation of every
+page, so every page is rendered again; the Markdown still comes from the cache). Each build runs
+in a fresh Python process; its peak memory is ``ru_maxrss`` of the largest process of that build
+(the MkDocs process), its CPU time that of the whole build (with the helper process converting
+reports on a cold build).
 
     .venv/bin/python benchmarks/bench_site.py --reports 100 1000
     .venv/bin/python benchmarks/bench_site.py --reports 1000 --keep /tmp/bench   # keep the folders
@@ -23,25 +24,28 @@ waited for so far (the MkDocs build).
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import re
 import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from generator import archive, calendar
-from generator.config import load_config
-from generator.model import Market
-from generator.pages.filters import long_date
-from generator.site import build_site
-from generator.sources.sample import sample_market
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the clones are made as the site tests make them
+
+from generator import archive, caches, calendar  # noqa: E402
+from generator.config import load_config  # noqa: E402
+from generator.model import Market  # noqa: E402
+from generator.site import build_site  # noqa: E402
+from generator.sources.sample import sample_market  # noqa: E402
+from tests.clonedreports import clone_archive, clone_report  # noqa: E402
+
 END = "2026-11-20"
-NEXT = "2026-11-27"  # the week after END: the weekly rebuild adds its report
-REWRITTEN = ("index.md", "metrics.json")  # the files that name their week; the rest is linked
+WEEKLY = ("2026-11-27", "2026-12-04")  # the weekly rebuilds add these: same month, next month
 
 
 def generate_seeds(seed_dir: Path, count: int) -> list[str]:
@@ -56,55 +60,51 @@ def generate_seeds(seed_dir: Path, count: int) -> list[str]:
     return [w.strftime("%Y-%m-%d") for w in weeks]
 
 
-def date_patterns(week: str) -> list[str]:
-    """The ways a report spells its week: ISO date, long date and URL path."""
-    return [week, str(long_date(week)), week.replace("-", "/")]
-
-
-def clone_report(seed_dir: Path, seed: str, content: Path, week: str) -> None:
-    """Copy the seed week's report folder to ``week``, rewriting the dates in its text files."""
-    source, target = archive.report_dir(seed_dir, seed), archive.report_dir(content, week)
-    target.mkdir(parents=True)
-    swaps = dict(zip(date_patterns(seed), date_patterns(week), strict=True))
-    pattern = re.compile("|".join(re.escape(k) for k in swaps))
-    for path in source.iterdir():
-        if path.name in REWRITTEN:
-            text = pattern.sub(lambda m: swaps[m.group(0)], path.read_text(encoding="utf-8"))
-            (target / path.name).write_text(text, encoding="utf-8")
-        else:
-            os.link(path, target / path.name)  # the build copies it; no need to duplicate here
-
-
-def clone_archive(seed_dir: Path, seeds: list[str], content: Path, weeks: list[str]) -> None:
-    """Clone the seeds round-robin to ``weeks`` (the newest week gets the newest seed)."""
-    for i, week in enumerate(weeks):
-        clone_report(seed_dir, seeds[(i - len(weeks)) % len(seeds)], content, week)
-    archive.write_home(content)
-
-
 def timed_build(content: Path, work: Path, label: str, reports: int) -> None:
     """Build the site of ``content`` with the build folder (and render cache) of ``work``."""
+    command = [sys.executable, __file__, "--build-one", str(content), str(work)]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    result = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)  # the usage of this build's processes only
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"build failed ({label}, {reports} reports)")
+    built = json.loads(result)
+    print(
+        f"{reports:5d} reports, {label}: build {built['seconds']:6.1f} s "
+        f"(CPU {usage.ru_utime + usage.ru_stime:5.1f} s), site {built['bytes'] / 1e6:6.1f} MB "
+        f"({built['pages']} pages), peak memory {built['peak_mb']:4.0f} MB",
+        flush=True,
+    )
+
+
+def build_one(content: Path, work: Path) -> None:
+    """Build and print the time and size as JSON (run in a fresh process by timed_build)."""
+    caches.use(work / "cache")
     start = time.perf_counter()
     built = build_site(ROOT, work / "site", content_dir=content, build_dir=work / "build")
     elapsed = time.perf_counter() - start
-    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the subprocesses
     print(
-        f"{reports:5d} reports, {label}: build {elapsed:6.1f} s, site {built.bytes / 1e6:7.1f} MB "
-        f"({built.pages} pages), {built.bytes / reports / 1e3:4.0f} kB per report, "
-        f"peak memory of the largest child so far {child_mb:.0f} MB"
+        json.dumps(
+            {"seconds": elapsed, "bytes": built.bytes, "pages": built.pages, "peak_mb": peak_mb}
+        )
     )
 
 
 def bench(count: int, seed_dir: Path, seeds: list[str], work: Path) -> None:
-    """A cold build of ``count`` reports, then the weekly rebuild after one more report."""
+    """A cold build of ``count`` reports, then the weekly rebuilds adding one report each."""
     work = work / f"site-{count}"
     shutil.rmtree(work, ignore_errors=True)
-    weeks = [w.strftime("%Y-%m-%d") for w in calendar.week_ends("1980-01-01", NEXT)]
-    clone_archive(seed_dir, seeds, work / "content", weeks[-count - 1 : -1])
+    weeks = [w.strftime("%Y-%m-%d") for w in calendar.week_ends("1980-01-01", END)]
+    clone_archive(seed_dir, seeds, work / "content", weeks[-count:])
     timed_build(work / "content", work, "cold (empty render cache)", count)
-    clone_report(seed_dir, seeds[-1], work / "content", weeks[-1])
-    archive.write_home(work / "content")
-    timed_build(work / "content", work, f"weekly rebuild ({count} cached)", count + 1)
+    labels = ("weekly rebuild, same month", "weekly rebuild, new month ")
+    for added, (week, label) in enumerate(zip(WEEKLY, labels, strict=True), start=1):
+        clone_report(seed_dir, seeds[-1], work / "content", week)
+        archive.write_home(work / "content")
+        timed_build(work / "content", work, label, count + added)
 
 
 def main() -> None:
@@ -112,7 +112,11 @@ def main() -> None:
     parser.add_argument("--reports", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--seeds", type=int, default=20, help="real reports to clone from")
     parser.add_argument("--keep", type=Path, help="work folder to keep (seeds are reused)")
+    parser.add_argument("--build-one", type=Path, nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.build_one:
+        build_one(*args.build_one)
+        return
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-site-"))
     work.mkdir(parents=True, exist_ok=True)
     try:

@@ -8,8 +8,10 @@ the JavaScript is never committed, and the sample site leaves the git tree clean
 built into a temp folder and renamed into place: a failed build leaves the old site as it was.
 
 Files are hard-linked into the build folder rather than copied (a 1,000-report archive is some
-16,000 files), and the build folder keeps the render cache (``cache/pages``) through which
-unchanged reports reuse their HTML from the previous build (overrides/hooks/render_cache.py).
+16,000 files), and the build folder keeps the hooks' cache (``cache/pages``) through which
+unchanged reports reuse their HTML, page file and search entries from the previous build
+(overrides/hooks/render_cache.py, output_cache.py). MkDocs runs in the build folder with paths
+relative to it, so the same project builds the same config wherever the build folder is.
 """
 
 from __future__ import annotations
@@ -84,7 +86,11 @@ def build_config(
     cache_dir: Path,
     site_url: str | None = None,
 ) -> dict[str, Any]:
-    """The project's mkdocs.yml with absolute folders and the generated scripts added."""
+    """The project's mkdocs.yml with the given folders and the generated scripts added.
+
+    ``build_site`` gives the folders relative to the build folder, where MkDocs runs, so the
+    config is the same wherever the build folder is: the cache entries' keys include it.
+    """
     config = yaml.safe_load((project_dir / CONFIG_FILE).read_text(encoding="utf-8"))
     if site_url:
         config["site_url"] = site_url
@@ -108,11 +114,14 @@ def build_site(
     content_dir: Path | None = None,
     build_dir: Path | None = None,
     site_url: str | None = None,
+    render_cache: Path | None = None,
 ) -> SiteBuild:
     """Build the site into ``site_dir`` with ``mkdocs build --strict``; SiteError on any warning.
 
     ``site_url`` overrides mkdocs.yml's: Material's instant navigation only follows links whose
     host and path match it, so a local preview is built for the address it is served from.
+    ``render_cache`` is the folder of the hooks' cache (default: ``cache/pages`` in the build
+    folder); a caller whose build folder is temporary keeps it elsewhere to build warm.
     """
     project_dir = Path(project_dir).resolve()
     build_dir = Path(build_dir or project_dir / BUILD_DIR).resolve()
@@ -120,23 +129,27 @@ def build_site(
     docs_out, site_tmp = build_dir / "docs", build_dir / "site"
     build_dir.mkdir(parents=True, exist_ok=True)
     scripts = assemble_docs(project_dir, content_dir and Path(content_dir), docs_out)
-    config = build_config(project_dir, docs_out, site_tmp, scripts, build_dir / "cache", site_url)
+    relative = [Path(p.name) for p in (docs_out, site_tmp)]
+    config = build_config(project_dir, *relative, scripts, Path("cache"), site_url)
     config_path = build_dir / CONFIG_FILE
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     shutil.rmtree(site_tmp, ignore_errors=True)
-    _run_mkdocs(config_path, build_dir / "cache" / "pages")
+    _run_mkdocs(config_path, Path(render_cache or build_dir / "cache" / "pages").resolve())
     replace_dir(site_tmp, site_dir)
     return _summary(site_dir)
 
 
 def _run_mkdocs(config_path: Path, render_cache: Path) -> None:
+    """Run MkDocs in the config's folder (its paths are relative to it); SiteError on a warning."""
     env = {
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",  # mkdocs-material's banner is not a warning
         RENDER_CACHE_ENV: str(render_cache),  # overrides/hooks/render_cache.py
     }
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_path)]
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run(
+        command, capture_output=True, text=True, env=env, cwd=config_path.parent, check=False
+    )
     problems = [
         line
         for line in done.stderr.splitlines()

@@ -127,7 +127,7 @@ def test_a_rebuild_from_the_render_cache_publishes_the_same_pages(
 ) -> None:
     cache = tmp_path / "build" / "cache" / "pages"
     shutil.copytree(site.build.site_dir.parent / "build" / "cache" / "pages", cache)
-    assert len(list(cache.glob("*.json"))) == len(site.weeks)  # one entry per report page
+    assert len(list((cache / "markdown").glob("*.json"))) == len(site.weeks)  # one per report
     rebuilt = build_site(
         ROOT,
         tmp_path / "site",
@@ -144,7 +144,7 @@ def test_a_report_page_comes_from_the_render_cache_when_its_entry_matches(
 ) -> None:
     cache = tmp_path / "build" / "cache" / "pages"
     shutil.copytree(site.build.site_dir.parent / "build" / "cache" / "pages", cache)
-    for entry in cache.glob("*.json"):
+    for entry in (cache / "markdown").glob("*.json"):
         doc = json.loads(entry.read_text(encoding="utf-8"))
         doc["html"] = doc["html"].replace("<h2", "<h2 data-from-cache", 1)
         entry.write_text(json.dumps(doc), encoding="utf-8")
@@ -154,7 +154,42 @@ def test_a_report_page_comes_from_the_render_cache_when_its_entry_matches(
     for week in site.weeks:
         page = rebuilt.site_dir / "blog" / week.replace("-", "/") / "index.html"
         assert page.read_text(encoding="utf-8").count("<h2 data-from-cache") == 1
-    assert len(list(cache.glob("*.json"))) == len(site.weeks)  # hits are kept, nothing added
+    assert len(list((cache / "markdown").glob("*.json"))) == len(site.weeks)  # hits kept
+
+
+def test_a_report_page_file_and_search_entries_come_from_the_cache_when_they_match(
+    tmp_path: Path, site: SampleSite
+) -> None:
+    cache = tmp_path / "build" / "cache" / "pages"
+    shutil.copytree(site.build.site_dir.parent / "build" / "cache" / "pages", cache)
+    for entry in (cache / "output").glob("*.html"):
+        html = entry.read_text(encoding="utf-8")
+        entry.write_text(html.replace("</body>", "<!-- from the cache --></body>"), "utf-8")
+    for entry in (cache / "search").glob("*.json"):
+        docs = json.loads(entry.read_text(encoding="utf-8"))
+        docs[0]["text"] = "from-the-cache " + docs[0]["text"]
+        entry.write_text(json.dumps(docs), encoding="utf-8")
+    rebuilt = build_site(
+        ROOT,
+        tmp_path / "site",
+        content_dir=site.content,
+        build_dir=cache.parents[1],
+        site_url=site.url,  # the same mkdocs.yml: the entries' keys include it
+    )
+    for week in site.weeks:
+        page = rebuilt.site_dir / "blog" / week.replace("-", "/") / "index.html"
+        assert "<!-- from the cache --></body>" in page.read_text(encoding="utf-8")
+    assert "<!-- from the cache -->" not in (rebuilt.site_dir / "index.html").read_text("utf-8")
+    index = (rebuilt.site_dir / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert index.count("from-the-cache ") == len(site.weeks)
+
+
+def test_the_downloads_link_to_the_files_beside_the_report(site: SampleSite) -> None:
+    for week in site.weeks:
+        page = site.build.site_dir / "blog" / week.replace("-", "/") / "index.html"
+        html = page.read_text(encoding="utf-8")
+        assert '<a href="metrics.json">metrics.json</a>' in html
+        assert '<a href="chart-data.csv">chart-data.csv</a>' in html
 
 
 def test_search_indexes_a_report_without_its_tables(site: SampleSite) -> None:

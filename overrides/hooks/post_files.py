@@ -27,9 +27,10 @@ SEPARATOR = "<!-- more -->"  # the blog plugin's post_excerpt_separator (its def
 def on_files(files, config):  # type: ignore[no-untyped-def]
     for file in files:
         if file.src_uri.startswith(POSTS) and file.src_uri.endswith(".json"):
+            url = file.url  # before dest_uri changes: File computes its url from dest_uri
             file.dest_uri = BLOG + file.dest_uri[len(POSTS) :]
             file.abs_dest_path = os.path.join(config.site_dir, file.dest_path)
-            file.url = BLOG + file.url[len(POSTS) :]
+            file.url = BLOG + url[len(POSTS) :]
     return files
 
 
@@ -42,15 +43,19 @@ def on_env(env, config, files):  # type: ignore[no-untyped-def]
     file in place, so sharing its inode with the build folder is safe. Across file systems the
     link fails and MkDocs copies the file as usual.
     """
+    made: set[str] = set()  # folders made: a report's fifteen files share one
     for file in files:
         if file.src_uri.startswith(POSTS) and not file.is_documentation_page():
             if file.abs_src_path and file.inclusion.is_included():
-                _link(file.abs_src_path, file.abs_dest_path)
+                _link(file.abs_src_path, file.abs_dest_path, made)
     return env
 
 
-def _link(source: str, target: str) -> None:
-    os.makedirs(os.path.dirname(target), exist_ok=True)
+def _link(source: str, target: str, made: set[str]) -> None:
+    folder = os.path.dirname(target)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
     try:
         os.link(source, target)
     except OSError:

@@ -3,43 +3,70 @@
 Converting a report's Markdown to HTML (dense tables: some 1,100 elements walked by a dozen
 Python-Markdown processors) costs about 50 ms, most of the build time of a 1,000-report site.
 Archived reports are immutable, so a weekly build converts the new report only: the HTML, table
-of contents and anchor ids of every report page are kept in a folder, keyed by a hash of
-everything the conversion depends on (the Markdown after the other plugins, the page's source
-and URL, the files of its folder, the Markdown settings, the library versions, this hook). On a
-hit only the excerpt is converted (the blog's listings and the feeds use it) and the rest is
-restored; every other plugin and the theme run as usual.
+of contents, anchor ids and anchor links of every report page are kept (cachefolder.py), keyed by
+a hash of everything the conversion depends on (the Markdown after the other plugins, the page's
+source and URL, the Markdown settings, the library versions, these hooks) and reused while every
+file the page links to resolves as it did (``RecordedFiles``). On a hit the page is not converted
+at all: its ``render`` is replaced, for that page only, by restoring the entry. Every other
+plugin and the theme run as usual on the restored page.
 
-Enabled when the environment names the folder (``SMALLCAP_RENDER_CACHE``, set by
-generator/site.py for its MkDocs subprocess); entries no page used are removed after a build.
+On a cold build (at least ``AHEAD_MIN`` reports to convert, two cores), a helper process forked
+just before MkDocs converts the pages (``Ahead`` in cachefolder.py) runs MkDocs' own page
+population on the reports from the last one backwards, and MkDocs finds their entries.
+
+The blog converts each post's excerpt again for every listing that shows it (the index pages,
+its month and its categories: four times a report), at some 3 ms each; those conversions are
+kept the same way, keyed by the excerpt, the post and the listing's URL.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tempfile
+import functools
+import logging
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from cachefolder import (
+    Ahead,
+    CacheFolder,
+    RecordedFiles,
+    WarningCount,
+    cache_root,
+    cores,
+    digest,
+    file_digest,
+    lookups_hold,
+    warning_count,
+)
+from mkdocs.commands.build import _populate_page
 from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import AnchorLink, get_toc
 
-ENV = "SMALLCAP_RENDER_CACHE"
 POSTS = "blog/posts/"
 SEPARATOR = "<!-- more -->"  # the blog plugin's post_excerpt_separator
 PACKAGES = ("mkdocs", "markdown", "mkdocs-material", "pymdown-extensions")
+PAGES_LOG = logging.getLogger("mkdocs.structure.pages")  # Page.render keeps anchor links by it
+AHEAD_MIN = 16  # reports to convert before a second process helps (a fork costs some 50 ms)
+
+
+@dataclass
+class _Miss:
+    key: str
+    files: RecordedFiles
+    warnings: int  # the warning count when the conversion started
 
 
 @dataclass
 class _Cache:
-    folder: Path
+    pages: CacheFolder
+    excerpts: CacheFolder
     salt: str
-    hits: dict[str, dict[str, Any]] = field(default_factory=dict)  # src_uri -> entry
-    misses: dict[str, str] = field(default_factory=dict)  # src_uri -> key
-    used: set[str] = field(default_factory=set)
+    warnings: WarningCount
+    misses: dict[str, _Miss] = field(default_factory=dict)  # src_uri -> the conversion to keep
+    ahead: Ahead | None = None  # the helper converting reports from the end
+    positions: dict[str, int] = field(default_factory=dict)  # src_uri -> position for it
 
 
 # MkDocs loads a hook as a module, so one build's state lives here; on_config resets it.
@@ -48,10 +75,13 @@ _cache: _Cache | None = None
 
 def on_config(config):  # type: ignore[no-untyped-def]
     global _cache
-    folder = os.environ.get(ENV)
-    _cache = _Cache(Path(folder), _salt(config)) if folder else None
-    if _cache is not None:
-        _cache.folder.mkdir(parents=True, exist_ok=True)
+    root = cache_root()
+    _cache = None
+    if root is not None:
+        salt = _salt(config)
+        _cache = _Cache(
+            CacheFolder(root / "markdown"), CacheFolder(root / "excerpts"), salt, warning_count()
+        )
     return config
 
 
@@ -65,7 +95,8 @@ def _salt(config) -> str:  # type: ignore[no-untyped-def]
         repr(extensions),
         repr(sorted((k, repr(v)) for k, v in (config.mdx_configs or {}).items())),
         repr(config.use_directory_urls),
-        hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        file_digest(Path(__file__)),
+        file_digest(Path(__file__).with_name("cachefolder.py")),
     ]
     return "\n".join(parts)
 
@@ -74,44 +105,60 @@ def _salt(config) -> str:  # type: ignore[no-untyped-def]
 def on_page_markdown(markdown, page, config, files):  # type: ignore[no-untyped-def]
     if _cache is None or not page.file.src_uri.startswith(POSTS) or SEPARATOR not in markdown:
         return markdown
-    key = _key(_cache.salt, page, markdown)
-    _cache.used.add(key)
-    path = _cache.folder / f"{key}.json"
-    if not path.is_file():
-        _cache.misses[page.file.src_uri] = key
-        return markdown
-    _cache.hits[page.file.src_uri] = json.loads(path.read_text(encoding="utf-8"))
-    return markdown.split(SEPARATOR, 1)[0] + SEPARATOR  # the excerpt, still converted
+    if _cache.ahead is not None and page.file.src_uri in _cache.positions:
+        _cache.ahead.reached(_cache.positions[page.file.src_uri])
+    key = _key(page, markdown)
+    entry = _cache.pages.read(key)
+    if entry is not None and lookups_hold(entry["lookups"], files):
+        # An instance attribute: only this page's render is replaced (see on_page_content).
+        page.render = functools.partial(_restore, page, entry)
+    else:
+        miss = _Miss(key, RecordedFiles(files), _cache.warnings.count)
+        _cache.misses[page.file.src_uri] = miss
+        page.render = functools.partial(_convert, page, miss.files)
+    if getattr(page, "excerpt", None) is not None:
+        page.excerpt.render = functools.partial(_render_excerpt, page.excerpt)
+    return markdown
 
 
-def _key(salt: str, page, markdown: str) -> str:  # type: ignore[no-untyped-def]
-    folder = os.path.dirname(page.file.abs_src_path)
-    digest = hashlib.sha256()
-    for part in (salt, page.file.src_uri, page.url, *sorted(os.listdir(folder)), markdown):
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+def _key(page, markdown: str) -> str:  # type: ignore[no-untyped-def]
+    assert _cache is not None
+    return digest(_cache.salt, page.file.src_uri, page.url, markdown)
 
 
-@event_priority(100)  # first, so every other plugin sees the whole page
+def _convert(page, files: RecordedFiles, config, _files) -> None:  # type: ignore[no-untyped-def]
+    """``Page.render``, recording the files the page's links resolve to."""
+    type(page).render(page, config, files)
+
+
+def _restore(page, entry: dict[str, Any], config, files) -> None:  # type: ignore[no-untyped-def]
+    """What ``Page.render`` would have set, from the entry."""
+    page.content = entry["html"]
+    page.toc = get_toc(entry["toc"])
+    page._title_from_render = entry["title"]
+    page.present_anchor_ids = set(entry["anchors"])
+    if PAGES_LOG.getEffectiveLevel() > logging.DEBUG:
+        page.links_to_anchors = {
+            files.get_file_from_path(uri): anchors for uri, anchors in entry["links"].items()
+        }
+
+
+@event_priority(100)  # first, so that the entry holds the page as converted
 def on_page_content(html, page, config, files):  # type: ignore[no-untyped-def]
     if _cache is None:
         return html
-    entry = _cache.hits.pop(page.file.src_uri, None)
-    if entry is not None:
-        page.toc = get_toc(entry["toc"])
-        page.present_anchor_ids = set(entry["anchors"])
-        page._title_from_render = entry["title"]
-        return entry["html"]
-    key = _cache.misses.pop(page.file.src_uri, None)
-    if key is not None:
+    page.__dict__.pop("render", None)
+    miss = _cache.misses.pop(page.file.src_uri, None)
+    if miss is not None and _cache.warnings.count == miss.warnings:
         entry = {
             "html": html,
             "toc": [_token(item) for item in page.toc],
             "anchors": sorted(page.present_anchor_ids or ()),
             "title": page._title_from_render,
+            "links": {f.src_uri: a for f, a in (page.links_to_anchors or {}).items()},
+            "lookups": miss.files.lookups,
         }
-        _write_atomic(_cache.folder / f"{key}.json", json.dumps(entry))
+        _cache.pages.write(miss.key, entry)
     return html
 
 
@@ -121,21 +168,90 @@ def _token(item: AnchorLink) -> dict[str, Any]:
     return {"level": item.level, "id": item.id, "name": item.title, "children": children}
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+def _render_excerpt(excerpt, view, separator: str) -> None:  # type: ignore[no-untyped-def]
+    """``Excerpt.render`` (material/plugins/blog/structure), from the cache when it can."""
+    assert _cache is not None
+    post = excerpt.post
+    markdown = post.markdown
+    if not post._title_from_render:
+        markdown = "\n\n".join([f"# {post.title}", markdown])
+    key = digest(_cache.salt, post.file.src_uri, post.url, view.url, separator, markdown)
+    entry = _cache.excerpts.read(key)
+    if entry is not None and lookups_hold(entry["lookups"], _excerpt_links(excerpt).files):
+        excerpt.markdown = markdown
+        excerpt.content = entry["html"]
+        if entry["more"] is not None:
+            excerpt.more = entry["more"]
+        excerpt.toc = get_toc(entry["toc"])
+        return
+    links = _excerpt_links(excerpt)
+    files, links.files = links.files, RecordedFiles(links.files)
+    earlier, excerpt.more = excerpt.more, None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+        type(excerpt).render(excerpt, view, separator)
+        entry = {
+            "html": excerpt.content,
+            "more": excerpt.more,  # None: no separator, and render keeps the earlier one
+            "toc": getattr(excerpt.md, "toc_tokens", []),
+            "lookups": links.files.lookups,
+        }
+    finally:
+        links.files = files
+        if excerpt.more is None:
+            excerpt.more = earlier
+    _cache.excerpts.write(key, entry)
+
+
+def _excerpt_links(excerpt):  # type: ignore[no-untyped-def]
+    """The excerpt's link processor (MkDocs' relative-path tree processor)."""
+    return excerpt.md.treeprocessors["relpath"]
+
+
+@event_priority(-100)  # after every other plugin's on_nav: MkDocs converts the pages next
+def on_nav(nav, config, files):  # type: ignore[no-untyped-def]
+    if _cache is None:
+        return nav
+    posts = [
+        f.page
+        for f in files.documentation_pages()  # what MkDocs converts, in its order
+        if f.src_uri.startswith(POSTS) and f.page is not None and f.page.markdown is not None
+    ]
+    # The Markdown before the other plugins': the same in this project, else a miss counted.
+    missing = {
+        id(post)
+        for post in posts
+        if SEPARATOR in post.markdown and not _cache.pages.holds(_key(post, post.markdown))
+    }
+    if len(missing) >= AHEAD_MIN and cores() >= 2:
+
+        def convert(position: int) -> None:
+            if id(posts[position]) in missing:
+                _populate_page(posts[position], config, files)
+
+        _cache.positions = {post.file.src_uri: i for i, post in enumerate(posts)}
+        _cache.ahead = Ahead(len(posts), convert)
+    return nav
+
+
+def _stop_ahead() -> None:
+    if _cache is not None and _cache.ahead is not None:
+        _cache.ahead.stop()
+        _cache.ahead = None
+
+
+@event_priority(100)  # every page is converted by now
+def on_env(env, config, files):  # type: ignore[no-untyped-def]
+    _stop_ahead()
+    return env
+
+
+def on_build_error(error):  # type: ignore[no-untyped-def]
+    _stop_ahead()
 
 
 def on_post_build(config):  # type: ignore[no-untyped-def]
     """Drop the entries of pages this build no longer has (or had in another version)."""
     if _cache is None:
         return
-    for path in _cache.folder.glob("*.json"):
-        if path.stem not in _cache.used:
-            path.unlink(missing_ok=True)
+    _cache.pages.prune()
+    _cache.excerpts.prune()
