@@ -139,7 +139,15 @@ def _report_week(market, config: Config, requested: str | None, now: pd.Timestam
 def _build(layout: Layout, docs: Path, site: Path, work: Path, site_url: str | None) -> None:
     from generator.site import build_site
 
-    build_site(layout.project, site, content_dir=docs, build_dir=work / "build", site_url=site_url)
+    # The staged build folder is thrown away; its page cache is kept (content-keyed, reusable).
+    build_site(
+        layout.project,
+        site,
+        content_dir=docs,
+        build_dir=work / "build",
+        site_url=site_url,
+        render_cache=layout.cache / "site-pages",
+    )
 
 
 def _changed_files(staged: Path, target: Path) -> list[tuple[Path, Path]]:

@@ -48,11 +48,21 @@ def make_project(root: Path) -> Path:
     return root
 
 
+# Caches that only save time (generator/caches.py, the weekly job's page cache): a run may add
+# to them, failed or not. A staging folder left in .cache/ still shows.
+DISPOSABLE = tuple(
+    f".cache/{name}" for name in ("calendar", "chart-templates", "jinja", "js", "site-pages")
+)
+
+
 def snapshot(root: Path) -> dict[str, str | None]:
-    """sha256 of every file and None for every folder under ``root``, by relative path."""
+    """sha256 of every file and None for every folder under ``root``, by relative path (the
+    disposable caches left out)."""
     tree: dict[str, str | None] = {}
     for path in sorted(root.rglob("*")):
         key = path.relative_to(root).as_posix()
+        if key.startswith(DISPOSABLE):
+            continue
         tree[key] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
     return tree
 
@@ -103,7 +113,9 @@ def sample_layout(root: Path, *, docs: Path | None = None) -> Layout:
     )
 
 
-def fake_build_site(project_dir, site_dir, *, content_dir=None, build_dir=None, site_url=None):  # type: ignore[no-untyped-def]
+def fake_build_site(
+    project_dir, site_dir, *, content_dir=None, build_dir=None, site_url=None, render_cache=None
+):  # type: ignore[no-untyped-def]
     """Stands in for MkDocs: a one-page site listing the archived weeks."""
     site_dir = Path(site_dir)
     site_dir.mkdir(parents=True, exist_ok=True)
