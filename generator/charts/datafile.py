@@ -89,11 +89,6 @@ def _merged(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
     return out.sort_values(DATE, kind="stable").reset_index(drop=True)
 
 
-def data_file_frame(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every history chart's tables merged on ``date`` (columns in chart order)."""
-    return _merged(t for name, f in frames.items() if in_file(name) for t in file_tables(name, f))
-
-
 def _text(value: float, spec: str) -> str:
     if not math.isfinite(value):
         return ""
