@@ -147,7 +147,7 @@ def generate_report(
     no-JavaScript fallback); without them the page says a chart needs JavaScript. They are drawn
     by ``renderer``, or by a renderer started (and ended) for this report.
     """
-    from generator.charts import VegaRenderer, build_charts, compute_chart_data, static_chart_spec
+    from generator.charts import VegaRenderer, build_chart, compute_chart_data, static_chart_spec
     from generator.metrics import compute_metrics
     from generator.metrics.common import truncate_market
 
@@ -158,7 +158,7 @@ def generate_report(
     cut = truncate_market(market, week)  # one cut, shared by the metrics and the charts
     doc = compute_metrics(cut, config, week)
     data = compute_chart_data(cut, config, week)
-    specs = build_charts(data, sample=market.sample)
+    specs = {name: build_chart(name, frame, sample=market.sample) for name, frame in data.items()}
     pictured = [name for name in SVG_CHARTS if name in specs] if images else []
     svgs = {}
     if pictured:
