@@ -6,10 +6,11 @@ every entry it reads or writes and removes the others afterwards, so the folder 
 last build used. Entries whose computation logged a warning are never written: a strict build
 that failed on a page fails again on the next build instead of reusing that page.
 
-A build with much to compute forks a helper (``Ahead``) that works through the reports from the
-last one backwards and writes their entries while MkDocs goes forwards and finds them; the two
-stop where they meet (a counter in shared memory says how far MkDocs got). The helper prints
-nothing, leaves no entry for a page that warned (MkDocs then computes that page itself and
+A build with much to compute forks a helper (``Ahead``) that works through the pages from the
+last one backwards while MkDocs goes forwards; the two stop where they meet (counters in shared
+memory say how far MkDocs got and which page the helper is on). The helper converts reports
+(render_cache.py), whose entries MkDocs then finds, or builds whole pages (parallel_pages.py).
+It prints nothing, leaves nothing for a page that warned (MkDocs then does that page itself and
 reports the warning), and ends without running the exit handlers that belong to MkDocs.
 
 The hooks import this module by name: MkDocs puts a hook's folder on ``sys.path`` while it
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 ENV = "SMALLCAP_RENDER_CACHE"
+_folders: dict[str, CacheFolder] = {}  # this build's folders by path (see used_keys)
 
 
 def cache_root() -> Path | None:
@@ -58,7 +60,9 @@ class CacheFolder:
         self.folder = folder
         self.suffix = suffix
         self.used: set[str] = set()
+        self.uses: list[str] = []  # every use in order, for the ones since a point (used_since)
         folder.mkdir(parents=True, exist_ok=True)
+        _folders[str(folder)] = self
 
     def read(self, key: str) -> Any | None:
         """The entry stored under ``key``, or None."""
@@ -71,15 +75,19 @@ class CacheFolder:
     def holds(self, key: str) -> bool:
         return (self.folder / f"{key}{self.suffix}").is_file()
 
-    def read_text(self, key: str) -> str | None:
+    def _use(self, key: str) -> None:
         self.used.add(key)
+        self.uses.append(key)
+
+    def read_text(self, key: str) -> str | None:
+        self._use(key)
         try:
             return (self.folder / f"{key}{self.suffix}").read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
 
     def write_text(self, key: str, text: str) -> None:
-        self.used.add(key)
+        self._use(key)
         path = self.folder / f"{key}{self.suffix}"
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=self.folder)
         try:
@@ -95,6 +103,23 @@ class CacheFolder:
         for path in self.folder.iterdir():
             if path.name.removesuffix(self.suffix) not in self.used:
                 path.unlink(missing_ok=True)
+
+
+def use_marks() -> dict[str, int]:
+    """How many uses each folder has seen so far (see used_since)."""
+    return {path: len(folder.uses) for path, folder in _folders.items()}
+
+
+def used_since(marks: dict[str, int]) -> dict[str, list[str]]:
+    """The entries each folder used after ``marks`` (a helper hands them back with its pages)."""
+    return {path: folder.uses[marks.get(path, 0) :] for path, folder in _folders.items()}
+
+
+def mark_used(keys: dict[str, list[str]]) -> None:
+    """Count as used the entries a helper used (so that pruning keeps them)."""
+    for path, used in keys.items():
+        if path in _folders:
+            _folders[path].used.update(used)
 
 
 class WarningCount(logging.Handler):
@@ -156,8 +181,10 @@ class Ahead:
 
     def __init__(self, count: int, work: Callable[[int], None]) -> None:
         self.count = count
-        self._progress = mmap.mmap(-1, 8)  # anonymous, so shared with the forked process
+        self._shared = mmap.mmap(-1, 16)  # anonymous, so shared with the forked process
         self.reached(-1)
+        self._set_helper_on(-1)
+        self._exited = False
         try:
             self.pid: int | None = os.fork()
         except OSError:  # no process to spare: MkDocs does it all
@@ -166,24 +193,40 @@ class Ahead:
             try:
                 _quiet_logging()
                 for position in range(count - 1, -1, -1):
+                    self._set_helper_on(position)
                     if position <= self._position():
                         break
                     work(position)
             finally:
+                self._set_helper_on(-1)
                 os._exit(0)  # no exit handlers: they belong to MkDocs (the blog's temp folder)
 
     def reached(self, position: int) -> None:
         """MkDocs is at ``position``: the helper stops before it."""
-        struct.pack_into("q", self._progress, 0, position)
+        struct.pack_into("q", self._shared, 0, position)
+
+    def helper_on(self, position: int) -> bool:
+        """Whether the helper is (still) working on ``position``."""
+        return struct.unpack_from("q", self._shared, 8)[0] == position and self._running()
 
     def _position(self) -> int:
-        return struct.unpack_from("q", self._progress, 0)[0]
+        return struct.unpack_from("q", self._shared, 0)[0]
+
+    def _set_helper_on(self, position: int) -> None:
+        struct.pack_into("q", self._shared, 8, position)
+
+    def _running(self) -> bool:
+        if self.pid is None or self._exited:
+            return False
+        self._exited = os.waitpid(self.pid, os.WNOHANG)[0] != 0
+        return not self._exited
 
     def stop(self) -> None:
         """Let the helper finish its page, and wait for it."""
         self.reached(self.count)
-        if self.pid is not None:
+        if self.pid is not None and not self._exited:
             os.waitpid(self.pid, 0)
+            self._exited = True
 
 
 def cores() -> int:

@@ -14,10 +14,8 @@ folder. A context key that MkDocs does not pass (one a plugin added) turns the c
 that page; so does a theme folder that mentions the build date or the page's update date, the
 two context values left out of the key (they change every day, and Material shows neither).
 
-When the first post misses (a cold build, or a new archive month that changes every page's
-navigation) and enough posts follow, a helper process (``Ahead`` in cachefolder.py) renders the
-posts from the last one backwards, as MkDocs would (context, plugins' page context, template),
-and writes their entries, which MkDocs then reads.
+On a cold build, or when a new archive month changes every page's navigation, the posts are
+rendered on two cores like every other page (parallel_pages.py).
 
 A post's search entries are keyed by what Material's indexer reads: the page's HTML, table of
 contents, URL, title and the front matter it looks at, with the search settings and the files
@@ -32,24 +30,14 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from cachefolder import (
-    Ahead,
-    CacheFolder,
-    WarningCount,
-    cache_root,
-    cores,
-    digest,
-    file_digest,
-    warning_count,
-)
+from cachefolder import CacheFolder, WarningCount, cache_root, digest, file_digest, warning_count
 from material.plugins.blog.structure import Post
 from material.plugins.search import plugin as search
-from mkdocs.commands.build import get_context
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 from mkdocs_rss_plugin.plugin import GitRssPlugin
@@ -69,7 +57,6 @@ CONTEXT = {
     "page",
 }
 UNKEYED = (b"build_date_utc", b"update_date")  # what the template key leaves out
-AHEAD_MIN = 16  # posts left to render before a helper process renders some of them
 
 
 @dataclass
@@ -80,10 +67,6 @@ class _Cache:
     salt: str
     warnings: WarningCount
     nav: _Navigation | None = None
-    site: tuple[Any, Any, Any] | None = None  # MkDocs' navigation, files and template environment
-    posts: dict[int, tuple[int, Any]] = field(default_factory=dict)  # id -> position, post
-    ahead: Ahead | None = None  # the helper rendering posts from the end
-    forked: bool = False  # a build forks its helper once at most
 
 
 # MkDocs loads a hook as a module, so one build's state lives here; on_config resets it.
@@ -183,84 +166,30 @@ def _index_post(index, add, salt: str, page) -> None:  # type: ignore[no-untyped
     return None
 
 
-@event_priority(-100)
-def on_nav(nav, config, files):  # type: ignore[no-untyped-def]
-    if _cache is not None:
-        _cache.site = (nav, files, None)
-    return nav
-
-
 @event_priority(-100)  # after the blog's on_env, which sets the template filters
 def on_env(env, config, files):  # type: ignore[no-untyped-def]
-    if _cache is not None and _cache.output is not None and _cache.site is not None:
-        _cache.site = (_cache.site[0], files, env)
-        posts = [f.page for f in files.documentation_pages() if isinstance(f.page, Post)]
-        _cache.posts = {id(post): (i, post) for i, post in enumerate(posts)}  # MkDocs' order
+    if _cache is not None and _cache.output is not None:
         template = env.get_template(TEMPLATE)
         # An attribute of this one template object: the build renders every post through it.
-        template.render = functools.partial(_render_post, template.render, config)
+        template.render = functools.partial(_render_post, template.render)
     return env
 
 
-def _render_post(render, config, *args: Any, **kwargs: Any) -> str:  # type: ignore[no-untyped-def]
+def _render_post(render, *args: Any, **kwargs: Any) -> str:
     """The template's ``render``, from the cache for a post rendered with MkDocs' context."""
     assert _cache is not None and _cache.output is not None
     context = args[0] if len(args) == 1 and not kwargs and isinstance(args[0], dict) else None
     if context is None or set(context) - CONTEXT or not isinstance(context.get("page"), Post):
         return render(*args, **kwargs)
-    page = context["page"]
-    position = _cache.posts.get(id(page), (None, None))[0]
-    if _cache.ahead is not None and position is not None:
-        _cache.ahead.reached(position)
     key = _output_key(context)
     html = _cache.output.read_text(key)
     if html is not None:
         return html
-    if not _cache.forked and position is not None:
-        _fork_ahead(page, position, config)
     warnings = _cache.warnings.count
     html = render(context)
     if _cache.warnings.count == warnings:
         _cache.output.write_text(key, html)
     return html
-
-
-def _fork_ahead(page, position: int, config) -> None:  # type: ignore[no-untyped-def]
-    """Start the helper rendering the posts after ``page`` (being rendered) from the end."""
-    assert _cache is not None
-    _cache.forked = True
-    if len(_cache.posts) - position <= AHEAD_MIN or cores() < 2:
-        return
-    posts = [post for _, post in sorted(_cache.posts.values(), key=lambda item: item[0])]
-    page.active = False  # the helper starts with no page active
-    try:
-        _cache.ahead = Ahead(len(posts), lambda i: _render_ahead(posts[i], config))
-    finally:
-        page.active = True
-
-
-def _render_ahead(page, config) -> None:  # type: ignore[no-untyped-def]
-    """What MkDocs' _build_page does to render a page, up to the template (which caches it)."""
-    assert _cache is not None and _cache.site is not None
-    nav, files, env = _cache.site
-    page.active = True
-    try:
-        context = get_context(nav, files, config, page)
-        template = env.get_template(page.meta.get("template", "main.html"))
-        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
-        template.render(context)
-    finally:
-        page.active = False
-
-
-def _stop_ahead() -> None:
-    if _cache is not None and _cache.ahead is not None:
-        _cache.ahead.stop()
-        _cache.ahead = None
-
-
-def on_build_error(error):  # type: ignore[no-untyped-def]
-    _stop_ahead()
 
 
 def _output_key(context: dict[str, Any]) -> str:
@@ -381,12 +310,10 @@ def _json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=repr, ensure_ascii=False)
 
 
-@event_priority(100)  # first: the helper is done before the entries are pruned
 def on_post_build(config):  # type: ignore[no-untyped-def]
     """Drop the entries of pages this build no longer has (or had in another version)."""
     if _cache is None:
         return
-    _stop_ahead()
     _cache.search.prune()
     _cache.feed.prune()
     if _cache.output is not None:

@@ -22,6 +22,7 @@ kept the same way, keyed by the excerpt, the post and the listing's URL.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -43,6 +44,7 @@ from cachefolder import (
 from mkdocs.commands.build import _populate_page
 from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import AnchorLink, get_toc
+from mkdocs.utils import get_relative_url
 
 POSTS = "blog/posts/"
 SEPARATOR = "<!-- more -->"  # the blog plugin's post_excerpt_separator
@@ -67,6 +69,7 @@ class _Cache:
     misses: dict[str, _Miss] = field(default_factory=dict)  # src_uri -> the conversion to keep
     ahead: Ahead | None = None  # the helper converting reports from the end
     positions: dict[str, int] = field(default_factory=dict)  # src_uri -> position for it
+    unlinked_excerpts: dict[str, dict[str, Any]] = field(default_factory=dict)  # see below
 
 
 # MkDocs loads a hook as a module, so one build's state lives here; on_config resets it.
@@ -85,11 +88,16 @@ def on_config(config):  # type: ignore[no-untyped-def]
     return config
 
 
+def _extension_print(extension: Any) -> str:
+    """An extension's name, or for an instance (a hook's), its class and its module's digest."""
+    if isinstance(extension, str):
+        return extension
+    return f"{type(extension).__qualname__}:{file_digest(Path(inspect.getfile(type(extension))))}"
+
+
 def _salt(config) -> str:  # type: ignore[no-untyped-def]
     """What every page's conversion depends on besides the page itself."""
-    extensions = [
-        e if isinstance(e, str) else type(e).__qualname__ for e in config.markdown_extensions
-    ]
+    extensions = [_extension_print(e) for e in config.markdown_extensions]
     parts = [
         *(f"{name}=={version(name)}" for name in PACKAGES),
         repr(extensions),
@@ -175,18 +183,42 @@ def _render_excerpt(excerpt, view, separator: str) -> None:  # type: ignore[no-u
     markdown = post.markdown
     if not post._title_from_render:
         markdown = "\n\n".join([f"# {post.title}", markdown])
-    key = digest(_cache.salt, post.file.src_uri, post.url, view.url, separator, markdown)
+    parts = (_cache.salt, post.file.src_uri, post.url, separator, markdown)
+    key = digest(*parts, view.url)
     entry = _cache.excerpts.read(key)
     if entry is not None and lookups_hold(entry["lookups"], _excerpt_links(excerpt).files):
-        excerpt.markdown = markdown
-        excerpt.content = entry["html"]
-        if entry["more"] is not None:
-            excerpt.more = entry["more"]
-        excerpt.toc = get_toc(entry["toc"])
+        _restore_excerpt(excerpt, markdown, entry)
         return
+    # Without links to resolve, an excerpt depends on its view only through the relative URL
+    # of its post (the blog links the headline to it): listings at the same depth share it.
+    alike = digest(*parts, get_relative_url(post.url, view.url))
+    entry = _cache.unlinked_excerpts.get(alike)
+    if entry is not None:
+        _restore_excerpt(excerpt, markdown, entry)
+    else:
+        entry = _convert_excerpt(excerpt, view, separator)
+        if entry is None:
+            return
+        if not entry["lookups"]:
+            _cache.unlinked_excerpts[alike] = entry
+    _cache.excerpts.write(key, entry)
+
+
+def _restore_excerpt(excerpt, markdown: str, entry: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    excerpt.markdown = markdown
+    excerpt.content = entry["html"]
+    if entry["more"] is not None:
+        excerpt.more = entry["more"]
+    excerpt.toc = get_toc(entry["toc"])
+
+
+def _convert_excerpt(excerpt, view, separator: str) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+    """Render the excerpt; its entry, or None when the conversion warned (never kept)."""
+    assert _cache is not None
     links = _excerpt_links(excerpt)
     files, links.files = links.files, RecordedFiles(links.files)
     earlier, excerpt.more = excerpt.more, None
+    warnings = _cache.warnings.count
     try:
         type(excerpt).render(excerpt, view, separator)
         entry = {
@@ -199,7 +231,7 @@ def _render_excerpt(excerpt, view, separator: str) -> None:  # type: ignore[no-u
         links.files = files
         if excerpt.more is None:
             excerpt.more = earlier
-    _cache.excerpts.write(key, entry)
+    return entry if _cache.warnings.count == warnings else None
 
 
 def _excerpt_links(excerpt):  # type: ignore[no-untyped-def]
