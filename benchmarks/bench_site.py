@@ -10,8 +10,8 @@ years, months and categories, with the pages, sidecar files and sizes of real re
 What is timed is ``generator.site.build_site`` as the weekly job runs it: assembling the docs
 folder, writing the chart JavaScript and ``mkdocs build --strict`` in a subprocess. Each size is
 built three times: cold (empty render cache, as on a fresh checkout), then as the weekly job
-rebuilds it with one more report (same month: the other reports come from the cache), then
-with the first report of the next month (a new archive month changes the navigation of every
+rebuilds it with one more report (same year: the other reports come from the cache), then
+with the first report of the next year (a new archive year changes the navigation of every
 page, so every page is rendered again; the Markdown still comes from the cache). Each build runs
 in a fresh Python process; its peak memory is ``ru_maxrss`` of the largest process of that build
 (the MkDocs process), its CPU time that of the whole build (with the helper process converting
@@ -45,7 +45,7 @@ from generator.sources.sample import sample_market  # noqa: E402
 from tests.clonedreports import clone_archive, clone_report  # noqa: E402
 
 END = "2026-11-20"
-WEEKLY = ("2026-11-27", "2026-12-04")  # the weekly rebuilds add these: same month, next month
+WEEKLY = ("2026-11-27", "2027-01-08")  # the weekly rebuilds add these: same year, next year
 
 
 def generate_seeds(seed_dir: Path, count: int) -> list[str]:
@@ -100,7 +100,7 @@ def bench(count: int, seed_dir: Path, seeds: list[str], work: Path) -> None:
     weeks = [w.strftime("%Y-%m-%d") for w in calendar.week_ends("1980-01-01", END)]
     clone_archive(seed_dir, seeds, work / "content", weeks[-count:])
     timed_build(work / "content", work, "cold (empty render cache)", count)
-    labels = ("weekly rebuild, same month", "weekly rebuild, new month ")
+    labels = ("weekly rebuild, same year", "weekly rebuild, new year ")
     for added, (week, label) in enumerate(zip(WEEKLY, labels, strict=True), start=1):
         clone_report(seed_dir, seeds[-1], work / "content", week)
         archive.write_home(work / "content")

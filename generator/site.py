@@ -2,9 +2,10 @@
 
 The docs folder MkDocs reads is assembled in a build folder (default ``.cache/build``, ignored by
 git): the project's ``docs/`` (static pages and the committed real reports), then an optional
-content folder laid over it (the sample reports and home page under ``sample/docs``), then the
-chart JavaScript generated from the installed package. So building never writes into ``docs/``,
-the JavaScript is never committed, and the sample site leaves the git tree clean. The site is
+content folder laid over it (the sample reports and home page under ``sample/docs``). The chart
+JavaScript, generated from the installed package, is written into the built site. So building
+never writes into ``docs/``, the JavaScript is never committed, and the sample site leaves the
+git tree clean. The site is
 built into a temp folder and renamed into place: a failed build leaves the old site as it was.
 
 Files are hard-linked into the build folder rather than copied (a 1,000-report archive is some
@@ -21,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,19 +49,19 @@ class SiteBuild:
     bytes: int
 
 
-def assemble_docs(project_dir: Path, content_dir: Path | None, docs_out: Path) -> list[str]:
-    """Fill ``docs_out`` with the project's docs, the content folder and the chart JavaScript.
-
-    Returns the JavaScript paths relative to ``docs_out``, in load order.
-    """
-    from generator.charts import write_js_bundle
-
+def assemble_docs(project_dir: Path, content_dir: Path | None, docs_out: Path) -> None:
+    """Fill ``docs_out`` with the project's docs, then the content folder laid over them."""
     shutil.rmtree(docs_out, ignore_errors=True)
     shutil.copytree(project_dir / "docs", docs_out, copy_function=link_or_copy)
     if content_dir is not None and content_dir.resolve() != (project_dir / "docs").resolve():
         shutil.copytree(content_dir, docs_out, dirs_exist_ok=True, copy_function=link_or_copy)
-    scripts = write_js_bundle(docs_out / JS_DIR)
-    return [Path(p).relative_to(docs_out).as_posix() for p in scripts]
+
+
+def chart_scripts() -> list[str]:
+    """The chart JavaScript's paths in the site, in load order (written by ``build_site``)."""
+    from generator.charts.assets import BUNDLE_FILE, SCRIPT_FILE
+
+    return [(JS_DIR / name).as_posix() for name in (BUNDLE_FILE, SCRIPT_FILE)]
 
 
 def link_or_copy(source: str, target: str) -> str:
@@ -123,18 +125,25 @@ def build_site(
     ``render_cache`` is the folder of the hooks' cache (default: ``cache/pages`` in the build
     folder); a caller whose build folder is temporary keeps it elsewhere to build warm.
     """
+    from generator.charts.assets import bundle_text, write_js_bundle
+
     project_dir = Path(project_dir).resolve()
     build_dir = Path(build_dir or project_dir / BUILD_DIR).resolve()
     site_dir = Path(site_dir).resolve()
     docs_out, site_tmp = build_dir / "docs", build_dir / "site"
     build_dir.mkdir(parents=True, exist_ok=True)
-    scripts = assemble_docs(project_dir, content_dir and Path(content_dir), docs_out)
-    relative = [Path(p.name) for p in (docs_out, site_tmp)]
-    config = build_config(project_dir, *relative, scripts, Path("cache"), site_url)
-    config_path = build_dir / CONFIG_FILE
-    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    shutil.rmtree(site_tmp, ignore_errors=True)
-    _run_mkdocs(config_path, Path(render_cache or build_dir / "cache" / "pages").resolve())
+    # Generating the Vega bundle takes vl-convert some 4 s in its own process (unless kept in
+    # the cache folder); MkDocs only links to it, so it is written into the site afterwards.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        bundle = pool.submit(bundle_text)
+        assemble_docs(project_dir, content_dir and Path(content_dir), docs_out)
+        relative = [Path(p.name) for p in (docs_out, site_tmp)]
+        config = build_config(project_dir, *relative, chart_scripts(), Path("cache"), site_url)
+        config_path = build_dir / CONFIG_FILE
+        config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        shutil.rmtree(site_tmp, ignore_errors=True)
+        _run_mkdocs(config_path, Path(render_cache or build_dir / "cache" / "pages").resolve())
+        write_js_bundle(site_tmp / JS_DIR, bundle.result())
     replace_dir(site_tmp, site_dir)
     return _summary(site_dir)
 

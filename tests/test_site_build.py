@@ -37,7 +37,8 @@ def test_reports_are_published_with_their_files(site: SampleSite) -> None:
         names = {p.name for p in folder.iterdir()}
         assert {"index.html", "metrics.json", "chart-data.csv"} <= names
         assert {"ytd_rebased.vl.json", "ytd_rebased.svg", "relative_ratio.vl.json"} <= names
-    assert (out / "blog" / "archive" / "2026" / "11" / "index.html").is_file()
+    assert (out / "blog" / "archive" / "2026" / "index.html").is_file()  # archived by year
+    assert not (out / "blog" / "archive" / "2026" / "11").exists()
     categories = {p.name for p in (out / "blog" / "category").iterdir()}
     assert "midterm-year" in categories
     assert categories & {"small-caps-led", "large-caps-led"}
@@ -192,7 +193,7 @@ def test_the_downloads_link_to_the_files_beside_the_report(site: SampleSite) -> 
         assert '<a href="chart-data.csv">chart-data.csv</a>' in html
 
 
-def test_search_indexes_a_report_without_its_tables(site: SampleSite) -> None:
+def test_search_indexes_a_report_without_its_tables_and_charts(site: SampleSite) -> None:
     index = json.loads((site.build.site_dir / "search" / "search_index.json").read_text("utf-8"))
     newest = f"blog/{site.weeks[-1].replace('-', '/')}/"
     docs = [d for d in index["docs"] if d["location"].split("#")[0] == newest]
@@ -200,6 +201,8 @@ def test_search_indexes_a_report_without_its_tables(site: SampleSite) -> None:
     assert "Key takeaways" in text and "Seasonality" in text
     assert f"In the week ending {_long(site.weeks[-1])}, small caps" in text  # the narrative
     assert "<table" not in text and "Data:" not in text
+    assert "The numbers behind this chart" in text  # the prose around a chart stays
+    assert "This chart needs JavaScript" not in text and "Line chart of" not in text
     methodology = " ".join(
         d["text"] for d in index["docs"] if d["location"].startswith("methodology/")
     )

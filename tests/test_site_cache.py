@@ -29,6 +29,7 @@ SPEED_HOOKS = (
     "render_cache.py",
     "output_cache.py",
     "parallel_pages.py",
+    "quick_exit.py",
 )
 # The feeds' channel carries the build time; the sitemap's dates follow SOURCE_DATE_EPOCH.
 BUILD_TIME = re.compile(rb"<(pubDate|lastBuildDate)>[^<]*</\1>")
@@ -134,12 +135,17 @@ def _differences(a: Path, b: Path) -> list[str]:
     return sorted(name for name in left.keys() | right.keys() if left.get(name) != right.get(name))
 
 
+def _feed_length() -> int:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    return next(p["rss"]["length"] for p in config["plugins"] if isinstance(p, dict) and "rss" in p)
+
+
 def test_a_cold_cached_build_publishes_what_an_uncached_build_publishes(builds: Builds) -> None:
     assert _differences(builds.reference, builds.cold) == []
     pages = len(WEEKS) - 1
     assert builds.written_by_cold == {
-        "excerpts": pages * 4,  # the blog index, the month and two categories list each report
-        "feed": pages,
+        "excerpts": pages * 4,  # the blog index, the year and two categories list each report
+        "feed": min(pages, _feed_length()),  # described only when a feed can show them
         "markdown": pages,
         "output": pages,
         "search": pages,

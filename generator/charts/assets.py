@@ -292,10 +292,13 @@ def script_text() -> str:
     return f"window.SMALLCAP_CHART_THEMES = {themes};\n{loader}"
 
 
-def write_js_bundle(dest_dir: Path) -> list[Path]:
-    """Write ``vega-bundle.js`` and ``charts.js`` into ``dest_dir``; returns their paths."""
+def write_js_bundle(dest_dir: Path, bundle: str | None = None) -> list[Path]:
+    """Write ``vega-bundle.js`` and ``charts.js`` into ``dest_dir``; returns their paths.
+
+    ``bundle`` is the bundle's text when the caller already has it (see ``bundle_text``).
+    """
     dest_dir = Path(dest_dir)
-    bundle, script = dest_dir / BUNDLE_FILE, dest_dir / SCRIPT_FILE
-    write_text_atomic(bundle, bundle_text())
+    bundle_path, script = dest_dir / BUNDLE_FILE, dest_dir / SCRIPT_FILE
+    write_text_atomic(bundle_path, bundle_text() if bundle is None else bundle)
     write_text_atomic(script, script_text())
-    return [bundle, script]
+    return [bundle_path, script]

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -67,6 +68,8 @@ class _Cache:
     salt: str
     warnings: WarningCount
     nav: _Navigation | None = None
+    feed_plugin: GitRssPlugin | None = None
+    feed_window: set[int] | None = None  # ids of the pages a feed can list (None: any page)
 
 
 # MkDocs loads a hook as a module, so one build's state lives here; on_config resets it.
@@ -113,6 +116,7 @@ def on_pre_build(config):  # type: ignore[no-untyped-def]
             add = index.add_entry_from_context
             index.add_entry_from_context = functools.partial(_index_post, index, add, salt)
         if isinstance(plugin, GitRssPlugin) and plugin.config.enabled:
+            _cache.feed_plugin = plugin
             util = plugin.util
             describe = util.get_description_or_abstract
             util.get_description_or_abstract = functools.partial(_describe, describe)
@@ -121,6 +125,8 @@ def on_pre_build(config):  # type: ignore[no-untyped-def]
 def _describe(describe, in_page, chars_count: int = 160, abstract_delimiter=None) -> str:  # type: ignore[no-untyped-def]
     """The RSS plugin's ``get_description_or_abstract``, from the cache."""
     assert _cache is not None
+    if _cache.feed_window is not None and id(in_page) not in _cache.feed_window:
+        return ""  # never shown: the feeds list only the newest pages
     meta = [in_page.meta.get("rss"), in_page.meta.get("description")]
     key = digest(
         _cache.salt,
@@ -138,6 +144,33 @@ def _describe(describe, in_page, chars_count: int = 160, abstract_delimiter=None
     if _cache.warnings.count == warnings:
         _cache.feed.write(key, description)
     return description
+
+
+@event_priority(-100)
+def on_nav(nav, config, files):  # type: ignore[no-untyped-def]
+    if _cache is not None and _cache.feed_plugin is not None:
+        _cache.feed_window = _feed_window(_cache.feed_plugin.config, files)
+    return nav
+
+
+def _feed_window(feed, files) -> set[int] | None:  # type: ignore[no-untyped-def]
+    """The pages the feeds can list, when their dates are known before they are rendered.
+
+    The RSS plugin describes every page it matches (converting its abstract), then keeps the
+    ``length`` newest by creation and by update date. With both dates from the same front
+    matter key, those are the pages dated on or after the ``length``-th newest date.
+    """
+    key = feed.date_from_meta.as_creation
+    if not key or feed.date_from_meta.as_update != key or not feed.length:
+        return None
+    pattern = re.compile(feed.match_path)
+    pages = [f.page for f in files.documentation_pages() if pattern.match(f.src_uri)]
+    try:
+        dates = sorted((page.meta[key] for page in pages), reverse=True)
+        oldest = dates[feed.length - 1] if len(dates) > feed.length else None
+        return {id(page) for page in pages if oldest is None or page.meta[key] >= oldest}
+    except (AttributeError, KeyError, TypeError):  # a page without a date, or unlike dates
+        return None
 
 
 def _index_post(index, add, salt: str, page) -> None:  # type: ignore[no-untyped-def]

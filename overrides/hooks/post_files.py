@@ -47,11 +47,13 @@ def on_env(env, config, files):  # type: ignore[no-untyped-def]
     for file in files:
         if file.src_uri.startswith(POSTS) and not file.is_documentation_page():
             if file.abs_src_path and file.inclusion.is_included():
-                _link(file.abs_src_path, file.abs_dest_path, made)
+                if _linked(file.abs_src_path, file.abs_dest_path, made):
+                    # This file only: MkDocs would check the folder and the link again.
+                    file.copy_file = _already_in_place
     return env
 
 
-def _link(source: str, target: str, made: set[str]) -> None:
+def _linked(source: str, target: str, made: set[str]) -> bool:
     folder = os.path.dirname(target)
     if folder not in made:
         os.makedirs(folder, exist_ok=True)
@@ -59,7 +61,12 @@ def _link(source: str, target: str, made: set[str]) -> None:
     try:
         os.link(source, target)
     except OSError:
-        pass  # another file system, or no hard links: MkDocs copies it
+        return False  # another file system, or no hard links: MkDocs copies it
+    return True
+
+
+def _already_in_place(dirty: bool = False) -> None:
+    """``File.copy_file`` for a file linked into the site."""
 
 
 ENCLOSURE = re.compile(r'<enclosure url="([^"]+)" type="([^"]+)" length="None" />')

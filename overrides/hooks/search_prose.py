@@ -1,10 +1,12 @@
-"""MkDocs hook: index a report's prose for search, not its tables.
+"""MkDocs hook: index a report's prose for search, not its tables and charts.
 
 Material's search plugin parses each page's HTML with Python's ``html.parser``, which costs about
 a microsecond per byte. Two thirds of a report's HTML are tables of numbers (scoreboard,
 seasonality, claims evidence, collapsible chart data), which cost 30 ms a report to parse and add
-nothing a reader would search for. The report's headline, narrative, takeaways and section text
-stay indexed, as do every table of the other pages (methodology, about).
+nothing a reader would search for; half of the rest is the charts' embeds, whose long text
+alternatives (attributes, and "This chart needs JavaScript" for readers without it) repeat the
+tables' numbers. The report's headline, narrative, takeaways and section text stay indexed, as do
+every table of the other pages (methodology, about).
 """
 
 from __future__ import annotations
@@ -15,8 +17,13 @@ from material.plugins.search.plugin import SearchIndex, SearchPlugin
 from mkdocs.plugins import event_priority
 
 POSTS = "blog/posts/"
-# Tables are never nested in a report; a data table's <details> holds one table and nothing else.
-TABLES = re.compile(r"<details\b[^>]*>\s*<summary>Data:.*?</details>|<table\b.*?</table>", re.S)
+# Tables are never nested in a report; a data table's <details> holds one table and nothing else;
+# a chart's <div> holds its fallback image or <noscript> text (templates/partials/chart.j2).
+TABLES = re.compile(
+    r"<details\b[^>]*>\s*<summary>Data:.*?</details>|<table\b.*?</table>"
+    r'|<div class="vl-chart"[^>]*>.*?</div>',
+    re.S,
+)
 
 
 class ProseIndex(SearchIndex):
