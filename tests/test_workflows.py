@@ -246,7 +246,11 @@ def test_both_workflows_pin_each_action_to_one_commit() -> None:
         "actions/configure-pages": 1,
         "actions/upload-pages-artifact": 1,
         "actions/deploy-pages": 1,
+        "actions/cache/restore": 1,
+        "actions/cache/save": 1,
     }
+    # restore and save are two folders of one repository: the same release
+    assert commits["actions/cache/restore"] == commits["actions/cache/save"]
 
 
 # --- weekly.yml ---------------------------------------------------------------------------------
@@ -298,8 +302,26 @@ def test_weekly_build_caches_pip_and_ends_with_the_pages_artifact(weekly: dict[s
         "cache": "pip",
         "cache-dependency-path": "pyproject.toml",
     }
-    assert steps[-1]["uses"].startswith("actions/upload-pages-artifact@")
-    assert steps[-1]["with"] == {"path": "site/"}
+    assert steps[-2]["uses"].startswith("actions/upload-pages-artifact@")
+    assert steps[-2]["with"] == {"path": "site/"}
+
+
+def test_weekly_build_keeps_derived_files_from_its_last_successful_run(
+    weekly: dict[str, Any],
+) -> None:
+    steps = weekly["jobs"]["build"]["steps"]
+    names = [s.get("name") for s in steps]
+    restore, save = steps[names.index("Restore derived files")], steps[-1]
+    assert restore["uses"].startswith("actions/cache/restore@")
+    assert save["uses"].startswith("actions/cache/save@") and "if" not in save  # success only
+    assert names.index("Restore derived files") < names.index("Weekly job")
+    folders = restore["with"]["path"].split()
+    assert folders == save["with"]["path"].split()
+    # Derived files only: never the store, the archive or fetched market data.
+    assert all(f.startswith(".cache/") and "yfinance" not in f for f in folders)
+    assert ".cache/site-pages" in folders and ".cache/js" in folders
+    assert restore["with"]["key"] == save["with"]["key"] == "weekly-derived-${{ github.run_id }}"
+    assert restore["with"]["restore-keys"] == "weekly-derived-"
 
 
 def test_weekly_commits_only_data_and_reports_when_they_changed(weekly: dict[str, Any]) -> None:
