@@ -6,9 +6,10 @@ stands on a Saturday), an archive of earlier reports (`backfill --sample --last 
 the same command again (nothing to do). Separately, `report --sample --week W --force`: one
 week's report (compute, render, specs, SVGs) as a whole process. Each command's wall time and
 memory are printed two ways: the peak RSS of the largest process of its tree (os.wait4), and the
-peak of the whole tree's summed RSS, sampled from /proc every 50 ms (the weekly job's generator
+peak of the whole tree's summed PSS, sampled from /proc every 50 ms (the weekly job's generator
 process and its `mkdocs build` child are alive at the same time, so their sum is what a CI
-runner must hold). Usage:
+runner must hold; PSS splits the pages a forked helper shares with its parent between them, where
+summed RSS would count them twice). Usage:
 
     .venv/bin/python benchmarks/bench_weekly.py [--archive 10] [--repeat 3]
 """
@@ -46,18 +47,19 @@ def _parents() -> dict[int, int]:
     return out
 
 
-def _rss_kb(pid: int) -> int:
+def _pss_kb(pid: int) -> int:
+    """The process's proportional set size: its own pages, plus its share of shared ones."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
 
 
-def tree_rss_kb(root: int) -> int:
-    """Summed RSS of ``root`` and all its descendants."""
+def tree_pss_kb(root: int) -> int:
+    """Summed PSS of ``root`` and all its descendants."""
     parents = _parents()
     tree, frontier = {root}, [root]
     while frontier:
@@ -65,12 +67,12 @@ def tree_rss_kb(root: int) -> int:
         children = [c for c, p in parents.items() if p == pid and c not in tree]
         tree.update(children)
         frontier.extend(children)
-    return sum(_rss_kb(pid) for pid in tree)
+    return sum(_pss_kb(pid) for pid in tree)
 
 
 def _sample_tree(pid: int, peak: list[int], done: threading.Event) -> None:
     while not done.wait(0.05):
-        peak[0] = max(peak[0], tree_rss_kb(pid))
+        peak[0] = max(peak[0], tree_pss_kb(pid))
 
 
 def run_generator(project: Path, *argv: str) -> tuple[float, float, float]:

@@ -117,6 +117,7 @@ def build_site(
     build_dir: Path | None = None,
     site_url: str | None = None,
     render_cache: Path | None = None,
+    js_alongside: bool = True,
 ) -> SiteBuild:
     """Build the site into ``site_dir`` with ``mkdocs build --strict``; SiteError on any warning.
 
@@ -124,6 +125,9 @@ def build_site(
     host and path match it, so a local preview is built for the address it is served from.
     ``render_cache`` is the folder of the hooks' cache (default: ``cache/pages`` in the build
     folder); a caller whose build folder is temporary keeps it elsewhere to build warm.
+    ``js_alongside`` generates the Vega bundle (when the cache folder does not keep it: some 4 s
+    and 150 MB in vl-convert's process) while MkDocs runs, rather than before it: faster, but
+    the two processes' memory adds up.
     """
     from generator.charts.assets import bundle_text, write_js_bundle
 
@@ -136,6 +140,8 @@ def build_site(
     # the cache folder); MkDocs only links to it, so it is written into the site afterwards.
     with ThreadPoolExecutor(max_workers=1) as pool:
         bundle = pool.submit(bundle_text)
+        if not js_alongside:
+            bundle.result()
         assemble_docs(project_dir, content_dir and Path(content_dir), docs_out)
         relative = [Path(p.name) for p in (docs_out, site_tmp)]
         config = build_config(project_dir, *relative, chart_scripts(), Path("cache"), site_url)

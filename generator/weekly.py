@@ -147,6 +147,7 @@ def _build(layout: Layout, docs: Path, site: Path, work: Path, site_url: str | N
         build_dir=work / "build",
         site_url=site_url,
         render_cache=layout.cache / "site-pages",
+        js_alongside=False,  # the job's peak memory: vl-convert ends before MkDocs starts
     )
 
 

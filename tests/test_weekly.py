@@ -334,6 +334,11 @@ def test_week_published_once_its_early_close_has_rung(
     assert archive.archived_weeks(project / "sample" / "docs") == [WEEK_N, THANKSGIVING_WEEK]
     site_page = project / "sample" / "site" / "index.html"
     assert site_page.read_text() == f"{WEEK_N} {THANKSGIVING_WEEK}\n"
+    # Warm from the project's cache folder; vl-convert done before MkDocs (the memory target).
+    assert fake_build_site.asked == {  # type: ignore[attr-defined]
+        "render_cache": project / ".cache" / "site-pages",
+        "js_alongside": False,
+    }
 
 
 def test_requested_week_with_a_live_last_session_is_refused(

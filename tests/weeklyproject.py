@@ -114,9 +114,17 @@ def sample_layout(root: Path, *, docs: Path | None = None) -> Layout:
 
 
 def fake_build_site(
-    project_dir, site_dir, *, content_dir=None, build_dir=None, site_url=None, render_cache=None
+    project_dir,
+    site_dir,
+    *,
+    content_dir=None,
+    build_dir=None,
+    site_url=None,
+    render_cache=None,
+    js_alongside=True,
 ):  # type: ignore[no-untyped-def]
-    """Stands in for MkDocs: a one-page site listing the archived weeks."""
+    """Stands in for MkDocs: a one-page site listing the archived weeks (and what it was asked)."""
+    fake_build_site.asked = {"render_cache": render_cache, "js_alongside": js_alongside}  # type: ignore[attr-defined]
     site_dir = Path(site_dir)
     site_dir.mkdir(parents=True, exist_ok=True)
     weeks = archive.archived_weeks(Path(content_dir)) if content_dir else []
