@@ -391,6 +391,14 @@ def test_chart_view_from_spec_keeps_small_tables_only() -> None:
     assert chart_view("ladder", spec, big).rows == ()
 
 
+def test_chart_view_shows_a_missing_date_as_missing() -> None:
+    # Early in the data a table's date can be NaT (the sample market's second week had one):
+    # NaT is a datetime that cannot be formatted, and a table cell shows it as n/a.
+    spec = {"title": {"text": "Ladder"}, "description": "Bars."}
+    frame = pd.DataFrame({"date": [pd.Timestamp("2026-11-20"), pd.NaT], "value": [0.5, 0.25]})
+    assert chart_view("ladder", spec, frame).rows == (("2026-11-20", 0.5), (None, 0.25))
+
+
 def test_home_page_points_at_the_latest_report() -> None:
     page = render_home(
         fixed_doc(),

@@ -83,10 +83,11 @@ def chart_view(
 
 
 def _cell(value: Any) -> Any:
+    # NaT first: it is a datetime (and a date) that cannot be formatted.
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
     if isinstance(value, pd.Timestamp | dt.date):
         return value.strftime("%Y-%m-%d")
-    if value is None or (isinstance(value, float) and value != value):
-        return None
     return value.item() if hasattr(value, "item") else value
 
 
