@@ -2,7 +2,7 @@
 what a build without them publishes, and a page that warned is never reused.
 
 The archives here are three real sample reports (tests/sitebuild.py) cloned to more weeks
-(tests/clonedreports.py), enough for paginated listings, several archive months and the process
+(tests/clonedreports.py), enough for paginated listings, two archive years and the process
 that converts reports beside MkDocs on a cold build (``AHEAD_MIN`` in render_cache.py).
 """
 
@@ -21,7 +21,8 @@ from generator.site import SiteError, build_site
 from tests.clonedreports import clone_archive, clone_report
 from tests.sitebuild import ROOT, sample_site
 
-WEEKS = [w.strftime("%Y-%m-%d") for w in calendar.week_ends("2026-05-01", "2026-11-20")]
+# Across a new year: two archive years in the navigation.
+WEEKS = [w.strftime("%Y-%m-%d") for w in calendar.week_ends("2025-10-17", "2026-05-01")]
 # Hooks that only save time: the reference build runs without them.
 SPEED_HOOKS = (
     "plain_tables.py",
@@ -101,7 +102,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
         written_by_cold = {kind: len(entries) for kind, entries in before.items()}
         warm = shutil.copytree(_build(ROOT, content, work / "cached"), work / "warm")
         written_by_warm = _written(before, _entries(cache))
-        clone_report(seed_dir, seeds[-1], content, WEEKS[-1])  # the same month as the one before
+        clone_report(seed_dir, seeds[-1], content, WEEKS[-1])  # the same year as the one before
         archive.write_home(content)
         before = _entries(cache)
         weekly_ref = _build(reference, content, work / "weekly-ref")
@@ -151,6 +152,8 @@ def test_a_cold_cached_build_publishes_what_an_uncached_build_publishes(builds: 
         "search": pages,
     }
     assert (builds.reference / "blog" / "page" / "3" / "index.html").is_file()  # paginated
+    for year in ("2025", "2026"):
+        assert (builds.reference / "blog" / "archive" / year / "index.html").is_file()
 
 
 def test_a_warm_build_reuses_every_entry_and_publishes_the_same_site(builds: Builds) -> None:

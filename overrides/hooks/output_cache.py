@@ -14,7 +14,7 @@ folder. A context key that MkDocs does not pass (one a plugin added) turns the c
 that page; so does a theme folder that mentions the build date or the page's update date, the
 two context values left out of the key (they change every day, and Material shows neither).
 
-On a cold build, or when a new archive month changes every page's navigation, the posts are
+On a cold build, or when a new archive year changes every page's navigation, the posts are
 rendered on two cores like every other page (parallel_pages.py).
 
 A post's search entries are keyed by what Material's indexer reads: the page's HTML, table of
@@ -23,7 +23,8 @@ of the custom theme folder (search_prose.py decides what is indexed).
 
 The RSS plugin converts the abstract of every page it may list to HTML (2 ms a report, though a
 feed keeps 20 items); the description is kept by what its function reads: the page's Markdown,
-HTML and description front matter, and its arguments.
+HTML and description front matter, and its arguments. Pages no feed can list (older than the
+``length`` newest by their front matter date) get an empty description without converting.
 """
 
 from __future__ import annotations

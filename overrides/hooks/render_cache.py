@@ -15,7 +15,7 @@ just before MkDocs converts the pages (``Ahead`` in cachefolder.py) runs MkDocs'
 population on the reports from the last one backwards, and MkDocs finds their entries.
 
 The blog converts each post's excerpt again for every listing that shows it (the index pages,
-its month and its categories: four times a report), at some 3 ms each; those conversions are
+its year and its categories: four times a report), at some 3 ms each; those conversions are
 kept the same way, keyed by the excerpt, the post and the listing's URL.
 """
 
