@@ -15,6 +15,7 @@ Numbers are written at what the tooltips show (``FILE_FORMATS``); dates are ISO 
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -51,7 +52,23 @@ def in_file(name: str) -> bool:
 
 
 def file_tables(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
-    """The tables chart ``name`` draws, with their data-file column names."""
+    """The tables chart ``name`` draws, with their data-file column names (do not modify them:
+    the tables of the last few frames are kept, as a report's spec and its data file read the
+    same ones)."""
+    for kept_name, kept_frame, tables in _recent_tables:
+        if kept_frame is frame and kept_name == name:
+            return tables
+    tables = _file_tables(name, frame)
+    _recent_tables.append((name, frame, tables))
+    return tables
+
+
+# (chart, frame, its tables) of the last frames seen; the frame is held, so ``is`` cannot match
+# a new frame at a reused address. A report has ten charts.
+_recent_tables: deque[tuple[str, pd.DataFrame, tuple[pd.DataFrame, ...]]] = deque(maxlen=16)
+
+
+def _file_tables(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
     chart = CHARTS[name]
     tables = chart.tables(frame)
     if chart.file_columns is None:
@@ -62,23 +79,32 @@ def file_tables(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
     )
 
 
-def _checked(tables: Iterable[pd.DataFrame]) -> list[pd.DataFrame]:
-    """``tables``, refused when a column is in two of them or a table repeats a date."""
-    tables = list(tables)
+def _checked(tables: Iterable[pd.DataFrame]) -> list[tuple[pd.DataFrame, np.ndarray]]:
+    """``tables`` with their dates, refused when a column is in two of them or a table repeats
+    a date."""
+    checked = []
     seen: set[str] = set()
     for table in tables:
         shared = (seen & set(table.columns)) - {DATE}
         if shared:
             raise ValueError(f"{DATA_FILE}: column(s) {', '.join(sorted(shared))} drawn twice")
         seen |= set(table.columns)
-        if table[DATE].duplicated().any():
+        dates = table[DATE].to_numpy(dtype="datetime64[ns]")
+        if _repeats_a_date(dates):
             raise ValueError(f"{DATA_FILE}: a table has two rows for the same date")
-    return tables
+        checked.append((table, dates))
+    return checked
+
+
+def _repeats_a_date(dates: np.ndarray) -> bool:
+    if len(dates) < 2 or bool((dates[1:] > dates[:-1]).all()):  # sorted: the usual case
+        return False
+    return len(np.unique(dates)) < len(dates)
 
 
 def _merged(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
     """Outer join of ``tables`` on ``date``, sorted by date; a column in two tables is an error."""
-    tables = _checked(tables)
+    tables = [table for table, _ in _checked(tables)]
     if not tables:
         return pd.DataFrame({DATE: pd.Series(dtype="datetime64[ns]")})
     if len(tables) == 1:
@@ -102,11 +128,14 @@ _texts: dict[str, dict[float, str]] = {}
 MAX_KEPT_TEXTS = 1 << 20
 
 
-def _number_text(values: pd.Series, spec: str) -> list[str]:
+def _number_text(values: pd.Series | np.ndarray, spec: str) -> list[str]:
     known = _texts.setdefault(spec, {})
     if len(known) > MAX_KEPT_TEXTS:
         known.clear()
-    numbers = values.to_numpy(dtype=float, na_value=math.nan)
+    if isinstance(values, pd.Series):
+        numbers = values.to_numpy(dtype=float, na_value=math.nan)
+    else:
+        numbers = values
     out = [""] * len(numbers)
     present = np.flatnonzero(~np.isnan(numbers))  # the wide file is mostly empty cells
     for position, value in zip(present.tolist(), numbers[present].tolist(), strict=True):
@@ -135,25 +164,89 @@ def frame_csv(frame: pd.DataFrame) -> str:
 
 
 def merged_csv(tables: Iterable[pd.DataFrame]) -> str:
-    """``frame_csv(_merged(tables))``, joined as text: each table's cells are written once and
-    placed in the row of their date (a pandas join of the wide table costs more than the rest of
-    writing the file)."""
-    tables = _checked(tables)
-    if len(tables) < 2:
-        return frame_csv(_merged(tables))
-    header = [DATE] + [str(c) for t in tables for c in t.columns if c != DATE]
-    stamps = [t[DATE].to_numpy(dtype="datetime64[ns]") for t in tables]
-    dates = np.unique(np.concatenate(stamps))  # sorted
-    grid = np.full((len(dates), len(header)), "", dtype=object)
-    grid[:, 0] = np.datetime_as_string(dates, unit="D")
-    start = 1
-    for table, table_dates in zip(tables, stamps, strict=True):
+    """``frame_csv(_merged(tables))``, joined as text: each table's rows are written once, as
+    comma-joined cells, and placed in the line of their date (a pandas join of the wide table,
+    or a grid of its cells, costs more than the rest of writing the file)."""
+    checked = _checked(tables)
+    if len(checked) < 2:
+        return frame_csv(_merged(table for table, _ in checked))
+    header = [DATE] + [str(c) for t, _ in checked for c in t.columns if c != DATE]
+    dates = np.unique(np.concatenate([table_dates for _, table_dates in checked]))  # sorted
+    line_parts = [np.datetime_as_string(dates, unit="D").tolist()]
+    for table, table_dates in checked:
         columns = [c for c in table.columns if c != DATE]
-        rows = np.searchsorted(dates, table_dates)
-        for offset, column in enumerate(columns):
-            grid[rows, start + offset] = _column_text(table[column])
-        start += len(columns)
-    return write_csv(header, grid.tolist())
+        if not columns:
+            continue
+        parts = _row_texts(table, columns, table_dates)
+        if len(table_dates) < len(dates) or not np.array_equal(table_dates, dates):
+            placed = np.full(len(dates), "," * (len(columns) - 1), dtype=object)
+            placed[np.searchsorted(dates, table_dates)] = parts
+            parts = placed.tolist()
+        line_parts.append(parts)
+    lines = map(",".join, zip(*line_parts, strict=True))
+    return "\n".join([",".join(_csv_cells(header)), *lines]) + "\n"
+
+
+def _row_texts(table: pd.DataFrame, columns: list[str], dates: np.ndarray) -> list[str]:
+    """Each row's cells but its date, joined by commas; a row of numbers written by the last
+    call for the same columns, at the same date with the same numbers, reuses that text."""
+    series = [table[c] for c in columns]
+    if not all(column.dtype == np.float64 for column in series):
+        cells = [_quoted_column_text(column) for column in series]
+        return list(map(",".join, zip(*cells, strict=True)))
+    values = np.column_stack([column.to_numpy() for column in series])
+    texts = np.empty(len(dates), dtype=object)
+    fresh = _reused_rows(tuple(columns), dates, values, texts)
+    if fresh.size:
+        cells = [
+            _number_text(values[fresh, i], FILE_FORMATS.get(c, DEFAULT_FORMAT))
+            for i, c in enumerate(columns)
+        ]
+        texts[fresh] = list(map(",".join, zip(*cells, strict=True)))
+    if len(dates) and bool((dates[1:] > dates[:-1]).all()):
+        _last_rows[tuple(columns)] = (dates, values, texts)
+    return texts.tolist()
+
+
+# The rows last written per set of columns (dates sorted, numbers, texts): each week's file
+# repeats the whole history, so a backfill formats only the rows that changed.
+_last_rows: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def _reused_rows(
+    columns: tuple[str, ...], dates: np.ndarray, values: np.ndarray, texts: np.ndarray
+) -> np.ndarray:
+    """Fill ``texts`` with the kept texts of rows unchanged since the last call for
+    ``columns``; returns the positions of the other rows. Equal numbers have equal texts
+    (``_text`` writes -0 as 0), NaN included."""
+    kept = _last_rows.get(columns)
+    if kept is None or not len(dates):
+        return np.arange(len(dates))
+    old_dates, old_values, old_texts = kept
+    at = np.minimum(np.searchsorted(old_dates, dates), len(old_dates) - 1)
+    before = old_values[at]
+    same = (old_dates[at] == dates) & (
+        (before == values) | (np.isnan(before) & np.isnan(values))
+    ).all(axis=1)
+    texts[same] = old_texts[at[same]]
+    return np.flatnonzero(~same)
+
+
+def _quoted_column_text(column: pd.Series) -> list[str]:
+    """``_column_text`` as ``csv.writer`` writes the cells (numbers and dates need no quotes)."""
+    texts = _column_text(column)
+    kind = column.dtype.kind
+    return texts if kind in "fiumM" else _csv_cells(texts)
+
+
+def _csv_cells(texts: list[str]) -> list[str]:
+    """``texts`` as ``csv.writer`` writes cells: quoted when they hold a comma, a quote or a
+    line break."""
+    return ['"' + t.replace('"', '""') + '"' if _needs_quotes(t) else t for t in texts]
+
+
+def _needs_quotes(text: str) -> bool:
+    return "," in text or '"' in text or "\n" in text or "\r" in text
 
 
 def data_file_csv(frames: Mapping[str, pd.DataFrame]) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import math
 from typing import Any
 
@@ -11,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from generator.config import Config
+from generator.jsontext import indented_json
 from generator.metrics.changes import changes_section
 from generator.metrics.claims import claims_section
 from generator.metrics.common import (
@@ -166,8 +166,13 @@ def plain(value: Any) -> Any:
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for key, item in value.items():
-            key = str(key)
-            if _is_bad_float(item):
+            key = key if type(key) is str else str(key)
+            kind = type(item)
+            if kind is float and item - item == 0.0:  # finite: inf - inf and NaN are NaN
+                out[key] = item
+            elif kind in _PLAIN_SCALARS:
+                out[key] = item
+            elif _is_bad_float(item):
                 out[key] = None
                 out.setdefault(key + REASON_SUFFIX, "not a finite number")
             else:
@@ -175,6 +180,8 @@ def plain(value: Any) -> Any:
         return out
     if isinstance(value, list | tuple):
         return [None if _is_bad_float(v) else plain(v) for v in value]
+    if type(value) in _PLAIN_SCALARS:
+        return value
     if isinstance(value, np.bool_):
         return bool(value)
     if isinstance(value, np.integer):
@@ -186,12 +193,15 @@ def plain(value: Any) -> Any:
     return value
 
 
+# Values ``plain`` keeps as they are (a float only when finite).
+_PLAIN_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 def _is_bad_float(value: Any) -> bool:
     return isinstance(value, float | np.floating) and not math.isfinite(float(value))
 
 
 def metrics_json(doc: dict[str, Any]) -> str:
-    """Deterministic JSON: sorted keys, 2-space indent, shortest round-trip floats, no NaN."""
-    return (
-        json.dumps(plain(doc), sort_keys=True, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
-    )
+    """Deterministic JSON: sorted keys, 2-space indent, shortest round-trip floats, no NaN
+    (``json.dumps`` with those options, written by ``jsontext``)."""
+    return indented_json(plain(doc)) + "\n"
