@@ -171,20 +171,47 @@ def merged_csv(tables: Iterable[pd.DataFrame]) -> str:
     if len(checked) < 2:
         return frame_csv(_merged(table for table, _ in checked))
     header = [DATE] + [str(c) for t, _ in checked for c in t.columns if c != DATE]
-    dates = np.unique(np.concatenate([table_dates for _, table_dates in checked]))  # sorted
-    line_parts = [np.datetime_as_string(dates, unit="D").tolist()]
+    dates = _sorted_unique(np.concatenate([table_dates for _, table_dates in checked]))
+    line_parts = [_date_texts(dates)]
     for table, table_dates in checked:
         columns = [c for c in table.columns if c != DATE]
         if not columns:
             continue
         parts = _row_texts(table, columns, table_dates)
         if len(table_dates) < len(dates) or not np.array_equal(table_dates, dates):
-            placed = np.full(len(dates), "," * (len(columns) - 1), dtype=object)
-            placed[np.searchsorted(dates, table_dates)] = parts
-            parts = placed.tolist()
+            placed = ["," * (len(columns) - 1)] * len(dates)
+            for line, text in zip(_positions(dates, table_dates).tolist(), parts, strict=True):
+                placed[line] = text
+            parts = placed
         line_parts.append(parts)
     lines = map(",".join, zip(*line_parts, strict=True))
     return "\n".join([",".join(_csv_cells(header)), *lines]) + "\n"
+
+
+def _positions(sorted_dates: np.ndarray, dates: np.ndarray) -> np.ndarray:
+    """Where ``dates`` go in ``sorted_dates`` (as integers: numpy's date search is slower)."""
+    return np.searchsorted(sorted_dates.view(np.int64), dates.view(np.int64))
+
+
+def _sorted_unique(dates: np.ndarray) -> np.ndarray:
+    dates = np.sort(dates)
+    return dates[np.concatenate(([True], dates[1:] != dates[:-1]))] if len(dates) else dates
+
+
+def _date_texts(dates: np.ndarray) -> list[str]:
+    """ISO texts of sorted ``dates``; those of the last call's dates are reused (a backfill's
+    files share their history, and numpy's date formatting is slow)."""
+    kept_dates, kept_texts = _last_dates
+    same = min(len(dates), len(kept_dates))
+    differ = np.flatnonzero(dates[:same] != kept_dates[:same])
+    same = int(differ[0]) if differ.size else same
+    texts = kept_texts[:same] + np.datetime_as_string(dates[same:], unit="D").tolist()
+    _last_dates[:] = [dates, texts]
+    return texts
+
+
+# The dates of the last file written and their texts (see ``_date_texts``).
+_last_dates: list = [np.array([], dtype="datetime64[ns]"), []]
 
 
 def _row_texts(table: pd.DataFrame, columns: list[str], dates: np.ndarray) -> list[str]:
@@ -223,7 +250,7 @@ def _reused_rows(
     if kept is None or not len(dates):
         return np.arange(len(dates))
     old_dates, old_values, old_texts = kept
-    at = np.minimum(np.searchsorted(old_dates, dates), len(old_dates) - 1)
+    at = np.minimum(_positions(old_dates, dates), len(old_dates) - 1)
     before = old_values[at]
     same = (old_dates[at] == dates) & (
         (before == values) | (np.isnan(before) & np.isnan(values))

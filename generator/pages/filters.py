@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable, Sequence
+from functools import lru_cache, partial
 from typing import Any
 
 from markupsafe import Markup
@@ -155,18 +157,30 @@ def value(item: Any, key: str = "") -> Markup:
 
 
 def _value_by_key(item: float, key: str) -> Markup:
+    return _number_format(key)(item)
+
+
+@lru_cache(maxsize=512)
+def _number_format(key: str) -> Callable[[Any], Markup]:
+    """The filter that writes numbers under ``key``, from the last part of its name."""
     name = key.rsplit(".", 1)[-1]
     if name in ("years", "weeks", "month", "year", "phase", "first_year", "last_year", "sessions"):
-        return count(item)
+        return count
     if name.startswith(("sessions", "outperf", "underperf")) or name.endswith("_weeks"):
-        return count(item)
+        return count
     if "rate" in name or name.startswith("pct"):
-        return pct(item)
+        return pct
     if any(w in name for w in ("spread", "change", "discount", "return", "mean", "median", "ci90")):
-        return spct(item, 2)
+        return partial(spct, digits=2)
     if any(w in name for w in ("1w", "ytd", "1y", "mtd", "qtd", "_ann", "drawdown", "vol")):
-        return spct(item, 2)
-    return num(item, 2)
+        return partial(spct, digits=2)
+    return partial(num, digits=2)
+
+
+def table_row(cells: Sequence[Any], keys: Sequence[str]) -> Markup:
+    """A Markdown table row's cells after its opening pipe: each as ``value`` writes it under
+    its column's key, each followed by ``' | '`` (a chart's data table has hundreds of cells)."""
+    return Markup("".join(f"{value(cell, key)} | " for cell, key in zip(cells, keys, strict=True)))
 
 
 EVIDENCE_LABELS = {
@@ -215,6 +229,7 @@ FILTERS = {
     "month_name": month_name,
     "long_date": long_date,
     "value": value,
+    "table_row": table_row,
     "verdict": verdict,
     "label": label,
     "yaml_str": yaml_str,
