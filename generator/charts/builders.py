@@ -98,8 +98,7 @@ def table_of(frame: pd.DataFrame, url: str | None = None) -> Table:
     """The frame as a Table: rounded CSV text (inline) or the data file ``url`` holding its rows,
     and an explicit parse of date and number columns."""
     parse: list[tuple[str, str]] = []
-    for name in frame.columns:
-        dtype = frame[name].dtype
+    for name, dtype in zip(frame.columns, frame.dtypes, strict=True):
         if pd.api.types.is_datetime64_any_dtype(dtype):
             parse.append((str(name), f"date:'{DATE_FORMAT}'"))
         elif pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):

@@ -47,6 +47,12 @@ def _day(value: Any) -> str:
     return pd.Timestamp(value).date().isoformat()
 
 
+def _arrays(frame: pd.DataFrame, *columns: str) -> list[np.ndarray]:
+    """The columns' values (the descriptions read a few cells: pandas rows and labels would
+    each copy the frame's ``attrs``)."""
+    return [frame[c].to_numpy() for c in columns]
+
+
 Attrs = Mapping[str, Any]
 Draw = Callable[[tuple[Table, ...], Attrs], "alt.TopLevelMixin"]
 
@@ -89,11 +95,12 @@ def _ytd(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
 
 
 def _ytd_text(frame: pd.DataFrame) -> str:
-    n, last = _sides(frame.attrs), frame.iloc[-1]
+    n = _sides(frame.attrs)
+    dates, small, large = _arrays(frame, "date", "small", "large")
     return (
-        f"Line chart of {n['small']} and {n['large']} since {_day(frame['date'].iloc[0])}, "
-        f"rebased to 100. On {_day(last['date'])} {n['small']} stood at {last['small']:.1f} "
-        f"and {n['large']} at {last['large']:.1f}."
+        f"Line chart of {n['small']} and {n['large']} since {_day(dates[0])}, "
+        f"rebased to 100. On {_day(dates[-1])} {n['small']} stood at {small[-1]:.1f} "
+        f"and {n['large']} at {large[-1]:.1f}."
     )
 
 
@@ -107,9 +114,16 @@ def _kinds(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 def _ratio_tables(frame: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
     weeks, regimes = _kinds(frame)
     small_led = regimes & (frame["leader"].to_numpy(dtype=object) == "small")
-    return frame.loc[weeks, ["date", "ratio", "ma50", "ma200"]], frame.loc[
-        small_led, ["date", "end"]
-    ]
+    return _rows_of(frame, weeks, ("date", "ratio", "ma50", "ma200")), _rows_of(
+        frame, small_led, ("date", "end")
+    )
+
+
+def _rows_of(frame: pd.DataFrame, rows: np.ndarray, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``frame.loc[rows, columns]`` without its index (built from the columns' arrays)."""
+    return pd.DataFrame(
+        {c: pd.Series(frame[c].to_numpy()[rows], dtype=frame[c].dtype) for c in columns}
+    )
 
 
 def _ratio(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
@@ -122,15 +136,16 @@ def _ratio(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
 def _ratio_text(frame: pd.DataFrame) -> str:
     n = _sides(frame.attrs)
     week_rows, regime_rows = _kinds(frame)
-    weeks, regimes = frame.loc[week_rows, ["date", "ratio"]], frame.loc[regime_rows]
-    last, current = weeks.iloc[-1], regimes.iloc[-1]
+    dates, ratio, leader, spread = _arrays(frame, "date", "ratio", "leader", "cum_spread")
+    weeks, regimes = dates[week_rows], dates[regime_rows]
+    leaders = leader.astype(object)[regime_rows]
     return (
         f"Line chart of the price ratio of {n['small']} to {n['large']}, weekly from "
-        f"{_day(weeks['date'].iloc[0])} to {_day(last['date'])}, with its 50- and 200-session "
-        f"moving averages. Shaded bands mark the {int((regimes['leader'] == 'small').sum())} "
-        f"periods when small caps led. The ratio is {last['ratio']:.4g}; the current regime, "
-        f"since {_day(current['date'])}, is led by {current['leader']} caps "
-        f"({_pct(current['cum_spread'])} cumulative spread)."
+        f"{_day(weeks[0])} to {_day(weeks[-1])}, with its 50- and 200-session "
+        f"moving averages. Shaded bands mark the {int((leaders == 'small').sum())} "
+        f"periods when small caps led. The ratio is {ratio[week_rows][-1]:.4g}; the current "
+        f"regime, since {_day(regimes[-1])}, is led by {leaders[-1]} caps "
+        f"({_pct(spread[regime_rows][-1])} cumulative spread)."
     )
 
 
@@ -147,12 +162,12 @@ def _spread12(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
 
 
 def _spread12_text(frame: pd.DataFrame) -> str:
-    s = frame["spread"]
-    low, high = frame.loc[s.idxmin()], frame.loc[s.idxmax()]
+    dates, spread = _arrays(frame, "date", "spread")
+    low, high = np.nanargmin(spread), np.nanargmax(spread)
     return (
         f"Area chart of the trailing 12-month return of small caps minus large caps, weekly from "
-        f"{_day(frame['date'].iloc[0])}. Latest {_pct(s.iloc[-1])}; highest {_pct(high['spread'])} "
-        f"on {_day(high['date'])}; lowest {_pct(low['spread'])} on {_day(low['date'])}."
+        f"{_day(dates[0])}. Latest {_pct(spread[-1])}; highest {_pct(spread[high])} "
+        f"on {_day(dates[high])}; lowest {_pct(spread[low])} on {_day(dates[low])}."
     )
 
 
@@ -173,14 +188,14 @@ def _months(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
 
 
 def _months_text(frame: pd.DataFrame) -> str:
-    best = frame.loc[frame["spread_mean"].idxmax()]
-    worst = frame.loc[frame["spread_mean"].idxmin()]
+    names, spread, hits = _arrays(frame, "month_name", "spread_mean", "hit_rate")
+    best, worst = np.nanargmax(spread), np.nanargmin(spread)
     return (
         f"Bar chart of the mean monthly return of small caps minus large caps for each calendar "
         f"month, {frame.attrs.get('first_year')} to {frame.attrs.get('last_year')}, labelled with "
-        f"the share of years small caps led. Best: {best['month_name']} "
-        f"({_pct(best['spread_mean'])}, led in {best['hit_rate']:.0%} of years); worst: "
-        f"{worst['month_name']} ({_pct(worst['spread_mean'])}, led in {worst['hit_rate']:.0%})."
+        f"the share of years small caps led. Best: {names[best]} "
+        f"({_pct(spread[best])}, led in {hits[best]:.0%} of years); worst: "
+        f"{names[worst]} ({_pct(spread[worst])}, led in {hits[worst]:.0%})."
     )
 
 
@@ -195,18 +210,19 @@ def _path(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
 
 
 def _path_text(frame: pd.DataFrame) -> str:
-    done = frame.dropna(subset=["current"])
+    names, current, average = _arrays(frame, "month_name", "current", "average")
+    done = np.flatnonzero(~pd.isna(current))
     head = (
         f"Line chart of the cumulative return of small caps minus large caps from January, "
         f"month by month: {frame.attrs.get('year')} against the average of "
         f"{frame.attrs.get('first_year')} to {frame.attrs.get('last_year')}."
     )
-    if done.empty:
+    if not done.size:
         return head + " No month of this year is complete yet."
-    last = done.iloc[-1]
+    last = done[-1]
     return head + (
-        f" Through {last['month_name']}: {_pct(last['current'])} against an average of "
-        f"{_pct(last['average'])}."
+        f" Through {names[last]}: {_pct(current[last])} against an average of "
+        f"{_pct(average[last])}."
     )
 
 
@@ -223,18 +239,22 @@ def _cycle(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
 
 
 def _cycle_text(frame: pd.DataFrame) -> str:
-    n, now = _sides(frame.attrs), frame[frame["current"] == 1]
+    n = _sides(frame.attrs)
     head = (
         f"Grouped bar chart of the mean calendar-year return of {n['small']} and {n['large']} in "
         f"each year of the presidential cycle."
     )
-    if now.empty:
+    now = np.flatnonzero(frame["current"].to_numpy() == 1)
+    if not now.size:
         return head
-    row = now.iloc[0]
+    row = now[0]
+    names, small, large, hits, years = _arrays(
+        frame, "phase_name", "small_mean", "large_mean", "hit_rate", "years"
+    )
     return head + (
-        f" This year is a {row['phase_name'].lower()} year: small caps averaged "
-        f"{_pct(row['small_mean'])} and large caps {_pct(row['large_mean'])}, small led in "
-        f"{row['hit_rate']:.0%} of {int(row['years'])} years."
+        f" This year is a {names[row].lower()} year: small caps averaged "
+        f"{_pct(small[row])} and large caps {_pct(large[row])}, small led in "
+        f"{hits[row]:.0%} of {int(years[row])} years."
     )
 
 
@@ -244,13 +264,14 @@ def _drawdowns(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
 
 
 def _drawdowns_text(frame: pd.DataFrame) -> str:
-    n, last = _sides(frame.attrs), frame.iloc[-1]
-    deepest = frame.loc[frame["small"].idxmin()]
+    n = _sides(frame.attrs)
+    dates, small, large = _arrays(frame, "date", "small", "large")
+    deepest = np.nanargmin(small)
     return (
         f"Line chart of the drawdown from the all-time high of {n['small']} and {n['large']}, "
-        f"weekly from {_day(frame['date'].iloc[0])}. Now {n['small']} {last['small']:.1%} and "
-        f"{n['large']} {last['large']:.1%}; the deepest small-cap drawdown in the window was "
-        f"{deepest['small']:.1%} on {_day(deepest['date'])}."
+        f"weekly from {_day(dates[0])}. Now {n['small']} {small[-1]:.1%} and "
+        f"{n['large']} {large[-1]:.1%}; the deepest small-cap drawdown in the window was "
+        f"{small[deepest]:.1%} on {_day(dates[deepest])}."
     )
 
 
@@ -261,11 +282,11 @@ def _risk(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
 
 
 def _risk_text(frame: pd.DataFrame) -> str:
-    last = frame.iloc[-1]
+    dates, corr, beta = _arrays(frame, "date", "corr", "beta")
     return (
         f"Line chart of the rolling one-year (252-session) correlation of daily returns and beta "
-        f"of small caps on large caps, weekly from {_day(frame['date'].iloc[0])}. Latest "
-        f"correlation {last['corr']:.2f}, beta {last['beta']:.2f}."
+        f"of small caps on large caps, weekly from {_day(dates[0])}. Latest "
+        f"correlation {corr[-1]:.2f}, beta {beta[-1]:.2f}."
     )
 
 
@@ -280,12 +301,12 @@ def _yields(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
 
 
 def _yields_text(frame: pd.DataFrame) -> str:
-    first, last = frame.iloc[0], frame.iloc[-1]
+    dates, yields, relative = _arrays(frame, "date", "yield_10y", "relative")
     return (
         f"Line chart with two axes: small caps relative to large caps (rebased to 100) and the "
-        f"10-year Treasury yield, weekly from {_day(first['date'])}. The yield moved from "
-        f"{first['yield_10y']:.2f}% to {last['yield_10y']:.2f}%; relative performance from 100 "
-        f"to {last['relative']:.1f}."
+        f"10-year Treasury yield, weekly from {_day(dates[0])}. The yield moved from "
+        f"{yields[0]:.2f}% to {yields[-1]:.2f}%; relative performance from 100 "
+        f"to {relative[-1]:.1f}."
     )
 
 
@@ -325,17 +346,19 @@ def _ladder(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
 
 
 def _ladder_text(frame: pd.DataFrame) -> str:
-    ytd = frame[frame["period"] == "ytd"]
+    symbols, labels, periods, values = _arrays(frame, "symbol", "label", "period", "value")
     head = (
         f"Horizontal bar chart of 1-week, year-to-date and 1-year returns of "
-        f"{frame['symbol'].nunique()} indices and funds."
+        f"{len(set(symbols.tolist()))} indices and funds."
     )
-    if ytd.empty:
+    ytd = np.flatnonzero(periods.astype(object) == "ytd")
+    if not ytd.size:
         return head
-    best, worst = ytd.loc[ytd["value"].idxmax()], ytd.loc[ytd["value"].idxmin()]
+    best = ytd[np.nanargmax(values[ytd])]
+    worst = ytd[np.nanargmin(values[ytd])]
     return head + (
-        f" Best year to date: {best['label']} ({_pct(best['value'])}); worst: {worst['label']} "
-        f"({_pct(worst['value'])})."
+        f" Best year to date: {labels[best]} ({_pct(values[best])}); worst: {labels[worst]} "
+        f"({_pct(values[worst])})."
     )
 
 

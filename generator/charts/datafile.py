@@ -71,12 +71,21 @@ _recent_tables: deque[tuple[str, pd.DataFrame, tuple[pd.DataFrame, ...]]] = dequ
 def _file_tables(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
     chart = CHARTS[name]
     tables = chart.tables(frame)
-    if chart.file_columns is None:
-        return tables
-    return tuple(
-        t.set_axis([renames.get(c, c) for c in t.columns], axis=1)
-        for t, renames in zip(tables, chart.file_columns, strict=True)
-    )
+    if chart.file_columns is not None:
+        tables = tuple(
+            t.set_axis([renames.get(c, c) for c in t.columns], axis=1)
+            for t, renames in zip(tables, chart.file_columns, strict=True)
+        )
+    return tuple(_without_attrs(t, frame) for t in tables)
+
+
+def _without_attrs(table: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """``table`` without the display names in ``attrs``: pandas deep-copies them into every
+    column or slice taken, and the tables are only data."""
+    if table is frame:
+        table = table.copy(deep=False)
+    table.attrs = {}
+    return table
 
 
 def _checked(tables: Iterable[pd.DataFrame]) -> list[tuple[pd.DataFrame, np.ndarray]]:

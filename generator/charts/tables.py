@@ -57,7 +57,7 @@ def format_column(column: pd.Series, digits: int = SPEC_DIGITS) -> list[str]:
         return [text(v) for v in column.to_numpy().tolist()]
     if pd.api.types.is_datetime64_dtype(dtype):
         return column.dt.strftime("%Y-%m-%d").fillna("").to_list()
-    return [format_cell(_plain(v), digits) for v in column.astype(object).to_list()]
+    return [format_cell(_plain(v), digits) for v in column.tolist()]
 
 
 def _text_rows(frame: pd.DataFrame, digits: int) -> Iterable[tuple[str, ...]]:

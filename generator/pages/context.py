@@ -78,7 +78,9 @@ def chart_view(
     if frame is None or len(frame) > MAX_TABLE_ROWS:
         return ChartView(name, str(title), description, svg=svg)
     frame = frame.reset_index(drop=frame.index.name is None)
-    rows = tuple(tuple(_cell(v) for v in row) for row in frame.itertuples(index=False))
+    # Column by column: ``tolist`` gives the Python values ``itertuples`` would, faster.
+    cells = [[_cell(v) for v in frame[c].tolist()] for c in frame.columns]
+    rows = tuple(zip(*cells, strict=True))
     return ChartView(name, str(title), description, tuple(map(str, frame.columns)), rows, svg)
 
 
