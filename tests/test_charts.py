@@ -15,17 +15,19 @@ import vl_convert
 from generator import calendar
 from generator.charts import (
     CHART_NAMES,
+    CHARTS,
     build_chart,
     build_chart_direct,
     build_charts,
     compute_chart_data,
     compute_charts,
     data_file_csv,
+    datafile,
     spec_json,
     with_files,
 )
 from generator.charts.builders import SAMPLE_NOTE
-from generator.charts.datafile import DATA_FILE, chart_rows_csv, frame_csv
+from generator.charts.datafile import DATA_FILE, chart_rows_csv, frame_csv, merged_csv
 from generator.charts.specs import _template
 from generator.charts.tables import format_cell, format_column
 from generator.config import load_config, parse_config
@@ -454,3 +456,82 @@ def test_ratio_lines_and_hover_have_a_point_per_week_and_shade_per_regime() -> N
     assert all(math.isfinite(item["x"]) for item in marks["hover_marks"])
     rects = [m for k, m in marks.items() if k.startswith("layer_0")]
     assert len(rects) == 1 and len(rects[0]) == led > 0
+
+
+# --- descriptions and the data file's reuse between weeks ---------------------------------------
+
+DESCRIPTIONS = ROOT / "tests" / "golden" / "chart_descriptions.json"
+DESCRIBED_WEEKS = ("1985-02-01", "1986-01-10", "1987-10-23", "2026-01-09", "2026-08-21")
+
+
+def test_descriptions_match_the_golden_texts() -> None:
+    """Every chart's description on five weeks of the 40-year market: early history with charts
+    omitted, a January with no complete month, a crash week. The golden file was written by the
+    first, pandas-row implementation; the descriptions now read column arrays."""
+    config = load_config(ROOT / "smallcap.toml")
+    texts = {
+        week: {
+            name: CHARTS[name].describe(frame)
+            for name, frame in compute_chart_data(long_market(), config, pd.Timestamp(week)).items()
+        }
+        for week in DESCRIBED_WEEKS
+    }
+    assert texts == json.loads(DESCRIPTIONS.read_text(encoding="utf-8"))
+
+
+def forget_written_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(datafile, "_last_rows", {})
+    monkeypatch.setattr(datafile, "_last_dates", [np.array([], dtype="datetime64[ns]"), []])
+
+
+def dated(days: list[str], **columns: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({"date": pd.to_datetime(days), **columns})
+
+
+def test_merged_file_by_hand_and_rows_reused_only_when_unchanged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    forget_written_rows(monkeypatch)
+    days = ["2026-01-02", "2026-01-09", "2026-01-16"]
+    first = [dated(days, ratio=[1.0, 2.0, 3.0]), dated(days[1:], corr=[0.5, math.nan])]
+    assert merged_csv(first) == (
+        "date,ratio,corr\n2026-01-02,1,\n2026-01-09,2,0.500\n2026-01-16,3,\n"
+    )
+    # The next week: one number revised, one gone, a -0 where a 0 would print the same, a new date.
+    later = [*days, "2026-01-23"]
+    second = [
+        dated(later, ratio=[1.0, 2.5, 3.0, 4.0]),
+        dated(later[1:], corr=[math.nan, -0.0, 0.25]),
+    ]
+    expected = (
+        "date,ratio,corr\n2026-01-02,1,\n2026-01-09,2.5,\n2026-01-16,3,0.000\n2026-01-23,4,0.250\n"
+    )
+    assert merged_csv(second) == expected
+    forget_written_rows(monkeypatch)
+    assert merged_csv(second) == expected  # the same text with nothing to reuse
+
+
+def test_data_file_does_not_depend_on_the_weeks_written_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A backfill worker writes weeks in any order; each file is the one written alone."""
+    config = load_config(ROOT / "smallcap.toml")
+    weeks = [pd.Timestamp(w) for w in ("2026-08-14", "2026-08-21", "2025-12-31", "2026-01-09")]
+    frames = {w: compute_chart_data(long_market(), config, w) for w in weeks}
+    alone = {}
+    for week in weeks:
+        forget_written_rows(monkeypatch)
+        alone[week] = data_file_csv(frames[week])
+    forget_written_rows(monkeypatch)
+    for week in [*weeks, *reversed(weeks)]:
+        assert data_file_csv(frames[week]) == alone[week], week
+
+
+def test_file_tables_are_kept_per_frame_not_per_content() -> None:
+    frame = long_frames()["drawdowns"]
+    assert datafile.file_tables("drawdowns", frame) is datafile.file_tables("drawdowns", frame)
+    changed = frame.copy()
+    changed.loc[changed.index[-1], "small"] = -0.5
+    (table,) = datafile.file_tables("drawdowns", changed)
+    assert table["drawdown_small"].iloc[-1] == -0.5
+    assert table.attrs == {} and frame.attrs  # the tables are data; the frame keeps its names
