@@ -67,6 +67,26 @@ def report_exists(docs_dir: Path, week: str | pd.Timestamp) -> bool:
     return (report_dir(docs_dir, week) / PAGE_FILE).is_file()
 
 
+def recover_report(docs_dir: Path, week: str | pd.Timestamp) -> bool:
+    """Finish what a killed replacement of this week's report left (``_swap_into_place``): the
+    previous report set aside and not yet replaced is put back; set aside and replaced, it is
+    removed. Returns True when the previous report was put back."""
+    target = report_dir(docs_dir, week)
+    old = _set_aside(target)
+    if not old.is_dir():
+        return False
+    if target.exists():
+        shutil.rmtree(old)
+        return False
+    os.replace(old, target)
+    log.warning("%s: put back the report a killed run had set aside", target)
+    return True
+
+
+def _set_aside(target: Path) -> Path:
+    return target.with_name(f".{target.name}.old")
+
+
 def archived_weeks(docs_dir: Path) -> list[str]:
     """ISO dates of every archived report, oldest first."""
     pages = (Path(docs_dir) / POSTS_DIR).glob(f"[0-9]*/[0-9]*/[0-9]*/{PAGE_FILE}")
@@ -90,6 +110,7 @@ def write_report(
     from generator.metrics import metrics_json
 
     target = report_dir(docs_dir, doc["week_ending"])
+    recover_report(docs_dir, doc["week_ending"])
     if (target / PAGE_FILE).exists() and not force:
         raise ReportExists(f"{target / PAGE_FILE}: report already archived (use --force)")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -120,10 +141,11 @@ def _chart_views(
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:
-    """Rename the finished folder over the target; the old one is removed only afterwards."""
+    """Rename the finished folder over the target; the old one is removed only afterwards (a
+    kill in between leaves it set aside for ``recover_report``)."""
     old = None
     if target.exists():
-        old = target.with_name(f".{target.name}.old")
+        old = _set_aside(target)
         shutil.rmtree(old, ignore_errors=True)
         os.replace(target, old)
     os.replace(staging, target)
@@ -151,6 +173,7 @@ def generate_report(
     from generator.metrics import compute_metrics
     from generator.metrics.common import truncate_market
 
+    recover_report(docs_dir, week)
     if report_exists(docs_dir, week) and not force:
         raise ReportExists(
             f"{report_dir(docs_dir, week) / PAGE_FILE}: report already archived (use --force)"
@@ -185,6 +208,8 @@ def backfill(
     ``jobs`` worker processes (default: one per core, for long backfills).
     """
     weeks = [pd.Timestamp(w) for w in weeks]
+    for week in weeks:
+        recover_report(docs_dir, week)
     skipped = [w.strftime("%Y-%m-%d") for w in weeks if report_exists(docs_dir, w)]
     todo = [w for w in weeks if not report_exists(docs_dir, w)]
     split = max(len(todo) - max(images, 0), 0)

@@ -46,6 +46,58 @@ def test_write_report_layout_and_immutability(tmp_path: Path) -> None:
     assert [p.name for p in folder.parent.iterdir()] == ["20"]  # no temp folders left
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def test_replacement_killed_before_the_new_report_is_in_place_puts_the_old_one_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _write(tmp_path, "2026-11-20").parent
+    before = _files(folder)
+    real_replace = archive.os.replace
+
+    def killed_before_the_new_report_is_in_place(src, dst):  # type: ignore[no-untyped-def]
+        if Path(dst) == folder:  # the old report is set aside already
+            raise SystemExit("killed")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(archive.os, "replace", killed_before_the_new_report_is_in_place)
+    with pytest.raises(SystemExit):
+        _write(tmp_path, "2026-11-20", force=True)
+    monkeypatch.undo()
+    assert not archive.report_exists(tmp_path, "2026-11-20")
+    assert (folder.parent / ".20.old").is_dir()
+    # The next run finds the archive as it was before the killed one.
+    with pytest.raises(archive.ReportExists):
+        _write(tmp_path, "2026-11-20")
+    assert _files(folder) == before
+    assert [p.name for p in folder.parent.iterdir()] == ["20"]
+
+
+def test_replacement_killed_before_removing_the_old_report_keeps_the_new_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _write(tmp_path, "2026-11-20").parent
+    real_rmtree = archive.shutil.rmtree
+
+    def killed_at_removal(path, ignore_errors=False):  # type: ignore[no-untyped-def]
+        if Path(path).name == ".20.old" and not ignore_errors:
+            raise SystemExit("killed")
+        real_rmtree(path, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr(archive.shutil, "rmtree", killed_at_removal)
+    new_svg = {"ytd_rebased": "<svg xmlns='http://www.w3.org/2000/svg'><g/></svg>"}
+    doc = fixed_doc("2026-11-20")
+    with pytest.raises(SystemExit):
+        archive.write_report(tmp_path, doc, {"ytd_rebased": _spec("YTD")}, {}, new_svg, force=True)
+    monkeypatch.undo()
+    assert (folder / "ytd_rebased.svg").read_text() == new_svg["ytd_rebased"]
+    weeks, _ = archive.backfill(None, None, [pd.Timestamp("2026-11-20")], tmp_path, progress=False)  # type: ignore[arg-type]
+    assert weeks == [] and (folder / "ytd_rebased.svg").read_text() == new_svg["ytd_rebased"]
+    assert [p.name for p in folder.parent.iterdir()] == ["20"]
+
+
 def test_failed_write_leaves_no_report(tmp_path: Path) -> None:
     doc = fixed_doc()
     del doc["seasonality"]["first_year"]
