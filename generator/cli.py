@@ -165,7 +165,7 @@ def _fetch_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--sample", action="store_true", help="write the synthetic sample market instead"
     )
-    p.add_argument("--end", help="last date of the sample market (default: today)")
+    p.add_argument("--end", help="last date of the sample market, YYYY-MM-DD (default: today)")
     p.add_argument(
         "--symbols", nargs="+", help="only these symbols (default: every configured one)"
     )
@@ -185,7 +185,9 @@ def _status_options(p: argparse.ArgumentParser) -> None:
 
 
 def _week_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--week", help="any date in the NYSE week (default: latest complete week)")
+    p.add_argument(
+        "--week", help="any date in the NYSE week, YYYY-MM-DD (default: latest complete week)"
+    )
 
 
 def _sample_option(p: argparse.ArgumentParser) -> None:
@@ -210,8 +212,8 @@ def _report_options(p: argparse.ArgumentParser) -> None:
 
 def _backfill_options(p: argparse.ArgumentParser) -> None:
     _sample_option(p)
-    p.add_argument("--since", help="first week to write (any date in it)")
-    p.add_argument("--until", help="last week to write (default: latest complete week)")
+    p.add_argument("--since", help="first week to write (any date in it, YYYY-MM-DD)")
+    p.add_argument("--until", help="last week to write, YYYY-MM-DD (default: latest complete week)")
     p.add_argument("--last", type=int, help="instead of --since: the latest N complete weeks")
     p.add_argument(
         "--images",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -24,6 +26,7 @@ def run_fetch(ctx: Context) -> int:
         from generator.sources.sample import sample_market
 
         end = args.end or ctx.now.tz_convert(calendar.NY_TZ).strftime("%Y-%m-%d")
+        parse_date(end, "--end")
         series = sample_market(ctx.config, end)
         if args.symbols:
             series = [s for s in series if s.symbol in set(args.symbols)]
@@ -111,15 +114,18 @@ def run_metrics(ctx: Context) -> int:
     return 0
 
 
-def resolve_market_week(market, config, requested: str | None) -> pd.Timestamp:
-    """The report week for a market: requested or latest complete, limited by the pair's data."""
+def resolve_market_week(
+    market, config, requested: str | None, option: str = "--week"
+) -> pd.Timestamp:
+    """The report week for a market: requested (by ``option``) or latest complete, limited by
+    the pair's data."""
     closes = [market.close(config.small.index), market.close(config.large.index)]
     if any(c is None or c.empty for c in closes):
         raise DataError(
             f"store lacks {config.small.index} or {config.large.index}: nothing to report"
         )
     if requested is not None:
-        parse_date(requested, "--week")
+        parse_date(requested, option)
     last = min(c.index[-1] for c in closes)
     week = calendar.resolve_week(last, requested)
     first = max(c.index[0] for c in closes)
@@ -129,11 +135,14 @@ def resolve_market_week(market, config, requested: str | None) -> pd.Timestamp:
 
 
 def parse_date(text: str, option: str) -> pd.Timestamp:
-    """A command-line date, or a UsageError naming the option (pandas turns '' into NaT)."""
+    """A command-line date written YYYY-MM-DD, or a UsageError naming the option (pandas alone
+    would also take 'today', '2026-11' or 'Nov 20', each meaning something else)."""
     try:
-        day = pd.Timestamp(text)
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError(text)
+        return pd.Timestamp(dt.date.fromisoformat(text))
     except ValueError:
-        day = pd.NaT
-    if pd.isna(day):
-        raise UsageError(f"{option} {text!r} is not a date (use YYYY-MM-DD)")
-    return day
+        raise UsageError(f"{option} {text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

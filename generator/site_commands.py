@@ -53,12 +53,15 @@ def run_backfill(ctx: Context) -> int:
     args = ctx.args
     if (args.since is None) == (args.last is None):
         raise UsageError("give exactly one of --since DATE or --last N")
+    for option, text in (("--since", args.since), ("--until", args.until)):
+        if text is not None:
+            parse_date(text, option)  # before any data is loaded
     if args.images < 0:
         raise UsageError("--images must be 0 or more")
     if args.jobs is not None and not 1 <= args.jobs <= 64:
         raise UsageError("--jobs must be between 1 and 64")
     market, layout = _market(ctx)
-    until = resolve_market_week(market, ctx.config, args.until)
+    until = resolve_market_week(market, ctx.config, args.until, "--until")
     if args.last is not None:
         if not 1 <= args.last <= 5000:
             raise UsageError("--last must be between 1 and 5000")

@@ -204,12 +204,24 @@ def test_metrics_prints_json(sample_store: Path, capsys) -> None:
     assert err == ""
 
 
-@pytest.mark.parametrize("week", ["", "NaT", "not-a-date"])
+@pytest.mark.parametrize(
+    "week", ["", "NaT", "not-a-date", "today", "now", "2026-11", "Nov 20 2026", "2026-02-30"]
+)
 def test_a_week_that_is_not_a_date_is_a_usage_error(sample_store: Path, capsys, week) -> None:
     assert with_store(sample_store, "metrics", "--week", week) == 2
     assert capsys.readouterr().err.splitlines() == [
         f"usage: --week {week!r} is not a date (use YYYY-MM-DD)"
     ]
+
+
+def test_every_date_option_is_checked_and_named(sample_store: Path, tmp_path: Path, capsys) -> None:
+    assert with_store(sample_store, "backfill", "--last", "2", "--until", "today") == 2
+    assert capsys.readouterr().err == "usage: --until 'today' is not a date (use YYYY-MM-DD)\n"
+    assert with_store(sample_store, "backfill", "--since", "2026-8-1") == 2
+    assert capsys.readouterr().err == "usage: --since '2026-8-1' is not a date (use YYYY-MM-DD)\n"
+    assert with_store(tmp_path / "data", "fetch", "--sample", "--end", "yesterday") == 2
+    assert capsys.readouterr().err == "usage: --end 'yesterday' is not a date (use YYYY-MM-DD)\n"
+    assert not (tmp_path / "data").exists()
 
 
 def test_a_week_before_the_data_is_a_data_error(sample_store: Path, capsys) -> None:
