@@ -49,14 +49,8 @@ def _write_dict(value: dict[str, Any], newline: str, parts: list[str]) -> None:
     for key, item in sorted(value.items()):
         if not isinstance(key, str):
             raise TypeError(f"keys must be str here, not {type(key).__name__}")
-        head = separator + encode_basestring(key) + ": "
+        _write_item(separator + encode_basestring(key) + ": ", item, inner, parts)
         separator = "," + inner
-        scalar = _scalar(item)
-        if scalar is None:
-            parts.append(head)
-            _write(item, inner, parts)
-        else:
-            parts.append(head + scalar)
     parts.append(newline + "}")
 
 
@@ -67,14 +61,19 @@ def _write_list(value: list[Any] | tuple[Any, ...], newline: str, parts: list[st
     inner = newline + INDENT
     separator = "[" + inner
     for item in value:
-        scalar = _scalar(item)
-        if scalar is None:
-            parts.append(separator)
-            _write(item, inner, parts)
-        else:
-            parts.append(separator + scalar)
+        _write_item(separator, item, inner, parts)
         separator = "," + inner
     parts.append(newline + "]")
+
+
+def _write_item(head: str, item: Any, newline: str, parts: list[str]) -> None:
+    """``head`` (the separator, and the key of a dict item), then ``item`` at ``newline``."""
+    scalar = _scalar(item)
+    if scalar is None:
+        parts.append(head)
+        _write(item, newline, parts)
+    else:
+        parts.append(head + scalar)
 
 
 def _scalar(value: Any) -> str | None:
