@@ -30,12 +30,12 @@ from generator.metrics.groupstats import (
     row_quantiles,
 )
 from generator.metrics.monthly import (
-    cumulative_spread_paths,
     keyed_monthly_returns,
     month_end_closes,
     pair_months,
     paired_months,
 )
+from generator.metrics.paths import cumulative_spread_paths
 from generator.metrics.relative import relative_ratio, run_lengths
 from generator.metrics.risk import corr_beta
 from generator.model import Market, Series

@@ -14,12 +14,12 @@ from generator.metrics.common import Unavailable
 from generator.metrics.cycle import annual_returns, compute_cycle, phase_of_year
 from generator.metrics.groupstats import bootstrap_mean_ci
 from generator.metrics.monthly import (
-    cumulative_spread_paths,
     keyed_monthly_returns,
     month_table,
     monthly_returns,
     paired_months,
 )
+from generator.metrics.paths import cumulative_spread_paths
 from generator.metrics.seasonality import (
     compute_seasonality,
     first_sessions_returns,

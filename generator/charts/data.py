@@ -42,13 +42,12 @@ from generator.config import Config
 from generator.metrics.common import Unavailable, current_close, iso, truncate_market
 from generator.metrics.ladder import LADDER_PERIODS, ladder_row
 from generator.metrics.monthly import (
-    average_path,
-    cumulative_spread_paths,
     first_january_year,
     keyed_monthly_returns,
     pair_months,
     paired_months,
 )
+from generator.metrics.paths import average_path, cumulative_spread_paths
 from generator.metrics.relative import moving_average, turning_points
 from generator.metrics.returns import period_start
 from generator.metrics.risk import rolling_beta_of, rolling_corr_of

@@ -18,13 +18,12 @@ from generator.metrics.groupstats import group_arrays, group_stats
 from generator.metrics.monthly import (
     Closes,
     MonthPairs,
-    mean_path,
     month_end_closes,
     num,
     pair_months,
-    path_records,
     stats_records,
 )
+from generator.metrics.paths import mean_path, path_records
 from generator.model import Market
 
 PHASE_NAMES = {0: "election", 1: "post-election", 2: "midterm", 3: "pre-election"}

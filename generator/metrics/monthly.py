@@ -26,6 +26,7 @@ from generator.metrics.common import (
     truncate_frame,
 )
 from generator.metrics.groupstats import STAT_COLUMNS, group_arrays, group_stats
+from generator.metrics.paths import paths_frame, spread_paths
 from generator.model import Market
 
 MONTHS = list(range(1, 13))
@@ -255,59 +256,6 @@ def month_table(pair: pd.DataFrame) -> pd.DataFrame:
     return group_stats(pair, "month", MONTHS)
 
 
-def cumulative_spread_paths(pair: pd.DataFrame) -> pd.DataFrame:
-    """Per year (index ``year``), columns 1..12: compounded small minus compounded large return
-    from the start of the year through each month; NaN from a missing month on."""
-    index, path = spread_paths(
-        pair["year"].to_numpy(),
-        pair["month"].to_numpy(),
-        pair["small"].to_numpy(),
-        pair["large"].to_numpy(),
-    )
-    return paths_frame(index, path)
-
-
-def paths_frame(years: np.ndarray, path: np.ndarray) -> pd.DataFrame:
-    """The ``cumulative_spread_paths`` frame of ``spread_paths``."""
-    return pd.DataFrame(path, index=pd.Index(years, name="year"), columns=range(1, 13))
-
-
-def spread_paths(
-    years: np.ndarray, months: np.ndarray, small: np.ndarray, large: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """``cumulative_spread_paths`` as (years, years x 12 paths) arrays."""
-    first = years.min() if len(years) else 0
-    index = np.arange(first, years.max() + 1) if len(years) else np.array([], dtype=np.int64)
-    growth = []
-    for values in (small, large):
-        grid = np.full((len(index), 12), np.nan)
-        grid[years - first, months - 1] = values
-        growth.append(np.cumprod(1 + grid, axis=1))
-    return index, growth[0] - growth[1]
-
-
-def average_path(
-    paths: pd.DataFrame, years: list[int] | np.ndarray | None = None
-) -> tuple[pd.Series, int]:
-    """Mean path over complete years (all 12 months present), optionally restricted to ``years``;
-    returns (path indexed by month 1..12, number of years averaged)."""
-    chosen = None if years is None else np.isin(paths.index.to_numpy(), np.asarray(years))
-    mean, count = mean_path(paths.to_numpy(), chosen)
-    return pd.Series(mean, index=paths.columns), count
-
-
-def mean_path(path: np.ndarray, chosen: np.ndarray | None) -> tuple[np.ndarray, int]:
-    """``average_path`` of a years x 12 array over the complete years among ``chosen`` (a mask
-    of the rows; None: all), as (mean per month, years averaged)."""
-    keep = np.isfinite(path).all(axis=1)
-    if chosen is not None:
-        keep &= chosen
-    # path[keep] is a fresh C-ordered array whatever path's order, so the mean sums each month
-    # over the years in the same order either way.
-    mean = path[keep].mean(axis=0) if keep.any() else np.full(path.shape[1], np.nan)
-    return mean, int(keep.sum())
-
-
 def num(value: Any) -> float | None:
     if value is None:
         return None
@@ -400,10 +348,3 @@ def _pair_months(market: Market, small: str, large: str, week_end: pd.Timestamp)
     months = month_pairs(sides[0].month_returns(), sides[1].month_returns())
     years, grid = spread_paths(months.keys // 12, months.keys % 12 + 1, months.small, months.large)
     return PairMonths(sides[0], sides[1], months, years, grid)
-
-
-def path_records(path: pd.Series | np.ndarray) -> list[dict[str, Any]]:
-    """A month-indexed path (or 12 values for months 1..12) as ``[{month, spread}]``, skipping
-    months without a value."""
-    items = enumerate(path.tolist(), 1) if isinstance(path, np.ndarray) else path.items()
-    return [{"month": int(m), "spread": float(v)} for m, v in items if math.isfinite(v)]

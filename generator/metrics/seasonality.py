@@ -27,16 +27,15 @@ from generator.metrics.monthly import (
     closes_of,
     key_to_month_start,
     keyed_from_monthly_series,
-    mean_path,
     month_end_closes,
     month_key,
     month_pairs,
     month_records,
     num,
     pair_months,
-    path_records,
     stats_records,
 )
+from generator.metrics.paths import mean_path, path_records
 from generator.model import FF_BIG_DAILY, FF_BIG_MONTHLY, FF_SMALL_DAILY, FF_SMALL_MONTHLY, Market
 
 FIRST_SESSIONS = 5
