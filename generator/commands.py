@@ -85,7 +85,7 @@ def _summarise(ctx: Context, report: IngestReport) -> None:
 
 
 def run_status(ctx: Context) -> int:
-    from generator.status import store_status
+    from generator.status import manifest_mismatches, store_status
 
     if not (ctx.store / "manifest.json").exists():
         raise DataError(
@@ -102,7 +102,14 @@ def run_status(ctx: Context) -> int:
             f"{r.symbol:<18}{r.role:<10}{r.first:<12}{r.last:<12}{r.rows:>7}{r.gaps:>6}"
             f"{r.gaps_since_2000:>11}{stale:>7}  {r.source}"
         )
-    return 0
+    mismatched = manifest_mismatches(ctx.store)
+    for path in mismatched:
+        print(
+            f"warning: {path}: differs from manifest.json (an interrupted write or an edit); "
+            "run `generator fetch` or `generator import` again to rewrite it",
+            file=sys.stderr,
+        )
+    return 1 if mismatched else 0
 
 
 def run_metrics(ctx: Context) -> int:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from generator import calendar
 from generator.config import Config
-from generator.store import load_market, read_manifest
+from generator.store import content_hash, load_market, read_manifest, series_path
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,18 @@ def store_status(store: Path, config: Config, now: pd.Timestamp) -> list[SymbolS
         )
     order = {s: i for i, s in enumerate(config.symbols())}
     return sorted(rows, key=lambda r: (order.get(r.symbol, len(order)), r.symbol))
+
+
+def manifest_mismatches(store: Path) -> list[Path]:
+    """The stored CSV files whose bytes are not those the manifest records: a write killed
+    between its renames (the manifest goes last), or an edit by hand."""
+    entries = read_manifest(store)["series"]
+    paths = (series_path(store, symbol) for symbol in sorted(entries))
+    return [
+        path
+        for path, symbol in zip(paths, sorted(entries), strict=True)
+        if content_hash(path.read_bytes()) != entries[symbol].get("sha256")
+    ]
 
 
 def _roles(config: Config) -> dict[str, str]:

@@ -147,14 +147,21 @@ def write_store(
         data = render_csv(s)
         digest = content_hash(data)
         path = series_path(store, s.symbol)
-        if manifest["series"].get(s.symbol, {}).get("sha256") == digest and path.exists():
-            continue
+        if manifest["series"].get(s.symbol, {}).get("sha256") == digest == _file_hash(path):
+            continue  # unchanged, and the file is what the manifest says (not edited or torn)
         staged.append((path, data))
         manifest["series"][s.symbol] = _manifest_entry(s, digest, fetched_at)
     if staged or not (store / MANIFEST).exists():
         staged.append((store / MANIFEST, manifest_bytes(manifest)))
     atomic_write_many(staged)
     return [path for path, _ in staged]
+
+
+def _file_hash(path: Path) -> str | None:
+    try:
+        return content_hash(path.read_bytes())
+    except FileNotFoundError:
+        return None
 
 
 def _manifest_entry(s: Series, digest: str, fetched_at: str) -> dict:

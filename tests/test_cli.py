@@ -89,6 +89,29 @@ def test_sample_default_store_is_sample_data(
     assert not (tmp_path / "data").exists()
 
 
+def test_status_flags_a_file_the_manifest_does_not_describe(
+    tmp_path: Path, capsys, fixed_clock
+) -> None:
+    store = tmp_path / "data"
+    assert with_store(store, "--quiet", "fetch", "--sample", "--end", END, "--symbols", "^RUT") == 0
+    assert with_store(store, "status") == 0
+    capsys.readouterr()
+    # A write killed after renaming the CSV and before the manifest: the last row is new.
+    path = store / "^RUT.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([*lines[:-1], lines[-1].replace(",", ",1", 1)]) + "\n")
+    assert with_store(store, "status") == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines()[2].split()[0] == "^RUT"  # the table is still printed
+    assert err == (
+        f"warning: {path}: differs from manifest.json (an interrupted write or an edit); "
+        "run `generator fetch` or `generator import` again to rewrite it\n"
+    )
+    assert with_store(store, "--quiet", "fetch", "--sample", "--end", END, "--symbols", "^RUT") == 0
+    assert path.read_text().splitlines() == lines  # rewritten as the manifest describes it
+    assert with_store(store, "status") == 0
+
+
 def test_status_prints_every_symbol(sample_store: Path, capsys, fixed_clock) -> None:
     assert with_store(sample_store, "status") == 0
     out, err = capsys.readouterr()
