@@ -233,6 +233,10 @@ def test_fred_several_series_in_one_file(tmp_path: Path) -> None:
         (["DATE,VALUE", "1979-13-01,1"], "line 2: '1979-13-01' is not a valid date"),
         (["DATE,VALUE", "1779-01-01,1"], "line 2: '1779-01-01' is not a valid date"),
         (["observation_date,A,A", "1979-01-01,1,2"], "line 1: series columns must be distinct"),
+        (
+            ["observation_date,GDP", "2024-01-01,1", "2024-04-01,2", "2024-07-01,3"],
+            "F.csv: GDP: observations a quarter or more apart; only daily, monthly and annual",
+        ),
     ],
 )
 def test_fred_errors(tmp_path: Path, lines: list[str], message: str) -> None:
@@ -249,6 +253,9 @@ def test_fred_errors(tmp_path: Path, lines: list[str], message: str) -> None:
         (["2000-01-01", "2001-01-01", "2003-01-01"], "annual"),
         (["2000-01-03", "2000-01-04"], "daily"),
         (["2000-02-01", "2000-02-02"], "daily"),
+        (["2000-01-01", "2000-04-01", "2000-07-01", "2000-10-01", "2001-01-01"], "quarterly"),
+        (["2001-01-01", "2001-04-01", "2001-10-01"], "quarterly"),  # a quarter missing
+        (["2000-01-01", "2000-03-01", "2000-06-01"], "monthly"),  # 60 days: months missing
     ],
 )
 def test_frequency_of(days: list[str], expected: str) -> None:

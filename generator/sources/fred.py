@@ -28,6 +28,8 @@ RATE_IDS = frozenset({"TB3MS", "GS10", "DGS10", "DTB3", "GS5", "GS30"})
 DATE_HEADERS = ("observation_date", "date")
 MISSING = frozenset({".", ""})
 SOURCE = "fred-csv"
+# The shortest quarter (Jan 1 to Apr 1 of a common year) less a day of slack.
+QUARTER_DAYS = 89
 
 
 def is_fred_header(cells: list[str]) -> bool:
@@ -65,19 +67,27 @@ def _value_series(
     if len(dropped):
         notes = (f"{len(dropped)} rows marked '.' (missing) dropped, first {iso(dropped[0])}",)
     frame = make_frame(index[keep], {"value": values[keep]})
+    frequency = frequency_of(frame.index)
+    if frequency == "quarterly":
+        raise parse_error(
+            path,
+            f"{symbol}: observations a quarter or more apart; only daily, monthly and annual "
+            "series can be stored (download the series at a monthly frequency)",
+        )
     return Series(
         symbol=symbol,
         frame=frame,
         source=f"{SOURCE}:{path.name}",
         schema="value",
         measure="yield" if symbol.upper() in RATE_IDS else "level",
-        frequency=frequency_of(frame.index),
+        frequency=frequency,
         notes=notes,
     )
 
 
 def frequency_of(index: pd.DatetimeIndex) -> str:
-    """``monthly`` (or ``annual``) when every date opens a period at least a month apart."""
+    """``monthly`` (``quarterly``, ``annual``) when every date opens a period at least a month
+    (a quarter, a year) apart; ``daily`` otherwise."""
     if not (index.day == 1).all():
         return "daily"
     days = index.unique().sort_values().to_numpy().astype("datetime64[D]")
@@ -86,4 +96,6 @@ def frequency_of(index: pd.DatetimeIndex) -> str:
         return "daily"
     if (index.month == 1).all() and shortest_days is not None and shortest_days >= 365:
         return "annual"
+    if shortest_days is not None and shortest_days >= QUARTER_DAYS:
+        return "quarterly"  # the model has no such frequency: parse_fred refuses it
     return "monthly"
