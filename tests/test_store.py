@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import store
 from generator.errors import DataError
-from generator.model import Series
+from generator.model import OHLCV_COLUMNS, SCHEMAS, Series
 
 DAYS = pd.DatetimeIndex(["2026-08-19", "2026-08-20", "2026-08-21"], name="date")
 
@@ -288,3 +291,47 @@ def test_load_market_reads_every_series(tmp_path: Path) -> None:
     assert market.series["FF"].frame["value"].tolist() == [0.01, -0.02, 0.0]
     assert market.series["FF"].calendar_checked is False
     assert market.close("FF") is None
+
+
+def pandas_csv(series: Series) -> bytes:
+    """What ``render_csv`` wrote before it formatted columns itself: pandas' ``to_csv``."""
+    frame = series.frame.loc[:, list(SCHEMAS[series.schema])].round(6) + 0.0
+    if "volume" in frame:
+        frame["volume"] = frame["volume"].round().astype("Int64")
+    frame.index = pd.DatetimeIndex(frame.index).strftime("%Y-%m-%d")
+    frame.index.name = "date"
+    return frame.to_csv(float_format=store.FLOAT_FORMAT, lineterminator="\n").encode("utf-8")
+
+
+prices = st.one_of(
+    st.sampled_from([math.nan, math.inf, -math.inf]),
+    st.floats(min_value=-1e300, max_value=1e300),  # x * 1e6 (rounding) stays finite
+    st.floats(min_value=-1e-6, max_value=1e-6),  # rounds to 0 or -0
+    st.floats(min_value=-1e12, max_value=1e12),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=12).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.lists(prices, min_size=5, max_size=5), min_size=n, max_size=n),
+            st.lists(
+                st.one_of(st.just(math.nan), st.floats(min_value=0, max_value=1e15)),
+                min_size=n,
+                max_size=n,
+            ),
+        )
+    )
+)
+def test_render_csv_writes_what_pandas_to_csv_writes(rows_and_volumes) -> None:
+    rows, volumes = rows_and_volumes
+    days = pd.bdate_range("2026-01-01", periods=len(rows))
+    frame = pd.DataFrame(rows, index=days, columns=list(OHLCV_COLUMNS[:5]), dtype=float)
+    frame["volume"] = volumes
+    ohlcv_series = Series("X", frame, "test")
+    assert store.render_csv(ohlcv_series) == pandas_csv(ohlcv_series)
+    values = Series(
+        "Y", frame[["close"]].rename(columns={"close": "value"}), "test", schema="value"
+    )
+    assert store.render_csv(values) == pandas_csv(values)
