@@ -511,6 +511,20 @@ def test_merged_file_by_hand_and_rows_reused_only_when_unchanged(
     assert merged_csv(second) == expected  # the same text with nothing to reuse
 
 
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        (dated(["2026-01-02", "2026-01-02"], b=[1.0, 2.0]), "two rows for the same date"),
+        (pd.DataFrame({"date": pd.to_datetime(["2026-01-02", None]), "b": [1.0, 2.0]}),
+         "a row without a date"),
+        (dated(["2026-01-02"], a=[1.0]), r"column\(s\) a drawn twice"),
+    ],
+)  # fmt: skip
+def test_merged_file_refuses_tables_it_cannot_place(second: pd.DataFrame, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        merged_csv([dated(["2026-01-02"], a=[1.0]), second])
+
+
 def test_data_file_does_not_depend_on_the_weeks_written_before(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -349,7 +349,7 @@ def _ladder_text(frame: pd.DataFrame) -> str:
     symbols, labels, periods, values = _arrays(frame, "symbol", "label", "period", "value")
     head = (
         f"Horizontal bar chart of 1-week, year-to-date and 1-year returns of "
-        f"{len(set(symbols.tolist()))} indices and funds."
+        f"{int(pd.notna(pd.unique(symbols)).sum())} indices and funds."
     )
     ytd = np.flatnonzero(periods.astype(object) == "ytd")
     if not ytd.size:

@@ -89,8 +89,8 @@ def _without_attrs(table: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _checked(tables: Iterable[pd.DataFrame]) -> list[tuple[pd.DataFrame, np.ndarray]]:
-    """``tables`` with their dates, refused when a column is in two of them or a table repeats
-    a date."""
+    """``tables`` with their dates, refused when a column is in two of them or a table has a
+    row without a date or repeats a date."""
     checked = []
     seen: set[str] = set()
     for table in tables:
@@ -99,6 +99,8 @@ def _checked(tables: Iterable[pd.DataFrame]) -> list[tuple[pd.DataFrame, np.ndar
             raise ValueError(f"{DATA_FILE}: column(s) {', '.join(sorted(shared))} drawn twice")
         seen |= set(table.columns)
         dates = table[DATE].to_numpy(dtype="datetime64[ns]")
+        if np.isnat(dates).any():
+            raise ValueError(f"{DATA_FILE}: a table has a row without a date")
         if _repeats_a_date(dates):
             raise ValueError(f"{DATA_FILE}: a table has two rows for the same date")
         checked.append((table, dates))
