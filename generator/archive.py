@@ -173,7 +173,6 @@ def generate_report(
     from generator.metrics import compute_metrics
     from generator.metrics.common import truncate_market
 
-    recover_report(docs_dir, week)
     if report_exists(docs_dir, week) and not force:
         raise ReportExists(
             f"{report_dir(docs_dir, week) / PAGE_FILE}: report already archived (use --force)"

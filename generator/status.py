@@ -9,7 +9,7 @@ import pandas as pd
 
 from generator import calendar
 from generator.config import Config
-from generator.store import content_hash, load_market, read_manifest, series_path
+from generator.store import file_hash, load_market, read_manifest, series_path
 
 
 @dataclass(frozen=True)
@@ -61,13 +61,9 @@ def store_status(store: Path, config: Config, now: pd.Timestamp) -> list[SymbolS
 def manifest_mismatches(store: Path) -> list[Path]:
     """The stored CSV files whose bytes are not those the manifest records: a write killed
     between its renames (the manifest goes last), or an edit by hand."""
-    entries = read_manifest(store)["series"]
-    paths = (series_path(store, symbol) for symbol in sorted(entries))
-    return [
-        path
-        for path, symbol in zip(paths, sorted(entries), strict=True)
-        if content_hash(path.read_bytes()) != entries[symbol].get("sha256")
-    ]
+    stored = sorted(read_manifest(store)["series"].items())
+    paths = [(series_path(store, symbol), entry.get("sha256")) for symbol, entry in stored]
+    return [path for path, recorded in paths if file_hash(path) != recorded]
 
 
 def _roles(config: Config) -> dict[str, str]:

@@ -157,7 +157,7 @@ def write_store(
         data = render_csv(s)
         digest = content_hash(data)
         path = series_path(store, s.symbol)
-        if manifest["series"].get(s.symbol, {}).get("sha256") == digest == _file_hash(path):
+        if manifest["series"].get(s.symbol, {}).get("sha256") == digest == file_hash(path):
             continue  # unchanged, and the file is what the manifest says (not edited or torn)
         staged.append((path, data))
         manifest["series"][s.symbol] = _manifest_entry(s, digest, fetched_at)
@@ -167,7 +167,8 @@ def write_store(
     return [path for path, _ in staged]
 
 
-def _file_hash(path: Path) -> str | None:
+def file_hash(path: Path) -> str | None:
+    """``content_hash`` of the file's bytes; None when there is no file."""
     try:
         return content_hash(path.read_bytes())
     except FileNotFoundError:
