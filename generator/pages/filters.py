@@ -150,14 +150,10 @@ def value(item: Any, key: str = "") -> Markup:
     if isinstance(item, bool):
         return Markup("yes" if item else "no")
     if isinstance(item, int | float):
-        return _value_by_key(item, key)
+        return _number_format(key)(item)
     if isinstance(item, list | tuple):
         return Markup(", ").join(value(v, key) for v in item)
     return md_text(item)
-
-
-def _value_by_key(item: float, key: str) -> Markup:
-    return _number_format(key)(item)
 
 
 @lru_cache(maxsize=512)
