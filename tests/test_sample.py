@@ -148,3 +148,39 @@ def test_reingesting_the_same_sample_changes_nothing(sample_store: Path, config,
     assert report.changed == ()
     assert report.repairs == ()
     assert sum(report.new_rows.values()) == 0
+
+
+def _sessions_as_of(today: str) -> calendar.SessionTable:
+    """The session table exchange_calendars builds on ``today``: it ends a year later."""
+    import exchange_calendars as xcals
+
+    end = pd.Timestamp(today) + pd.DateOffset(years=1)
+    cal = xcals.get_calendar("XNYS", start=calendar.CALENDAR_START, end=end)
+    days = pd.DatetimeIndex(cal.sessions, name="date").tz_localize(None)
+    return calendar.SessionTable(days, pd.DatetimeIndex(cal.closes).tz_convert("UTC"))
+
+
+@pytest.mark.parametrize("today", ["2026-12-03", "2031-06-15"])
+def test_sample_does_not_depend_on_the_clock(
+    config, market, monkeypatch: pytest.MonkeyPatch, today: str
+) -> None:
+    """The same seed and end give the same bytes whatever day the calendar table was built on
+    (it ends a year after today; the sample once drew its numbers over its sessions)."""
+    from generator.store import render_csv
+
+    table = _sessions_as_of(today)
+    monkeypatch.setattr(calendar, "_table", lambda: table)
+    assert calendar.sessions("2000-01-01", "2100-01-01")[-1].year == pd.Timestamp(today).year + 1
+    again = {s.symbol: s for s in sample_market(config, END)}
+    assert sorted(again) == sorted(market)
+    for symbol, series in again.items():
+        assert render_csv(series) == render_csv(market[symbol]), symbol
+
+
+def test_a_later_sample_extends_an_earlier_one(config, market) -> None:
+    """A longer sample holds the shorter one's rows (adjusted closes are rescaled at the cut)."""
+    later = {s.symbol: s for s in sample_market(config, "2026-11-20")}
+    for symbol, series in market.items():
+        columns = [c for c in series.frame.columns if c != "adj_close"]
+        head = later[symbol].frame.loc[: pd.Timestamp(END), columns]
+        pd.testing.assert_frame_equal(head, series.frame[columns], check_freq=False)
