@@ -15,7 +15,6 @@ import logging
 import multiprocessing as mp
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from tqdm import tqdm
 
+from generator.atomic import create_temp_dir
 from generator.config import Config
 from generator.errors import DataError, GeneratorError
 from generator.model import Market
@@ -114,8 +114,7 @@ def write_report(
     if (target / PAGE_FILE).exists() and not force:
         raise ReportExists(f"{target / PAGE_FILE}: report already archived (use --force)")
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; the report is a normal folder
+    staging = create_temp_dir(target)  # the umask's mode: the report is a normal folder
     try:
         written = write_chart_files(staging, dict(specs), dict(chart_data))
         for name, svg in sorted(svgs.items()):

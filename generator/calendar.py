@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from generator.atomic import create_temp_file
 
 CALENDAR_START = "1885-01-01"
 NY_TZ = "America/New_York"
@@ -87,7 +88,7 @@ def _write_table(path: Path, table: SessionTable) -> None:
     """Replace older tables by this one (temp file and rename); a failure only costs time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".xnys-", suffix=".npz", dir=path.parent)
+        fd, tmp = create_temp_file(path)
         with os.fdopen(fd, "wb") as handle:
             np.savez(
                 handle,

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from generator.atomic import create_temp_file
 from generator.errors import DataError
 from generator.model import SCHEMAS, Market, Series
 
@@ -203,15 +203,14 @@ def atomic_write_many(files: list[tuple[Path, bytes]]) -> None:
     A failure while writing leaves every target untouched; only a kill between two renames
     can leave a mix of old and new files, and a rerun of the same update completes it.
     """
-    staged: list[tuple[str, Path]] = []
+    staged: list[tuple[Path, Path]] = []
     target = files[0][0] if files else Path(".")
     try:
         for path, data in files:
             target = path  # noqa: F841 (read by the except clause)
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            fd, tmp = create_temp_file(path)  # the umask's mode, like a plain open()
             staged.append((tmp, path))
-            os.chmod(tmp, 0o644)  # mkstemp makes files private; stored data is ordinary files
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()

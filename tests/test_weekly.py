@@ -7,6 +7,7 @@ site again; tests that do not need MkDocs call ``run_weekly`` directly with a st
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import xml.etree.ElementTree as ET
@@ -35,6 +36,7 @@ from tests.weeklyproject import (
     changed_paths,
     fake_build_site,
     first_week_published,
+    make_project,
     pin_clock,
     run_cli,
     sample_layout,
@@ -459,3 +461,27 @@ def test_cache_dir_on_another_filesystem(project: Path, capsys: pytest.CaptureFi
         shutil.rmtree(cache, ignore_errors=True)
     assert code == 0
     assert archive.archived_weeks(project / "sample" / "docs") == [WEEK_N, WEEK_NEXT]
+
+
+def test_every_file_written_gets_the_mode_the_umask_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Store, archive, site and cache files are readable by others under umask 022, as a plain
+    open() makes them: Pages' artifact upload and a web server running as another user need it
+    (mkstemp and mkdtemp made the chart specs, chart-data.csv and the JavaScript private)."""
+    root = make_project(tmp_path / "project")
+    monkeypatch.chdir(root)
+    pin_clock(monkeypatch, NOW)
+    previous = os.umask(0o022)
+    try:
+        assert run_cli("weekly", "--sample", "--week", WEEK_N) == 0
+    finally:
+        os.umask(previous)
+    private = {
+        path.relative_to(root).as_posix(): oct(path.stat().st_mode & 0o777)
+        for path in sorted(root.rglob("*"))
+        if path.stat().st_mode & 0o777 != (0o755 if path.is_dir() else 0o644)
+    }
+    assert private == {}
+    assert (root / "sample" / "site" / "assets" / "javascripts" / "charts").is_dir()
+    assert list((root / "sample" / "site" / "blog").rglob("*.vl.json"))

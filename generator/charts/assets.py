@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from generator.atomic import create_temp_file
 from generator.charts.datafile import DATA_FILE, chart_rows_csv, data_file_csv, in_file
 
 HERE = Path(__file__).resolve().parent
@@ -54,7 +55,7 @@ def write_text_atomic(path: Path, text: str) -> bool:
     if path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = create_temp_file(path)  # the umask's mode: the site serves this file
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

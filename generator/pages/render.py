@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -14,8 +15,10 @@ from jinja2 import (
     StrictUndefined,
     TemplateNotFound,
 )
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
+from generator.atomic import create_temp_file
 from generator.errors import DataError
 from generator.pages.context import ChartView, build_home_context, build_report_context
 from generator.pages.filters import FILTERS, md_text
@@ -29,6 +32,24 @@ DEFAULT_DOWNLOADS = (METRICS_FILE, DATA_FILE)
 def _finalize(value: Any) -> Any:
     """Every ``{{ }}`` output that no filter marked safe becomes inert Markdown text."""
     return value if isinstance(value, Markup) else md_text(value)
+
+
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Jinja's folder cache, but its files get the umask's mode like every file the generator
+    writes (Jinja writes them through NamedTemporaryFile, which makes them private)."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        target = Path(self.directory) / (self.pattern % (bucket.key,))
+        try:
+            fd, tmp = create_temp_file(target)
+        except OSError:
+            return  # no cache entry only costs compiling again
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                bucket.write_bytecode(handle)
+            os.replace(tmp, target)
+        except OSError:
+            tmp.unlink(missing_ok=True)
 
 
 # Where compiled templates are kept between processes (``keep_compiled_in``): compiling the
@@ -50,7 +71,7 @@ def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
     if _compiled_dir is not None:
         try:
             _compiled_dir.mkdir(parents=True, exist_ok=True)
-            cache = FileSystemBytecodeCache(str(_compiled_dir))
+            cache = _CompiledTemplates(str(_compiled_dir))
         except OSError:
             cache = None  # no cache only costs the compiling
     env = Environment(

@@ -25,7 +25,6 @@ import logging
 import mmap
 import os
 import struct
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -89,7 +88,9 @@ class CacheFolder:
     def write_text(self, key: str, text: str) -> None:
         self._use(key)
         path = self.folder / f"{key}{self.suffix}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=self.folder)
+        tmp = self.folder / f".{path.name}.{os.getpid()}.tmp"
+        # Not mkstemp: its files are private (0600); these get the umask's mode like any file.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.write(text)
