@@ -31,6 +31,7 @@ from generator.errors import DataError, GeneratorError
 from generator.model import Market
 from generator.pages import METRICS_FILE, ChartView, chart_view, render_home, render_report
 from generator.pages.context import SVG_CHARTS
+from generator.publish import SET_ASIDE, restore_set_aside
 from generator.store import atomic_write_text
 
 if TYPE_CHECKING:
@@ -72,19 +73,14 @@ def recover_report(docs_dir: Path, week: str | pd.Timestamp) -> bool:
     previous report set aside and not yet replaced is put back; set aside and replaced, it is
     removed. Returns True when the previous report was put back."""
     target = report_dir(docs_dir, week)
-    old = _set_aside(target)
-    if not old.is_dir():
+    if not restore_set_aside(target):
         return False
-    if target.exists():
-        shutil.rmtree(old)
-        return False
-    os.replace(old, target)
     log.warning("%s: put back the report a killed run had set aside", target)
     return True
 
 
 def _set_aside(target: Path) -> Path:
-    return target.with_name(f".{target.name}.old")
+    return target.with_name(f".{target.name}{SET_ASIDE}")
 
 
 def archived_weeks(docs_dir: Path) -> list[str]:

@@ -22,6 +22,8 @@ log = logging.getLogger("generator")
 DEFAULT_STORE = Path("data")
 SAMPLE_STORE = Path("sample/data")
 DEFAULT_CACHE = Path(".cache")
+# Commands that write the project: each first finishes or undoes what a killed run left.
+WRITERS = frozenset({"fetch", "import", "report", "backfill", "site", "weekly"})
 
 
 class Context:
@@ -50,18 +52,24 @@ class Context:
     def sample(self) -> bool:
         return bool(getattr(self.args, "sample", False))
 
-    def layout(self):  # -> generator.weekly.Layout (imported lazily to keep --help fast)
-        from generator.weekly import Layout
+    def layout(self, sample: bool | None = None):  # -> generator.publish.Layout
+        """The project's layout: the sample one with --sample (or ``sample``=True)."""
+        from generator.publish import Layout  # imported here to keep --help fast
 
         root = Path.cwd()
-        if self.sample:
+        sample = self.sample if sample is None else sample
+        if sample != self.sample:  # the other project: its default store
+            store = SAMPLE_STORE if sample else DEFAULT_STORE
+        else:
+            store = self.store
+        if sample:
             base = SAMPLE_STORE.parent
             return Layout(
-                root, self.store, base / "docs", base / "site", base / "build", self.cache_dir, True
+                root, store, base / "docs", base / "site", base / "build", self.cache_dir, True
             )
         return Layout(
             root,
-            self.store,
+            store,
             root / "docs",
             root / "site",
             self.cache_dir / "build",
@@ -123,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
 
     caches.use(ctx.cache_dir)
     try:
+        if args.command in WRITERS:
+            _recover(ctx)
         return COMMANDS[args.command][1](ctx) or 0
     except UsageError as exc:
         return _fail(args, f"usage: {exc}", 2)
@@ -130,6 +140,15 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(args, f"error: {exc}", 1)
     except KeyboardInterrupt:
         return _fail(args, "interrupted: nothing was left half-written", 130)
+
+
+def _recover(ctx: Context) -> None:
+    """Finish a publishing a killed run started, put back set-aside reports, remove temp files:
+    in both projects, since a store can be named with --store whatever the project."""
+    from generator.publish import recover
+
+    for sample in (False, True):
+        recover(ctx.layout(sample))
 
 
 def _fail(args: argparse.Namespace, message: str, code: int) -> int:

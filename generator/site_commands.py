@@ -84,6 +84,7 @@ def run_backfill(ctx: Context) -> int:
 
 
 def run_site(ctx: Context) -> int:
+    from generator.publish import write_site_stamp
     from generator.site import build_site
 
     layout = ctx.layout()
@@ -96,6 +97,7 @@ def run_site(ctx: Context) -> int:
         build_dir=layout.build,
         site_url=_site_url(ctx),
     )
+    write_site_stamp(layout)  # the weekly job rebuilds a site older than the archive
     ctx.say(f"site: {built.site_dir} ({built.pages} pages, {built.bytes / 1e6:.1f} MB)")
     if layout.sample:
         ctx.say(

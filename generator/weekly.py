@@ -1,9 +1,11 @@
 """The weekly job: fetch, validate, report the latest complete week, refresh home and feeds, build.
 
 All or nothing: the job works on staged copies of the store and the archive (under the cache
-folder) and builds the site there. Only when every step has succeeded are the changed files
-moved into place; on any failure the store, the archive and the built site are exactly as
-before. A second run in the same week finds nothing to change and says so.
+folder) and builds the site there. Only when every step has succeeded are the changes published
+(``generator.publish``: through a journal, so a kill midway is finished by the next run of any
+command); on any failure the store, the archive and the built site are exactly as before. A
+second run in the same week finds nothing to change and says so, unless the site is older than
+the archive (a report written by hand, a kill before the site was in place): then it rebuilds it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import filecmp
 import logging
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,34 +20,28 @@ from pathlib import Path
 import pandas as pd
 
 from generator import calendar
+from generator.atomic import create_temp_dir
 from generator.config import Config
 from generator.errors import DataError
 from generator.ingest import ingest
 from generator.model import Series
-from generator.site import replace_dir
-from generator.store import atomic_write_many, load_market, read_manifest
+from generator.publish import (
+    Layout,
+    Move,
+    publish,
+    recover,
+    site_is_current,
+    stage_file,
+    stage_folder,
+)
+from generator.store import MANIFEST, load_market, read_manifest
+
+__all__ = ["Layout", "WeeklyResult", "run_weekly"]
 
 log = logging.getLogger(__name__)
 
 # A source takes the staged store folder and returns the series to ingest.
 Source = Callable[[Path], list[Series]]
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where one project's pieces live (the real project, or the sample one under sample/)."""
-
-    project: Path
-    store: Path
-    docs: Path  # the archive: reports under blog/posts and the home page
-    site: Path
-    build: Path
-    cache: Path
-    sample: bool
-
-    @property
-    def real_docs(self) -> Path:
-        return self.project / "docs"
 
 
 @dataclass(frozen=True)
@@ -71,8 +66,9 @@ def run_weekly(
     from generator.archive import generate_report, report_exists, write_home
 
     _check_store_kind(layout)
+    recover(layout)
     layout.cache.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="weekly-", dir=layout.cache))
+    work = create_temp_dir(layout.cache / "weekly")
     try:
         store, docs, site = _stage(layout, work)
         series = source(store)
@@ -86,11 +82,11 @@ def run_weekly(
             written = True
         write_home(docs)
         changes = _changed_files(store, layout.store) + _changed_files(docs, layout.docs)
-        if not changes and layout.site.exists():
+        if not changes and site_is_current(layout):
             return WeeklyResult(week, False, (), False)
         _build(layout, docs, site, work, site_url)
-        moved = _commit(layout, store, docs, changes)
-        replace_dir(site, layout.site)
+        publish(layout, _moves(layout, docs, site, changes), stamp_site=True)
+        moved = [_relative(dest, layout.project) for _, dest in _in_order(changes, layout)]
         return WeeklyResult(week, written, tuple(moved), True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -161,34 +157,39 @@ def _changed_files(staged: Path, target: Path) -> list[tuple[Path, Path]]:
     return pairs
 
 
-def _commit(layout: Layout, store: Path, docs: Path, changes: list[tuple[Path, Path]]) -> list[str]:
-    """Write changed files into place: archive first, then the store with its manifest last.
-
-    Every new file is written next to its target before any is renamed (atomic_write_many);
-    if a rename fails part-way, the files already replaced are put back as they were.
-    """
-    store_root = layout.store.resolve()
-
-    def order(pair: tuple[Path, Path]) -> tuple[bool, bool, str]:
-        dest = pair[1].resolve()
-        return (dest.is_relative_to(store_root), dest.name == "manifest.json", str(dest))
-
-    ordered = sorted(changes, key=order)
-    previous = [(dest, dest.read_bytes() if dest.exists() else None) for _, dest in ordered]
-    try:
-        atomic_write_many([(dest, src.read_bytes()) for src, dest in ordered])
-    except DataError:
-        _restore(previous)
-        raise
-    return [_relative(dest, layout.project) for _, dest in ordered]
+def _moves(layout: Layout, docs: Path, site: Path, changes: list[tuple[Path, Path]]) -> list[Move]:
+    """The publishing moves, each source complete beside its target: every new or changed
+    report as one folder, then the other pages, then the store with its manifest last (a store
+    that lists a series is never older than the series), then the site."""
+    posts = docs / "blog" / "posts"
+    reports = sorted({_report_folder(src, posts) for src, _ in changes} - {None})
+    moves = [stage_folder(folder, layout.docs / folder.relative_to(docs)) for folder in reports]
+    singles = [(src, dest) for src, dest in changes if _report_folder(src, posts) is None]
+    moves += [stage_file(dest, src.read_bytes()) for src, dest in _in_order(singles, layout)]
+    moves.append(stage_folder(site, layout.site))
+    return moves
 
 
-def _restore(previous: list[tuple[Path, bytes | None]]) -> None:
-    for dest, data in previous:
-        if data is None:
-            dest.unlink(missing_ok=True)
-        elif not dest.exists() or dest.read_bytes() != data:
-            atomic_write_many([(dest, data)])
+def _in_order(changes: list[tuple[Path, Path]], layout: Layout) -> list[tuple[Path, Path]]:
+    """Archive first, then the store, its manifest last."""
+
+    def key(pair: tuple[Path, Path]) -> tuple[bool, bool, str]:
+        dest = pair[1]
+        return (_in_store(dest, layout), dest.name == MANIFEST, str(dest))
+
+    return sorted(changes, key=key)
+
+
+def _report_folder(path: Path, posts: Path) -> Path | None:
+    """The report folder (``posts/YYYY/MM/DD``) holding ``path``, or None."""
+    if not path.is_relative_to(posts):
+        return None
+    parts = path.relative_to(posts).parts
+    return posts.joinpath(*parts[:3]) if len(parts) > 3 else None
+
+
+def _in_store(path: Path, layout: Layout) -> bool:
+    return path.resolve().is_relative_to(layout.store.resolve())
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -20,8 +20,8 @@ import pytest
 
 from generator import archive, cli
 from generator.config import load_config
+from generator.publish import Layout
 from generator.site import SiteBuild
-from generator.weekly import Layout
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = load_config(ROOT / "smallcap.toml")
