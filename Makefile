@@ -23,29 +23,29 @@ $(STAMP): pyproject.toml $(DEV_LOCK)
 install: $(STAMP)
 
 ## lock: regenerate requirements.lock and requirements-dev.lock from pyproject.toml (needs PyPI)
-# pip-compile in a venv of its own, so its packages stay out of .venv. It resolves for the
-# interpreter that runs it, hence Python 3.11 (the workflows' version). Only PyPI is asked,
-# whatever this machine's pip configuration adds (mirrors, wheel folders, constraints), so the
-# locks hold PyPI's hashes of every file of each release (every platform). Pins that still fit
-# pyproject.toml are kept; `make lock LOCK_FLAGS=--upgrade` moves every transitive package to
-# its newest release, `LOCK_FLAGS='--upgrade-package markdown'` one package.
-LOCK_TOOL := pip-tools==7.6.2
+# uv in a venv of its own, so its packages stay out of .venv. One universal resolution for every
+# operating system and every Python 3.11 (from 3.11.0: Debian 12 ships 3.11.2, and some releases
+# need 3.11.5), whatever the interpreter running it. Only PyPI is asked, whatever this machine's
+# configuration adds (mirrors, wheel folders, constraints), so the locks hold PyPI's hashes of
+# every file of each release. Pins that still fit pyproject.toml are kept; `make lock
+# LOCK_FLAGS=--upgrade` moves every other package to its newest release,
+# `LOCK_FLAGS='--upgrade-package markdown'` one package.
+LOCK_TOOL := uv==0.13.9
 LOCK_VENV := .cache/lock-tools
 LOCK_FLAGS ?=
-PIP_COMPILE := env -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_FIND_LINKS -u PIP_CONSTRAINT \
-	PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile \
-	--quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
-	--no-emit-find-links --index-url https://pypi.org/simple $(LOCK_FLAGS)
+UV_COMPILE := env -u UV_INDEX -u UV_EXTRA_INDEX_URL -u UV_FIND_LINKS -u UV_CONSTRAINT \
+	-u UV_OVERRIDE $(LOCK_VENV)/bin/uv pip compile --no-config --quiet --universal \
+	--fork-strategy fewest --python-version 3.11 --generate-hashes \
+	--default-index https://pypi.org/simple --custom-compile-command "make lock" $(LOCK_FLAGS)
 
-$(LOCK_VENV)/bin/pip-compile:
-	@$(PYTHON) -c 'import sys; raise SystemExit(sys.version_info[:2] != (3, 11))' || { echo "error: make lock resolves for Python 3.11: run it with PYTHON=python3.11"; exit 2; }
+$(LOCK_VENV)/bin/uv:
 	$(PYTHON) -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/pip install --quiet '$(LOCK_TOOL)'
 
 # The dev lock is constrained by the runtime lock: a package in both has one version.
-lock: $(LOCK_VENV)/bin/pip-compile
-	$(PIP_COMPILE) --output-file $(LOCK) pyproject.toml
-	$(PIP_COMPILE) --extra dev --constraint $(LOCK) --output-file $(DEV_LOCK) pyproject.toml
+lock: $(LOCK_VENV)/bin/uv
+	$(UV_COMPILE) --output-file $(LOCK) pyproject.toml
+	$(UV_COMPILE) --extra dev --constraints $(LOCK) --output-file $(DEV_LOCK) pyproject.toml
 
 ## demo: install, build the sample store, report the latest weeks and build the site
 demo: $(STAMP)
