@@ -1,5 +1,8 @@
 """The GitHub workflows, linted offline: the bundled JSON schema, zizmor, and the project's rules.
 
+Also the lock files the workflows and the Makefile install from: every package of the tree
+pinned with its hashes, every direct dependency at its pyproject.toml version.
+
 The external tools run as subprocesses (the socket block does not reach them), so each is called
 in a mode that never touches the network: check-jsonschema with a schema bundled in the package,
 zizmor with --offline. Every rule is also run on a deliberately unsafe workflow, to show it fails.
@@ -11,20 +14,33 @@ import datetime as dt
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
+import tomllib
+from dataclasses import dataclass
+from importlib import metadata
+from itertools import takewhile
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
 
 from tests.conftest import ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 WEEKLY = WORKFLOWS / "weekly.yml"
 CI = WORKFLOWS / "ci.yml"
+LOCK = ROOT / "requirements.lock"
+DEV_LOCK = ROOT / "requirements-dev.lock"
+MAKEFILE = ROOT / "Makefile"
+PYPROJECT = ROOT / "pyproject.toml"
+SHA256_HASH = re.compile(r"^--hash=sha256:[0-9a-f]{64}$")
 BIN = Path(sys.executable).parent
 EASTERN = ZoneInfo("America/New_York")
 
@@ -124,7 +140,7 @@ def tool(name: str) -> Path:
     """The console script of a dev dependency next to the running interpreter, or skip."""
     path = BIN / name
     if not path.exists():
-        pytest.skip(f"{name} is not installed in {BIN}: pip install -e '.[dev]'")
+        pytest.skip(f"{name} is not installed in {BIN}: make install")
     return path
 
 
@@ -300,7 +316,7 @@ def test_weekly_build_caches_pip_and_ends_with_the_pages_artifact(weekly: dict[s
     assert python["with"] == {
         "python-version": "3.11",
         "cache": "pip",
-        "cache-dependency-path": "pyproject.toml",
+        "cache-dependency-path": "requirements.lock",
     }
     assert steps[-2]["uses"].startswith("actions/upload-pages-artifact@")
     assert steps[-2]["with"] == {"path": "site/"}
@@ -374,3 +390,321 @@ def test_ci_tests_run_on_debian_with_its_chromium(ci: dict[str, Any]) -> None:
     assert test["container"]["image"] == "python:3.11-slim-bookworm"
     commands = [s.get("run", "") for s in test["steps"]]
     assert commands.index(".ci/run") > 0 and " chromium " in commands[0]
+
+
+# --- the lock files and the installs from them ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LockEntry:
+    """One requirement of a lock file: its `==` version ("" when not pinned so) and its hashes."""
+
+    name: str
+    version: str
+    hashes: tuple[str, ...]
+
+
+def lock_lines(text: str) -> list[str]:
+    """The lock's logical lines: `\\` continuations joined, comments and blank lines dropped."""
+    lines = (
+        re.sub(r"(^|\s)#.*$", "", line).strip() for line in text.replace("\\\n", " ").splitlines()
+    )
+    return [line for line in lines if line]
+
+
+def lock_entry(line: str) -> LockEntry:
+    """A requirement line `name==version [; marker] --hash=sha256:... ...` as a LockEntry."""
+    tokens = line.split()
+    hashes = tuple(t for t in tokens if t.startswith("--hash="))
+    requirement = Requirement(" ".join(t for t in tokens if not t.startswith("--hash=")))
+    specs = list(requirement.specifier)
+    pinned = len(specs) == 1 and specs[0].operator == "==" and "*" not in specs[0].version
+    return LockEntry(
+        canonicalize_name(requirement.name), specs[0].version if pinned else "", hashes
+    )
+
+
+def lock_problems(text: str) -> list[str]:
+    """What keeps a lock from installing one reproducible tree with `--require-hashes`.
+
+    Option lines are refused too: an `--index-url` or `--find-links` would fetch from elsewhere
+    than the registry whose hashes the lock holds.
+    """
+    problems: list[str] = []
+    seen: set[str] = set()
+    for line in lock_lines(text):
+        if line.startswith("-"):
+            problems.append(f"option line: {line}")
+            continue
+        entry = lock_entry(line)
+        if not entry.version:
+            problems.append(f"{entry.name}: not pinned with ==")
+        if not entry.hashes:
+            problems.append(f"{entry.name}: no hash")
+        problems += [
+            f"{entry.name}: not a sha256 hash: {h}"
+            for h in entry.hashes
+            if not SHA256_HASH.match(h)
+        ]
+        if entry.name in seen:
+            problems.append(f"{entry.name}: locked twice")
+        seen.add(entry.name)
+    return problems
+
+
+def locked(path: Path) -> dict[str, LockEntry]:
+    """The lock file's requirements by normalized package name."""
+    lines = lock_lines(path.read_text(encoding="utf-8"))
+    entries = [lock_entry(line) for line in lines if not line.startswith("-")]
+    return {entry.name: entry for entry in entries}
+
+
+def direct_dependencies(extra: str | None = None) -> list[Requirement]:
+    """pyproject.toml's dependencies, or those of one of its extras."""
+    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+    specs = project["optional-dependencies"][extra] if extra else project["dependencies"]
+    return [Requirement(spec) for spec in specs]
+
+
+def lock_mismatches(requirements: list[Requirement], lock: dict[str, LockEntry]) -> list[str]:
+    """Direct dependencies the lock does not hold at a version pyproject.toml allows."""
+    mismatches = []
+    for requirement in requirements:
+        entry = lock.get(canonicalize_name(requirement.name))
+        if entry is None or not requirement.specifier.contains(entry.version, prereleases=True):
+            mismatches.append(f"{requirement} (lock: {entry.version if entry else 'missing'})")
+    return mismatches
+
+
+def needing_a_newer_python(lock: dict[str, LockEntry], python: str) -> list[str]:
+    """Locked packages (read from the installed ones) whose Requires-Python excludes `python`."""
+    too_new = []
+    for name, entry in sorted(lock.items()):
+        try:
+            installed = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        requires_python = installed.metadata["Requires-Python"] or ""
+        if installed.version == entry.version and python not in SpecifierSet(requires_python):
+            too_new.append(f"{name}=={entry.version} requires Python {requires_python}")
+    return too_new
+
+
+def unlocked_dependencies(lock: dict[str, LockEntry]) -> list[str]:
+    """Requirements of the locked packages (read from the installed ones) missing from the lock.
+
+    Only packages installed here at their locked version are read; requirements behind an extra
+    or a marker false on this platform are skipped.
+    """
+    missing = []
+    for name, entry in sorted(lock.items()):
+        try:
+            installed = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        if installed.version != entry.version:
+            continue
+        for requirement in map(Requirement, installed.requires or []):
+            if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
+                continue
+            if canonicalize_name(requirement.name) not in lock:
+                missing.append(f"{name} needs {requirement.name}")
+    return missing
+
+
+def installs_outside_the_lock(script: str, locks: set[str]) -> list[str]:
+    """`pip install` commands of a script other than a lock with hashes checked, or the project
+    itself without its dependencies."""
+    allowed = [["--require-hashes", "-r", lock] for lock in locks] + [["--no-deps", "-e", "."]]
+    outside = []
+    for line in script.splitlines():
+        if "pip install" not in line:
+            continue
+        args = shlex.split(line)
+        options = [a for a in args[args.index("install") + 1 :] if a not in ("--quiet", "-q")]
+        if options not in allowed:
+            outside.append(line.strip())
+    return outside
+
+
+def make_variables(text: str) -> dict[str, str]:
+    """The Makefile's `NAME := value` (or `=`, `?=`) assignments, continuations joined."""
+    pattern = re.compile(r"^(?P<name>[A-Z_]+)[ \t]*[:?]?=[ \t]*(?P<value>.*)$", re.MULTILINE)
+    return {m["name"]: m["value"].strip() for m in pattern.finditer(text.replace("\\\n", " "))}
+
+
+def make_rule(text: str, target: str) -> tuple[list[str], list[str]]:
+    """A Makefile rule's prerequisites and recipe lines, variables as written."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{target}:"))
+    recipe = takewhile(lambda line: line.startswith("\t"), lines[start + 1 :])
+    return lines[start].split(":", 1)[1].split(), [line.strip().lstrip("@") for line in recipe]
+
+
+def expand(line: str, variables: dict[str, str]) -> str:
+    """A Makefile line with its `$(NAME)` references to known variables replaced."""
+    return re.sub(r"\$\((\w+)\)", lambda m: variables.get(m[1], m[0]), line)
+
+
+@pytest.mark.parametrize("path", [LOCK, DEV_LOCK], ids=["runtime", "dev"])
+def test_every_locked_package_is_pinned_with_its_hashes(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert lock_problems(text) == []
+    assert len(locked(path)) > len(direct_dependencies())
+    assert text.startswith("# This file was autogenerated by uv via the following command:\n")
+    assert "#    make lock\n" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "problems"),
+    [
+        (f"markdown==3.11.3 \\\n    --hash=sha256:{'a' * 64}\n    # via mkdocs\n", []),
+        (f"pycparser==3.12 ; implementation_name != 'PyPy' --hash=sha256:{'a' * 64}\n", []),
+        ("markdown==3.11.3\n", ["markdown: no hash"]),
+        (f"markdown>=3.11 --hash=sha256:{'a' * 64}\n", ["markdown: not pinned with =="]),
+        (f"markdown==3.* --hash=sha256:{'a' * 64}\n", ["markdown: not pinned with =="]),
+        ("markdown==3.11.3 --hash=md5:0f\n", ["markdown: not a sha256 hash: --hash=md5:0f"]),
+        (
+            f"Markdown==3.11.3 --hash=sha256:{'a' * 64}\nmarkdown==3.10 --hash=sha256:{'b' * 64}\n",
+            ["markdown: locked twice"],
+        ),
+        (
+            "--extra-index-url https://example.org/simple\n",
+            ["option line: --extra-index-url https://example.org/simple"],
+        ),
+    ],
+)
+def test_lock_rule(text: str, problems: list[str]) -> None:
+    assert lock_problems(text) == problems
+
+
+def test_locks_hold_each_direct_dependency_at_its_pyproject_version() -> None:
+    runtime, dev = direct_dependencies(), direct_dependencies("dev")
+    assert all(str(r.specifier).startswith("==") for r in runtime + dev)  # pinned at the source
+    assert lock_mismatches(runtime, locked(LOCK)) == []
+    assert lock_mismatches(runtime + dev, locked(DEV_LOCK)) == []
+
+
+def test_lock_mismatch_rule_catches_a_stale_lock() -> None:
+    lock = {"markdown": LockEntry("markdown", "3.11.3", (f"--hash=sha256:{'a' * 64}",))}
+    requirements = [
+        Requirement("Markdown==3.11.3"),
+        Requirement("markdown==3.12"),
+        Requirement("Jinja2==3.1.6"),
+    ]
+    assert lock_mismatches(requirements, lock) == [
+        "markdown==3.12 (lock: 3.11.3)",
+        "Jinja2==3.1.6 (lock: missing)",
+    ]
+
+
+def test_the_dev_lock_holds_the_runtime_lock_unchanged() -> None:
+    runtime, dev = locked(LOCK), locked(DEV_LOCK)
+    assert {name: dev.get(name) for name, entry in runtime.items() if dev.get(name) != entry} == {}
+    assert set(dev) - set(runtime) >= {
+        canonicalize_name(r.name) for r in direct_dependencies("dev")
+    }
+
+
+def test_python_markdown_is_locked() -> None:
+    # The site's rendering relies on Python-Markdown, which no direct dependency pins exactly.
+    assert "markdown" not in {canonicalize_name(r.name) for r in direct_dependencies()}
+    for path in (LOCK, DEV_LOCK):
+        entry = locked(path)["markdown"]
+        assert entry.version and entry.hashes
+
+
+@pytest.mark.parametrize("path", [LOCK, DEV_LOCK], ids=["runtime", "dev"])
+def test_each_lock_holds_the_whole_tree(path: Path) -> None:
+    lock = locked(path)
+    assert unlocked_dependencies(lock) == []
+    assert "jinja2" in lock and "markupsafe" in lock  # a dependency of a dependency
+
+
+@pytest.mark.parametrize("path", [LOCK, DEV_LOCK], ids=["runtime", "dev"])
+def test_each_lock_installs_on_every_python_3_11(path: Path) -> None:
+    # Debian 12, the README's platform, ships Python 3.11.2; releases such as
+    # pymdown-extensions 13 need 3.11.5, and a lock resolved on a newer 3.11 would pin them.
+    assert needing_a_newer_python(locked(path), "3.11.0") == []
+
+
+def test_python_rule_catches_a_package_too_new_for_the_oldest_python() -> None:
+    lock = {name: entry for name, entry in locked(DEV_LOCK).items() if name == "pytest"}
+    assert needing_a_newer_python(lock, "3.11.0") == []
+    (too_new,) = needing_a_newer_python(lock, "3.9.0")
+    assert too_new.startswith(f"pytest=={lock['pytest'].version} requires Python >=")
+
+
+def test_whole_tree_rule_catches_a_missing_dependency() -> None:
+    lock = locked(LOCK)
+    del lock["markupsafe"]
+    assert "jinja2 needs MarkupSafe" in unlocked_dependencies(lock)
+
+
+@pytest.mark.parametrize(
+    ("line", "outside"),
+    [
+        ("python -m pip install --require-hashes -r requirements.lock", False),
+        ("$(BIN)/pip install --quiet --no-deps -e .", False),
+        ("python -m pip install -e .", True),
+        ("python -m pip install -r requirements.lock", True),
+        ("pip install --require-hashes -r other.txt", True),
+        ("pip install --upgrade pip", True),
+        ("pip install --no-deps -e '.[dev]'", True),
+    ],
+)
+def test_lock_install_rule(line: str, outside: bool) -> None:
+    assert installs_outside_the_lock(line, {"requirements.lock"}) == ([line] if outside else [])
+
+
+def test_weekly_installs_the_runtime_lock_with_hashes_checked(weekly: dict[str, Any]) -> None:
+    steps = weekly["jobs"]["build"]["steps"]
+    (install,) = [s for s in steps if s.get("name") == "Install"]
+    assert install["run"].splitlines() == [
+        "python -m pip install --require-hashes -r requirements.lock",
+        "python -m pip install --no-deps -e .",
+    ]
+    assert installs_outside_the_lock("\n".join(run_commands(weekly)), {LOCK.name}) == []
+
+
+def test_ci_installs_through_make_and_caches_on_the_dev_lock(ci: dict[str, Any]) -> None:
+    assert installs_outside_the_lock("\n".join(run_commands(ci)), set()) == []  # no pip of its own
+    setups = [
+        s for _, _, s in all_steps(ci) if s.get("uses", "").startswith("actions/setup-python@")
+    ]
+    assert len(setups) == 2
+    assert all(s["with"]["cache-dependency-path"] == DEV_LOCK.name for s in setups)
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def test_make_installs_the_dev_lock_with_hashes_checked() -> None:
+    text = MAKEFILE.read_text(encoding="utf-8")
+    variables = make_variables(text)
+    assert (variables["LOCK"], variables["DEV_LOCK"]) == (LOCK.name, DEV_LOCK.name)
+    prerequisites, recipe = make_rule(text, "$(STAMP)")
+    assert prerequisites == ["pyproject.toml", "$(DEV_LOCK)"]  # a new lock reinstalls
+    installs = [expand(line, variables) for line in recipe if "pip install" in line]
+    assert installs == [
+        "$(VENV)/bin/pip install --quiet --require-hashes -r requirements-dev.lock",
+        "$(VENV)/bin/pip install --quiet --no-deps -e .",
+    ]
+    assert installs_outside_the_lock("\n".join(installs), {DEV_LOCK.name}) == []
+    for target in ("install", "demo", "test", "lint", "weekly"):
+        assert "$(STAMP)" in make_rule(text, target)[0]
+
+
+def test_make_lock_regenerates_both_locks_from_pyproject() -> None:
+    text = MAKEFILE.read_text(encoding="utf-8")
+    compile_command = make_variables(text)["UV_COMPILE"].split()
+    assert "$(LOCK_VENV)/bin/uv pip compile" in " ".join(compile_command)
+    for option in ("--universal", "--generate-hashes", "--no-config"):
+        assert option in compile_command
+    assert compile_command[compile_command.index("--python-version") + 1] == "3.11"
+    assert (
+        compile_command[compile_command.index("--default-index") + 1] == "https://pypi.org/simple"
+    )
+    _, recipe = make_rule(text, "lock")
+    assert recipe == [
+        "$(UV_COMPILE) --output-file $(LOCK) pyproject.toml",
+        "$(UV_COMPILE) --extra dev --constraints $(LOCK) --output-file $(DEV_LOCK) pyproject.toml",
+    ]
