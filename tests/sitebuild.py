@@ -1,7 +1,8 @@
 """A small sample site built once per test session (shared by the site and browser tests).
 
 Three weekly reports of the synthetic sample market, written by the real pipeline (metrics,
-charts, archive, home page) into a temp folder, then built with ``mkdocs build --strict``. The
+charts, archive, home page) into a temp folder, then built with ``mkdocs build --strict`` from a
+project of the tests' own (tests/projectcopy.py: never the repository's reports). The
 config names the small side ``<script>alert(1)</script>`` and a ladder fund and a curated
 valuation source carry Markdown link and raw HTML syntax, so the built pages prove escaping.
 """
@@ -26,6 +27,7 @@ from generator.config import Config, parse_config
 from generator.model import Market
 from generator.site import SiteBuild, build_site
 from generator.sources.sample import sample_market
+from tests.projectcopy import make_project
 
 ROOT = Path(__file__).resolve().parents[1]
 END = "2026-11-20"
@@ -36,6 +38,7 @@ NOTE = "see [click](javascript:alert(1)) <img src=x onerror=alert(2)>"
 
 @dataclass(frozen=True)
 class SampleSite:
+    project: Path  # mkdocs.yml, the theme and the static pages; an empty archive
     content: Path
     build: SiteBuild
     weeks: tuple[str, ...]  # oldest first
@@ -80,12 +83,13 @@ def sample_site() -> SampleSite:
     config = hostile_config()
     market = hostile_market(config)
     weeks = calendar.week_ends("2026-10-01", END)[-REPORT_WEEKS:]
+    project = make_project(work / "project")
     content = work / "content"
     archive.backfill(market, config, weeks, content, progress=False)
     archive.write_home(content)
     build = build_site(
-        ROOT, work / "site", content_dir=content, build_dir=work / "build", site_url=url
+        project, work / "site", content_dir=content, build_dir=work / "build", site_url=url
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     atexit.register(server.shutdown)
-    return SampleSite(content, build, tuple(w.strftime("%Y-%m-%d") for w in weeks), url)
+    return SampleSite(project, content, build, tuple(w.strftime("%Y-%m-%d") for w in weeks), url)

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from generator.site import SiteError, build_site
-from tests.sitebuild import ROOT, SampleSite, sample_site
+from tests.projectcopy import make_project
+from tests.sitebuild import SampleSite, sample_site
 
 # Tags whose URL the browser fetches (a canonical or alternate <link> is only a reference).
 LOADING_TAG = re.compile(r"<(?:script|link|img|iframe|source)\b[^>]*>")
@@ -92,9 +93,11 @@ def test_rss_feed_lists_reports_newest_first_with_report_dates(site: SampleSite)
 
 
 def test_build_does_not_touch_the_project_docs(tmp_path: Path, site: SampleSite) -> None:
-    before = _tree_hash(ROOT / "docs")
-    build_site(ROOT, tmp_path / "site", content_dir=site.content, build_dir=tmp_path / "build")
-    assert _tree_hash(ROOT / "docs") == before
+    before = _tree_hash(site.project / "docs")
+    build_site(
+        site.project, tmp_path / "site", content_dir=site.content, build_dir=tmp_path / "build"
+    )
+    assert _tree_hash(site.project / "docs") == before
     assert (tmp_path / "site" / "index.html").is_file()
 
 
@@ -105,8 +108,9 @@ def test_strict_build_fails_on_a_broken_link_and_keeps_the_old_site(tmp_path: Pa
     old = tmp_path / "site"
     old.mkdir()
     (old / "marker").write_text("old", encoding="utf-8")
+    project = make_project(tmp_path / "project")
     with pytest.raises(SiteError, match="nowhere.md"):
-        build_site(ROOT, old, content_dir=content, build_dir=tmp_path / "build")
+        build_site(project, old, content_dir=content, build_dir=tmp_path / "build")
     assert (old / "marker").read_text(encoding="utf-8") == "old"
 
 
@@ -130,7 +134,7 @@ def test_a_rebuild_from_the_render_cache_publishes_the_same_pages(
     shutil.copytree(site.build.site_dir.parent / "build" / "cache" / "pages", cache)
     assert len(list((cache / "markdown").glob("*.json"))) == len(site.weeks)  # one per report
     rebuilt = build_site(
-        ROOT,
+        site.project,
         tmp_path / "site",
         content_dir=site.content,
         build_dir=tmp_path / "build",
@@ -150,7 +154,7 @@ def test_a_report_page_comes_from_the_render_cache_when_its_entry_matches(
         doc["html"] = doc["html"].replace("<h2", "<h2 data-from-cache", 1)
         entry.write_text(json.dumps(doc), encoding="utf-8")
     rebuilt = build_site(
-        ROOT, tmp_path / "site", content_dir=site.content, build_dir=cache.parents[1]
+        site.project, tmp_path / "site", content_dir=site.content, build_dir=cache.parents[1]
     )
     for week in site.weeks:
         page = rebuilt.site_dir / "blog" / week.replace("-", "/") / "index.html"
@@ -171,7 +175,7 @@ def test_a_report_page_file_and_search_entries_come_from_the_cache_when_they_mat
         docs[0]["text"] = "from-the-cache " + docs[0]["text"]
         entry.write_text(json.dumps(docs), encoding="utf-8")
     rebuilt = build_site(
-        ROOT,
+        site.project,
         tmp_path / "site",
         content_dir=site.content,
         build_dir=cache.parents[1],

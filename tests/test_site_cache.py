@@ -19,7 +19,7 @@ import yaml
 from generator import archive, calendar
 from generator.site import SiteError, build_site
 from tests.clonedreports import clone_archive, clone_report
-from tests.sitebuild import ROOT, sample_site
+from tests.sitebuild import sample_site
 
 # Across a new year: two archive years in the navigation.
 WEEKS = [w.strftime("%Y-%m-%d") for w in calendar.week_ends("2025-10-17", "2026-05-01")]
@@ -54,12 +54,17 @@ def _seeds() -> tuple[Path, list[str]]:
     return site.content, list(site.weeks)
 
 
+def _project() -> Path:
+    """The sample site's project: the repository's theme and static pages, an empty archive."""
+    return sample_site().project
+
+
 def _reference_project(folder: Path) -> Path:
     """The project with the speed hooks taken out of its mkdocs.yml."""
     folder.mkdir()
     for name in ("docs", "overrides"):
-        (folder / name).symlink_to(ROOT / name)
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+        (folder / name).symlink_to(_project() / name)
+    config = yaml.safe_load((_project() / "mkdocs.yml").read_text(encoding="utf-8"))
     config["hooks"] = [h for h in config["hooks"] if Path(h).name not in SPEED_HOOKS]
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return folder
@@ -96,17 +101,17 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         ref = _build(reference, content, work / "ref")
         # Each build of the cached project replaces its site: keep copies.
-        cold = shutil.copytree(_build(ROOT, content, work / "cached"), work / "cold")
+        cold = shutil.copytree(_build(_project(), content, work / "cached"), work / "cold")
         cache = work / "cached" / "build" / "cache" / "pages"
         before = _entries(cache)
         written_by_cold = {kind: len(entries) for kind, entries in before.items()}
-        warm = shutil.copytree(_build(ROOT, content, work / "cached"), work / "warm")
+        warm = shutil.copytree(_build(_project(), content, work / "cached"), work / "warm")
         written_by_warm = _written(before, _entries(cache))
         clone_report(seed_dir, seeds[-1], content, WEEKS[-1])  # the same year as the one before
         archive.write_home(content)
         before = _entries(cache)
         weekly_ref = _build(reference, content, work / "weekly-ref")
-        weekly = _build(ROOT, content, work / "cached")
+        weekly = _build(_project(), content, work / "cached")
         written_by_weekly = _written(before, _entries(cache))
     return Builds(
         reference=ref,
@@ -137,7 +142,7 @@ def _differences(a: Path, b: Path) -> list[str]:
 
 
 def _feed_length() -> int:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((_project() / "mkdocs.yml").read_text(encoding="utf-8"))
     return next(p["rss"]["length"] for p in config["plugins"] if isinstance(p, dict) and "rss" in p)
 
 
@@ -183,17 +188,17 @@ def test_a_page_that_warned_is_not_reused(tmp_path: Path) -> None:
     newest.write_text(newest.read_text(encoding="utf-8") + "\n[gone](gone.md)\n", "utf-8")
     for _ in range(2):
         with pytest.raises(SiteError, match="gone.md"):
-            _build(ROOT, content, tmp_path)
+            _build(_project(), content, tmp_path)
 
 
 def test_a_cached_page_whose_link_target_is_gone_fails_the_build(tmp_path: Path) -> None:
     seed_dir, seeds = _seeds()
     content = tmp_path / "content"
     clone_archive(seed_dir, seeds, content, WEEKS[-3:])
-    _build(ROOT, content, tmp_path)  # every report page is now in the cache
+    _build(_project(), content, tmp_path)  # every report page is now in the cache
     (archive.report_dir(content, WEEKS[-1]) / "chart-data.csv").unlink()
     with pytest.raises(SiteError, match="chart-data.csv"):
-        _build(ROOT, content, tmp_path)
+        _build(_project(), content, tmp_path)
 
 
 def test_a_build_in_a_fresh_folder_reuses_a_cache_kept_elsewhere(
@@ -207,7 +212,11 @@ def test_a_build_in_a_fresh_folder_reuses_a_cache_kept_elsewhere(
     def build(name: str) -> Path:  # as a job whose build folder is temporary
         work = tmp_path / name
         build_site(
-            ROOT, work / "site", content_dir=content, build_dir=work / "build", render_cache=cache
+            _project(),
+            work / "site",
+            content_dir=content,
+            build_dir=work / "build",
+            render_cache=cache,
         )
         return work / "site"
 

@@ -1,8 +1,8 @@
 """A throwaway copy of the project for the weekly-job tests (tests/test_weekly.py).
 
-The copy holds what a build reads (mkdocs.yml, smallcap.toml, the static docs, the overrides;
-templates load from the installed package). The first published week is built once per session,
-with one real ``mkdocs build --strict``, and copied by each test.
+The copy holds what a build reads (tests/projectcopy.py: mkdocs.yml, smallcap.toml, the static
+docs, the overrides; never the repository's store, reports or home page). The first published
+week is built once per session, with one real ``mkdocs build --strict``, and copied by each test.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from generator import archive, cli
 from generator.config import load_config
 from generator.publish import Layout
 from generator.site import SiteBuild
+from tests.projectcopy import make_project
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = load_config(ROOT / "smallcap.toml")
@@ -29,24 +30,6 @@ WEEK_N = "2026-11-13"
 WEEK_NEXT = "2026-11-20"
 # Monday 2026-11-23, noon in New York: both weeks have closed.
 NOW = pd.Timestamp("2026-11-23 12:00", tz="America/New_York").tz_convert("UTC")
-STATIC_DOCS = ("about.md", "index.md", "methodology.md", "blog/index.md", "assets")
-
-
-def make_project(root: Path) -> Path:
-    """The files a build needs (the templates load from the installed package)."""
-    root.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "smallcap.toml"):
-        shutil.copy2(ROOT / name, root / name)
-    shutil.copytree(ROOT / "overrides", root / "overrides")
-    for name in STATIC_DOCS:
-        source, target = ROOT / "docs" / name, root / "docs" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target)
-        else:
-            shutil.copy2(source, target)
-    return root
-
 
 # Caches that only save time (generator/caches.py, the weekly job's page cache): a run may add
 # to them, failed or not. A staging folder left in .cache/ still shows.
