@@ -24,7 +24,7 @@ from generator.errors import DataError
 from generator.ingest import ingest
 from generator.model import Series
 from generator.site import replace_dir
-from generator.store import atomic_write_many, load_market, read_manifest
+from generator.store import atomic_write_many, check_store, load_market, read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ def run_weekly(
     from generator.archive import generate_report, report_exists, write_home
 
     _check_store_kind(layout)
+    check_store(layout.store)  # before staging: the message names the user's store
     layout.cache.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="weekly-", dir=layout.cache))
     try:
