@@ -192,6 +192,12 @@ def _fetch_options(p: argparse.ArgumentParser) -> None:
 
 def _import_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="CSV file or folder")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace each series in the files wholesale instead of merging (no revision "
+        "check; every other rule applies): restores a tampered or damaged series",
+    )
 
 
 def _metrics_options(p: argparse.ArgumentParser) -> None:

@@ -15,7 +15,7 @@ from generator import calendar
 from generator.cli import Context
 from generator.errors import DataError, UsageError
 from generator.ingest import IngestReport, ingest
-from generator.store import load_market
+from generator.store import load_market, mismatch_error, read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,15 @@ def run_import(ctx: Context) -> int:
     if not series:
         raise DataError("nothing to import: no supported file found")
     # Historical files hold what exists: long gaps are kept (and shown by status), not rejected.
-    report = ingest(ctx.store, series, ctx.config, now=ctx.now, sample=False, allow_gaps=True)
+    report = ingest(
+        ctx.store,
+        series,
+        ctx.config,
+        now=ctx.now,
+        sample=False,
+        allow_gaps=True,
+        replace=ctx.args.replace,
+    )
     _summarise(ctx, report)
     return 0
 
@@ -92,7 +100,8 @@ def run_status(ctx: Context) -> int:
             f"{ctx.store}: no store here (run `generator fetch` or `generator import` first)"
         )
     rows = store_status(ctx.store, ctx.config, ctx.now)
-    kind = "SAMPLE DATA" if load_market(ctx.store).sample else "real data"
+    sample = bool(read_manifest(ctx.store).get("sample"))
+    kind = "SAMPLE DATA" if sample else "real data"
     print(f"store {ctx.store} ({kind}), {len(rows)} series")
     header = f"{'symbol':<18}{'role':<10}{'first':<12}{'last':<12}{'rows':>7}{'gaps':>6}{'gaps>=2000':>11}{'stale':>7}  source"
     print(header)
@@ -104,11 +113,7 @@ def run_status(ctx: Context) -> int:
         )
     mismatched = manifest_mismatches(ctx.store)
     for path in mismatched:
-        print(
-            f"warning: {path}: differs from manifest.json (an interrupted write or an edit); "
-            "run `generator fetch` or `generator import` again to rewrite it",
-            file=sys.stderr,
-        )
+        print(f"warning: {mismatch_error(ctx.store, path, sample)}", file=sys.stderr)
     return 1 if mismatched else 0
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import ConfigError
+from generator.symbols import SymbolError, check_symbol
 
 DEFAULT_CONFIG = Path("smallcap.toml")
 RATE_KEYS = ("13w", "5y", "10y", "30y")
@@ -169,9 +170,12 @@ def _side(pair: dict[str, Any], role: str, where: str) -> Side:
 def _symbol(value: Any, key: str, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{where}: {key} must be a non-empty ticker string")
-    if any(c in value for c in "/\\\0") or value in (".", ".."):
-        raise ConfigError(f"{where}: {key} = {value!r} cannot be used as a file name")
-    return value.strip()
+    try:
+        return check_symbol(value.strip())
+    except SymbolError as exc:
+        raise ConfigError(
+            f"{where}: {key} = {value!r} cannot be used as a file name: {exc.reason}"
+        ) from None
 
 
 def _text(value: Any, key: str, where: str) -> str:

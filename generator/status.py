@@ -9,7 +9,9 @@ import pandas as pd
 
 from generator import calendar
 from generator.config import Config
-from generator.store import file_hash, load_market, read_manifest, series_path
+from generator.store import load_market, manifest_mismatches, read_manifest
+
+__all__ = ["SymbolStatus", "manifest_mismatches", "store_status"]
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class SymbolStatus:
 
 def store_status(store: Path, config: Config, now: pd.Timestamp) -> list[SymbolStatus]:
     """One row per stored symbol, configured symbols first."""
-    market = load_market(store)
+    market = load_market(store, verify=False)  # status reports mismatches, it does not refuse
     manifest = read_manifest(store)["series"]
     roles = _roles(config)
     last_closed = _last_closed_session(now)
@@ -56,14 +58,6 @@ def store_status(store: Path, config: Config, now: pd.Timestamp) -> list[SymbolS
         )
     order = {s: i for i, s in enumerate(config.symbols())}
     return sorted(rows, key=lambda r: (order.get(r.symbol, len(order)), r.symbol))
-
-
-def manifest_mismatches(store: Path) -> list[Path]:
-    """The stored CSV files whose bytes are not those the manifest records: a write killed
-    between its renames (the manifest goes last), or an edit by hand."""
-    stored = sorted(read_manifest(store)["series"].items())
-    paths = [(series_path(store, symbol), entry.get("sha256")) for symbol, entry in stored]
-    return [path for path, recorded in paths if file_hash(path) != recorded]
 
 
 def _roles(config: Config) -> dict[str, str]:

@@ -8,10 +8,15 @@ ValidationError naming symbol, date and rule. Rules (names as they appear in mes
 - ``non-session``: rows dated on a day that is not an NYSE session are dropped.
 - ``future-date``: a row dated after today (New York) rejects.
 - ``live-bar``: a bar for a session that has not closed yet is dropped.
-- ``bad-price``: a zero or negative price (or a yield below -5%) rejects.
+- ``bad-price``: an open, high, low, close or adjusted close that is not a finite number, or is
+  zero or negative (a yield: below -5%), rejects; so does a research value that is not finite.
+- ``bad-volume``: a volume that is negative or not finite rejects. Empty (missing) opens, highs,
+  lows, adjusted closes and volumes are kept as missing.
 - ``revision``: a stored close that changed beyond the tolerance rejects; an adjusted-close
   history rescaled by one uniform factor (a dividend or split re-adjustment) is repaired by
-  rescaling the stored adjusted closes (``adj-rescale``).
+  rescaling the stored adjusted closes (``adj-rescale``), but only when at least
+  ``MIN_RESCALE_SESSIONS`` overlapping sessions agree on that factor: one odd row is a bad
+  value, not a re-adjustment, and rejects.
 - ``missing-session``: runs of up to ``max_fill_sessions`` missing sessions are filled by carrying
   the previous close forward (``filled``); longer runs reject. Before ``calendar_checked_from``
   the XNYS model does not match historical records, so gaps there are tolerated.
@@ -32,6 +37,9 @@ from generator.errors import ValidationError
 from generator.model import SCHEMAS, Series
 
 NY = "America/New_York"
+# Overlapping sessions that must agree on one factor before the stored adjusted closes are
+# rescaled. A fetch overlaps ``overlap_sessions`` + 1 sessions (6 by default).
+MIN_RESCALE_SESSIONS = 3
 
 
 @dataclass(frozen=True)
@@ -144,25 +152,33 @@ def _drop_unclosed(
 
 
 def _check_values(series: Series, frame: pd.DataFrame) -> None:
-    columns = [_value_column(series.schema)]
-    if series.schema == "ohlcv" and series.measure == "price":
-        columns.append("adj_close")
-    for col in columns:
-        values = frame[col]
-        if series.measure == "yield":
-            bad = values < -5.0
-        elif series.measure in ("price", "level"):
-            bad = ~(values > 0) & (values.notna() if col == "adj_close" else True)
-        else:
-            bad = ~np.isfinite(values)
+    """Every column must hold finite numbers in range; missing values (NaN) are allowed in all
+    but the value column, whose missing rows were dropped already (``null-row``)."""
+    value = _value_column(series.schema)
+    for col in [value, *(c for c in frame.columns if c != value)]:  # the close is named first
+        values = frame[col].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            ok = _valid_values(series.measure, col, values)
+        bad = ~ok & ~np.isnan(values)
         if bad.any():
-            day = frame.index[bad.to_numpy()][0]
+            position = int(np.flatnonzero(bad)[0])
             raise ValidationError(
                 series.symbol,
-                f"{day:%Y-%m-%d}",
-                "bad-price",
-                f"{col} = {float(values[day])} is not valid",
+                f"{frame.index[position]:%Y-%m-%d}",
+                "bad-volume" if col == "volume" else "bad-price",
+                f"{col} = {float(values[position])} is not valid",
             )
+
+
+def _valid_values(measure: str, col: str, values: np.ndarray) -> np.ndarray:
+    finite = np.isfinite(values)
+    if col == "volume":
+        return finite & (values >= 0)
+    if measure == "yield":
+        return finite & (values >= -5.0)
+    if measure in ("price", "level"):
+        return finite & (values > 0)
+    return finite
 
 
 def _merge(
@@ -231,13 +247,26 @@ def _reconcile_adjusted(
     rules: ValidationRules,
     repairs: list[str],
 ) -> pd.DataFrame:
-    """Rescale the stored adjusted closes when the source re-adjusted its whole history."""
-    ratio = new.loc[overlap, "adj_close"] / old.loc[overlap, "adj_close"]
-    if ((ratio - 1.0).abs() <= rules.revision_tolerance).all():
+    """Rescale the stored adjusted closes when the source re-adjusted its whole history: the
+    factor must hold over at least MIN_RESCALE_SESSIONS overlapping sessions."""
+    ratio = (new.loc[overlap, "adj_close"] / old.loc[overlap, "adj_close"]).dropna()
+    off = ((ratio - 1.0).abs() > rules.revision_tolerance).to_numpy()
+    if not off.any():
         return old
+    if len(ratio) < MIN_RESCALE_SESSIONS:
+        day = ratio.index[off][0]
+        raise ValidationError(
+            symbol,
+            f"{day:%Y-%m-%d}",
+            "revision",
+            f"stored adj_close {old.at[day, 'adj_close']:.6f} revised to "
+            f"{new.at[day, 'adj_close']:.6f} with only {len(ratio)} overlapping session(s); "
+            f"rescaling the stored history needs {MIN_RESCALE_SESSIONS} sessions agreeing "
+            "on one factor",
+        )
     spread = ratio.max() / ratio.min() - 1.0
     if spread > rules.revision_tolerance:
-        bad = overlap[((ratio - 1.0).abs() > rules.revision_tolerance).to_numpy()][0]
+        bad = ratio.index[off][0]
         raise ValidationError(
             symbol,
             f"{bad:%Y-%m-%d}",

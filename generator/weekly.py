@@ -34,7 +34,7 @@ from generator.publish import (
     stage_file,
     stage_folder,
 )
-from generator.store import MANIFEST, load_market, read_manifest
+from generator.store import MANIFEST, check_store, load_market, read_manifest
 
 __all__ = ["Layout", "WeeklyResult", "run_weekly"]
 
@@ -67,6 +67,7 @@ def run_weekly(
 
     _check_store_kind(layout)
     recover(layout)
+    check_store(layout.store)  # before staging: the message names the user's store
     layout.cache.mkdir(parents=True, exist_ok=True)
     work = create_temp_dir(layout.cache / "weekly")
     try:

@@ -14,6 +14,7 @@ import pytest
 from generator import calendar, cli
 from generator.config import load_config
 from generator.errors import DataError
+from generator.store import content_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "smallcap.toml"
@@ -104,8 +105,9 @@ def test_status_flags_a_file_the_manifest_does_not_describe(
     out, err = capsys.readouterr()
     assert out.splitlines()[2].split()[0] == "^RUT"  # the table is still printed
     assert err == (
-        f"warning: {path}: differs from manifest.json (an interrupted write or an edit); "
-        "run `generator fetch` or `generator import` again to rewrite it\n"
+        f"warning: {path}: listed in {store / 'manifest.json'} but differs from it (edited, or a "
+        "write was killed); the sample market is regenerated: remove "
+        f"{store} and run `generator --store {store} fetch --sample`\n"
     )
     assert with_store(store, "--quiet", "fetch", "--sample", "--end", END, "--symbols", "^RUT") == 0
     assert path.read_text().splitlines() == lines  # rewritten as the manifest describes it
@@ -270,6 +272,10 @@ def test_unsorted_stored_dates_are_refused(sample_store: Path, tmp_path: Path, c
     lines = path.read_text().splitlines(keepends=True)
     lines[1], lines[2] = lines[2], lines[1]
     path.write_text("".join(lines))
+    # The manifest vouches for these bytes (else metrics refuses them as an edit, first).
+    manifest = json.loads((store / "manifest.json").read_text(encoding="utf-8"))
+    manifest["series"]["^RUT"]["sha256"] = content_hash(path.read_bytes())
+    (store / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     assert with_store(store, "metrics") == 1
     assert capsys.readouterr().err.splitlines() == [
         f"error: {path}: dates must be sorted and unique (edit the file or re-import)"

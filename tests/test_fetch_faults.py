@@ -465,7 +465,9 @@ def test_killed_while_writing_the_temp_file(store: Path, monkeypatch: pytest.Mon
 def test_killed_between_two_files_then_rerun(
     tmp_path: Path, store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every file stays whole; a rerun of the same update converges on the uninterrupted bytes."""
+    """Ctrl-C between two renames puts the renamed file back (a real kill, which cannot, is
+    tests/test_store.py's subprocess test); a rerun converges on the uninterrupted bytes."""
+    before = digest(store)
     real_replace = os.replace
     calls = []
 
@@ -480,10 +482,10 @@ def test_killed_between_two_files_then_rerun(
         update(store, new_week("^RUT", "IWM"))
     monkeypatch.setattr(os, "replace", real_replace)
     assert temp_files(store) == []
-    assert calls == ["^RUT.csv", "IWM.csv"]
-    # The interrupted run left each file whole: ^RUT new, IWM and the manifest old.
-    assert stored(store, "^RUT").index[-1] == pd.Timestamp("2024-07-05")
-    assert stored(store, "IWM").index[-1] == pd.Timestamp("2024-06-28")
+    assert calls == ["^RUT.csv", "IWM.csv", "^RUT.csv"]  # the third puts ^RUT back
+    # The interrupted run left the store as it was: ^RUT, IWM and the manifest old.
+    assert digest(store) == before
+    assert stored(store, "^RUT").index[-1] == pd.Timestamp("2024-06-28")
     assert read_manifest(store)["series"]["^RUT"]["last"] == SEED_END
 
     update(store, new_week("^RUT", "IWM"))

@@ -33,11 +33,12 @@ def bars(
     volume: list[float] | None = None,
 ) -> pd.DataFrame:
     c = np.asarray(closes, dtype=float)
+    # open, high and low are validated like the close: one close, one bar, whatever its level.
     return pd.DataFrame(
         {
-            "open": c - 0.5,
-            "high": c + 1.0,
-            "low": c - 1.0,
+            "open": c,
+            "high": c,
+            "low": c,
             "close": c,
             "adj_close": np.asarray(adj, dtype=float) if adj is not None else c / 2,
             "volume": volume if volume is not None else [1000.0] * len(c),
@@ -187,6 +188,65 @@ def test_bad_adjusted_close_rejects(bad: float) -> None:
     assert_rejection(error, "X", "2026-08-18", "bad-price")
 
 
+def with_value(series: Series, column: str, value: float, row: int = 1) -> Series:
+    frame = series.frame.copy()
+    frame.iloc[row, frame.columns.get_loc(column)] = value
+    return dataclasses.replace(series, frame=frame)
+
+
+@pytest.mark.parametrize("column", ["open", "high", "low"])
+@pytest.mark.parametrize("bad", [0.0, -1.0, np.inf, -np.inf])
+def test_open_high_and_low_are_validated_like_the_close(column: str, bad: float) -> None:
+    error = rejected(with_value(price(AUG[:3], [100, 101, 102]), column, bad))
+    assert str(error) == f"X on 2026-08-18: {column} = {bad} is not valid [rule: bad-price]"
+
+
+@pytest.mark.parametrize("column", ["open", "high", "low", "adj_close"])
+def test_a_yield_bar_below_minus_five_percent_rejects(column: str) -> None:
+    error = rejected(with_value(yields(AUG[:3], [0.1, 0.2, 0.3]), column, -5.5))
+    assert_rejection(error, "^TNX", "2026-08-18", "bad-price")
+
+
+@pytest.mark.parametrize("bad", [-1.0, np.inf, -np.inf])
+def test_a_negative_or_infinite_volume_rejects(bad: float) -> None:
+    error = rejected(with_value(price(AUG[:3], [100, 101, 102]), "volume", bad))
+    assert str(error) == f"X on 2026-08-18: volume = {bad} is not valid [rule: bad-volume]"
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        pytest.param(price(AUG[:3], [100, np.inf, 102]), id="price"),
+        pytest.param(yields(AUG[:3], [4.0, np.inf, 4.0]), id="yield"),
+        pytest.param(
+            Series(
+                "FF",
+                pd.DataFrame({"value": [0.01, np.inf, 0.0]}, index=AUG[:3]),
+                "t",
+                "value",
+                "return",
+            ),
+            id="return",
+        ),
+    ],
+)
+def test_an_infinite_close_or_value_rejects(series: Series) -> None:
+    assert_rejection(rejected(series), series.symbol, "2026-08-18", "bad-price")
+
+
+def test_missing_opens_highs_lows_and_volumes_are_kept_as_missing() -> None:
+    series = price(AUG[:3], [100, 101, 102])
+    for column in ("open", "high", "low", "adj_close", "volume"):
+        series = with_value(series, column, np.nan)
+    frame = validate_update(series, None, RULES).series.frame
+    assert frame.iloc[1].isna().tolist() == [True, True, True, False, True, True]
+
+
+def test_volume_zero_is_valid() -> None:
+    series = with_value(price(AUG[:3], [100, 101, 102]), "volume", 0.0)
+    assert validate_update(series, None, RULES).series.frame["volume"].tolist() == [1000, 0, 1000]
+
+
 def test_revision_of_a_close_rejects() -> None:
     stored = price(AUG[:5], [100, 101, 102, 103, 104])
     incoming = price(AUG[3:7], [103, 104 * 1.01, 105, 106], adj=[51.5, 52, 52.5, 53])
@@ -209,13 +269,13 @@ def test_revision_within_tolerance_takes_the_new_value() -> None:
 def test_uniform_adjusted_rescale_is_repaired() -> None:
     stored = price(AUG[:5], [100, 101, 102, 103, 104])  # adj = close / 2
     factor = 0.98
-    incoming = price(
-        AUG[3:7], [103, 104, 105, 106], adj=[x / 2 * factor for x in (103, 104, 105, 106)]
-    )
+    # Three overlapping sessions (MIN_RESCALE_SESSIONS) agree on the factor.
+    closes = (102, 103, 104, 105, 106)
+    incoming = price(AUG[2:7], list(closes), adj=[x / 2 * factor for x in closes])
     checked = validate_update(incoming, stored, RULES)
     assert len(checked.repairs) == 1
     assert checked.repairs[0] == (
-        "X 2026-08-20: adjusted closes re-adjusted by the source, "
+        "X 2026-08-19: adjusted closes re-adjusted by the source, "
         "stored history rescaled by 0.980000 [adj-rescale]"
     )
     expected = [x / 2 * factor for x in (100, 101, 102, 103, 104, 105, 106)]
@@ -225,12 +285,35 @@ def test_uniform_adjusted_rescale_is_repaired() -> None:
 
 def test_uneven_adjusted_revision_rejects() -> None:
     stored = price(AUG[:5], [100, 101, 102, 103, 104])
-    incoming = price(AUG[3:7], [103, 104, 105, 106], adj=[51.5 * 0.99, 52 * 0.98, 52.5, 53])
+    adj = [51 * 0.99, 51.5 * 0.99, 52 * 0.98, 52.5, 53]
+    incoming = price(AUG[2:7], [102, 103, 104, 105, 106], adj=adj)
     error = rejected(incoming, stored)
-    assert_rejection(error, "X", "2026-08-20", "revision")
+    assert_rejection(error, "X", "2026-08-19", "revision")
     assert "adjusted close revised unevenly across the overlap (factors 0.980000..0.990000)" in str(
         error
     )
+
+
+@pytest.mark.parametrize("overlap", [1, 2])
+def test_an_adjusted_close_rescale_needs_several_overlapping_sessions(overlap: int) -> None:
+    """One bad adjusted close (here 0.098 of the stored one) must not rescale a whole history."""
+    stored = price(AUG[:5], [100, 101, 102, 103, 104])  # adj = close / 2
+    closes = [100, 101, 102, 103, 104, 105, 106][5 - overlap :]
+    adj = [c / 2 * 0.098 for c in closes]
+    error = rejected(price(AUG[5 - overlap : 7], closes, adj=adj), stored)
+    day = f"{AUG[5 - overlap]:%Y-%m-%d}"
+    assert str(error) == (
+        f"X on {day}: stored adj_close {closes[0] / 2:.6f} revised to {closes[0] / 2 * 0.098:.6f} "
+        f"with only {overlap} overlapping session(s); rescaling the stored history needs 3 "
+        "sessions agreeing on one factor [rule: revision]"
+    )
+
+
+def test_an_unchanged_short_overlap_needs_no_rescale() -> None:
+    stored = price(AUG[:5], [100, 101, 102, 103, 104])
+    checked = validate_update(price(AUG[4:6], [104, 105]), stored, RULES)
+    assert checked.repairs == ()
+    assert checked.series.frame["adj_close"].tolist() == [50, 50.5, 51, 51.5, 52, 52.5]
 
 
 def test_small_yield_revision_near_zero_is_accepted() -> None:

@@ -22,6 +22,7 @@ from generator.sources.yahoo_csv import (
     parse_download,
     parse_yfinance,
 )
+from generator.symbols import SymbolError, check_symbol
 
 __all__ = ["DEFAULT_YIELD_SYMBOLS", "UnsupportedFile", "discover_files", "parse_file"]
 
@@ -46,8 +47,21 @@ def discover_files(path: Path) -> list[Path]:
 
 
 def parse_file(path: Path, yield_symbols: frozenset[str] | set[str] | None = None) -> list[Series]:
-    """Every Series in one file (at least one); ParseError or UnsupportedFile otherwise."""
-    path = Path(path)
+    """Every Series in one file (at least one); ParseError or UnsupportedFile otherwise.
+
+    Symbols come from the file's content or name, so each passes ``check_symbol`` here, where
+    the error can name the file.
+    """
+    series = _parse_by_format(Path(path), yield_symbols)
+    for s in series:
+        try:
+            check_symbol(s.symbol)
+        except SymbolError as exc:
+            raise parse_error(path, f"{exc}; rename the column or file") from None
+    return series
+
+
+def _parse_by_format(path: Path, yield_symbols: frozenset[str] | set[str] | None) -> list[Series]:
     yields = frozenset(DEFAULT_YIELD_SYMBOLS if yield_symbols is None else yield_symbols)
     lines = read_lines(path)
     start = _first_content_line(path, lines)

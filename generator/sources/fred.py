@@ -30,6 +30,13 @@ MISSING = frozenset({".", ""})
 SOURCE = "fred-csv"
 # The shortest quarter (Jan 1 to Apr 1 of a common year) less a day of slack.
 QUARTER_DAYS = 89
+# Consecutive steps of one kind (four dates) that make a stretch of that frequency. A daily
+# series never holds four first-of-month dates a month apart with nothing between; a monthly
+# series with a missing month has one longer step, not a run of them.
+FREQUENCY_RUN = 3
+# Step kinds between consecutive dates (0: none of these, e.g. a gap of two months).
+_STEP_NAMES = {1: "daily", 2: "monthly", 3: "quarterly", 4: "annual"}
+_MONTH_STEPS = {1: 2, 3: 3, 12: 4}  # months between two first-of-month dates -> step kind
 
 
 def is_fred_header(cells: list[str]) -> bool:
@@ -67,6 +74,13 @@ def _value_series(
     if len(dropped):
         notes = (f"{len(dropped)} rows marked '.' (missing) dropped, first {iso(dropped[0])}",)
     frame = make_frame(index[keep], {"value": values[keep]})
+    change = frequency_change(frame.index)
+    if change is not None:
+        raise parse_error(
+            path,
+            f"{symbol}: the dates change frequency midway ({change}); a series has one "
+            "frequency: download each as its own file and series",
+        )
     frequency = frequency_of(frame.index)
     if frequency == "quarterly":
         raise parse_error(
@@ -99,3 +113,35 @@ def frequency_of(index: pd.DatetimeIndex) -> str:
     if shortest_days is not None and shortest_days >= QUARTER_DAYS:
         return "quarterly"  # the model has no such frequency: parse_fred refuses it
     return "monthly"
+
+
+def frequency_change(index: pd.DatetimeIndex) -> str | None:
+    """Where a date index turns from one frequency to another (``monthly until 1999-12-01,
+    daily from 2000-01-03``), or None: stretches of FREQUENCY_RUN steps of two kinds."""
+    kinds = _step_kinds(index)
+    edges = np.flatnonzero(np.diff(kinds) != 0) + 1
+    runs = [
+        (int(start), int(end))
+        for start, end in zip(np.r_[0, edges], np.r_[edges, len(kinds)], strict=True)
+        if end - start >= FREQUENCY_RUN and kinds[start] != 0
+    ]
+    for (_, before_end), (start, _) in zip(runs, runs[1:], strict=False):
+        if kinds[start] != kinds[runs[0][0]]:
+            # The change lies between the last date of one stretch and the next date.
+            return (
+                f"{_STEP_NAMES[int(kinds[runs[0][0]])]} until {iso(index[before_end])}, "
+                f"{_STEP_NAMES[int(kinds[start])]} from {iso(index[before_end + 1])}"
+            )
+    return None
+
+
+def _step_kinds(index: pd.DatetimeIndex) -> np.ndarray:
+    """The kind of each step between consecutive dates (see _STEP_NAMES)."""
+    days = np.diff(index.to_numpy().astype("datetime64[D]")).astype(int)
+    months = np.diff(np.asarray(index.year) * 12 + np.asarray(index.month))
+    firsts = np.asarray(index.day == 1)
+    both_first = firsts[1:] & firsts[:-1]
+    kinds = np.where(days < 28, 1, 0)
+    for steps, kind in _MONTH_STEPS.items():
+        kinds[both_first & (months == steps)] = kind
+    return kinds

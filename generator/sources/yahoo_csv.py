@@ -3,6 +3,8 @@
 Download: ``Date,Open,High,Low,Close,Adj Close,Volume`` with literal ``null`` rows.
 yfinance: three header rows, ``Price`` (field), ``Ticker`` (symbol) and ``Date`` (index name),
 in either field/ticker order; ``Adj Close`` is absent when yfinance adjusted the prices itself.
+The store's own ``date,open,high,low,close,adj_close,volume`` CSVs read as downloads, so a stored
+series (or a committed copy of one) can be imported back with ``import --replace``.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ FIELDS = {
     "low": "low",
     "close": "close",
     "adj close": "adj_close",
+    "adj_close": "adj_close",  # the store's own CSVs: a stored series can be imported back
     "volume": "volume",
 }
 REQUIRED = ("open", "high", "low", "close", "volume")
