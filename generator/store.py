@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,6 +37,7 @@ def read_manifest(store: Path) -> dict:
     path = Path(store) / MANIFEST
     if not path.exists():
         return {"sample": None, "series": {}}
+    check_regular_file(path)
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
@@ -79,8 +81,25 @@ def _valuations(store: Path) -> pd.DataFrame:
     return load_valuations(Path(store) / VALUATIONS)
 
 
+def check_regular_file(path: Path) -> None:
+    """Refuse a store entry that exists but is not a plain file: reading a FIFO blocks forever,
+    a device never ends, a folder fails later with a less clear message."""
+    if path.exists() and not path.is_file():
+        raise DataError(
+            f"{path}: is {file_kind(path)}, not a regular file; the store holds only plain files"
+        )
+
+
+def file_kind(path: Path) -> str:
+    """What an existing path that is not a regular file is, for messages ("a FIFO")."""
+    mode = path.stat().st_mode
+    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket")]
+    return next((text for test, text in kinds if test(mode)), "a device")
+
+
 def _read_csv(path: Path, symbol: str, entry: dict) -> Series:
     columns = SCHEMAS[entry["schema"]]
+    check_regular_file(path)
     try:
         frame = pd.read_csv(
             path,
@@ -169,6 +188,7 @@ def write_store(
 
 def file_hash(path: Path) -> str | None:
     """``content_hash`` of the file's bytes; None when there is no file."""
+    check_regular_file(path)
     try:
         return content_hash(path.read_bytes())
     except FileNotFoundError:
