@@ -15,6 +15,7 @@ import logging
 import multiprocessing as mp
 import os
 import shutil
+import signal
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -271,7 +272,7 @@ def _report_pool(workers: int, job: _Job) -> Iterator[ProcessPoolExecutor | None
     pool = ProcessPoolExecutor(
         workers,
         mp_context=mp.get_context("fork"),
-        initializer=_set_worker_job,
+        initializer=_start_worker,
         initargs=(job,),
     )
     try:
@@ -286,8 +287,12 @@ def _report_pool(workers: int, job: _Job) -> Iterator[ProcessPoolExecutor | None
 _worker_job: _Job | None = None
 
 
-def _set_worker_job(job: _Job) -> None:
+def _start_worker(job: _Job) -> None:
+    """Keep the backfill job; leave Ctrl-C to the parent. The terminal sends SIGINT to every
+    process of the group: a worker would print its traceback, while the parent cancels the
+    weeks not started, lets running ones finish and prints one line."""
     global _worker_job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_job = job
 
 

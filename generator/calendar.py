@@ -115,6 +115,12 @@ def sessions(
     return table.in_range(lo, hi)
 
 
+def known_range() -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last session of the calendar table (it ends about a year after today)."""
+    days = _table().days
+    return days[0], days[-1]
+
+
 def session_close(session: pd.Timestamp) -> pd.Timestamp:
     """The UTC close time of a session (early closes included)."""
     return _table().close(pd.Timestamp(session))
@@ -175,6 +181,39 @@ def latest_complete_week(
     return previous[-1] if len(previous) else None
 
 
+def requested_week_end(requested: dt.date | str | pd.Timestamp) -> pd.Timestamp:
+    """The last session of the week containing ``requested``; DataError for a week without
+    sessions, saying when that is because the week lies beyond the calendar's end."""
+    from generator.errors import DataError
+
+    day = pd.Timestamp(requested).normalize()
+    end = week_end(day)
+    if end is not None:
+        return end
+    last = known_range()[1]
+    if week_start(day) > last:
+        raise DataError(
+            f"the week of {day:%Y-%m-%d} is in the future, beyond the NYSE calendar "
+            f"(which ends at {last:%Y-%m-%d})"
+        )
+    raise DataError(f"the week of {day:%Y-%m-%d} has no NYSE session")
+
+
+def closed_week_end(requested: dt.date | str | pd.Timestamp, now: pd.Timestamp) -> pd.Timestamp:
+    """The last session of the week containing ``requested``, which must have closed at ``now``
+    (tz-aware); DataError otherwise."""
+    from generator.errors import DataError
+
+    end = requested_week_end(requested)
+    if not is_closed(end, now):
+        closes = session_close(end).tz_convert(NY_TZ)
+        raise DataError(
+            f"the week ending {end:%Y-%m-%d} has not closed yet "
+            f"(its last session closes at {closes:%Y-%m-%d %H:%M} New York time)"
+        )
+    return end
+
+
 def resolve_week(
     last_data_date: pd.Timestamp, requested: dt.date | str | None = None
 ) -> pd.Timestamp:
@@ -190,9 +229,7 @@ def resolve_week(
         if end is None:
             raise DataError(f"no complete NYSE week in data ending {last:%Y-%m-%d}")
         return end
-    end = week_end(requested)
-    if end is None:
-        raise DataError(f"the week of {pd.Timestamp(requested):%Y-%m-%d} has no NYSE session")
+    end = requested_week_end(requested)
     if end > last:
         raise DataError(
             f"week ending {end:%Y-%m-%d} is not complete: data runs through {last:%Y-%m-%d}"

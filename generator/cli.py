@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +21,7 @@ from generator.config import DEFAULT_CONFIG, Config, load_config
 from generator.errors import GeneratorError, UsageError
 
 log = logging.getLogger("generator")
+_ERRNO_PREFIX = re.compile(r"^\[Errno \d+\] ")
 DEFAULT_STORE = Path("data")
 SAMPLE_STORE = Path("sample/data")
 DEFAULT_CACHE = Path(".cache")
@@ -93,30 +96,61 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="generator",
         description="Small-Cap Weekly: small caps against large caps, one report per NYSE week.",
+        epilog="The global options may also follow the command: generator status --store DIR.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument(
-        "--store",
-        type=Path,
-        default=None,
-        help=f"market-data store folder (default: {DEFAULT_STORE}/, or {SAMPLE_STORE}/ with --sample)",
-    )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=DEFAULT_CONFIG,
-        help="universe config (default: smallcap.toml)",
-    )
-    parser.add_argument(
-        "--cache-dir", type=Path, default=DEFAULT_CACHE, help="cache folder (default: .cache)"
-    )
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or messages")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    _global_options(parser.add_argument_group("global options"), after_command=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     for name, (adder, _run, text) in COMMANDS.items():
-        adder(commands.add_parser(name, help=text, description=text))
+        sub = commands.add_parser(name, help=text, description=text)
+        adder(sub)
+        _global_options(
+            sub.add_argument_group("global options (also accepted before the command)"),
+            after_command=True,
+        )
     return parser
+
+
+def _global_options(group: argparse._ArgumentGroup, *, after_command: bool) -> None:
+    """The options every command takes, before or after its name. After it, an option left out
+    sets nothing (SUPPRESS), so it neither overrides the same option given before the command nor
+    its default."""
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if after_command else value
+
+    group.add_argument(
+        "--store",
+        type=Path,
+        default=default(None),
+        help=f"market-data store folder (default: {DEFAULT_STORE}/, or {SAMPLE_STORE}/ with --sample)",
+    )
+    group.add_argument(
+        "--config",
+        type=Path,
+        default=default(DEFAULT_CONFIG),
+        help="universe config (default: smallcap.toml)",
+    )
+    group.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=default(DEFAULT_CACHE),
+        help="cache folder (default: .cache)",
+    )
+    group.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=default(False),
+        help="no progress bars or messages",
+    )
+    group.add_argument(
+        "--debug",
+        action="store_true",
+        default=default(False),
+        help="show tracebacks and debug logs",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,11 +160,12 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    ctx = Context(args)
-    from generator import caches
-
-    caches.use(ctx.cache_dir)
     try:
+        ctx = Context(args)
+        _check_folders(args)
+        from generator import caches
+
+        caches.use(ctx.cache_dir)
         if args.command in WRITERS:
             _recover(ctx)
         return COMMANDS[args.command][1](ctx) or 0
@@ -138,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(args, f"usage: {exc}", 2)
     except GeneratorError as exc:
         return _fail(args, f"error: {exc}", 1)
+    except OSError as exc:  # a full disk or a folder we may not write: the file and the reason
+        return _fail(args, f"error: {os_error_line(exc)}", 1)
     except KeyboardInterrupt:
         return _fail(args, "interrupted: nothing was left half-written", 130)
 
@@ -149,6 +186,28 @@ def _recover(ctx: Context) -> None:
 
     for sample in (False, True):
         recover(ctx.layout(sample))
+
+
+def _check_folders(args: argparse.Namespace) -> None:
+    """--store and --cache-dir name folders: an existing file there is a usage error, not a
+    traceback at the first write."""
+    for option, path in (("--store", args.store), ("--cache-dir", args.cache_dir)):
+        if path is not None and path.exists() and not path.is_dir():
+            raise UsageError(f"{option} {path}: is a file, not a folder")
+
+
+def os_error_line(exc: OSError, where: Path | None = None) -> str:
+    """One line for an operating-system error: the file it names (else ``where``, when given)
+    and the reason."""
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list):
+        source, target, why = exc.args[0][0]  # copytree's list of (source, target, reason)
+        return f"{target}: cannot copy {source} ({_ERRNO_PREFIX.sub('', str(why))})"
+    reason = exc.strerror or _ERRNO_PREFIX.sub("", " ".join(str(exc).split()))
+    reason = reason or type(exc).__name__
+    named = [str(f) for f in (exc.filename, exc.filename2) if f is not None]
+    if not named and where is not None:
+        named = [str(where)]
+    return f"{' -> '.join(named)}: {reason}" if named else reason
 
 
 def _fail(args: argparse.Namespace, message: str, code: int) -> int:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,9 @@ from generator.symbols import SymbolError, check_symbol
 
 DEFAULT_CONFIG = Path("smallcap.toml")
 RATE_KEYS = ("13w", "5y", "10y", "30y")
+# The dates pandas can hold (nanosecond timestamps run from 1677-09-21 to 2262-04-11).
+EARLIEST_DATE = dt.date(1678, 1, 1)
+LATEST_DATE = dt.date(2261, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -90,12 +96,38 @@ def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:
     """Read and check the config file; every error names the file and the key."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
+        raw = tomllib.loads(_config_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     return parse_config(raw, str(path))
+
+
+def _config_text(path: Path) -> str:
+    """The file's text; ConfigError for a file that is absent, not a plain file or not UTF-8."""
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder, not a config file")
+    if path.exists() and not path.is_file():
+        raise ConfigError(f"{path}: not a regular file (a config file is plain TOML text)")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc.strerror or exc})") from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ConfigError(f"{path}: is UTF-16 text; save it as UTF-8 (TOML files are UTF-8)")
+    if data.startswith(codecs.BOM_UTF8):
+        raise ConfigError(
+            f"{path}: starts with a byte order mark (BOM); save it as UTF-8 without a BOM"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
+            "save it as UTF-8"
+        ) from None
 
 
 def parse_config(raw: dict[str, Any], where: str = "smallcap.toml") -> Config:
@@ -131,9 +163,14 @@ def parse_config(raw: dict[str, Any], where: str = "smallcap.toml") -> Config:
 
 
 def _check_keys(raw: dict[str, Any], where: str) -> None:
-    for section in raw:
+    for section, value in raw.items():
         if section not in _SCHEMA:
             raise ConfigError(f"{where}: unknown section [{section}]")
+        if not isinstance(value, dict):
+            kind = _kind(value)
+            if kind == "an array of tables":
+                kind += f" [[{section}]]"
+            raise ConfigError(f"{where}: {section} must be a table [{section}], not {kind}")
     for section in _REQUIRED_SECTIONS:
         if section not in raw:
             raise ConfigError(f"{where}: missing required section [{section}]")
@@ -148,6 +185,24 @@ def _check_keys(raw: dict[str, Any], where: str) -> None:
     for key in RATE_KEYS:
         if key not in raw["rates"]:
             raise ConfigError(f"{where}: missing required role rates.{key}")
+
+
+def _kind(value: Any) -> str:
+    """What a TOML value is, for messages ("an array of tables ([[x]])" for ``[[x]]``)."""
+    if isinstance(value, list):
+        if value and all(isinstance(v, dict) for v in value):
+            return "an array of tables"
+        return "an array"
+    kinds = [
+        (bool, "a boolean"),
+        (int, "an integer"),
+        (float, "a number"),
+        (str, "a string"),
+        (dt.datetime, "a date-time"),
+        (dt.date, "a date"),
+        (dt.time, "a time"),
+    ]
+    return next((text for cls, text in kinds if isinstance(value, cls)), type(value).__name__)
 
 
 def _side(pair: dict[str, Any], role: str, where: str) -> Side:
@@ -199,13 +254,24 @@ def _section(cls: type, values: dict[str, Any], name: str, where: str) -> Any:
 
 
 def _typed(value: Any, default: Any, key: str, where: str) -> Any:
+    """``value`` converted to the type of ``default`` and checked against the key's limits."""
+    converted = _converted(value, default, key, where)
+    limit = _LIMITS.get(key)
+    if limit is not None and not limit[0](converted):
+        raise ConfigError(f"{where}: {key} = {_shown(value)} is not valid (expected {limit[1]})")
+    return converted
+
+
+def _converted(value: Any, default: Any, key: str, where: str) -> Any:
     """``value`` converted to the type of ``default``, refusing lossy or surprising coercions."""
-    problem = f"{where}: {key} = {value!r} is not valid"
+    problem = f"{where}: {key} = {_shown(value)} is not valid"
     if isinstance(default, bool) or isinstance(value, bool):
         if type(value) is not type(default):
             raise ConfigError(f"{problem} (expected {type(default).__name__})")
         return value
     if isinstance(default, dt.date):
+        if isinstance(value, dt.datetime):  # a TOML date-time: the time would be dropped
+            raise ConfigError(f"{problem} (expected a YYYY-MM-DD date, not a date-time)")
         if isinstance(value, dt.date):
             return value
         try:
@@ -225,6 +291,41 @@ def _typed(value: Any, default: Any, key: str, where: str) -> Any:
             raise ConfigError(f"{problem} (expected a list of strings)")
         return tuple(value)
     raise ConfigError(problem)
+
+
+def _shown(value: Any) -> str:
+    """A config value as the message shows it: TOML dates and times as written, others as repr."""
+    return value.isoformat() if isinstance(value, dt.date | dt.time) else repr(value)
+
+
+def _finite_above_zero(value: float) -> bool:
+    return math.isfinite(value) and value > 0
+
+
+def _finite_not_negative(value: float) -> bool:
+    return math.isfinite(value) and value >= 0
+
+
+def _date_pandas_holds(value: dt.date) -> bool:
+    return EARLIEST_DATE <= value <= LATEST_DATE
+
+
+_DATE_RANGE = f"a date from {EARLIEST_DATE} to {LATEST_DATE}"
+# What each number or date may be (NaN compares false with everything, so a NaN limit would
+# silently switch its check off; a huge session count overflows the date arithmetic).
+_LIMITS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "validation.max_daily_jump": (_finite_above_zero, "a finite number above 0"),
+    "validation.max_yield_jump": (_finite_above_zero, "a finite number above 0"),
+    "validation.max_fill_sessions": (lambda n: 0 <= n <= 1000, "a whole number from 0 to 1000"),
+    "validation.calendar_checked_from": (_date_pandas_holds, _DATE_RANGE),
+    "validation.revision_tolerance": (_finite_not_negative, "a finite number, 0 or more"),
+    "validation.yield_revision_tolerance": (_finite_not_negative, "a finite number, 0 or more"),
+    "fetch.start": (_date_pandas_holds, _DATE_RANGE),
+    "fetch.overlap_sessions": (lambda n: 0 <= n <= 1000, "a whole number from 0 to 1000"),
+    "fetch.max_attempts": (lambda n: 1 <= n <= 100, "a whole number from 1 to 100"),
+    "fetch.max_seconds": (_finite_above_zero, "a finite number above 0"),
+    "valuation.stale_after_days": (lambda n: 0 <= n <= 36500, "a whole number from 0 to 36500"),
+}
 
 
 def _check_duplicates(config: Config, where: str) -> None:

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from generator.config import EARLIEST_DATE, LATEST_DATE
 from generator.errors import DataError
+from generator.store import file_kind
 
 VALUATION_COLUMNS = ("date", "side", "forward_pe", "earnings_growth", "source", "note")
 SIDES = ("small", "large")
@@ -44,10 +46,24 @@ def load_valuations(path: Path) -> pd.DataFrame:
     Raises DataError naming the file, line and column of the first bad value.
     """
     path = Path(path)
+    if not path.exists():
+        return empty_valuations()
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder, not the curated valuation file")
+    if not path.is_file():  # reading a FIFO would block, a device never end
+        raise DataError(
+            f"{path}: is {file_kind(path)}, not a regular file (the valuation file is plain CSV)"
+        )
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return empty_valuations()
+    except UnicodeDecodeError as exc:
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        raise DataError(
+            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on line {line}); "
+            "save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the valuation file ({exc.strerror or exc})") from None
     return parse_valuations(text, str(path))
 
 
@@ -94,6 +110,11 @@ def _parse_row(fields: list[str], where: str, line: int) -> list[object]:
         raise DataError(
             f"{where} line {line}, column date: {date!r} is not an ISO date (YYYY-MM-DD)"
         ) from None
+    if not EARLIEST_DATE <= day.date() <= LATEST_DATE:  # beyond what pandas' dates can hold
+        raise DataError(
+            f"{where} line {line}, column date: {date} is outside the dates the generator "
+            f"can hold ({EARLIEST_DATE} to {LATEST_DATE})"
+        )
     if side not in SIDES:
         raise DataError(
             f"{where} line {line}, column side: {side!r} is not one of {', '.join(SIDES)}"

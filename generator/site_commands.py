@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import os
+import re
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pandas as pd
 
 from generator import calendar
-from generator.cli import Context
+from generator.cli import Context, os_error_line
 from generator.commands import parse_date
 from generator.errors import DataError, UsageError
 from generator.store import load_market
+
+# Characters a site URL never needs and that would let it break out of an HTML attribute (it
+# lands in every page's canonical link and in the feeds) or hide in a log line.
+_UNSAFE_URL_CHARACTERS = re.compile(r"[\s\"'<>`\\\x00-\x1f\x7f]")
 
 
 def _market(ctx: Context):
@@ -28,20 +37,21 @@ def _market(ctx: Context):
 
 
 def run_report(ctx: Context) -> int:
-    from generator.archive import generate_report, write_home
+    from generator.archive import generate_report, report_dir, write_home
     from generator.commands import resolve_market_week
 
     market, layout = _market(ctx)
     week = resolve_market_week(market, ctx.config, ctx.args.week)
-    page = generate_report(
-        market,
-        ctx.config,
-        week,
-        layout.docs,
-        force=ctx.args.force,
-        images=not ctx.args.no_images,
-    )
-    write_home(layout.docs)
+    with _one_line_os_errors(report_dir(layout.docs, week), "writing the report"):
+        page = generate_report(
+            market,
+            ctx.config,
+            week,
+            layout.docs,
+            force=ctx.args.force,
+            images=not ctx.args.no_images,
+        )
+        write_home(layout.docs)
     ctx.say(f"wrote {page}")
     return 0
 
@@ -69,16 +79,17 @@ def run_backfill(ctx: Context) -> int:
     else:
         since = parse_date(args.since, "--since")
         weeks = calendar.week_ends(since, until)
-    written, skipped = backfill(
-        market,
-        ctx.config,
-        weeks,
-        layout.docs,
-        progress=not ctx.quiet,
-        images=args.images,
-        jobs=args.jobs,
-    )
-    write_home(layout.docs)
+    with _one_line_os_errors(layout.docs, "writing the reports"):
+        written, skipped = backfill(
+            market,
+            ctx.config,
+            weeks,
+            layout.docs,
+            progress=not ctx.quiet,
+            images=args.images,
+            jobs=args.jobs,
+        )
+        write_home(layout.docs)
     ctx.say(f"{len(written)} reports written, {len(skipped)} already archived (kept as they are)")
     return 0
 
@@ -89,14 +100,16 @@ def run_site(ctx: Context) -> int:
 
     layout = ctx.layout()
     content = layout.docs if layout.sample else None
+    site_url = _site_url(ctx)
     ctx.say("building the site (mkdocs build --strict) ...")
-    built = build_site(
-        layout.project,
-        layout.site,
-        content_dir=content,
-        build_dir=layout.build,
-        site_url=_site_url(ctx),
-    )
+    with _one_line_os_errors(layout.build, "building the site"):
+        built = build_site(
+            layout.project,
+            layout.site,
+            content_dir=content,
+            build_dir=layout.build,
+            site_url=site_url,
+        )
     write_site_stamp(layout)  # the weekly job rebuilds a site older than the archive
     ctx.say(f"site: {built.site_dir} ({built.pages} pages, {built.bytes / 1e6:.1f} MB)")
     if layout.sample:
@@ -113,16 +126,20 @@ def run_weekly(ctx: Context) -> int:
     if args.sample and args.from_csv:
         raise UsageError("--sample and --from-csv are exclusive")
     if args.week is not None:
-        parse_date(args.week, "--week")
-    result = weekly(
-        ctx.layout(),
-        ctx.config,
-        _source(ctx),
-        now=ctx.now,
-        requested=args.week,
-        site_url=_site_url(ctx),
-        allow_gaps=args.from_csv is not None,
-    )
+        # Before any data is fetched: an unclosed week's rows would be refused as future dates.
+        calendar.closed_week_end(parse_date(args.week, "--week"), ctx.now)
+    site_url = _site_url(ctx)
+    layout = ctx.layout()
+    with _one_line_os_errors(layout.cache, "running the weekly job"):
+        result = weekly(
+            layout,
+            ctx.config,
+            _source(ctx),
+            now=ctx.now,
+            requested=args.week,
+            site_url=site_url,
+            allow_gaps=args.from_csv is not None,
+        )
     if not result.changed and not result.site_built:
         ctx.say(f"week ending {result.week:%Y-%m-%d}: already published, nothing changed")
         return 0
@@ -166,5 +183,51 @@ def _source(ctx: Context):
     )
 
 
+@contextmanager
+def _one_line_os_errors(folder: Path, doing: str) -> Iterator[None]:
+    """An operating-system error (a full disk, a folder that may not be written) as one line
+    naming its file, or ``folder`` when the error names none (a failed write does not)."""
+    try:
+        yield
+    except OSError as exc:
+        raise DataError(f"{os_error_line(exc, folder)} (while {doing})") from None
+
+
 def _site_url(ctx: Context) -> str | None:
-    return ctx.args.site_url or os.environ.get("SITE_URL") or None
+    if ctx.args.site_url:
+        return checked_site_url(ctx.args.site_url, "--site-url")
+    from_environment = os.environ.get("SITE_URL")
+    return checked_site_url(from_environment, "SITE_URL") if from_environment else None
+
+
+def checked_site_url(url: str, origin: str) -> str:
+    """``url`` when it is a plain http(s) address; a UsageError naming ``origin`` (the option or
+    the environment variable) otherwise. The address lands unescaped in every page's canonical
+    link, so markup in it would run in readers' browsers."""
+    problem = _site_url_problem(url)
+    if problem is not None:
+        raise UsageError(f"{origin} {url!r} is not an http(s) URL: {problem}")
+    return url
+
+
+def _site_url_problem(url: str) -> str | None:
+    unsafe = _UNSAFE_URL_CHARACTERS.search(url)
+    if unsafe is not None:
+        return (
+            f"it holds {unsafe.group()!r} (no quotes, angle brackets, backslashes, spaces or "
+            "control characters)"
+        )
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host, _port = parts.hostname, parts.port
+    except ValueError as exc:
+        return f"it cannot be parsed ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return "it must start with http:// or https://"
+    if not host:
+        return "it names no host"
+    if parts.username is not None or parts.password is not None:
+        return "it must not hold a user name or password"
+    if parts.query or parts.fragment:
+        return "it must not hold a ?query or a #fragment"
+    return None

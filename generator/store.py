@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -51,6 +52,7 @@ def read_manifest(store: Path) -> dict:
     path = Path(store) / MANIFEST
     if not path.exists():
         return {"sample": None, "series": {}}
+    check_regular_file(path)
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
@@ -171,9 +173,26 @@ def _valuations(store: Path) -> pd.DataFrame:
     return load_valuations(Path(store) / VALUATIONS)
 
 
+def check_regular_file(path: Path) -> None:
+    """Refuse a store entry that exists but is not a plain file: reading a FIFO blocks forever,
+    a device never ends, a folder fails later with a less clear message."""
+    if path.exists() and not path.is_file():
+        raise DataError(
+            f"{path}: is {file_kind(path)}, not a regular file; the store holds only plain files"
+        )
+
+
+def file_kind(path: Path) -> str:
+    """What an existing path that is not a regular file is, for messages ("a FIFO")."""
+    mode = path.stat().st_mode
+    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket")]
+    return next((text for test, text in kinds if test(mode)), "a device")
+
+
 def _read_csv(path: Path, symbol: str, entry: dict, data: bytes | None = None) -> Series:
     """Parse a stored CSV (``data``, its bytes when already read, else the file at ``path``)."""
     columns = SCHEMAS[entry["schema"]]
+    check_regular_file(path)
     try:
         frame = pd.read_csv(
             path if data is None else io.BytesIO(data),
@@ -287,6 +306,7 @@ def check_distinct_files(store: Path, symbols: list[str]) -> None:
 
 def file_hash(path: Path) -> str | None:
     """``content_hash`` of the file's bytes; None when there is no file."""
+    check_regular_file(path)
     try:
         return content_hash(path.read_bytes())
     except FileNotFoundError:

@@ -73,12 +73,44 @@ def validate_update(
         frame = _drop_unclosed(incoming.symbol, frame, now, repairs)
     _check_values(incoming, frame)
     if frame.empty:
-        raise ValidationError(incoming.symbol, None, "empty", "no usable rows")
+        raise ValidationError(
+            incoming.symbol,
+            None,
+            "empty",
+            f"no usable rows ({_why_empty(len(incoming.frame), repairs)})",
+        )
     merged, new_rows = _merge(incoming, frame, existing, rules, repairs)
     if incoming.calendar_checked:
         merged = _fill_missing(incoming.symbol, merged, frame.index[0], rules, repairs, allow_gaps)
     _check_jumps(incoming, merged, frame.index[0], rules)
     return Checked(replace(incoming, frame=merged, notes=()), tuple(repairs), new_rows)
+
+
+def _why_empty(given: int, repairs: list[str]) -> str:
+    """Why an update has no rows left: the source gave none, or how many each rule dropped
+    (a row outside the calendar's range is told apart from a weekday that is a holiday)."""
+    if not given:
+        return "the source gave no rows"
+    counts: dict[str, int] = {}
+    for line in repairs:
+        tag = line[line.rindex("[") :]
+        if tag == "[non-session]" and ": outside the NYSE calendar (" in line:
+            tag = "outside"
+        counts[tag] = counts.get(tag, 0) + 1
+    first, last = calendar.known_range()
+    texts = {
+        "[null-row]": ("without a value", "without a value"),
+        "[duplicate-date]": ("a duplicate", "duplicates"),
+        "[non-session]": ("not an NYSE session", "not NYSE sessions"),
+        "outside": (f"outside the NYSE calendar ({first:%Y-%m-%d} to {last:%Y-%m-%d})",) * 2,
+        "[live-bar]": ("of a session not closed yet", "of sessions not closed yet"),
+    }
+    reasons = [
+        f"{n} {texts[tag][n != 1]} {'[non-session]' if tag == 'outside' else tag}"
+        for tag, n in counts.items()
+        if tag in texts
+    ]
+    return f"{f'all {given} rows' if given > 1 else 'its one row'} dropped: {', '.join(reasons)}"
 
 
 def _normalised(series: Series) -> pd.DataFrame:
@@ -126,8 +158,14 @@ def _drop_non_sessions(symbol: str, frame: pd.DataFrame, repairs: list[str]) -> 
     valid = calendar.sessions(frame.index[0], frame.index[-1]) if len(frame) else frame.index
     extra = frame.index.difference(valid)
     # Before the calendar's first session and after its last, we cannot judge.
+    first, last = calendar.known_range()
     for day in extra:
-        repairs.append(f"{symbol} {day:%Y-%m-%d}: not an NYSE session, row dropped [non-session]")
+        what = (
+            f"outside the NYSE calendar ({first:%Y-%m-%d} to {last:%Y-%m-%d})"
+            if not first <= day <= last
+            else "not an NYSE session"
+        )
+        repairs.append(f"{symbol} {day:%Y-%m-%d}: {what}, row dropped [non-session]")
     return frame.drop(index=extra)
 
 

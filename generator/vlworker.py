@@ -13,6 +13,7 @@ imports nothing from the generator, so the process starts in a few tens of milli
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from typing import Any
 
@@ -35,6 +36,9 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> int:
+    # Ctrl-C reaches every process of the terminal's group; the generator handles it and ends
+    # this process by closing its stdin, so a traceback from here would only be noise.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for line in sys.stdin:
         try:
             reply = answer(json.loads(line))

@@ -141,7 +141,8 @@ def test_network_down(store: Path) -> None:
         store,
         download,
         FetchError,
-        "^RUT: Yahoo fetch failed after 4 attempts: ConnectionError: Network is unreachable",
+        "^RUT: Yahoo Finance could not be reached after 4 attempts "
+        "(ConnectionError: Network is unreachable)",
         clock=clock,
     )
     assert clock.sleeps == [2.0, 4.0, 8.0]
@@ -153,8 +154,8 @@ def test_empty_frame(store: Path) -> None:
         store,
         download,
         FetchError,
-        "^RUT: Yahoo fetch failed after 4 attempts: empty answer from yfinance "
-        "(['^RUT']: ConnectionError('curl: (6) Could not resolve host'))",
+        "^RUT: Yahoo Finance could not be reached after 4 attempts "
+        "(ConnectionError: curl: (6) Could not resolve host)",
     )
 
 
@@ -202,8 +203,8 @@ def test_timeout_past_the_time_budget(store: Path) -> None:
         store,
         download,
         FetchError,
-        "^RUT: Yahoo fetch failed after 3 attempts: TimeoutError: read timed out; "
-        "time budget of 10s spent",
+        "^RUT: Yahoo Finance could not be reached after 3 attempts "
+        "(TimeoutError: read timed out); time budget of 10s spent",
         clock=clock,
         config=config,
     )

@@ -518,3 +518,45 @@ def test_ingest_refuses_to_mix_sample_into_real(tmp_path: Path, config) -> None:
     with pytest.raises(DataError, match="store holds real data; sample and real data never mix"):
         ingest(tmp_path, [price(AUG[3:5], [1, 1], symbol="^RUT")], config, now=None, sample=True)
     assert tree_hashes(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    ("days", "closes", "now", "why"),
+    [
+        pytest.param([], [], None, "the source gave no rows", id="no-rows"),
+        pytest.param(
+            AUG[:2],
+            [np.nan, np.nan],
+            None,
+            "all 2 rows dropped: 2 without a value [null-row]",
+            id="null",
+        ),
+        pytest.param(
+            ["2026-08-15", "2026-08-16", "2026-08-17"],
+            [1.0, 1.0, np.nan],
+            None,
+            "all 3 rows dropped: 1 without a value [null-row], 2 not NYSE sessions [non-session]",
+            id="null-and-weekend",
+        ),
+        pytest.param(
+            AUG[:1],
+            [1.0],
+            pd.Timestamp("2026-08-17 12:00", tz=NY),
+            "its one row dropped: 1 of a session not closed yet [live-bar]",
+            id="live-bar",
+        ),
+    ],
+)
+def test_an_update_without_usable_rows_says_why(days, closes, now, why: str) -> None:
+    error = rejected(price(pd.DatetimeIndex(days), closes), now=now)
+    assert_rejection(error, "X", None, "empty")
+    assert str(error) == f"X: no usable rows ({why}) [rule: empty]"
+
+
+def test_rows_outside_the_calendar_are_named_so() -> None:
+    first, last = calendar.sessions("1800-01-01", "2200-01-01")[[0, -1]]
+    error = rejected(price(pd.DatetimeIndex(["1850-01-07", "2150-01-06"]), [1.0, 1.0]))
+    assert str(error) == (
+        f"X: no usable rows (all 2 rows dropped: 2 outside the NYSE calendar ({first:%Y-%m-%d} "
+        f"to {last:%Y-%m-%d}) [non-session]) [rule: empty]"
+    )

@@ -22,6 +22,7 @@ from tests.yfshapes import (
     Clock,
     Fail,
     FakeDownload,
+    Offline,
     Raise,
     download_frame,
     empty_history,
@@ -282,8 +283,7 @@ def test_exhausted_attempts_raise_one_line_with_the_logged_reason() -> None:
     with pytest.raises(FetchError) as info:
         fetch(download, clock)
     assert str(info.value) == (
-        "^RUT: Yahoo fetch failed after 4 attempts: empty answer from yfinance "
-        "(['^RUT']: ConnectionError('Failed to perform, curl: (7)'))"
+        "^RUT: Yahoo Finance could not be reached after 4 attempts (ConnectionError: curl: (7))"
     )
     assert clock.sleeps == [2.0, 4.0, 8.0]
 
@@ -295,7 +295,7 @@ def test_time_budget_stops_retrying_before_max_attempts() -> None:
     with pytest.raises(FetchError) as info:
         fetch(download, clock, settings=settings)
     assert str(info.value) == (
-        "^RUT: Yahoo fetch failed after 2 attempts: TimeoutError: timed out; "
+        "^RUT: Yahoo Finance could not be reached after 2 attempts (TimeoutError: timed out); "
         "time budget of 5s spent"
     )
     assert clock.sleeps == [2.0]
@@ -392,9 +392,26 @@ def test_real_download_without_network_fails_fast(
         yf.set_tz_cache_location(previous)
     message = str(info.value)
     assert message.startswith(
-        "^RUT: Yahoo fetch failed after 2 attempts: empty answer from yfinance"
+        "^RUT: Yahoo Finance could not be reached after 2 attempts (ConnectionError: curl: ("
     )
-    assert "ConnectionError" in message and "\n" not in message
+    assert "possibly delisted" not in message and "\n" not in message
     assert clock.sleeps == [2.0]
     # yfinance's sqlite caches landed in the project's cache dir, not the home dir.
     assert sorted(p.name for p in (tmp_path / "yfinance").iterdir()) == ["cookies.db", "tkr-tz.db"]
+
+
+def test_offline_attempts_name_the_network_error_not_a_delisting(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Offline, yfinance's last records blame the ticker ("possibly delisted; no timezone
+    found"); the error says Yahoo could not be reached, and the records stay out of the output."""
+    clock = Clock()
+    download = FakeDownload({"^RUT": [Offline(), Offline(), Offline(timezone_failed=True)]})
+    with pytest.raises(FetchError) as info:
+        fetch(download, clock)
+    assert str(info.value) == (
+        "^RUT: Yahoo Finance could not be reached after 4 attempts (ConnectionError: curl: (7) "
+        "Failed to connect to query2.finance.yahoo.com:443 over proxy 127.0.0.1 after 0 ms: "
+        "Could not connect to server.)"
+    )
+    assert [r for r in caplog.records if r.name == "yfinance"] == []

@@ -79,6 +79,47 @@ def log_failure(ticker: str, error: BaseException) -> None:
     logger.error(f"['{ticker.upper()}']: {error!r}")
 
 
+# What yfinance 1.7 logs for one yf.download attempt with the network out of reach (recorded with
+# HTTPS_PROXY at a closed loopback port, so libcurl fails to connect). The first attempts name
+# the ConnectionError; once its time-zone lookup has failed, it blames the ticker instead.
+CURL_UNREACHABLE = (
+    "Failed to perform, curl: (7) Failed to connect to query2.finance.yahoo.com:443 over proxy "
+    "127.0.0.1 after 0 ms: Could not connect to server. See "
+    "https://curl.se/libcurl/c/libcurl-errors.html first for more details."
+)
+COOKIE_FAILED = "Cookie fetch from fc.yahoo.com failed (ConnectionError), continuing without it"
+CRUMB_FAILED = "Cookie/crumb fetch failed (ConnectionError), continuing without crumb"
+
+
+def offline_records(ticker: str, *, timezone_failed: bool) -> list[tuple[int, str]]:
+    """The (level, message) records of one offline attempt, as recorded."""
+    symbol, warning, error = ticker.upper(), logging.WARNING, logging.ERROR
+    no_ticker = (error, f"Failed to get ticker '{symbol}' reason: {CURL_UNREACHABLE}")
+    if timezone_failed:
+        return [
+            (warning, CRUMB_FAILED),
+            no_ticker,
+            (error, f"${symbol}: possibly delisted; no timezone found"),
+            (error, "\n1 Failed download:"),
+            (error, f"['{symbol}']: possibly delisted; no timezone found"),
+        ]
+    return [
+        (warning, COOKIE_FAILED),
+        (warning, CRUMB_FAILED),
+        no_ticker,
+        (warning, CRUMB_FAILED),
+        (error, "\n1 Failed download:"),
+        (error, f"['{symbol}']: ConnectionError({CURL_UNREACHABLE!r})"),
+    ]
+
+
+@dataclass(frozen=True)
+class Offline:
+    """An attempt with the network out of reach, logged as yfinance 1.7 logs it (empty frame)."""
+
+    timezone_failed: bool = False
+
+
 @dataclass(frozen=True)
 class Fail:
     """A failure the way yf.download reports it: empty frame, error logged."""
@@ -96,8 +137,8 @@ class Raise:
 class FakeDownload:
     """Stands in for ``yf.download``: plays one outcome per call, per symbol, and records calls.
 
-    An outcome is a history frame (returned shaped by the call's keyword arguments), ``Fail`` or
-    ``Raise``. The last outcome of a symbol repeats. ``force_multi_index`` ignores
+    An outcome is a history frame (returned shaped by the call's keyword arguments), ``Fail``,
+    ``Offline`` or ``Raise``. The last outcome of a symbol repeats. ``force_multi_index`` ignores
     ``multi_level_index=False``, as a yfinance without that option would; ``tz_aware`` keeps
     the index's time zone, as ``ignore_tz=False`` does.
     """
@@ -124,6 +165,11 @@ class FakeDownload:
             raise outcome.error
         if isinstance(outcome, Fail):
             log_failure(tickers, outcome.error)
+            return download_frame(empty_history(), tickers, multi_level_index=multi)
+        if isinstance(outcome, Offline):
+            logger = logging.getLogger("yfinance")
+            for level, message in offline_records(tickers, timezone_failed=outcome.timezone_failed):
+                logger.log(level, message)
             return download_frame(empty_history(), tickers, multi_level_index=multi)
         assert isinstance(outcome, pd.DataFrame)
         return download_frame(outcome, tickers, multi_level_index=multi, ignore_tz=ignore_tz)

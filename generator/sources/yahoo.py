@@ -12,11 +12,17 @@ Network errors of both HTTP backends (curl_cffi and requests) subclass ``OSError
 retried with exponential backoff within ``FetchSettings.max_attempts`` and ``max_seconds``.
 The backoff has no jitter: one sequential client has no herd to spread out, and fixed delays
 keep runs and tests deterministic.
+
+Offline, yfinance logs some six records per attempt and ends with "possibly delisted; no
+timezone found", which blames the ticker. Its records are collected instead of shown (they are
+shown with ``--debug``), and a failure whose records name a network error says that Yahoo
+Finance could not be reached, naming the error.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 import warnings
@@ -51,12 +57,29 @@ YAHOO_COLUMNS = {
     "Volume": "volume",
 }
 RETRYABLE = (OSError, YFRateLimitError)
+# What a network failure looks like in yfinance's log records: the exception type of either HTTP
+# backend (curl_cffi, requests) or a libcurl error code.
+NETWORK_ERROR = re.compile(
+    r"\b(?:ConnectionError|ConnectTimeout|ReadTimeout|Timeout|TimeoutError|ProxyError|SSLError|"
+    r"NameResolutionError|MaxRetryError)\b|curl: \(\d+\)"
+)
+_TYPED_ERROR = re.compile(r"\b(\w*(?:Error|Timeout))\((['\"])(.*)\2\)")
+_CURL_NOISE = re.compile(
+    r"^Failed to perform, |\s*See https://curl\.se/\S+ first for more details\.?$"
+)
 
 Download = Callable[..., pd.DataFrame]
 
 
 class EmptyAnswer(Exception):
-    """yfinance answered with no rows: how it reports a failed connection or a rate limit."""
+    """yfinance answered with no rows: how it reports a failed connection or a rate limit.
+
+    ``network`` is the network error its log records name, if any.
+    """
+
+    def __init__(self, reason: str, network: str | None = None):
+        super().__init__(reason)
+        self.network = network
 
 
 def fetch_series(
@@ -75,6 +98,8 @@ def fetch_series(
     call = download or yf.download
     began = monotonic()
     last_error = "no attempt made"
+    unreachable: str | None = None  # the last attempt's network error, when it was one
+    budget = ""
     attempt = 0
     while attempt < settings.max_attempts:
         attempt += 1
@@ -84,16 +109,21 @@ def fetch_series(
             return Series(symbol, bars, SOURCE, measure=measure)
         except (*RETRYABLE, EmptyAnswer) as exc:
             last_error = describe(exc)
+            unreachable = _more_telling(unreachable, network_error(exc))
             log.info("%s: attempt %d failed: %s", symbol, attempt, last_error)
         if attempt >= settings.max_attempts:
             break
         delay = backoff_delay(attempt)
         if monotonic() - began + delay > settings.max_seconds:
-            last_error += f"; time budget of {settings.max_seconds:g}s spent"
+            budget = f"; time budget of {settings.max_seconds:g}s spent"
             break
         sleep(delay)
-    plural = "s" if attempt != 1 else ""
-    raise FetchError(f"{symbol}: Yahoo fetch failed after {attempt} attempt{plural}: {last_error}")
+    attempts = f"{attempt} attempt{'s' if attempt != 1 else ''}"
+    if unreachable is not None:
+        raise FetchError(
+            f"{symbol}: Yahoo Finance could not be reached after {attempts} ({unreachable}){budget}"
+        )
+    raise FetchError(f"{symbol}: Yahoo fetch failed after {attempts}: {last_error}{budget}")
 
 
 def fetch_updates(
@@ -189,33 +219,77 @@ def download_bars(
         )
     bars = None if frame is None or frame.empty else session_frame(frame, symbol)
     if bars is None or bars["close"].isna().all():
-        reason = logged[-1] if logged else "no error reported"
-        raise EmptyAnswer(f"empty answer from yfinance ({reason})")
+        reason = logged[-1][1] if logged else "no error reported"
+        raise EmptyAnswer(f"empty answer from yfinance ({reason})", logged_network_error(logged))
     return bars
 
 
 @contextmanager
-def yfinance_errors() -> Iterator[list[str]]:
-    """Collect what yfinance logs at ERROR during a call (it logs failures instead of raising)."""
-    messages: list[str] = []
+def yfinance_errors() -> Iterator[list[tuple[int, str]]]:
+    """Collect what yfinance logs at WARNING and above during a call, as (level, one-line text):
+    it logs failures instead of raising. Its records are kept from the output unless the
+    logging is at DEBUG (``--debug``): the failure is reported once, by our own error."""
+    messages: list[tuple[int, str]] = []
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             text = " ".join(record.getMessage().split())
             # "1 Failed download:" is a header; the reason is on the next record.
             if text and not text.endswith("Failed download:"):
-                messages.append(text)
+                messages.append((record.levelno, text))
 
-    handler = Collect(level=logging.ERROR)
+    handler = Collect(level=logging.WARNING)
     logger = logging.getLogger("yfinance")
+    shown = logger.propagate
     logger.addHandler(handler)
+    logger.propagate = shown and logger.isEnabledFor(logging.DEBUG)
     try:
         with warnings.catch_warnings():
             # yfinance 1.7 calls pandas APIs that pandas 3.1 deprecates; not ours to fix.
             warnings.filterwarnings("ignore", module=r"yfinance(\.|$)")
             yield messages
     finally:
+        logger.propagate = shown
         logger.removeHandler(handler)
+
+
+def logged_network_error(logged: list[tuple[int, str]]) -> str | None:
+    """The network error yfinance's records name; None when none does. A record naming the
+    exception (``['^RUT']: ConnectionError('...')``) is preferred, then errors over warnings."""
+    ranked = sorted(
+        (_TYPED_ERROR.search(text) is None, -level, position, text)
+        for position, (level, text) in enumerate(logged)
+        if NETWORK_ERROR.search(text)
+    )
+    return _error_detail(ranked[0][-1]) if ranked else None
+
+
+def network_error(exc: BaseException) -> str | None:
+    """The network error behind a failed attempt, as "Type: detail": raised (the errors of both
+    HTTP backends are OSErrors) or logged by yfinance; None for a rate limit or a plain empty
+    answer."""
+    if isinstance(exc, EmptyAnswer):
+        return exc.network
+    if isinstance(exc, OSError):
+        return f"{type(exc).__name__}: {_error_detail(str(exc))}".removesuffix(": ")
+    return None
+
+
+def _more_telling(previous: str | None, found: str | None) -> str | None:
+    """``found``, or ``previous`` when it is the same error with its type named (yfinance's later
+    attempts log the libcurl message without the exception that carried it)."""
+    if found is not None and previous is not None and previous.endswith(f": {found}"):
+        return previous
+    return found
+
+
+def _error_detail(text: str) -> str:
+    """``Type: detail`` from a record or message, without libcurl's boilerplate."""
+    typed = _TYPED_ERROR.search(text)
+    kind, detail = (typed.group(1), typed.group(3)) if typed else (None, text)
+    detail = detail.split(" reason: ", 1)[-1]  # "Failed to get ticker 'X' reason: ..."
+    detail = _CURL_NOISE.sub("", " ".join(detail.split())).strip()
+    return f"{kind}: {detail}" if kind else detail
 
 
 def session_frame(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
