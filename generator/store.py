@@ -123,6 +123,7 @@ def load_market(store: Path, *, verify: bool = True) -> Market:
 
 
 def _stored_bytes(store: Path, path: Path, sample: bool) -> bytes:
+    check_regular_file(path)  # before reading: a FIFO would block forever
     try:
         return path.read_bytes()
     except FileNotFoundError:

@@ -489,7 +489,7 @@ def test_a_full_disk_under_the_cache_stops_the_weekly_job_in_one_line(
     assert run("--config", CONFIG, "-q", "weekly", "--sample", "--week", END) == 1
     err = capsys.readouterr().err
     pattern = (
-        r"error: \.cache/weekly-\w+/store/\S+\.csv: cannot copy sample/data/\S+\.csv "
+        r"error: \.cache/\.weekly\.[-\w]+\.tmp/store/\S+\.csv: cannot copy sample/data/\S+\.csv "
         rf"\({ENOSPC}\) \(while running the weekly job\)\n"
     )
     assert re.fullmatch(pattern, err), err
