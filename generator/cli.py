@@ -7,6 +7,7 @@ shows the traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Callable
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or messages")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    _lock_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     for name, (adder, _run, text) in COMMANDS.items():
@@ -123,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
 
     caches.use(ctx.cache_dir)
     try:
-        return COMMANDS[args.command][1](ctx) or 0
+        with _writer_lock(ctx):
+            return COMMANDS[args.command][1](ctx) or 0
     except UsageError as exc:
         return _fail(args, f"usage: {exc}", 2)
     except GeneratorError as exc:
@@ -137,6 +140,48 @@ def _fail(args: argparse.Namespace, message: str, code: int) -> int:
         raise
     print(message, file=sys.stderr)
     return code
+
+
+# --- One writer at a time (generator/lock.py) ---------------------------------------------------
+
+# The commands that write the project (store, archive, site or cache); status and metrics only read.
+WRITERS = frozenset({"fetch", "import", "report", "backfill", "site", "weekly"})
+DEFAULT_WAIT = 60.0  # seconds: a weekly run takes ~10 s, a cold build of 1,000 reports ~30 s
+
+
+def _lock_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wait",
+        type=_seconds,
+        default=DEFAULT_WAIT,
+        metavar="SECONDS",
+        help="how long a command that writes the project waits for another one to finish "
+        f"(default: {DEFAULT_WAIT:g})",
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 86400")
+    return value
+
+
+def _writer_lock(ctx: Context) -> contextlib.AbstractContextManager:
+    """The project's lock (in the folder the command runs from) for a writing command."""
+    if ctx.args.command not in WRITERS:
+        return contextlib.nullcontext()
+    from generator.lock import LOCK_NAME, project_lock
+
+    return project_lock(
+        Path.cwd() / LOCK_NAME, f"generator {ctx.args.command}", wait=ctx.args.wait, on_wait=ctx.say
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def _no_options(_: argparse.ArgumentParser) -> None:
