@@ -7,6 +7,7 @@ shows the traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import re
 import shutil
@@ -151,6 +152,14 @@ def _global_options(group: argparse._ArgumentGroup, *, after_command: bool) -> N
         default=default(False),
         help="show tracebacks and debug logs",
     )
+    group.add_argument(
+        "--wait",
+        type=_seconds,
+        default=default(DEFAULT_WAIT),
+        metavar="SECONDS",
+        help="how long a command that writes the project waits for another one to finish "
+        f"(default: {DEFAULT_WAIT:g})",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,9 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         from generator import caches
 
         caches.use(ctx.cache_dir)
-        if args.command in WRITERS:
-            _recover(ctx)
-        return COMMANDS[args.command][1](ctx) or 0
+        with _writer_lock(ctx):
+            if args.command in WRITERS:
+                _recover(ctx)  # under the lock: nothing else is writing
+            return COMMANDS[args.command][1](ctx) or 0
     except UsageError as exc:
         return _fail(args, f"usage: {exc}", 2)
     except GeneratorError as exc:
@@ -215,6 +225,36 @@ def _fail(args: argparse.Namespace, message: str, code: int) -> int:
         raise
     print(message, file=sys.stderr)
     return code
+
+
+# --- One writer at a time (generator/lock.py) ---------------------------------------------------
+
+# The commands that write the project (store, archive, site or cache); status and metrics only read.
+DEFAULT_WAIT = 60.0  # seconds: a weekly run takes ~10 s, a cold build of 1,000 reports ~30 s
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 86400")
+    return value
+
+
+def _writer_lock(ctx: Context) -> contextlib.AbstractContextManager:
+    """The project's lock (in the folder the command runs from) for a writing command."""
+    if ctx.args.command not in WRITERS:
+        return contextlib.nullcontext()
+    from generator.lock import LOCK_NAME, project_lock
+
+    return project_lock(
+        Path.cwd() / LOCK_NAME, f"generator {ctx.args.command}", wait=ctx.args.wait, on_wait=ctx.say
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def _no_options(_: argparse.ArgumentParser) -> None:

@@ -35,3 +35,7 @@ class FetchError(DataError):
 
 class ParseError(DataError):
     """An imported file cannot be read as any supported format."""
+
+
+class LockError(GeneratorError):
+    """Another command is writing the project, or its lock file cannot be used."""
