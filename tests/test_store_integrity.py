@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import calendar, cli, store
+from generator import calendar, store
 from generator.config import load_config, parse_config
 from generator.errors import ConfigError, DataError, ParseError
 from generator.model import Series
@@ -26,6 +26,7 @@ from generator.sources.csvfiles import parse_file
 from generator.sources.fred import frequency_change
 from generator.sources.sample import sample_market
 from generator.symbols import RESERVED, SymbolError, check_symbol
+from tests.weeklyproject import pin_clock, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "smallcap.toml"
@@ -35,20 +36,11 @@ NOW = pd.Timestamp("2026-08-25 17:00", tz="America/New_York").tz_convert("UTC")
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = cli.Context.__init__
-
-    def init(self: cli.Context, args) -> None:  # type: ignore[no-untyped-def]
-        original(self, args)
-        self.now = NOW
-
-    monkeypatch.setattr(cli.Context, "__init__", init)
+    pin_clock(monkeypatch, NOW)
 
 
 def run(*argv: str | Path) -> int:
-    try:
-        return cli.main([str(a) for a in argv])
-    except SystemExit as exc:
-        return int(exc.code or 0)
+    return run_cli(*(str(a) for a in argv))
 
 
 def with_store(folder: Path, *argv: str | Path) -> int:
