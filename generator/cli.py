@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import re
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,10 +17,9 @@ import pandas as pd
 
 from generator import __version__
 from generator.config import DEFAULT_CONFIG, Config, load_config
-from generator.errors import GeneratorError, UsageError
+from generator.errors import GeneratorError, UsageError, os_error_line
 
 log = logging.getLogger("generator")
-_ERRNO_PREFIX = re.compile(r"^\[Errno \d+\] ")
 DEFAULT_STORE = Path("data")
 SAMPLE_STORE = Path("sample/data")
 DEFAULT_CACHE = Path(".cache")
@@ -204,20 +201,6 @@ def _check_folders(args: argparse.Namespace) -> None:
     for option, path in (("--store", args.store), ("--cache-dir", args.cache_dir)):
         if path is not None and path.exists() and not path.is_dir():
             raise UsageError(f"{option} {path}: is a file, not a folder")
-
-
-def os_error_line(exc: OSError, where: Path | None = None) -> str:
-    """One line for an operating-system error: the file it names (else ``where``, when given)
-    and the reason."""
-    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list):
-        source, target, why = exc.args[0][0]  # copytree's list of (source, target, reason)
-        return f"{target}: cannot copy {source} ({_ERRNO_PREFIX.sub('', str(why))})"
-    reason = exc.strerror or _ERRNO_PREFIX.sub("", " ".join(str(exc).split()))
-    reason = reason or type(exc).__name__
-    named = [str(f) for f in (exc.filename, exc.filename2) if f is not None]
-    if not named and where is not None:
-        named = [str(where)]
-    return f"{' -> '.join(named)}: {reason}" if named else reason
 
 
 def _fail(args: argparse.Namespace, message: str, code: int) -> int:

@@ -3,6 +3,14 @@
 Only the CLI turns these into exit codes: UsageError -> 2, every other GeneratorError -> 1.
 """
 
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+_ERRNO_PREFIX = re.compile(r"^\[Errno \d+\] ")
+
 
 class GeneratorError(Exception):
     """Base class: a problem the user can fix, reported as one line."""
@@ -39,3 +47,17 @@ class ParseError(DataError):
 
 class LockError(GeneratorError):
     """Another command is writing the project, or its lock file cannot be used."""
+
+
+def os_error_line(exc: OSError, where: Path | None = None) -> str:
+    """One line for an operating-system error: the file it names (else ``where``, when given)
+    and the reason."""
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list):
+        source, target, why = exc.args[0][0]  # copytree's list of (source, target, reason)
+        return f"{target}: cannot copy {source} ({_ERRNO_PREFIX.sub('', str(why))})"
+    reason = exc.strerror or _ERRNO_PREFIX.sub("", " ".join(str(exc).split()))
+    reason = reason or type(exc).__name__
+    named = [str(f) for f in (exc.filename, exc.filename2) if f is not None]
+    if not named and where is not None:
+        named = [str(where)]
+    return f"{' -> '.join(named)}: {reason}" if named else reason

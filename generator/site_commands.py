@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from generator import calendar
-from generator.cli import Context, os_error_line
+from generator.cli import Context
 from generator.commands import parse_date
-from generator.errors import DataError, UsageError
+from generator.errors import DataError, UsageError, os_error_line
 from generator.store import load_market
 
 # Characters a site URL never needs and that would let it break out of an HTML attribute (it
