@@ -25,13 +25,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator import archive, caches, calendar
+from generator import archive, calendar
 from generator.charts import VegaRenderer, build_chart, compute_chart_data, static_chart_spec
 from generator.config import load_config
 from generator.metrics import compute_metrics
 from generator.metrics.common import truncate_market
 from generator.model import Market
 from generator.pages.context import SVG_CHARTS
+from generator.runcontext import RunContext
 from generator.sources.sample import sample_market
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +45,9 @@ def sample(config) -> Market:  # type: ignore[no-untyped-def]
     return Market(series={s.symbol: s for s in sample_market(config, END)}, sample=True)
 
 
-def one_week(market: Market, config, week: pd.Timestamp, docs: Path, renderer) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def one_week(
+    market: Market, config, week: pd.Timestamp, docs: Path, renderer, run: RunContext
+) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """Write one report as generate_report does; seconds spent in each step."""
     spent: dict[str, float] = {}
     clock = time.perf_counter()
@@ -55,56 +58,60 @@ def one_week(market: Market, config, week: pd.Timestamp, docs: Path, renderer) -
         spent[step] = now - clock
         clock = now
 
-    cut = truncate_market(market, week)
+    cut = truncate_market(market, week, run.calendar)
     doc = compute_metrics(cut, config, week)
     lap("metrics")
     data = compute_chart_data(cut, config, week)
     lap("chart data")
-    specs = {name: build_chart(name, frame, sample=market.sample) for name, frame in data.items()}
+    specs = {n: build_chart(n, frame, sample=market.sample, run=run) for n, frame in data.items()}
     lap("specs")
     svgs = (
-        {n: renderer.svg(static_chart_spec(n, specs[n], data[n])) for n in SVG_CHARTS if n in specs}
+        {
+            n: renderer.svg(static_chart_spec(n, specs[n], data[n], run.data_texts))
+            for n in SVG_CHARTS
+            if n in specs
+        }
         if renderer is not None
         else {}
     )
     lap("svgs")
-    archive.write_report(docs, doc, specs, data, svgs)
+    archive.write_report(docs, doc, specs, data, svgs, run=run)
     lap("write")
     return spent
 
 
-def timed_backfill(market: Market, config, weeks, svg: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def timed_backfill(market: Market, config, weeks, svg: bool, run: RunContext) -> dict[str, float]:  # type: ignore[no-untyped-def]
     totals: dict[str, float] = defaultdict(float)
     with (
         tempfile.TemporaryDirectory(prefix="bench-backfill-") as tmp,
         VegaRenderer() if svg else contextlib.nullcontext() as renderer,
     ):
         for week in weeks:
-            for step, seconds in one_week(market, config, week, Path(tmp), renderer).items():
+            for step, seconds in one_week(market, config, week, Path(tmp), renderer, run).items():
                 totals[step] += seconds
     return totals
 
 
-def heap_peak(market: Market, config, weeks) -> float:  # type: ignore[no-untyped-def]
+def heap_peak(market: Market, config, weeks, run: RunContext) -> float:  # type: ignore[no-untyped-def]
     """Peak traced Python heap (MB) while backfilling ``weeks`` (images are drawn by another
     process, so they are left out)."""
     with tempfile.TemporaryDirectory(prefix="bench-backfill-mem-") as tmp:
         tracemalloc.start()
         try:
             for week in weeks:
-                one_week(market, config, week, Path(tmp), None)
+                one_week(market, config, week, Path(tmp), None, run)
             return tracemalloc.get_traced_memory()[1] / 1e6
         finally:
             tracemalloc.stop()
 
 
-def whole_backfill(market: Market, config, weeks, svg: bool) -> None:  # type: ignore[no-untyped-def]
+def whole_backfill(market: Market, config, weeks, svg: bool, run: RunContext) -> None:  # type: ignore[no-untyped-def]
     """``archive.backfill`` of ``weeks`` into a temp folder, as the command runs it."""
     images = archive.IMAGE_WEEKS if svg else 0
     with tempfile.TemporaryDirectory(prefix="bench-backfill-whole-") as tmp:
         start = time.perf_counter()
         written, _ = archive.backfill(
-            market, config, weeks, Path(tmp), progress=False, images=images
+            market, config, weeks, Path(tmp), progress=False, images=images, run=run
         )
         elapsed = time.perf_counter() - start
     n = len(written)
@@ -133,16 +140,16 @@ def main() -> None:
     )
     svg = not args.no_svg
     with tempfile.TemporaryDirectory(prefix="bench-backfill-cache-") as cache:
-        caches.use(Path(cache))  # as the command does (templates drawn once, by the first week)
-        whole_backfill(market, config, calendar.week_ends("1985-01-01", END)[-args.weeks :], svg)
+        run = RunContext(Path(cache))  # as the command does (templates drawn by the first week)
+        weeks = calendar.week_ends("1985-01-01", END)[-args.weeks :]
+        whole_backfill(market, config, weeks, svg, run)
         weeks = calendar.week_ends("1985-01-01", END)[-args.breakdown :]
-        breakdown(market, config, weeks, svg)
-        caches.use(None)
+        breakdown(market, config, weeks, svg, run)
 
 
-def breakdown(market: Market, config, weeks, svg: bool) -> None:  # type: ignore[no-untyped-def]
+def breakdown(market: Market, config, weeks, svg: bool, run: RunContext) -> None:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
-    totals = timed_backfill(market, config, weeks, svg)
+    totals = timed_backfill(market, config, weeks, svg, run)
     elapsed = time.perf_counter() - start
     n = len(weeks)
     print(
@@ -153,7 +160,7 @@ def breakdown(market: Market, config, weeks, svg: bool) -> None:  # type: ignore
     for step in STEPS:
         share = totals[step] / elapsed if elapsed else 0.0
         print(f"  {step:<11} {1000 * totals[step] / n:8.1f} ms/week  {share:6.1%}")
-    peak = heap_peak(market, config, weeks[-MEMORY_WEEKS:])
+    peak = heap_peak(market, config, weeks[-MEMORY_WEEKS:], run)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak Python heap over {MEMORY_WEEKS} weeks (tracemalloc): {peak:.0f} MB")
     print(f"peak RSS of this process: {rss:.0f} MB")

@@ -37,9 +37,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the clones are made as the site tests make them
 
-from generator import archive, caches, calendar  # noqa: E402
+from generator import archive, calendar  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.model import Market  # noqa: E402
+from generator.runcontext import RunContext  # noqa: E402
 from generator.site import build_site  # noqa: E402
 from generator.sources.sample import sample_market  # noqa: E402
 from tests.clonedreports import clone_archive, clone_report  # noqa: E402
@@ -81,9 +82,9 @@ def timed_build(content: Path, work: Path, label: str, reports: int) -> None:
 
 def build_one(content: Path, work: Path) -> None:
     """Build and print the time and size as JSON (run in a fresh process by timed_build)."""
-    caches.use(work / "cache")
+    run = RunContext(work / "cache")
     start = time.perf_counter()
-    built = build_site(ROOT, work / "site", content_dir=content, build_dir=work / "build")
+    built = build_site(ROOT, work / "site", content_dir=content, build_dir=work / "build", run=run)
     elapsed = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the subprocesses
     print(

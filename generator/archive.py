@@ -33,10 +33,11 @@ from generator.model import Market
 from generator.pages import METRICS_FILE, ChartView, chart_view, render_home, render_report
 from generator.pages.context import SVG_CHARTS
 from generator.publish import SET_ASIDE, restore_set_aside
+from generator.runcontext import RunContext
 from generator.store import atomic_write_text
 
 if TYPE_CHECKING:
-    from generator.charts import VegaRenderer
+    from generator.runcontext import Renderer
 
 log = logging.getLogger(__name__)
 POSTS_DIR = Path("blog") / "posts"
@@ -47,6 +48,8 @@ HOME_FILE = "index.md"
 IMAGE_WEEKS = 20
 # A worker process costs about as much to start as writing this many reports.
 MIN_WEEKS_PER_JOB = 8
+# Runs of weeks handed out per worker (see ``_chunks``).
+CHUNKS_PER_WORKER = 4
 
 
 class ReportExists(GeneratorError):
@@ -98,10 +101,12 @@ def write_report(
     svgs: Mapping[str, str],
     *,
     force: bool = False,
+    run: RunContext | None = None,
 ) -> Path:
     """Write one week's report folder; returns the path of its page.
 
-    Raises ReportExists when the week is archived and ``force`` is False.
+    Raises ReportExists when the week is archived and ``force`` is False. ``run`` lends its
+    compiled templates and data-file texts (None: this call's own).
     """
     from generator.charts import write_chart_files
     from generator.metrics import metrics_json
@@ -113,13 +118,20 @@ def write_report(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = create_temp_dir(target)  # the umask's mode: the report is a normal folder
     try:
-        written = write_chart_files(staging, dict(specs), dict(chart_data))
+        texts = None if run is None else run.data_texts
+        written = write_chart_files(staging, dict(specs), dict(chart_data), texts)
         for name, svg in sorted(svgs.items()):
             (staging / f"{name}.svg").write_text(svg, encoding="utf-8")
         (staging / METRICS_FILE).write_text(metrics_json(dict(doc)), encoding="utf-8")
         downloads = [METRICS_FILE] + sorted(p.name for p in written if p.suffix == ".csv")
         charts = _chart_views(specs, chart_data, svgs)
-        page = render_report(doc, charts, sample=bool(doc.get("sample")), downloads=downloads)
+        page = render_report(
+            doc,
+            charts,
+            sample=bool(doc.get("sample")),
+            downloads=downloads,
+            env=None if run is None else run.pages,
+        )
         (staging / PAGE_FILE).write_text(page, encoding="utf-8")
         _swap_into_place(staging, target)
     except BaseException:
@@ -157,33 +169,40 @@ def generate_report(
     *,
     force: bool = False,
     images: bool = True,
-    renderer: VegaRenderer | None = None,
+    renderer: Renderer | None = None,
+    run: RunContext | None = None,
 ) -> Path:
     """Compute, chart and write the report of the week ending ``week`` (see write_report).
 
     ``images`` draws the static SVGs of the key charts (``SVG_CHARTS``: feed, social image,
     no-JavaScript fallback); without them the page says a chart needs JavaScript. They are drawn
-    by ``renderer``, or by a renderer started (and ended) for this report.
+    by ``renderer``, or by one the run starts (and ends) for this report. ``run``: the calendar,
+    caches and renderer of the run (None: a context of this call's own, keeping nothing).
     """
-    from generator.charts import VegaRenderer, build_chart, compute_chart_data, static_chart_spec
+    from generator.charts import build_chart, compute_chart_data, static_chart_spec
+    from generator.charts.assets import draw_svg
     from generator.metrics import compute_metrics
     from generator.metrics.common import truncate_market
+
+    run = RunContext() if run is None else run
 
     if report_exists(docs_dir, week) and not force:
         raise ReportExists(
             f"{report_dir(docs_dir, week) / PAGE_FILE}: report already archived (use --force)"
         )
-    cut = truncate_market(market, week)  # one cut, shared by the metrics and the charts
+    cut = truncate_market(market, week, run.calendar)  # shared by the metrics and the charts
     doc = compute_metrics(cut, config, week)
     data = compute_chart_data(cut, config, week)
-    specs = {name: build_chart(name, frame, sample=market.sample) for name, frame in data.items()}
+    specs = {n: build_chart(n, frame, sample=market.sample, run=run) for n, frame in data.items()}
     pictured = [name for name in SVG_CHARTS if name in specs] if images else []
     svgs = {}
     if pictured:
-        with contextlib.nullcontext(renderer) if renderer else VegaRenderer() as drawing:
+        day = f"{pd.Timestamp(week):%Y-%m-%d}"
+        with contextlib.nullcontext(renderer) if renderer else run.start_renderer() as drawing:
             for name in pictured:
-                svgs[name] = drawing.svg(static_chart_spec(name, specs[name], data[name]))
-    return write_report(docs_dir, doc, specs, data, svgs, force=force)
+                spec = static_chart_spec(name, specs[name], data[name], run.data_texts)
+                svgs[name] = draw_svg(drawing, name, spec, day)
+    return write_report(docs_dir, doc, specs, data, svgs, force=force, run=run)
 
 
 def backfill(
@@ -195,13 +214,16 @@ def backfill(
     progress: bool = True,
     images: int = IMAGE_WEEKS,
     jobs: int | None = None,
+    run: RunContext | None = None,
 ) -> tuple[list[Path], list[str]]:
     """Write the report of every week not yet archived; returns (pages written, weeks skipped).
 
     Only the newest ``images`` reports written get static images (drawing them is most of a
     report's cost, and the feed shows the newest ``IMAGE_WEEKS``). The others are written by
-    ``jobs`` worker processes (default: one per core, for long backfills).
+    ``jobs`` worker processes (default: one per core, for long backfills), each with a context
+    of its own made from ``run``'s cache folder and renderer.
     """
+    run = RunContext() if run is None else run
     weeks = [pd.Timestamp(w) for w in weeks]
     for week in weeks:
         recover_report(docs_dir, week)
@@ -214,26 +236,28 @@ def backfill(
     written: dict[pd.Timestamp, Path] = {}
     with tqdm(total=len(todo), desc="reports", unit="week", disable=not progress) as bar:
         if workers > 1 and plain:
-            # The first report draws this year's chart templates; the workers inherit them.
-            written[plain[0]] = job.write(plain[0], images=False)
+            # The first report draws this year's chart templates (kept in the cache folder, and
+            # in this process's memory, which the workers inherit by fork).
+            written[plain[0]] = job.write(plain[0], run, images=False)
             bar.update()
             plain = plain[1:]
-        with _report_pool(workers, job) as pool:
-            futures = {pool.submit(_plain_report, w): w for w in plain} if pool else {}
-            for future in futures:
-                future.add_done_callback(lambda _: bar.update())
+        with _report_pool(workers) as pool:
+            futures = {}
+            for chunk in _chunks(plain, workers) if pool else []:
+                future = pool.submit(_plain_reports, job, run.worker_context(), chunk)
+                weeks_done = len(chunk)
+                future.add_done_callback(lambda _, n=weeks_done: bar.update(n))
+                futures[future] = chunk
             for week in plain if pool is None else []:
-                written[week] = job.write(week, images=False)
+                written[week] = job.write(week, run, images=False)
                 bar.update()
             if pictured:  # in this process, while the workers write the rest
-                from generator.charts import VegaRenderer
-
-                with VegaRenderer() as renderer:
+                with run.start_renderer() as renderer:
                     for week in pictured:
-                        written[week] = job.write(week, images=True, renderer=renderer)
+                        written[week] = job.write(week, run, images=True, renderer=renderer)
                         bar.update()
             for future in as_completed(futures):
-                written[futures[future]] = future.result()
+                written.update(zip(futures[future], future.result(), strict=True))
     return [written[w] for w in todo], skipped
 
 
@@ -255,25 +279,40 @@ class _Job:
     docs_dir: Path
 
     def write(
-        self, week: pd.Timestamp, *, images: bool, renderer: VegaRenderer | None = None
+        self,
+        week: pd.Timestamp,
+        run: RunContext,
+        *,
+        images: bool,
+        renderer: Renderer | None = None,
     ) -> Path:
         return generate_report(
-            self.market, self.config, week, self.docs_dir, images=images, renderer=renderer
+            self.market,
+            self.config,
+            week,
+            self.docs_dir,
+            images=images,
+            renderer=renderer,
+            run=run,
         )
 
 
+def _chunks(weeks: list[pd.Timestamp], workers: int) -> list[list[pd.Timestamp]]:
+    """Runs of consecutive weeks, about four per worker: each run's reports share their
+    data-file texts, and a worker that finishes early takes the next run."""
+    size = max(1, -(-len(weeks) // (workers * CHUNKS_PER_WORKER)))
+    return [weeks[i : i + size] for i in range(0, len(weeks), size)]
+
+
 @contextmanager
-def _report_pool(workers: int, job: _Job) -> Iterator[ProcessPoolExecutor | None]:
-    """Worker processes sharing ``market`` by ``fork`` (nothing is pickled but weeks and paths),
-    or None for ``workers`` == 1. A failure cancels the weeks not started."""
+def _report_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes started by ``fork`` (cheap, and they inherit the chart templates drawn
+    so far), or None for ``workers`` == 1. A failure cancels the weeks not started."""
     if workers <= 1:
         yield None
         return
     pool = ProcessPoolExecutor(
-        workers,
-        mp_context=mp.get_context("fork"),
-        initializer=_start_worker,
-        initargs=(job,),
+        workers, mp_context=mp.get_context("fork"), initializer=_ignore_interrupts
     )
     try:
         yield pool
@@ -283,26 +322,23 @@ def _report_pool(workers: int, job: _Job) -> Iterator[ProcessPoolExecutor | None
     pool.shutdown(wait=True)
 
 
-# A worker process's backfill job, set once by the pool's initializer (inherited through fork).
-_worker_job: _Job | None = None
-
-
-def _start_worker(job: _Job) -> None:
-    """Keep the backfill job; leave Ctrl-C to the parent. The terminal sends SIGINT to every
-    process of the group: a worker would print its traceback, while the parent cancels the
-    weeks not started, lets running ones finish and prints one line."""
-    global _worker_job
+def _ignore_interrupts() -> None:
+    """Leave Ctrl-C to the parent. The terminal sends SIGINT to every process of the group: a
+    worker would print its traceback, while the parent cancels the weeks not started, lets
+    running ones finish and prints one line."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker_job = job
 
 
-def _plain_report(week: pd.Timestamp) -> Path:
-    assert _worker_job is not None, "not in a backfill worker"
-    return _worker_job.write(week, images=False)
+def _plain_reports(job: _Job, run: RunContext, weeks: list[pd.Timestamp]) -> list[Path]:
+    """In a worker: the reports of ``weeks``, without images. The job and a fresh context
+    (cache folder and renderer: no cached memory) come as arguments, so nothing is kept in a
+    module global; the market is pickled once per run of weeks."""
+    return [job.write(week, run, images=False) for week in weeks]
 
 
-def write_home(docs_dir: Path) -> Path | None:
-    """Rewrite the home page from the latest archived report; None when the archive is empty."""
+def write_home(docs_dir: Path, run: RunContext | None = None) -> Path | None:
+    """Rewrite the home page from the latest archived report; None when the archive is empty
+    (``run``: its compiled templates)."""
     weeks = archived_weeks(docs_dir)
     if not weeks:
         return None
@@ -327,6 +363,7 @@ def write_home(docs_dir: Path) -> Path | None:
         report_url=prefix + PAGE_FILE,
         asset_prefix=url_prefix,
         report_count=len(weeks),
+        env=None if run is None else run.pages,
     )
     home = Path(docs_dir) / HOME_FILE
     if not home.exists() or home.read_text(encoding="utf-8") != page:

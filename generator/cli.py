@@ -12,12 +12,16 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from generator import __version__
 from generator.config import DEFAULT_CONFIG, Config, load_config
 from generator.errors import GeneratorError, UsageError, os_error_line
+
+if TYPE_CHECKING:
+    from generator.runcontext import RunContext
 
 log = logging.getLogger("generator")
 DEFAULT_STORE = Path("data")
@@ -36,6 +40,16 @@ class Context:
         self.cache_dir: Path = args.cache_dir
         self._config: Config | None = None
         self.now = pd.Timestamp.now(tz="UTC")
+        self._run: RunContext | None = None
+
+    @property
+    def run(self) -> RunContext:
+        """The run's calendar, caches and renderer, kept under the cache folder."""
+        if self._run is None:
+            from generator.runcontext import RunContext
+
+            self._run = RunContext(self.cache_dir)
+        return self._run
 
     @property
     def config(self) -> Config:
@@ -169,9 +183,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ctx = Context(args)
         _check_folders(args)
-        from generator import caches
-
-        caches.use(ctx.cache_dir)
         with _writer_lock(ctx):
             if args.command in WRITERS:
                 _recover(ctx)  # under the lock: nothing else is writing

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from generator import calendar
+from generator.calendar import NY_TZ, SessionTable, xnys
 from generator.cli import Context
 from generator.errors import DataError, UsageError
 from generator.ingest import IngestReport, ingest
@@ -25,13 +25,19 @@ def run_fetch(ctx: Context) -> int:
     if args.sample:
         from generator.sources.sample import sample_market
 
-        end = args.end or ctx.now.tz_convert(calendar.NY_TZ).strftime("%Y-%m-%d")
+        end = args.end or ctx.now.tz_convert(NY_TZ).strftime("%Y-%m-%d")
         parse_date(end, "--end")
-        series = sample_market(ctx.config, end)
+        series = sample_market(ctx.config, end, calendar=ctx.run.calendar)
         if args.symbols:
             series = [s for s in series if s.symbol in set(args.symbols)]
         report = ingest(
-            ctx.store, series, ctx.config, now=None, sample=True, fetched_at=f"{end}T00:00:00Z"
+            ctx.store,
+            series,
+            ctx.config,
+            now=None,
+            sample=True,
+            fetched_at=f"{end}T00:00:00Z",
+            calendar=ctx.run.calendar,
         )
     else:
         if args.end:
@@ -44,8 +50,11 @@ def run_fetch(ctx: Context) -> int:
             symbols=args.symbols,
             cache_dir=ctx.cache_dir,
             progress=not ctx.quiet,
+            calendar=ctx.run.calendar,
         )
-        report = ingest(ctx.store, series, ctx.config, now=ctx.now, sample=False)
+        report = ingest(
+            ctx.store, series, ctx.config, now=ctx.now, sample=False, calendar=ctx.run.calendar
+        )
     _summarise(ctx, report)
     return 0
 
@@ -75,6 +84,7 @@ def run_import(ctx: Context) -> int:
         sample=False,
         allow_gaps=True,
         replace=ctx.args.replace,
+        calendar=ctx.run.calendar,
     )
     _summarise(ctx, report)
     return 0
@@ -99,7 +109,7 @@ def run_status(ctx: Context) -> int:
         raise DataError(
             f"{ctx.store}: no store here (run `generator fetch` or `generator import` first)"
         )
-    rows = store_status(ctx.store, ctx.config, ctx.now)
+    rows = store_status(ctx.store, ctx.config, ctx.now, ctx.run.calendar)
     sample = bool(read_manifest(ctx.store).get("sample"))
     kind = "SAMPLE DATA" if sample else "real data"
     print(f"store {ctx.store} ({kind}), {len(rows)} series")
@@ -119,18 +129,25 @@ def run_status(ctx: Context) -> int:
 
 def run_metrics(ctx: Context) -> int:
     from generator.metrics import compute_metrics, metrics_json
+    from generator.metrics.common import truncate_market
 
     market = load_market(ctx.store)
-    week = resolve_market_week(market, ctx.config, ctx.args.week)
-    sys.stdout.write(metrics_json(compute_metrics(market, ctx.config, week)))
+    week = resolve_market_week(market, ctx.config, ctx.args.week, calendar=ctx.run.calendar)
+    cut = truncate_market(market, week, ctx.run.calendar)
+    sys.stdout.write(metrics_json(compute_metrics(cut, ctx.config, week)))
     return 0
 
 
 def resolve_market_week(
-    market, config, requested: str | None, option: str = "--week"
+    market,
+    config,
+    requested: str | None,
+    option: str = "--week",
+    calendar: SessionTable | None = None,
 ) -> pd.Timestamp:
     """The report week for a market: requested (by ``option``) or latest complete, limited by
-    the pair's data."""
+    the pair's data (``calendar``: the run's session table; None: the process's own)."""
+    calendar = xnys() if calendar is None else calendar
     closes = [market.close(config.small.index), market.close(config.large.index)]
     if any(c is None or c.empty for c in closes):
         raise DataError(

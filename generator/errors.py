@@ -45,6 +45,11 @@ class ParseError(DataError):
     """An imported file cannot be read as any supported format."""
 
 
+class RenderError(GeneratorError):
+    """vl-convert could not draw a chart or build the chart JavaScript (names the chart and week
+    when known)."""
+
+
 class LockError(GeneratorError):
     """Another command is writing the project, or its lock file cannot be used."""
 

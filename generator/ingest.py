@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from generator.calendar import SessionTable
 from generator.config import Config
 from generator.errors import DataError, ValidationError
 from generator.model import Series
@@ -42,6 +43,7 @@ def ingest(
     fetched_at: str | None = None,
     allow_gaps: bool = False,
     replace: bool = False,
+    calendar: SessionTable | None = None,
 ) -> IngestReport:
     """Validate every incoming series first; only when all pass, write them atomically.
 
@@ -67,7 +69,9 @@ def ingest(
             previous, series = None, _as_stored(series, manifest["series"].get(series.symbol))
         else:
             previous = _stored_history(store, series, repairs)
-        result = validate_update(series, previous, config.validation, now, allow_gaps=allow_gaps)
+        result = validate_update(
+            series, previous, config.validation, now, allow_gaps=allow_gaps, calendar=calendar
+        )
         checked[series.symbol] = result
         repairs.extend(result.repairs)
         new_rows[series.symbol] = new_rows.get(series.symbol, 0) + result.new_rows

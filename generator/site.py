@@ -25,11 +25,14 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from generator.errors import GeneratorError
+
+if TYPE_CHECKING:
+    from generator.runcontext import RunContext
 
 log = logging.getLogger(__name__)
 CONFIG_FILE = "mkdocs.yml"
@@ -118,6 +121,7 @@ def build_site(
     site_url: str | None = None,
     render_cache: Path | None = None,
     js_alongside: bool = True,
+    run: RunContext | None = None,
 ) -> SiteBuild:
     """Build the site into ``site_dir`` with ``mkdocs build --strict``; SiteError on any warning.
 
@@ -127,7 +131,8 @@ def build_site(
     folder); a caller whose build folder is temporary keeps it elsewhere to build warm.
     ``js_alongside`` generates the Vega bundle (when the cache folder does not keep it: some 4 s
     and 150 MB in vl-convert's process) while MkDocs runs, rather than before it: faster, but
-    the two processes' memory adds up.
+    the two processes' memory adds up. ``run`` keeps the bundle in its cache folder and starts
+    the renderer that builds it (None: built by a vl-convert process, kept nowhere).
     """
     from generator.charts.assets import bundle_text, write_js_bundle
 
@@ -139,7 +144,7 @@ def build_site(
     # Generating the Vega bundle takes vl-convert some 4 s in its own process (unless kept in
     # the cache folder); MkDocs only links to it, so it is written into the site afterwards.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        bundle = pool.submit(bundle_text)
+        bundle = pool.submit(bundle_text, run)
         if not js_alongside:
             bundle.result()
         assemble_docs(project_dir, content_dir and Path(content_dir), docs_out)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator import calendar
+from generator.calendar import NY_TZ
 from generator.cli import Context
 from generator.commands import parse_date
 from generator.errors import DataError, UsageError, os_error_line
@@ -41,7 +41,7 @@ def run_report(ctx: Context) -> int:
     from generator.commands import resolve_market_week
 
     market, layout = _market(ctx)
-    week = resolve_market_week(market, ctx.config, ctx.args.week)
+    week = resolve_market_week(market, ctx.config, ctx.args.week, calendar=ctx.run.calendar)
     with _one_line_os_errors(report_dir(layout.docs, week), "writing the report"):
         page = generate_report(
             market,
@@ -50,8 +50,9 @@ def run_report(ctx: Context) -> int:
             layout.docs,
             force=ctx.args.force,
             images=not ctx.args.no_images,
+            run=ctx.run,
         )
-        write_home(layout.docs)
+        write_home(layout.docs, ctx.run)
     ctx.say(f"wrote {page}")
     return 0
 
@@ -71,14 +72,15 @@ def run_backfill(ctx: Context) -> int:
     if args.jobs is not None and not 1 <= args.jobs <= 64:
         raise UsageError("--jobs must be between 1 and 64")
     market, layout = _market(ctx)
-    until = resolve_market_week(market, ctx.config, args.until, "--until")
+    until = resolve_market_week(market, ctx.config, args.until, "--until", ctx.run.calendar)
     if args.last is not None:
         if not 1 <= args.last <= 5000:
             raise UsageError("--last must be between 1 and 5000")
-        weeks = calendar.week_ends(until - pd.Timedelta(weeks=args.last + 1), until)[-args.last :]
+        weeks = ctx.run.calendar.week_ends(until - pd.Timedelta(weeks=args.last + 1), until)
+        weeks = weeks[-args.last :]
     else:
         since = parse_date(args.since, "--since")
-        weeks = calendar.week_ends(since, until)
+        weeks = ctx.run.calendar.week_ends(since, until)
     with _one_line_os_errors(layout.docs, "writing the reports"):
         written, skipped = backfill(
             market,
@@ -88,8 +90,9 @@ def run_backfill(ctx: Context) -> int:
             progress=not ctx.quiet,
             images=args.images,
             jobs=args.jobs,
+            run=ctx.run,
         )
-        write_home(layout.docs)
+        write_home(layout.docs, ctx.run)
     ctx.say(f"{len(written)} reports written, {len(skipped)} already archived (kept as they are)")
     return 0
 
@@ -109,6 +112,7 @@ def run_site(ctx: Context) -> int:
             content_dir=content,
             build_dir=layout.build,
             site_url=site_url,
+            run=ctx.run,
         )
     write_site_stamp(layout)  # the weekly job rebuilds a site older than the archive
     ctx.say(f"site: {built.site_dir} ({built.pages} pages, {built.bytes / 1e6:.1f} MB)")
@@ -127,7 +131,7 @@ def run_weekly(ctx: Context) -> int:
         raise UsageError("--sample and --from-csv are exclusive")
     if args.week is not None:
         # Before any data is fetched: an unclosed week's rows would be refused as future dates.
-        calendar.closed_week_end(parse_date(args.week, "--week"), ctx.now)
+        ctx.run.calendar.closed_week_end(parse_date(args.week, "--week"), ctx.now)
     site_url = _site_url(ctx)
     layout = ctx.layout()
     with _one_line_os_errors(layout.cache, "running the weekly job"):
@@ -139,6 +143,7 @@ def run_weekly(ctx: Context) -> int:
             requested=args.week,
             site_url=site_url,
             allow_gaps=args.from_csv is not None,
+            run=ctx.run,
         )
     if not result.changed and not result.site_built:
         ctx.say(f"week ending {result.week:%Y-%m-%d}: already published, nothing changed")
@@ -157,9 +162,12 @@ def _source(ctx: Context):
     if args.sample:
         from generator.sources.sample import sample_market
 
-        end = calendar.week_end(args.week) if args.week else None
-        today = ctx.now.tz_convert(calendar.NY_TZ).tz_localize(None).normalize()
-        return lambda _store: sample_market(config, end if end is not None else today)
+        table = ctx.run.calendar
+        end = table.week_end(args.week) if args.week else None
+        today = ctx.now.tz_convert(NY_TZ).tz_localize(None).normalize()
+        return lambda _store: sample_market(
+            config, end if end is not None else today, calendar=table
+        )
     if args.from_csv:
         from generator.sources.csvfiles import UnsupportedFile, discover_files, parse_file
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator import calendar
+from generator.calendar import NY_TZ, SessionTable, xnys
 from generator.config import Config
 from generator.store import load_market, manifest_mismatches, read_manifest
 
@@ -27,12 +27,16 @@ class SymbolStatus:
     role: str
 
 
-def store_status(store: Path, config: Config, now: pd.Timestamp) -> list[SymbolStatus]:
-    """One row per stored symbol, configured symbols first."""
+def store_status(
+    store: Path, config: Config, now: pd.Timestamp, calendar: SessionTable | None = None
+) -> list[SymbolStatus]:
+    """One row per stored symbol, configured symbols first (``calendar``: the run's session
+    table; None: the one this process builds)."""
+    calendar = xnys() if calendar is None else calendar
     market = load_market(store, verify=False)  # status reports mismatches, it does not refuse
     manifest = read_manifest(store)["series"]
     roles = _roles(config)
-    last_closed = _last_closed_session(now)
+    last_closed = _last_closed_session(now, calendar)
     rows = []
     for symbol, series in market.series.items():
         index = series.frame.index
@@ -74,8 +78,8 @@ def _roles(config: Config) -> dict[str, str]:
     return roles
 
 
-def _last_closed_session(now: pd.Timestamp) -> pd.Timestamp:
-    today = now.tz_convert(calendar.NY_TZ).tz_localize(None).normalize()
+def _last_closed_session(now: pd.Timestamp, calendar: SessionTable) -> pd.Timestamp:
+    today = now.tz_convert(NY_TZ).tz_localize(None).normalize()
     recent = calendar.sessions(today - pd.Timedelta(days=10), today)
     if len(recent) and not calendar.is_closed(recent[-1], now):
         recent = recent[:-1]

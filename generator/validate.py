@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from generator import calendar
+from generator.calendar import SessionTable, xnys
 from generator.config import ValidationRules
 from generator.errors import ValidationError
 from generator.model import SCHEMAS, Series
@@ -58,35 +58,40 @@ def validate_update(
     now: pd.Timestamp | None = None,
     *,
     allow_gaps: bool = False,
+    calendar: SessionTable | None = None,
 ) -> Checked:
     """Check ``incoming`` and merge it into ``existing``; raise ValidationError on rejection.
 
     ``allow_gaps`` (imports of historical files) keeps long runs of missing sessions as gaps,
-    reported as repairs, instead of rejecting them: the files hold what exists.
+    reported as repairs, instead of rejecting them: the files hold what exists. ``calendar``:
+    the run's session table (None: the one this process builds).
     """
+    calendar = xnys() if calendar is None else calendar
     repairs: list[str] = []
     frame = _normalised(incoming)
     frame = _drop_null_rows(incoming.symbol, frame, repairs)
     frame = _drop_duplicates(incoming.symbol, frame, repairs)
     if incoming.calendar_checked:
-        frame = _drop_non_sessions(incoming.symbol, frame, repairs)
-        frame = _drop_unclosed(incoming.symbol, frame, now, repairs)
+        frame = _drop_non_sessions(incoming.symbol, frame, repairs, calendar)
+        frame = _drop_unclosed(incoming.symbol, frame, now, repairs, calendar)
     _check_values(incoming, frame)
     if frame.empty:
         raise ValidationError(
             incoming.symbol,
             None,
             "empty",
-            f"no usable rows ({_why_empty(len(incoming.frame), repairs)})",
+            f"no usable rows ({_why_empty(len(incoming.frame), repairs, calendar)})",
         )
     merged, new_rows = _merge(incoming, frame, existing, rules, repairs)
     if incoming.calendar_checked:
-        merged = _fill_missing(incoming.symbol, merged, frame.index[0], rules, repairs, allow_gaps)
-    _check_jumps(incoming, merged, frame.index[0], rules)
+        merged = _fill_missing(
+            incoming.symbol, merged, frame.index[0], rules, repairs, calendar, allow_gaps
+        )
+    _check_jumps(incoming, merged, frame.index[0], rules, calendar)
     return Checked(replace(incoming, frame=merged, notes=()), tuple(repairs), new_rows)
 
 
-def _why_empty(given: int, repairs: list[str]) -> str:
+def _why_empty(given: int, repairs: list[str], calendar: SessionTable) -> str:
     """Why an update has no rows left: the source gave none, or how many each rule dropped
     (a row outside the calendar's range is told apart from a weekday that is a holiday)."""
     if not given:
@@ -154,7 +159,9 @@ def _drop_duplicates(symbol: str, frame: pd.DataFrame, repairs: list[str]) -> pd
     return frame.loc[~frame.index.duplicated(keep="first")]
 
 
-def _drop_non_sessions(symbol: str, frame: pd.DataFrame, repairs: list[str]) -> pd.DataFrame:
+def _drop_non_sessions(
+    symbol: str, frame: pd.DataFrame, repairs: list[str], calendar: SessionTable
+) -> pd.DataFrame:
     valid = calendar.sessions(frame.index[0], frame.index[-1]) if len(frame) else frame.index
     extra = frame.index.difference(valid)
     # Before the calendar's first session and after its last, we cannot judge.
@@ -170,7 +177,11 @@ def _drop_non_sessions(symbol: str, frame: pd.DataFrame, repairs: list[str]) -> 
 
 
 def _drop_unclosed(
-    symbol: str, frame: pd.DataFrame, now: pd.Timestamp | None, repairs: list[str]
+    symbol: str,
+    frame: pd.DataFrame,
+    now: pd.Timestamp | None,
+    repairs: list[str],
+    calendar: SessionTable,
 ) -> pd.DataFrame:
     if now is None or frame.empty:
         return frame
@@ -328,6 +339,7 @@ def _fill_missing(
     new_from: pd.Timestamp,
     rules: ValidationRules,
     repairs: list[str],
+    calendar: SessionTable,
     allow_gaps: bool = False,
 ) -> pd.DataFrame:
     start = max(frame.index[0], pd.Timestamp(rules.calendar_checked_from))
@@ -388,7 +400,11 @@ def _runs(expected: pd.DatetimeIndex, missing: pd.DatetimeIndex) -> list[tuple[i
 
 
 def _check_jumps(
-    series: Series, frame: pd.DataFrame, new_from: pd.Timestamp, rules: ValidationRules
+    series: Series,
+    frame: pd.DataFrame,
+    new_from: pd.Timestamp,
+    rules: ValidationRules,
+    calendar: SessionTable,
 ) -> None:
     if series.measure not in ("price", "yield", "level") or series.frequency != "daily":
         return

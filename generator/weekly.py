@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator import calendar
 from generator.atomic import create_temp_dir
+from generator.calendar import SessionTable
 from generator.config import Config
 from generator.errors import DataError
 from generator.ingest import ingest
@@ -34,6 +34,7 @@ from generator.publish import (
     stage_file,
     stage_folder,
 )
+from generator.runcontext import RunContext
 from generator.store import MANIFEST, check_store, load_market, read_manifest
 
 __all__ = ["Layout", "WeeklyResult", "run_weekly"]
@@ -61,10 +62,13 @@ def run_weekly(
     requested: str | None = None,
     site_url: str | None = None,
     allow_gaps: bool = False,
+    run: RunContext | None = None,
 ) -> WeeklyResult:
-    """Run the weekly job once (see the module docstring)."""
+    """Run the weekly job once (see the module docstring); ``run``: the run's calendar, caches
+    and renderer (None: a context keeping nothing)."""
     from generator.archive import generate_report, report_exists, write_home
 
+    run = RunContext() if run is None else run
     _check_store_kind(layout)
     recover(layout)
     check_store(layout.store)  # before staging: the message names the user's store
@@ -73,19 +77,27 @@ def run_weekly(
     try:
         store, docs, site = _stage(layout, work)
         series = source(store)
-        ingest(store, series, config, now=now, sample=layout.sample, allow_gaps=allow_gaps)
+        ingest(
+            store,
+            series,
+            config,
+            now=now,
+            sample=layout.sample,
+            allow_gaps=allow_gaps,
+            calendar=run.calendar,
+        )
         market = load_market(store)
         _check_archive_kind(layout, market.sample)
-        week = _report_week(market, config, requested, now)
+        week = _report_week(market, config, requested, now, run.calendar)
         written = False
         if not report_exists(docs, week):
-            generate_report(market, config, week, docs)
+            generate_report(market, config, week, docs, run=run)
             written = True
-        write_home(docs)
+        write_home(docs, run)
         changes = _changed_files(store, layout.store) + _changed_files(docs, layout.docs)
         if not changes and site_is_current(layout):
             return WeeklyResult(week, False, (), False)
-        _build(layout, docs, site, work, site_url)
+        _build(layout, docs, site, work, site_url, run)
         publish(layout, _moves(layout, docs, site, changes), stamp_site=True)
         moved = [_relative(dest, layout.project) for _, dest in _in_order(changes, layout)]
         return WeeklyResult(week, written, tuple(moved), True)
@@ -124,16 +136,20 @@ def _check_archive_kind(layout: Layout, sample: bool) -> None:
         raise DataError(f"{layout.store}: the sample project only holds sample data")
 
 
-def _report_week(market, config: Config, requested: str | None, now: pd.Timestamp) -> pd.Timestamp:
+def _report_week(
+    market, config: Config, requested: str | None, now: pd.Timestamp, calendar: SessionTable
+) -> pd.Timestamp:
     from generator.commands import resolve_market_week
 
-    week = resolve_market_week(market, config, requested)
+    week = resolve_market_week(market, config, requested, calendar=calendar)
     if not calendar.is_closed(week, now):
         raise DataError(f"week ending {week:%Y-%m-%d} has not closed yet: refusing a partial week")
     return week
 
 
-def _build(layout: Layout, docs: Path, site: Path, work: Path, site_url: str | None) -> None:
+def _build(
+    layout: Layout, docs: Path, site: Path, work: Path, site_url: str | None, run: RunContext
+) -> None:
     from generator.site import build_site
 
     # The staged build folder is thrown away; its page cache is kept (content-keyed, reusable).
@@ -145,6 +161,7 @@ def _build(layout: Layout, docs: Path, site: Path, work: Path, site_url: str | N
         site_url=site_url,
         render_cache=layout.cache / "site-pages",
         js_alongside=False,  # the job's peak memory: vl-convert ends before MkDocs starts
+        run=run,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -188,31 +189,30 @@ def test_the_session_table_is_kept_between_processes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     everything = ("1885-01-01", "2030-01-01")
+    built = calendar.load_calendar(tmp_path).sessions(*everything)
+    [kept] = list(tmp_path.glob("xnys-*.npz"))
+    (tmp_path / "xnys-0-old.npz").write_bytes(b"stale")
 
-    def new_process(folder: Path | None) -> None:
-        calendar.keep_sessions_in(folder)
-        calendar._table.cache_clear()
+    def no_building(today: str) -> None:
+        raise AssertionError("the table should have been read from the cache")
 
-    new_process(tmp_path)
-    try:
-        built = calendar.sessions(*everything)
-        [kept] = list(tmp_path.glob("xnys-*.npz"))
-        (tmp_path / "xnys-0-old.npz").write_bytes(b"stale")
+    monkeypatch.setattr(calendar, "_built_table", no_building)  # as in a new process
+    table = calendar.load_calendar(tmp_path)
+    assert list(table.sessions(*everything)) == list(built)
+    assert table.session_close(ts("2026-11-27")) == pd.Timestamp("2026-11-27 18:00", tz="UTC")
+    monkeypatch.undo()
 
-        def no_building() -> None:
-            raise AssertionError("the table should have been read from the cache")
+    kept.write_bytes(b"not an npz")
+    table = calendar.load_calendar(tmp_path)
+    assert list(table.sessions(*everything)) == list(built)  # built again, stale one gone
+    assert [p.name for p in tmp_path.glob("xnys-*.npz")] == [kept.name]
 
-        new_process(tmp_path)
-        monkeypatch.setattr(calendar, "_built_table", no_building)
-        assert list(calendar.sessions(*everything)) == list(built)
-        assert calendar.session_close(ts("2026-11-27")) == pd.Timestamp(
-            "2026-11-27 18:00", tz="UTC"
-        )
-        monkeypatch.undo()
 
-        kept.write_bytes(b"not an npz")
-        new_process(tmp_path)
-        assert list(calendar.sessions(*everything)) == list(built)  # built again, stale one gone
-        assert [p.name for p in tmp_path.glob("xnys-*.npz")] == [kept.name]
-    finally:
-        new_process(None)
+def test_a_run_table_answers_as_the_process_table() -> None:
+    """The table a run loads and the one the module functions use give the same weeks."""
+    table = calendar.load_calendar(None)
+    assert table is calendar.xnys()
+    assert list(table.week_ends("2026-11-01", "2026-12-31")) == list(
+        calendar.week_ends("2026-11-01", "2026-12-31")
+    )
+    assert table.last_session_of_month(2026 * 12 + 10) == np.datetime64("2026-11-30")

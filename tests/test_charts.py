@@ -28,7 +28,7 @@ from generator.charts import (
 )
 from generator.charts.builders import SAMPLE_NOTE
 from generator.charts.datafile import DATA_FILE, chart_rows_csv, frame_csv, merged_csv
-from generator.charts.specs import _template
+from generator.charts.specs import _drawn_template
 from generator.charts.tables import format_cell, format_column
 from generator.config import load_config, parse_config
 from generator.metrics.common import truncate_market
@@ -399,9 +399,9 @@ def test_a_template_serves_every_week_of_the_same_shape() -> None:
     first = compute_chart_data(long_market(), config, pd.Timestamp("2026-08-14"))
     second = compute_chart_data(long_market(), config, pd.Timestamp("2026-08-21"))
     build_charts(first, sample=True)
-    drawn = _template.cache_info().misses
+    drawn = _drawn_template.cache_info().misses
     specs = build_charts(second, sample=True)
-    assert _template.cache_info().misses == drawn  # no chart was drawn by Altair again
+    assert _drawn_template.cache_info().misses == drawn  # no chart was drawn by Altair again
     assert (
         specs["ytd_rebased"]["description"]
         != build_chart("ytd_rebased", first["ytd_rebased"], sample=True)["description"]
@@ -479,22 +479,15 @@ def test_descriptions_match_the_golden_texts() -> None:
     assert texts == json.loads(DESCRIPTIONS.read_text(encoding="utf-8"))
 
 
-def forget_written_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(datafile, "_last_rows", {})
-    monkeypatch.setattr(datafile, "_last_dates", [np.array([], dtype="datetime64[ns]"), []])
-
-
 def dated(days: list[str], **columns: list[float]) -> pd.DataFrame:
     return pd.DataFrame({"date": pd.to_datetime(days), **columns})
 
 
-def test_merged_file_by_hand_and_rows_reused_only_when_unchanged(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    forget_written_rows(monkeypatch)
+def test_merged_file_by_hand_and_rows_reused_only_when_unchanged() -> None:
+    texts = datafile.TextCache()  # what one run remembers of the files it wrote
     days = ["2026-01-02", "2026-01-09", "2026-01-16"]
     first = [dated(days, ratio=[1.0, 2.0, 3.0]), dated(days[1:], corr=[0.5, math.nan])]
-    assert merged_csv(first) == (
+    assert merged_csv(first, texts) == (
         "date,ratio,corr\n2026-01-02,1,\n2026-01-09,2,0.500\n2026-01-16,3,\n"
     )
     # The next week: one number revised, one gone, a -0 where a 0 would print the same, a new date.
@@ -506,9 +499,8 @@ def test_merged_file_by_hand_and_rows_reused_only_when_unchanged(
     expected = (
         "date,ratio,corr\n2026-01-02,1,\n2026-01-09,2.5,\n2026-01-16,3,0.000\n2026-01-23,4,0.250\n"
     )
-    assert merged_csv(second) == expected
-    forget_written_rows(monkeypatch)
-    assert merged_csv(second) == expected  # the same text with nothing to reuse
+    assert merged_csv(second, texts) == expected
+    assert merged_csv(second, datafile.TextCache()) == expected  # the same with nothing to reuse
 
 
 @pytest.mark.parametrize(
@@ -525,25 +517,24 @@ def test_merged_file_refuses_tables_it_cannot_place(second: pd.DataFrame, messag
         merged_csv([dated(["2026-01-02"], a=[1.0]), second])
 
 
-def test_data_file_does_not_depend_on_the_weeks_written_before(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_data_file_does_not_depend_on_the_weeks_written_before() -> None:
     """A backfill worker writes weeks in any order; each file is the one written alone."""
     config = load_config(ROOT / "smallcap.toml")
     weeks = [pd.Timestamp(w) for w in ("2026-08-14", "2026-08-21", "2025-12-31", "2026-01-09")]
     frames = {w: compute_chart_data(long_market(), config, w) for w in weeks}
     alone = {}
     for week in weeks:
-        forget_written_rows(monkeypatch)
-        alone[week] = data_file_csv(frames[week])
-    forget_written_rows(monkeypatch)
+        alone[week] = data_file_csv(frames[week], datafile.TextCache())
+    texts = datafile.TextCache()  # one run writing every week
     for week in [*weeks, *reversed(weeks)]:
-        assert data_file_csv(frames[week]) == alone[week], week
+        assert data_file_csv(frames[week], texts) == alone[week], week
 
 
 def test_file_tables_are_kept_per_frame_not_per_content() -> None:
     frame = long_frames()["drawdowns"]
-    assert datafile.file_tables("drawdowns", frame) is datafile.file_tables("drawdowns", frame)
+    texts = datafile.TextCache()
+    kept = datafile.file_tables("drawdowns", frame, texts)
+    assert datafile.file_tables("drawdowns", frame, texts) is kept
     changed = frame.copy()
     changed.loc[changed.index[-1], "small"] = -0.5
     (table,) = datafile.file_tables("drawdowns", changed)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from generator.charts import VegaRenderer, assets, render_svg, static_chart_spec
+from generator.errors import RenderError
+from generator.runcontext import RunContext
 from tests.test_chart_assets import small_report
 
 
@@ -24,7 +27,7 @@ def test_one_renderer_draws_every_key_chart_as_render_svg_does() -> None:
 
 def test_a_chart_vl_convert_rejects_is_one_line_and_the_renderer_goes_on() -> None:
     with VegaRenderer() as renderer:
-        with pytest.raises(RuntimeError, match=r"^vl-convert: \w+: [^\n]+$"):
+        with pytest.raises(RenderError, match=r"^vl-convert: \w+: [^\n]+$"):
             renderer.svg({"mark": {"type": "no-such-mark"}, "data": {"values": [{"a": 1}]}})
         assert renderer.svg(small_report()[1]["ladder"]).startswith("<svg")
 
@@ -34,7 +37,7 @@ def test_a_renderer_whose_process_died_says_so() -> None:
         assert renderer._process is not None
         renderer._process.kill()
         renderer._process.wait()
-        with pytest.raises(RuntimeError, match="vl-convert process ended"):
+        with pytest.raises(RenderError, match="vl-convert process ended"):
             renderer.svg(small_report()[1]["ladder"])
     with pytest.raises(RuntimeError, match="outside its with block"):
         renderer.svg(small_report()[1]["ladder"])
@@ -43,18 +46,52 @@ def test_a_renderer_whose_process_died_says_so() -> None:
 def test_the_bundle_is_kept_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     made = {"bundle": "window.vegaEmbed = 1;", "vega": "6.0.0", "embed": "7.0.0"}
     monkeypatch.setattr(VegaRenderer, "bundle", lambda self: made)
-    assets.keep_bundle_in(tmp_path)
-    try:
-        text = assets.bundle_text()
-        assert text.startswith("/* Generated from vl-convert-python (Vega 6.0.0, vega-embed 7.0.0)")
-        assert "\n(function () {\nwindow.vegaEmbed = 1;\n})();\n" in text
-        [kept] = tmp_path.glob("vega-bundle-*.js")
-        assert kept.read_text(encoding="utf-8") == text
+    text = assets.bundle_text(RunContext(tmp_path))
+    assert text.startswith("/* Generated from vl-convert-python (Vega 6.0.0, vega-embed 7.0.0)")
+    assert "\n(function () {\nwindow.vegaEmbed = 1;\n})();\n" in text
+    [kept] = (tmp_path / "js").glob("vega-bundle-*.js")
+    assert kept.read_text(encoding="utf-8") == text
 
-        def no_renderer(self):  # type: ignore[no-untyped-def]
-            raise AssertionError("the kept bundle should have been used")
+    def no_renderer(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("the kept bundle should have been used")
 
-        monkeypatch.setattr(VegaRenderer, "__enter__", no_renderer)
-        assert assets.bundle_text() == text
-    finally:
-        assets.keep_bundle_in(None)
+    monkeypatch.setattr(VegaRenderer, "__enter__", no_renderer)
+    assert assets.bundle_text(RunContext(tmp_path)) == text
+
+
+# A worker speaking vl-convert's protocol that refuses every chart, as vl-convert does a spec it
+# cannot draw: the renderer a run starts is injected through its context.
+REFUSING_WORKER = """
+import json, sys
+for line in sys.stdin:
+    print(json.dumps({"error": "ValueError: cannot draw this"}), flush=True)
+"""
+
+
+def _refusing_renderer() -> VegaRenderer:
+    import sys
+
+    return VegaRenderer([sys.executable, "-c", REFUSING_WORKER])
+
+
+def test_a_failed_drawing_is_a_project_error_naming_the_chart_and_the_week(
+    tmp_path: Path,
+) -> None:
+    from generator import archive
+    from tests.test_charts import CONFIG, january_market
+
+    run = RunContext(start_renderer=_refusing_renderer)
+    with pytest.raises(RenderError) as failure:
+        archive.generate_report(january_market(), CONFIG, pd.Timestamp("2023-12-08"), tmp_path,
+                                run=run)  # fmt: skip
+    message = str(failure.value)
+    assert "\n" not in message
+    assert message.startswith("chart ytd_rebased of the week ending 2023-12-08: cannot draw")
+    assert message.endswith("(vl-convert: ValueError: cannot draw this)")
+    assert archive.archived_weeks(tmp_path) == []
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_failed_bundle_is_a_project_error(tmp_path: Path) -> None:
+    with pytest.raises(RenderError, match=r"^vega-bundle\.js: cannot build the chart JavaScript"):
+        assets.bundle_text(RunContext(tmp_path, start_renderer=_refusing_renderer))

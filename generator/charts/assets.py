@@ -17,15 +17,25 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from generator.atomic import create_temp_file
-from generator.charts.datafile import DATA_FILE, chart_rows_csv, data_file_csv, in_file
+from generator.charts.datafile import (
+    DATA_FILE,
+    TextCache,
+    chart_rows_csv,
+    data_file_csv,
+    in_file,
+)
+from generator.errors import RenderError
+
+if TYPE_CHECKING:
+    from generator.runcontext import Renderer, RunContext
 
 HERE = Path(__file__).resolve().parent
 THEMES_FILE = HERE / "themes.json"
@@ -67,11 +77,14 @@ def write_text_atomic(path: Path, text: str) -> bool:
 
 
 def write_chart_files(
-    report_dir: Path, specs: dict[str, dict[str, Any]], data: dict[str, pd.DataFrame]
+    report_dir: Path,
+    specs: dict[str, dict[str, Any]],
+    data: dict[str, pd.DataFrame],
+    texts: TextCache | None = None,
 ) -> list[Path]:
     """Write ``<name>.vl.json`` for every spec and ``chart-data.csv`` (the history charts' data,
-    see ``datafile``) into ``report_dir``; byte-identical on re-run. Returns the paths, specs
-    first, in spec order."""
+    see ``datafile``; ``texts``: the run's) into ``report_dir``; byte-identical on re-run.
+    Returns the paths, specs first, in spec order."""
     report_dir = Path(report_dir)
     paths = []
     for name, spec in specs.items():
@@ -79,7 +92,7 @@ def write_chart_files(
         write_text_atomic(path, spec_json(spec))
         paths.append(path)
     csv_path = report_dir / DATA_FILE
-    write_text_atomic(csv_path, data_file_csv(data))
+    write_text_atomic(csv_path, data_file_csv(data, texts))
     paths.append(csv_path)
     return paths
 
@@ -109,18 +122,24 @@ def with_files(spec: dict[str, Any], files: Mapping[str, str]) -> dict[str, Any]
 
 
 def inline_chart_data(
-    name: str, spec: dict[str, Any], frame: pd.DataFrame, max_rows: int | None = None
+    name: str,
+    spec: dict[str, Any],
+    frame: pd.DataFrame,
+    max_rows: int | None = None,
+    texts: TextCache | None = None,
 ) -> dict[str, Any]:
     """Chart ``name``'s spec with its rows of ``chart-data.csv`` inlined, from its frame (no file
     is read); ``max_rows`` thins its lines as ``datafile.chart_rows_csv`` does."""
     if not in_file(name):
         return spec
-    return with_files(spec, {DATA_FILE: chart_rows_csv(name, frame, max_rows)})
+    return with_files(spec, {DATA_FILE: chart_rows_csv(name, frame, max_rows, texts)})
 
 
-def static_chart_spec(name: str, spec: dict[str, Any], frame: pd.DataFrame) -> dict[str, Any]:
+def static_chart_spec(
+    name: str, spec: dict[str, Any], frame: pd.DataFrame, texts: TextCache | None = None
+) -> dict[str, Any]:
     """The spec ``render_svg`` draws for chart ``name``: its data inlined, long lines thinned."""
-    return inline_chart_data(name, spec, frame, STATIC_MAX_ROWS)
+    return inline_chart_data(name, spec, frame, STATIC_MAX_ROWS, texts)
 
 
 def static_spec(spec: dict[str, Any], theme: str = "light") -> dict[str, Any]:
@@ -177,21 +196,27 @@ def svg_request(spec: dict[str, Any], theme: str = "light") -> dict[str, Any]:
     return {"svg": static_spec(spec, theme), "config": load_themes()[theme]}
 
 
+# The vl-convert worker process (``generator.vlworker``).
+WORKER_COMMAND = (sys.executable, "-m", "generator.vlworker")
+
+
 class VegaRenderer:
     """vl-convert in a process of its own (``generator.vlworker``), for as long as the ``with``.
 
     Its JavaScript engine takes under a second to start and then draws a chart in about 0.15 s;
     the memory it holds goes away with the process. Use one renderer for many charts.
+    ``command`` starts another worker speaking the same protocol (tests: one that fails).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, command: Sequence[str] | None = None) -> None:
+        self._command = list(command or WORKER_COMMAND)
         self._process: subprocess.Popen[str] | None = None
         self._errors: Any = None
 
     def __enter__(self) -> VegaRenderer:
         self._errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "generator.vlworker"],
+            self._command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._errors,
@@ -215,7 +240,8 @@ class VegaRenderer:
             self._errors.close()
 
     def svg(self, spec: dict[str, Any], theme: str = "light") -> str:
-        """The chart as a standalone SVG document (see ``svg_request``)."""
+        """The chart as a standalone SVG document (see ``svg_request``); RenderError when
+        vl-convert fails."""
         return self._ask(svg_request(spec, theme))["svg"]
 
     def bundle(self) -> dict[str, str]:
@@ -224,7 +250,7 @@ class VegaRenderer:
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
         if self._process is None:
-            raise RuntimeError("VegaRenderer used outside its with block")
+            raise RuntimeError("VegaRenderer used outside its with block")  # a bug, not input
         try:
             self._process.stdin.write(json.dumps(request) + "\n")  # type: ignore[union-attr]
             self._process.stdin.flush()  # type: ignore[union-attr]
@@ -232,10 +258,10 @@ class VegaRenderer:
         except OSError:
             line = ""
         if not line:
-            raise RuntimeError(f"vl-convert process ended: {self._last_error()}")
+            raise RenderError(f"vl-convert process ended: {self._last_error()}")
         reply = json.loads(line)
         if "error" in reply:
-            raise RuntimeError(f"vl-convert: {reply['error']}")
+            raise RenderError(f"vl-convert: {reply['error']}")
         return reply
 
     def _last_error(self) -> str:
@@ -250,31 +276,36 @@ def render_svg(spec: dict[str, Any], theme: str = "light") -> str:
         return renderer.svg(spec, theme)
 
 
-# Where the generated bundle is kept between processes (``keep_bundle_in``): building it takes
-# vl-convert about 4 s and 150 MB, and it only changes with vl-convert's version.
-_bundle_dir: Path | None = None
+def draw_svg(renderer: Renderer, name: str, spec: dict[str, Any], week: str | None = None) -> str:
+    """Chart ``name`` drawn by ``renderer``; its failure is a RenderError naming the chart and
+    the week (when given)."""
+    try:
+        return renderer.svg(spec)
+    except RenderError as exc:
+        where = f"chart {name}" + (f" of the week ending {week}" if week else "")
+        raise RenderError(f"{where}: cannot draw its static image ({exc})") from None
 
 
-def keep_bundle_in(folder: Path | None) -> None:
-    """Keep the generated JavaScript bundle in ``folder`` (None: build it every time)."""
-    global _bundle_dir
-    _bundle_dir = None if folder is None else Path(folder)
-
-
-def bundle_text() -> str:
+def bundle_text(run: RunContext | None = None) -> str:
     """The Vega, Vega-Lite and vega-embed JavaScript from the installed vl-convert-python.
 
     vl-convert's bundle is a classic script whose top-level ``const``s (``n``, ``t``...) would
     collide with other scripts' top-level declarations, so it is wrapped in a function scope; it
     still assigns ``window.vegaEmbed``, ``window.vega`` and ``window.vegaLite``.
+
+    The run's cache folder keeps it between processes (building it takes vl-convert about 4 s
+    and 150 MB, and it only changes with vl-convert's version); without a run, it is built.
     """
     kept = None
-    if _bundle_dir is not None:
-        kept = _bundle_dir / f"vega-bundle-{version('vl-convert-python')}.js"
+    if run is not None and run.bundle_dir is not None:
+        kept = run.bundle_dir / f"vega-bundle-{version('vl-convert-python')}.js"
         with contextlib.suppress(OSError):
             return kept.read_text(encoding="utf-8")
-    with VegaRenderer() as renderer:
-        made = renderer.bundle()
+    with VegaRenderer() if run is None else run.start_renderer() as renderer:
+        try:
+            made = renderer.bundle()
+        except RenderError as exc:
+            raise RenderError(f"{BUNDLE_FILE}: cannot build the chart JavaScript ({exc})") from None
     header = (
         f"/* Generated from vl-convert-python (Vega {made['vega']}, "
         f"vega-embed {made['embed']}); do not edit or commit. */\n"
@@ -293,13 +324,15 @@ def script_text() -> str:
     return f"window.SMALLCAP_CHART_THEMES = {themes};\n{loader}"
 
 
-def write_js_bundle(dest_dir: Path, bundle: str | None = None) -> list[Path]:
+def write_js_bundle(
+    dest_dir: Path, bundle: str | None = None, run: RunContext | None = None
+) -> list[Path]:
     """Write ``vega-bundle.js`` and ``charts.js`` into ``dest_dir``; returns their paths.
 
     ``bundle`` is the bundle's text when the caller already has it (see ``bundle_text``).
     """
     dest_dir = Path(dest_dir)
     bundle_path, script = dest_dir / BUNDLE_FILE, dest_dir / SCRIPT_FILE
-    write_text_atomic(bundle_path, bundle_text() if bundle is None else bundle)
+    write_text_atomic(bundle_path, bundle_text(run) if bundle is None else bundle)
     write_text_atomic(script, script_text())
     return [bundle_path, script]

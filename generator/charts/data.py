@@ -39,7 +39,13 @@ import pandas as pd
 
 from generator.charts import history
 from generator.config import Config
-from generator.metrics.common import Unavailable, current_close, iso, truncate_market
+from generator.metrics.common import (
+    Unavailable,
+    current_close,
+    iso,
+    market_calendar,
+    truncate_market,
+)
 from generator.metrics.ladder import LADDER_PERIODS, ladder_row
 from generator.metrics.monthly import (
     first_january_year,
@@ -265,7 +271,10 @@ def _compute_paired_months(inputs: _Inputs) -> dict[str, pd.DataFrame]:
     else:
         week_end = inputs.week_end
         pair = paired_months(
-            keyed_monthly_returns(small, week_end), keyed_monthly_returns(large, week_end)
+            *(
+                keyed_monthly_returns(c, week_end, market_calendar(inputs.market))
+                for c in (small, large)
+            )
         )
         found = {"paired_months": pair}
     if first_january_year(found["paired_months"]) is None:
@@ -333,7 +342,9 @@ def seasonal_path_frame(inputs: _Inputs) -> pd.DataFrame:
 def cycle_phases_frame(inputs: _Inputs) -> pd.DataFrame:
     dates, s, lg = inputs.arrays()
     closes = {"small": s, "large": lg}
-    years, returns = history.calendar_year_returns(dates, closes, inputs.week_end)
+    years, returns = history.calendar_year_returns(
+        dates, closes, inputs.week_end, market_calendar(inputs.market)
+    )
     if len(years) == 0:
         raise Unavailable(f"no complete calendar year before {inputs.week_end.year}")
     small, large = returns["small"], returns["large"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -44,6 +45,30 @@ FILE_FORMATS = {
 }
 # Any other number column: five significant digits.
 DEFAULT_FORMAT = ".5g"
+# Number texts kept per format before that format's are dropped (a bound on memory).
+MAX_KEPT_TEXTS = 1 << 20
+
+
+@dataclass
+class TextCache:
+    """What one run remembers of the files it wrote (``RunContext.data_texts``): each week's
+    file repeats the whole history, so a backfill formats each number once and reuses the rows
+    and dates unchanged since the last file. Texts only save time: a fresh cache writes the
+    same bytes."""
+
+    # (chart, frame, its tables) of the last frames seen; the frame is held, so ``is`` cannot
+    # match a new frame at a reused address. A report has ten charts.
+    recent_tables: deque[tuple[str, pd.DataFrame, tuple[pd.DataFrame, ...]]] = field(
+        default_factory=lambda: deque(maxlen=16)
+    )
+    # Texts of numbers already written, per format.
+    numbers: dict[str, dict[float, str]] = field(default_factory=dict)
+    # The dates of the last file written and their texts (see ``_date_texts``).
+    last_dates: tuple[np.ndarray, list[str]] = (np.array([], dtype="datetime64[ns]"), [])
+    # The rows last written per set of columns (dates sorted, numbers, texts).
+    last_rows: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict
+    )
 
 
 def in_file(name: str) -> bool:
@@ -51,21 +76,20 @@ def in_file(name: str) -> bool:
     return name in CHARTS and CHARTS[name].file_columns is not None
 
 
-def file_tables(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
+def file_tables(
+    name: str, frame: pd.DataFrame, texts: TextCache | None = None
+) -> tuple[pd.DataFrame, ...]:
     """The tables chart ``name`` draws, with their data-file column names (do not modify them:
-    the tables of the last few frames are kept, as a report's spec and its data file read the
-    same ones)."""
-    for kept_name, kept_frame, tables in _recent_tables:
+    ``texts`` keeps the tables of the last few frames, as a report's spec and its data file read
+    the same ones)."""
+    if texts is None:
+        return _file_tables(name, frame)
+    for kept_name, kept_frame, tables in texts.recent_tables:
         if kept_frame is frame and kept_name == name:
             return tables
     tables = _file_tables(name, frame)
-    _recent_tables.append((name, frame, tables))
+    texts.recent_tables.append((name, frame, tables))
     return tables
-
-
-# (chart, frame, its tables) of the last frames seen; the frame is held, so ``is`` cannot match
-# a new frame at a reused address. A report has ten charts.
-_recent_tables: deque[tuple[str, pd.DataFrame, tuple[pd.DataFrame, ...]]] = deque(maxlen=16)
 
 
 def _file_tables(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
@@ -133,14 +157,9 @@ def _text(value: float, spec: str) -> str:
     return out[1:] if out.startswith("-") and not out.strip("-0.") else out  # no "-0.000"
 
 
-# Texts of numbers already written, per format: each week's file repeats the whole history, so
-# a backfill formats each number once (formatting is most of the time spent writing the file).
-_texts: dict[str, dict[float, str]] = {}
-MAX_KEPT_TEXTS = 1 << 20
-
-
-def _number_text(values: pd.Series | np.ndarray, spec: str) -> list[str]:
-    known = _texts.setdefault(spec, {})
+def _number_text(values: pd.Series | np.ndarray, spec: str, texts: TextCache) -> list[str]:
+    # Formatting is most of the time spent writing the file: each number once per run.
+    known = texts.numbers.setdefault(spec, {})
     if len(known) > MAX_KEPT_TEXTS:
         known.clear()
     if isinstance(values, pd.Series):
@@ -157,38 +176,40 @@ def _number_text(values: pd.Series | np.ndarray, spec: str) -> list[str]:
     return out
 
 
-def _column_text(column: pd.Series) -> list[str]:
+def _column_text(column: pd.Series, texts: TextCache) -> list[str]:
     if pd.api.types.is_datetime64_any_dtype(column.dtype) and column.dt.tz is None:
         days = np.datetime_as_string(column.to_numpy(dtype="datetime64[D]"), unit="D")
         return ["" if day == "NaT" else day for day in days.tolist()]
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         return column.dt.strftime("%Y-%m-%d").fillna("").to_list()
     if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column):
-        return _number_text(column, FILE_FORMATS.get(str(column.name), DEFAULT_FORMAT))
+        return _number_text(column, FILE_FORMATS.get(str(column.name), DEFAULT_FORMAT), texts)
     return ["" if pd.isna(v) else str(v) for v in column.astype(object)]
 
 
-def frame_csv(frame: pd.DataFrame) -> str:
+def frame_csv(frame: pd.DataFrame, texts: TextCache | None = None) -> str:
     """The frame as data-file CSV text (``FILE_FORMATS``, ISO dates, empty for missing)."""
-    columns = [_column_text(frame[c]) for c in frame.columns]
+    texts = TextCache() if texts is None else texts
+    columns = [_column_text(frame[c], texts) for c in frame.columns]
     return write_csv([str(c) for c in frame.columns], zip(*columns, strict=True))
 
 
-def merged_csv(tables: Iterable[pd.DataFrame]) -> str:
+def merged_csv(tables: Iterable[pd.DataFrame], texts: TextCache | None = None) -> str:
     """``frame_csv(_merged(tables))``, joined as text: each table's rows are written once, as
     comma-joined cells, and placed in the line of their date (a pandas join of the wide table,
     or a grid of its cells, costs more than the rest of writing the file)."""
+    texts = TextCache() if texts is None else texts
     checked = _checked(tables)
     if len(checked) < 2:
-        return frame_csv(_merged(table for table, _ in checked))
+        return frame_csv(_merged(table for table, _ in checked), texts)
     header = [DATE] + [str(c) for t, _ in checked for c in t.columns if c != DATE]
     dates = _sorted_unique(np.concatenate([table_dates for _, table_dates in checked]))
-    line_parts = [_date_texts(dates)]
+    line_parts = [_date_texts(dates, texts)]
     for table, table_dates in checked:
         columns = [c for c in table.columns if c != DATE]
         if not columns:
             continue
-        parts = _row_texts(table, columns, table_dates)
+        parts = _row_texts(table, columns, table_dates, texts)
         if len(table_dates) < len(dates) or not np.array_equal(table_dates, dates):
             placed = ["," * (len(columns) - 1)] * len(dates)
             for line, text in zip(_positions(dates, table_dates).tolist(), parts, strict=True):
@@ -209,55 +230,52 @@ def _sorted_unique(dates: np.ndarray) -> np.ndarray:
     return dates[np.concatenate(([True], dates[1:] != dates[:-1]))] if len(dates) else dates
 
 
-def _date_texts(dates: np.ndarray) -> list[str]:
+def _date_texts(dates: np.ndarray, texts: TextCache) -> list[str]:
     """ISO texts of sorted ``dates``; those of the last call's dates are reused (a backfill's
     files share their history, and numpy's date formatting is slow)."""
-    kept_dates, kept_texts = _last_dates
+    kept_dates, kept_texts = texts.last_dates
     same = min(len(dates), len(kept_dates))
     differ = np.flatnonzero(dates[:same] != kept_dates[:same])
     same = int(differ[0]) if differ.size else same
-    texts = kept_texts[:same] + np.datetime_as_string(dates[same:], unit="D").tolist()
-    _last_dates[:] = [dates, texts]
-    return texts
+    out = kept_texts[:same] + np.datetime_as_string(dates[same:], unit="D").tolist()
+    texts.last_dates = (dates, out)
+    return out
 
 
-# The dates of the last file written and their texts (see ``_date_texts``).
-_last_dates: list = [np.array([], dtype="datetime64[ns]"), []]
-
-
-def _row_texts(table: pd.DataFrame, columns: list[str], dates: np.ndarray) -> list[str]:
+def _row_texts(
+    table: pd.DataFrame, columns: list[str], dates: np.ndarray, cache: TextCache
+) -> list[str]:
     """Each row's cells but its date, joined by commas; a row of numbers written by the last
     call for the same columns, at the same date with the same numbers, reuses that text."""
     series = [table[c] for c in columns]
     if not all(column.dtype == np.float64 for column in series):
-        cells = [_quoted_column_text(column) for column in series]
+        cells = [_quoted_column_text(column, cache) for column in series]
         return list(map(",".join, zip(*cells, strict=True)))
     values = np.column_stack([column.to_numpy() for column in series])
     texts = np.empty(len(dates), dtype=object)
-    fresh = _reused_rows(tuple(columns), dates, values, texts)
+    fresh = _reused_rows(tuple(columns), dates, values, texts, cache)
     if fresh.size:
         cells = [
-            _number_text(values[fresh, i], FILE_FORMATS.get(c, DEFAULT_FORMAT))
+            _number_text(values[fresh, i], FILE_FORMATS.get(c, DEFAULT_FORMAT), cache)
             for i, c in enumerate(columns)
         ]
         texts[fresh] = list(map(",".join, zip(*cells, strict=True)))
     if len(dates) and bool((dates[1:] > dates[:-1]).all()):
-        _last_rows[tuple(columns)] = (dates, values, texts)
+        cache.last_rows[tuple(columns)] = (dates, values, texts)
     return texts.tolist()
 
 
-# The rows last written per set of columns (dates sorted, numbers, texts): each week's file
-# repeats the whole history, so a backfill formats only the rows that changed.
-_last_rows: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-
-
 def _reused_rows(
-    columns: tuple[str, ...], dates: np.ndarray, values: np.ndarray, texts: np.ndarray
+    columns: tuple[str, ...],
+    dates: np.ndarray,
+    values: np.ndarray,
+    texts: np.ndarray,
+    cache: TextCache,
 ) -> np.ndarray:
     """Fill ``texts`` with the kept texts of rows unchanged since the last call for
     ``columns``; returns the positions of the other rows. Equal numbers have equal texts
     (``_text`` writes -0 as 0), NaN included."""
-    kept = _last_rows.get(columns)
+    kept = cache.last_rows.get(columns)
     if kept is None or not len(dates):
         return np.arange(len(dates))
     old_dates, old_values, old_texts = kept
@@ -270,9 +288,9 @@ def _reused_rows(
     return np.flatnonzero(~same)
 
 
-def _quoted_column_text(column: pd.Series) -> list[str]:
+def _quoted_column_text(column: pd.Series, cache: TextCache) -> list[str]:
     """``_column_text`` as ``csv.writer`` writes the cells (numbers and dates need no quotes)."""
-    texts = _column_text(column)
+    texts = _column_text(column, cache)
     kind = column.dtype.kind
     return texts if kind in "fiumM" else _csv_cells(texts)
 
@@ -287,10 +305,12 @@ def _needs_quotes(text: str) -> bool:
     return "," in text or '"' in text or "\n" in text or "\r" in text
 
 
-def data_file_csv(frames: Mapping[str, pd.DataFrame]) -> str:
-    """The text of ``chart-data.csv`` for a report's chart frames (deterministic)."""
+def data_file_csv(frames: Mapping[str, pd.DataFrame], texts: TextCache | None = None) -> str:
+    """The text of ``chart-data.csv`` for a report's chart frames (deterministic; ``texts``: the
+    run's, which only saves time)."""
     return merged_csv(
-        t for name, f in frames.items() if in_file(name) for t in file_tables(name, f)
+        (t for name, f in frames.items() if in_file(name) for t in file_tables(name, f, texts)),
+        texts,
     )
 
 
@@ -305,13 +325,15 @@ def _every_kth(table: pd.DataFrame, max_rows: int) -> pd.DataFrame:
     return table.iloc[keep]
 
 
-def chart_rows_csv(name: str, frame: pd.DataFrame, max_rows: int | None = None) -> str:
+def chart_rows_csv(
+    name: str, frame: pd.DataFrame, max_rows: int | None = None, texts: TextCache | None = None
+) -> str:
     """Chart ``name``'s rows in the data file's layout (its columns only), for inlining.
 
     ``max_rows`` thins the chart's first (line) table for a static image; its other tables
     (e.g. regime bands) are kept whole.
     """
-    tables = list(file_tables(name, frame))
+    tables = list(file_tables(name, frame, texts))
     if max_rows is not None:
         tables[0] = _every_kth(tables[0], max_rows)
-    return merged_csv(tables)
+    return merged_csv(tables, texts)

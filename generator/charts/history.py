@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from generator.calendar import SessionTable
 from generator.metrics.common import SESSIONS_PER_YEAR, Unavailable, iso, week_monday
 from generator.metrics.monthly import is_last_session_of_month
 from generator.model import Market
@@ -89,7 +90,10 @@ def drawdown(values: np.ndarray, start: int) -> np.ndarray:
 
 
 def calendar_year_returns(
-    dates: np.ndarray, closes: dict[str, np.ndarray], week_end: pd.Timestamp
+    dates: np.ndarray,
+    closes: dict[str, np.ndarray],
+    week_end: pd.Timestamp,
+    calendar: SessionTable | None = None,
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Last close of each year against the last close of the year before, complete years only.
 
@@ -98,7 +102,7 @@ def calendar_year_returns(
     when its last NYSE session is on or before ``week_end``, both year-end closes lie within
     YEAR_END_GAP_DAYS of Dec 31 (no hole at either end) and the year before it counts too.
     """
-    years, rows = _year_end_rows(dates, pd.Timestamp(week_end))
+    years, rows = _year_end_rows(dates, pd.Timestamp(week_end), calendar)
     consecutive = np.diff(years) == 1
     returns = {}
     for name, values in closes.items():
@@ -107,7 +111,9 @@ def calendar_year_returns(
     return years[1:][consecutive], returns
 
 
-def _year_end_rows(dates: np.ndarray, week_end: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
+def _year_end_rows(
+    dates: np.ndarray, week_end: pd.Timestamp, calendar: SessionTable | None
+) -> tuple[np.ndarray, np.ndarray]:
     """(years as int32, positions) of the usable year-end closes: the last row of each year up
     to ``week_end`` that lies within YEAR_END_GAP_DAYS of Dec 31, for completed years only."""
     dates = dates[: int(np.searchsorted(dates, week_end.to_datetime64(), side="right"))]
@@ -121,7 +127,7 @@ def _year_end_rows(dates: np.ndarray, week_end: pd.Timestamp) -> tuple[np.ndarra
     has_rows = np.append(True, rows[1:] != rows[:-1])
     years, rows = years[has_rows], rows[has_rows]
     gap = (_december_31(years).astype(dates.dtype) - dates[rows]) // np.timedelta64(1, "D")
-    last_year_done = week_end.month == 12 and is_last_session_of_month(week_end)
+    last_year_done = week_end.month == 12 and is_last_session_of_month(week_end, calendar)
     done = (years < week_end.year) | ((years == week_end.year) & last_year_done)
     ok = (gap <= YEAR_END_GAP_DAYS) & done
     return years[ok], rows[ok]

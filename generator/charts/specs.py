@@ -8,10 +8,11 @@ placeholder data, validates it, and fills in the week's CSV text, dataset names 
 (about a millisecond). ``build_chart_direct`` is the plain Altair build of the same spec; the
 tests check that both give byte-identical JSON.
 
-After ``keep_templates_in(folder)`` (the CLI's cache), templates are also kept there as JSON
-files named by a hash of their arguments, of this package's chart code and of the Altair
-version, so a new process (one weekly report) neither imports Altair nor draws anything. A
-cache file that cannot be read is drawn again and replaced.
+A run's ``ChartTemplates`` (``RunContext.chart_templates``) with a cache folder (the CLI's) also
+keeps templates there as JSON files named by a hash of their arguments, of the code of the whole
+``generator/charts/`` package and of the Altair version, so a new process (one weekly report)
+neither imports Altair nor draws anything. A cache file that cannot be read is drawn again and
+replaced.
 """
 
 from __future__ import annotations
@@ -23,14 +24,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from generator.charts.assets import write_text_atomic
 from generator.charts.builders import Table, dataset_name, finish, full_description, table_of
 from generator.charts.catalogue import CHARTS, ChartDef
-from generator.charts.datafile import DATA_FILE, file_tables
+from generator.charts.datafile import DATA_FILE, TextCache, file_tables
+
+if TYPE_CHECKING:
+    from generator.runcontext import RunContext
 
 
 @dataclass(frozen=True)
@@ -52,39 +56,62 @@ def _placeholder(index: int) -> str:
     return f"@table {index}@"
 
 
-# The modules whose code shapes a template (a change to any of them invalidates the cache).
-TEMPLATE_CODE = ("builders.py", "catalogue.py", "specs.py")
-# Where templates are kept between processes (``keep_templates_in``); None: in memory only.
-_template_dir: Path | None = None
+# The package whose code draws the templates: every module of it (a change to any invalidates the
+# disk cache; a hand-kept list of modules went stale when drawing code moved to another one).
+CHARTS_PACKAGE = Path(__file__).resolve().parent
 
 
-def keep_templates_in(folder: Path | None) -> None:
-    """Keep drawn templates in ``folder`` for later processes (None: this process only)."""
-    global _template_dir
-    _template_dir = None if folder is None else Path(folder)
+class ChartTemplates:
+    """The templates drawn in one run (``RunContext.chart_templates``), also kept in ``folder``
+    for later processes (None: this run only) as JSON files named by a hash of their arguments,
+    of the chart package's code and of the Altair version."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = None if folder is None else Path(folder)
+        self._kept: dict[tuple, Template] = {}
+
+    def get(self, name: str, shapes: tuple, attrs: tuple, subtitle: str, sample: bool) -> Template:
+        """The template of chart ``name`` for these arguments: kept, read, or drawn."""
+        key = (name, shapes, attrs, subtitle, sample)
+        if key not in self._kept:
+            self._kept[key] = self._read_or_draw(*key)
+        return self._kept[key]
+
+    def _read_or_draw(
+        self, name: str, shapes: tuple, attrs: tuple, subtitle: str, sample: bool
+    ) -> Template:
+        if self.folder is None:
+            return _drawn_template(name, shapes, attrs, subtitle, sample)
+        key = json.dumps([code_version(), name, shapes, attrs, subtitle, sample], default=str)
+        path = self.folder / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
+        cached = _read_template(path)
+        if cached is not None:
+            return cached
+        template = _drawn_template(name, shapes, attrs, subtitle, sample)
+        _write_template(path, template)
+        return template
 
 
-@lru_cache(maxsize=256)
-def _template(name: str, shapes: tuple, attrs: tuple, subtitle: str, sample: bool) -> Template:
-    cache_dir = _template_dir
-    if cache_dir is None:
-        return _drawn_template(name, shapes, attrs, subtitle, sample)
-    key = json.dumps([_code_version(), name, shapes, attrs, subtitle, sample], default=str)
-    path = cache_dir / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
-    cached = _read_template(path)
-    if cached is not None:
-        return cached
-    template = _drawn_template(name, shapes, attrs, subtitle, sample)
-    _write_template(path, template)
-    return template
+def code_version() -> str:
+    """A hash of the Altair version and of every module of the chart package (this process's)."""
+    return _code_version(CHARTS_PACKAGE, version("altair"))
 
 
-@lru_cache(maxsize=1)
-def _code_version() -> str:
-    here = Path(__file__).resolve().parent
-    digest = hashlib.sha256(version("altair").encode())
-    for module in TEMPLATE_CODE:
-        digest.update((here / module).read_bytes())
+# Pure memoisation: the hash of the files of a package folder, read once per process (a
+# process runs the code it imported, whatever later edits do to the files).
+@lru_cache(maxsize=4)
+def _code_version(package: Path, altair: str) -> str:
+    return package_hash(package, altair)
+
+
+def package_hash(package: Path, salt: str = "") -> str:
+    """A hash of ``salt`` and of every ``.py`` file under ``package`` (paths and bytes, sorted
+    by path)."""
+    digest = hashlib.sha256(salt.encode())
+    for path in sorted(Path(package).rglob("*.py")):
+        relative = path.relative_to(package).as_posix()
+        digest.update(f"\0{relative}\0{path.stat().st_size}\0".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -110,6 +137,9 @@ def _write_template(path: Path, template: Template) -> None:
         write_text_atomic(path, text)
 
 
+# Pure memoisation: a template is a function of its arguments and of the imported chart code
+# (no path or configuration); it is never modified (``_filled`` copies it).
+@lru_cache(maxsize=256)
 def _drawn_template(
     name: str, shapes: tuple, attrs: tuple, subtitle: str, sample: bool
 ) -> Template:
@@ -157,30 +187,28 @@ def _frozen_attrs(frame: pd.DataFrame) -> tuple:
     return tuple(sorted((str(k), v) for k, v in frame.attrs.items()))
 
 
-def _tables(name: str, data: pd.DataFrame) -> tuple[Table, ...]:
+def _tables(name: str, data: pd.DataFrame, texts: TextCache | None) -> tuple[Table, ...]:
     """The chart's tables: rows of the data file for a history chart, inline CSV otherwise."""
     url = DATA_FILE if _chart(name).file_columns is not None else None
-    return tuple(table_of(frame, url) for frame in file_tables(name, data))
+    return tuple(table_of(frame, url) for frame in file_tables(name, data, texts))
 
 
-def build_chart(name: str, data: pd.DataFrame, *, sample: bool) -> dict[str, Any]:
-    """The Vega-Lite spec (a dict) of the report chart ``name`` drawn from its frame."""
+def build_chart(
+    name: str, data: pd.DataFrame, *, sample: bool, run: RunContext | None = None
+) -> dict[str, Any]:
+    """The Vega-Lite spec (a dict) of the report chart ``name`` drawn from its frame, from the
+    run's templates (None: templates drawn in this process only)."""
     chart = _chart(name)
-    tables = _tables(name, data)
-    template = _template(
-        name,
-        tuple(t.shape for t in tables),
-        _frozen_attrs(data),
-        chart.subtitle(data),
-        sample,
-    )
+    tables = _tables(name, data, None if run is None else run.data_texts)
+    args = (name, tuple(t.shape for t in tables), _frozen_attrs(data), chart.subtitle(data), sample)
+    template = _drawn_template(*args) if run is None else run.chart_templates.get(*args)
     return _filled(template, tables, full_description(chart.describe(data), sample))
 
 
 def build_chart_direct(name: str, data: pd.DataFrame, *, sample: bool) -> dict[str, Any]:
     """The same spec as ``build_chart``, drawn and validated by Altair with the real data."""
     chart = _chart(name)
-    tables = _tables(name, data)
+    tables = _tables(name, data, None)
     return finish(
         chart.draw(tables, data.attrs),
         title=chart.title,
@@ -190,6 +218,10 @@ def build_chart_direct(name: str, data: pd.DataFrame, *, sample: bool) -> dict[s
     )
 
 
-def build_charts(frames: dict[str, pd.DataFrame], *, sample: bool) -> dict[str, dict[str, Any]]:
+def build_charts(
+    frames: dict[str, pd.DataFrame], *, sample: bool, run: RunContext | None = None
+) -> dict[str, dict[str, Any]]:
     """Specs of every frame, in the frames' order."""
-    return {name: build_chart(name, frame, sample=sample) for name, frame in frames.items()}
+    return {
+        name: build_chart(name, frame, sample=sample, run=run) for name, frame in frames.items()
+    }

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from generator.calendar import SessionTable, xnys
 from generator.model import Market, Series
 
 REASON_SUFFIX = "_reason"
@@ -156,6 +157,14 @@ class CutMarket(Market):
     )
     derived: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
     week_end: pd.Timestamp | None = None  # the cut, so cutting again at it is free
+    # The run's NYSE session table (``calendar.load_calendar``); None: the one this process builds.
+    calendar: SessionTable | None = field(default=None, compare=False, repr=False)
+
+
+def market_calendar(market: Market) -> SessionTable:
+    """The session table the metrics of ``market`` use: the cut's, else the process's own."""
+    table = market.calendar if isinstance(market, CutMarket) else None
+    return table if table is not None else xnys()
 
 
 def memo(market: Market, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
@@ -171,7 +180,9 @@ def memo(market: Market, key: tuple[Any, ...], compute: Callable[[], Any]) -> An
     return market.derived[key]
 
 
-def truncate_market(market: Market, week_end: pd.Timestamp) -> CutMarket:
+def truncate_market(
+    market: Market, week_end: pd.Timestamp, calendar: SessionTable | None = None
+) -> CutMarket:
     """The market as it was known at the close of ``week_end`` (point-in-time).
 
     A market already cut at ``week_end`` is returned as it is, with its caches, so the metrics
@@ -195,7 +206,15 @@ def truncate_market(market: Market, week_end: pd.Timestamp) -> CutMarket:
     valuations = market.valuations
     if not valuations.empty and "date" in valuations.columns:
         valuations = valuations[pd.to_datetime(valuations["date"]) <= pd.Timestamp(week_end)]
-    return CutMarket(series=series, sample=market.sample, valuations=valuations, week_end=week_end)
+    if calendar is None and isinstance(market, CutMarket):
+        calendar = market.calendar
+    return CutMarket(
+        series=series,
+        sample=market.sample,
+        valuations=valuations,
+        week_end=week_end,
+        calendar=calendar,
+    )
 
 
 def current_close(

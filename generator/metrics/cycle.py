@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from generator.calendar import SessionTable
 from generator.config import Config
 from generator.metrics.common import Unavailable
 from generator.metrics.groupstats import group_arrays, group_stats
@@ -35,10 +36,14 @@ def phase_of_year(year: int) -> int:
     return int(year) % 4
 
 
-def annual_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd.Series:
+def annual_returns(
+    close: pd.Series,
+    week_end: pd.Timestamp | None = None,
+    calendar: SessionTable | None = None,
+) -> pd.Series:
     """Calendar-year returns indexed by ``year``: December month-end close against the previous
     December's; a year counts only when both year-end closes exist and the year is complete."""
-    return annual_returns_from_ends(month_end_closes(close, week_end))
+    return annual_returns_from_ends(month_end_closes(close, week_end, calendar))
 
 
 def annual_returns_from_ends(ends: pd.Series) -> pd.Series:

@@ -16,11 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from generator.calendar import sessions
+from generator.calendar import SessionTable, xnys
 from generator.metrics.common import (
     MAX_START_GAP_DAYS,
     as_unit_of,
     current_close,
+    market_calendar,
     memo,
     run_ends,
     truncate_frame,
@@ -62,24 +63,17 @@ def key_to_month_start(keys: np.ndarray) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(months.astype("datetime64[ns]"), name="month")
 
 
-@lru_cache(maxsize=4096)
-def _last_session_day(key: int) -> np.datetime64 | None:
-    """The last NYSE session of the keyed month (None when the month has none)."""
-    first = pd.Timestamp(key_to_month_start(np.array([key]))[0])
-    found = sessions(first, first + pd.offsets.MonthEnd(0))
-    return np.datetime64(found[-1].date(), "D") if len(found) else None
-
-
-def is_last_session_of_month(day: pd.Timestamp) -> bool:
-    """Whether no NYSE session follows ``day`` within its calendar month."""
+def is_last_session_of_month(day: pd.Timestamp, calendar: SessionTable | None = None) -> bool:
+    """Whether no NYSE session follows ``day`` within its calendar month (``calendar``: the
+    run's session table; None: the one this process builds)."""
     day = pd.Timestamp(day)
-    last = _last_session_day(day.year * 12 + day.month - 1)
+    last = (calendar or xnys()).last_session_of_month(day.year * 12 + day.month - 1)
     return last is None or np.datetime64(day.date(), "D") >= last
 
 
-def _ends_its_month(day: np.datetime64, key: int) -> bool:
+def _ends_its_month(day: np.datetime64, key: int, calendar: SessionTable) -> bool:
     """``is_last_session_of_month`` of a datetime64 ``day`` in the month keyed ``key``."""
-    last = _last_session_day(int(key))
+    last = calendar.last_session_of_month(int(key))
     return last is None or day.astype("datetime64[D]") >= last
 
 
@@ -125,8 +119,9 @@ class Closes:
         return self.end_keys[1:][ok], returns[ok]
 
 
-def closes_of(days: np.ndarray, values: np.ndarray) -> Closes:
-    """Closes of already clean arrays (see ``clean_arrays``), with their month-end closes."""
+def closes_of(days: np.ndarray, values: np.ndarray, calendar: SessionTable | None = None) -> Closes:
+    """Closes of already clean arrays (see ``clean_arrays``), with their month-end closes
+    (``calendar``: the run's session table; None: the one this process builds)."""
     if not len(days):
         return Closes(days, values, 0, np.zeros(0))
     keys = month_key(days)
@@ -136,14 +131,18 @@ def closes_of(days: np.ndarray, values: np.ndarray) -> Closes:
     ends = values[last_of_key]  # a copy (boolean indexing)
     month_last_day = (keys + 1 - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]") - 1
     ends[(month_last_day - month_days).astype(np.int64) > MAX_START_GAP_DAYS] = np.nan
-    if not _ends_its_month(days[-1], keys[-1]):
+    if not _ends_its_month(days[-1], keys[-1], calendar or xnys()):
         ends[-1] = np.nan
     full = np.full(keys[-1] - keys[0] + 1, np.nan)
     full[keys - keys[0]] = ends
     return Closes(days, values, int(keys[0]), full)
 
 
-def month_end_closes(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd.Series:
+def month_end_closes(
+    close: pd.Series,
+    week_end: pd.Timestamp | None = None,
+    calendar: SessionTable | None = None,
+) -> pd.Series:
     """Last close of every complete month, indexed by month key (year * 12 + month - 1).
 
     Months in the span without a usable close are NaN: no data, or the last close lies more than
@@ -153,7 +152,7 @@ def month_end_closes(close: pd.Series, week_end: pd.Timestamp | None = None) -> 
     close = clean_close(close, week_end)
     if close.empty:
         return pd.Series(dtype=float)
-    closes = closes_of(close.index.values, close.to_numpy())
+    closes = closes_of(close.index.values, close.to_numpy(), calendar)
     return pd.Series(closes.ends, index=closes.end_keys)
 
 
@@ -168,9 +167,11 @@ def monthly_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> p
     return pd.Series(keyed.to_numpy(), index=key_to_month_start(keyed.index), name="return")
 
 
-def keyed_monthly_returns(close: pd.Series, week_end: pd.Timestamp | None) -> pd.Series:
+def keyed_monthly_returns(
+    close: pd.Series, week_end: pd.Timestamp | None, calendar: SessionTable | None = None
+) -> pd.Series:
     """monthly_returns indexed by month key."""
-    return month_end_returns(month_end_closes(close, week_end))
+    return month_end_returns(month_end_closes(close, week_end, calendar))
 
 
 def month_end_returns(ends: pd.Series) -> pd.Series:
@@ -344,7 +345,7 @@ def _pair_months(market: Market, small: str, large: str, week_end: pd.Timestamp)
     for symbol in (small, large):
         close = current_close(market, symbol, week_end)
         days, values = clean_arrays(close.index.values, close.to_numpy(dtype=float), week_end)
-        sides.append(closes_of(days, values))
+        sides.append(closes_of(days, values, market_calendar(market)))
     months = month_pairs(sides[0].month_returns(), sides[1].month_returns())
     years, grid = spread_paths(months.keys // 12, months.keys % 12 + 1, months.small, months.large)
     return PairMonths(sides[0], sides[1], months, years, grid)

@@ -16,9 +16,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from generator.calendar import sessions
+from generator.calendar import SessionTable, xnys
 from generator.config import Config
-from generator.metrics.common import MAX_START_GAP_DAYS, Unavailable, as_unit_of, iso
+from generator.metrics.common import (
+    MAX_START_GAP_DAYS,
+    Unavailable,
+    as_unit_of,
+    iso,
+    market_calendar,
+)
 from generator.metrics.groupstats import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, CI_LEVEL, group_arrays
 from generator.metrics.monthly import (
     Closes,
@@ -69,7 +75,11 @@ def _year(day: np.datetime64) -> int:
     return int(day.astype("datetime64[Y]").astype(np.int64)) + 1970
 
 
-def window_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd.Series:
+def window_returns(
+    close: pd.Series,
+    week_end: pd.Timestamp | None = None,
+    calendar: SessionTable | None = None,
+) -> pd.Series:
     """Dec 15 - Feb 15 returns, indexed by the year of the February (``year``).
 
     Start: last close on or before Dec 15 of the previous year; end: last close on or before
@@ -78,11 +88,11 @@ def window_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd
     days, values = clean_arrays(close.index.values, close.to_numpy(dtype=float), week_end)
     if not len(days):
         return pd.Series(dtype=float)
-    years, returns = _window_arrays(days, values)
+    years, returns = _window_arrays(days, values, calendar or xnys())
     return pd.Series(returns, index=pd.Index(years, name="year"))
 
 
-def _window_arrays(days: np.ndarray, values: np.ndarray) -> Yearly:
+def _window_arrays(days: np.ndarray, values: np.ndarray, calendar: SessionTable) -> Yearly:
     """``window_returns`` of clean, non-empty arrays."""
     last = days[-1]
     years = np.arange(_year(days[0]) + 1, _year(last) + 1)
@@ -92,7 +102,7 @@ def _window_arrays(days: np.ndarray, values: np.ndarray) -> Yearly:
     # The final year's end is known only when no session remains between the last row and Feb 15.
     if len(years) and end_anchor[-1] > last:
         after = pd.Timestamp(last) + pd.Timedelta(days=1)
-        if len(sessions(after, pd.Timestamp(end_anchor[-1]))):
+        if len(calendar.sessions(after, pd.Timestamp(end_anchor[-1]))):
             end[-1] = np.nan
     returns = end / start - 1
     keep = ~np.isnan(returns)  # dropna: NaN only
@@ -104,6 +114,7 @@ def first_sessions_returns(
     week_end: pd.Timestamp | None = None,
     count: int = FIRST_SESSIONS,
     ends: pd.Series | None = None,
+    calendar: SessionTable | None = None,
 ) -> pd.Series:
     """Return of the first ``count`` January sessions (rows of the series) against the previous
     year's last close, indexed by ``year``; a year counts once it has ``count`` January rows.
@@ -111,7 +122,8 @@ def first_sessions_returns(
     days, values = clean_arrays(close.index.values, close.to_numpy(dtype=float), week_end)
     if not len(days):
         return pd.Series(dtype=float)
-    ends = month_end_closes(pd.Series(values, index=days)) if ends is None else ends
+    if ends is None:
+        ends = month_end_closes(pd.Series(values, index=days), None, calendar)
     first_key = int(ends.index[0]) if len(ends) else 0
     years, returns = _first_sessions_arrays(days, values, count, first_key, ends.to_numpy())
     return pd.Series(returns, index=pd.Index(years, name="year"))
@@ -179,7 +191,10 @@ def _window_record(
 
 
 def _window_section(
-    closes: tuple[Closes, Closes], first_year: int | None, week_end: pd.Timestamp
+    closes: tuple[Closes, Closes],
+    first_year: int | None,
+    week_end: pd.Timestamp,
+    calendar: SessionTable,
 ) -> dict[str, Any]:
     """Dec 15 - Feb 15 and first-five-sessions records of closes cut at ``week_end`` (their
     month-end closes are those of the uncut closes, as computed once for the month table)."""
@@ -191,7 +206,7 @@ def _window_section(
             windows.append((np.zeros(0, dtype=np.int64), np.zeros(0)))
             first5.append((np.zeros(0, dtype=np.int64), np.zeros(0)))
             continue
-        windows.append(_window_arrays(days, values))
+        windows.append(_window_arrays(days, values, calendar))
         first5.append(
             _first_sessions_arrays(days, values, FIRST_SESSIONS, side.first_key, side.ends)
         )
@@ -223,7 +238,9 @@ def compute_seasonality(market: Market, config: Config, week_end: pd.Timestamp) 
         "last_complete_month": months.months.last_month(),
         "bootstrap": _bootstrap_info(),
         "months": month_records(months.months),
-        **_window_section((months.small, months.large), first_year, week_end),
+        **_window_section(
+            (months.small, months.large), first_year, week_end, market_calendar(market)
+        ),
         "current_year": this_year,
         "current_year_path": path_records(months.path_row(this_year)),
         "average_path": path_records(average),
@@ -251,17 +268,20 @@ def _french_level(market: Market, symbol: str, week_end: pd.Timestamp) -> Closes
     if not ok.any():
         return None
     days, level = days[ok], np.cumprod(1 + returns[ok])  # what Series.cumprod computes
-    return closes_of(days, level) if _positive(level) else _closes_of_unclean(days, level)
+    calendar = market_calendar(market)
+    if _positive(level):
+        return closes_of(days, level, calendar)
+    return _closes_of_unclean(days, level, calendar)
 
 
 def _positive(values: np.ndarray) -> bool:
     return bool((values > 0).all() and np.isfinite(values).all())
 
 
-def _closes_of_unclean(days: np.ndarray, values: np.ndarray) -> Closes:
+def _closes_of_unclean(days: np.ndarray, values: np.ndarray, calendar: SessionTable) -> Closes:
     """Closes keeping every row of ``values`` (the windows clean them again), with the month-end
     closes of their finite, positive rows."""
-    ends = closes_of(*clean_arrays(days, values, None))
+    ends = closes_of(*clean_arrays(days, values, None), calendar)
     return Closes(days, values, ends.first_key, ends.ends)
 
 
@@ -281,7 +301,11 @@ def french_seasonality(market: Market, week_end: pd.Timestamp) -> dict[str, Any]
         through = pd.Timestamp(min(small.days[-1], big.days[-1]))
         pairs = month_pairs(small.month_returns(), big.month_returns())
         out = _french_table((FF_SMALL_DAILY, FF_BIG_DAILY), "daily", pairs, through)
-        out.update(_window_section((small, big), out["first_year"], min(week_end, through)))
+        out.update(
+            _window_section(
+                (small, big), out["first_year"], min(week_end, through), market_calendar(market)
+            )
+        )
         return out
     monthly = tuple(
         _french_monthly(market, sym, week_end) for sym in (FF_SMALL_MONTHLY, FF_BIG_MONTHLY)

@@ -52,26 +52,20 @@ class _CompiledTemplates(FileSystemBytecodeCache):
             tmp.unlink(missing_ok=True)
 
 
-# Where compiled templates are kept between processes (``keep_compiled_in``): compiling the
-# report's templates takes a few tenths of a second, a good part of one report's time.
-_compiled_dir: Path | None = None
+def pages_environment(
+    templates_dir: Path = TEMPLATES_DIR, compiled_dir: Path | None = None
+) -> Environment:
+    """A new environment: missing values fail, text is escaped, output is deterministic.
 
-
-def keep_compiled_in(folder: Path | None) -> None:
-    """Keep compiled templates in ``folder`` (Jinja's bytecode cache); None: in memory only."""
-    global _compiled_dir
-    _compiled_dir = None if folder is None else Path(folder)
-    environment.cache_clear()
-
-
-@lru_cache(maxsize=4)
-def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
-    """The shared environment: missing values fail, text is escaped, output is deterministic."""
+    ``compiled_dir`` keeps compiled templates between processes (Jinja's bytecode cache; a run
+    passes its cache folder's): compiling the report's templates takes a few tenths of a second,
+    a good part of one report's time. None: in memory only.
+    """
     cache = None
-    if _compiled_dir is not None:
+    if compiled_dir is not None:
         try:
-            _compiled_dir.mkdir(parents=True, exist_ok=True)
-            cache = _CompiledTemplates(str(_compiled_dir))
+            Path(compiled_dir).mkdir(parents=True, exist_ok=True)
+            cache = _CompiledTemplates(str(compiled_dir))
         except OSError:
             cache = None  # no cache only costs the compiling
     env = Environment(
@@ -88,9 +82,17 @@ def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
     return env
 
 
-def _render(name: str, ctx: Mapping[str, Any]) -> str:
+# Pure memoisation: the package's own templates compiled in memory, for callers without a run
+# (library use, tests); it depends on no path or setting given at run time.
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The environment of the package's templates, without a folder cache (one per process)."""
+    return pages_environment()
+
+
+def _render(name: str, ctx: Mapping[str, Any], env: Environment | None) -> str:
     try:
-        text = environment().get_template(name).render(ctx=ctx, **ctx)
+        text = (env or environment()).get_template(name).render(ctx=ctx, **ctx)
     except TemplateNotFound as exc:
         raise DataError(f"{TEMPLATES_DIR / exc.name}: template not found") from None
     return _tidy(text)
@@ -112,10 +114,13 @@ def render_report(
     *,
     sample: bool,
     downloads: Sequence[str] = DEFAULT_DOWNLOADS,
+    env: Environment | None = None,
 ) -> str:
-    """The report page (a blog post, front matter included) of one metrics document."""
+    """The report page (a blog post, front matter included) of one metrics document (``env``:
+    the run's ``RunContext.pages``; None: ``environment()``)."""
     ctx = build_report_context(doc, charts, sample=sample)
-    return _render("report.md.j2", {**ctx, "downloads": list(downloads), "data_file": DATA_FILE})
+    page = {**ctx, "downloads": list(downloads), "data_file": DATA_FILE}
+    return _render("report.md.j2", page, env)
 
 
 def render_home(
@@ -126,6 +131,7 @@ def render_home(
     report_url: str,
     asset_prefix: str,
     report_count: int,
+    env: Environment | None = None,
 ) -> str:
     """The home page: the latest report's headline, narrative and key charts, with links.
 
@@ -134,4 +140,5 @@ def render_home(
     """
     ctx = build_report_context(doc, charts, sample=sample)
     home = build_home_context(ctx, report_url, asset_prefix)
-    return _render("home.md.j2", {**home, "report_count": report_count, "data_file": DATA_FILE})
+    page = {**home, "report_count": report_count, "data_file": DATA_FILE}
+    return _render("home.md.j2", page, env)

@@ -15,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from generator import calendar
+from generator.calendar import SessionTable, xnys
 from generator.config import Config
 from generator.model import FF_BIG_DAILY, FF_SMALL_DAILY, Series
 
@@ -49,7 +49,11 @@ HORIZON = "2040-12-31"  # the sample market is drawn to here and cut at the requ
 
 
 def sample_market(
-    config: Config, end: dt.date | str | pd.Timestamp, seed: int = SEED
+    config: Config,
+    end: dt.date | str | pd.Timestamp,
+    seed: int = SEED,
+    *,
+    calendar: SessionTable | None = None,
 ) -> list[Series]:
     """Every configured symbol (plus Ken French size portfolios) from the first sample session to ``end``.
 
@@ -59,8 +63,10 @@ def sample_market(
     pass. Each session takes its weekday's draws; every path (prices, regimes, yields) is then a
     causal recursion over the sessions up to ``end``, so a longer sample extends a shorter one
     exactly, as real data does, and the weekly job can grow a sample store week by week.
+    ``calendar``: the run's session table (None: the one this process builds; the same table).
     """
-    draws = _Draws(np.random.default_rng(seed), config.fetch.start, end)
+    table = xnys() if calendar is None else calendar
+    draws = _Draws(np.random.default_rng(seed), config.fetch.start, end, table)
     days = draws.days
     large_r, small_r, dy10 = _factor_returns(days, draws)
     out: dict[str, Series] = {}
@@ -91,7 +97,13 @@ class _Draws:
     is, so the draws of a session never depend on ``end`` or on the calendar table's reach.
     """
 
-    def __init__(self, rng: np.random.Generator, start: str, end: dt.date | str | pd.Timestamp):
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        start: str,
+        end: dt.date | str | pd.Timestamp,
+        calendar: SessionTable,
+    ):
         grid = pd.bdate_range(start, HORIZON)
         self.days = calendar.sessions(start, min(pd.Timestamp(end), grid[-1]))
         self._rng = rng

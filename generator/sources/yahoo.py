@@ -35,7 +35,7 @@ import yfinance as yf
 from tqdm import tqdm
 from yfinance.exceptions import YFRateLimitError
 
-from generator import calendar
+from generator.calendar import NY_TZ, SessionTable, xnys
 from generator.config import Config, FetchSettings
 from generator.errors import DataError, FetchError, UsageError
 from generator.model import OHLCV_COLUMNS, Series
@@ -44,7 +44,6 @@ from generator.store import read_manifest
 log = logging.getLogger(__name__)
 
 SOURCE = "yahoo"
-NY_TZ = calendar.NY_TZ
 BACKOFF_BASE = 2.0  # seconds before the second attempt; doubles each time
 BACKOFF_CAP = 30.0
 REQUEST_TIMEOUT = 30.0  # seconds per HTTP request, shortened to what the budget has left
@@ -136,6 +135,7 @@ def fetch_updates(
     sleep: Callable[[float], None] = time.sleep,
     monotonic: Callable[[], float] = time.monotonic,
     progress: bool = True,
+    calendar: SessionTable | None = None,
 ) -> list[Series]:
     """New and overlapping bars for every symbol (or ``symbols``); stops at the first failure.
 
@@ -151,7 +151,7 @@ def fetch_updates(
     stored = manifest["series"]
     out: list[Series] = []
     for symbol in tqdm(wanted, desc="fetch", unit="symbol", disable=not progress, file=sys.stderr):
-        start = fetch_start(stored.get(symbol), config.fetch)
+        start = fetch_start(stored.get(symbol), config.fetch, calendar)
         out.append(
             fetch_series(
                 symbol,
@@ -178,7 +178,9 @@ def checked_symbols(config: Config, symbols: list[str] | None) -> list[str]:
     return [s for s in known if s in symbols]
 
 
-def fetch_start(entry: dict | None, settings: FetchSettings) -> pd.Timestamp:
+def fetch_start(
+    entry: dict | None, settings: FetchSettings, calendar: SessionTable | None = None
+) -> pd.Timestamp:
     """Where to start: the configured start for a new symbol, else an overlap before the last row.
 
     Re-fetching ``overlap_sessions`` sessions before the last stored one lets validation see
@@ -188,7 +190,8 @@ def fetch_start(entry: dict | None, settings: FetchSettings) -> pd.Timestamp:
         return pd.Timestamp(settings.start)
     last = pd.Timestamp(entry["last"])
     # Ten calendar days per five sessions covers holiday weeks with room to spare.
-    window = calendar.sessions(last - pd.Timedelta(days=2 * settings.overlap_sessions + 10), last)
+    table = xnys() if calendar is None else calendar
+    window = table.sessions(last - pd.Timedelta(days=2 * settings.overlap_sessions + 10), last)
     window = window[window <= last]
     return window[max(0, len(window) - 1 - settings.overlap_sessions)]
 
