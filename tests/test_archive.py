@@ -111,7 +111,9 @@ def test_backfill_skips_archived_weeks(tmp_path: Path, monkeypatch: pytest.Monke
     _write(tmp_path, "2026-11-13")
     calls: list[str] = []
 
-    def fake_generate(market, config, week, docs_dir, *, force=False, images=True, renderer=None, run=None):  # type: ignore[no-untyped-def]
+    def fake_generate(
+        market, config, week, docs_dir, *, force=False, images=True, renderer=None, run=None
+    ):  # type: ignore[no-untyped-def]
         calls.append(str(pd.Timestamp(week).date()))
         return _write(docs_dir, str(pd.Timestamp(week).date()))
 
@@ -202,7 +204,9 @@ def test_report_without_images_has_no_social_image_and_a_javascript_note(tmp_pat
 def test_backfill_worker_failure_is_raised_and_later_weeks_are_cancelled(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def failing(market, config, week, docs_dir, *, force=False, images=True, renderer=None, run=None):  # type: ignore[no-untyped-def]
+    def failing(
+        market, config, week, docs_dir, *, force=False, images=True, renderer=None, run=None
+    ):  # type: ignore[no-untyped-def]
         if pd.Timestamp(week) == pd.Timestamp("2026-10-16"):
             raise archive.DataError("week 2026-10-16: injected failure")
         return _write(docs_dir, str(pd.Timestamp(week).date()))
