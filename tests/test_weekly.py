@@ -143,7 +143,7 @@ def test_rehearsal_same_week_twice_then_the_next(
 
 
 def _fail_fetch(monkeypatch: pytest.MonkeyPatch) -> str:
-    def fetch(config, end, seed=0):  # type: ignore[no-untyped-def]
+    def fetch(config, end, seed=0, calendar=None):  # type: ignore[no-untyped-def]
         raise FetchError("^RUT: Yahoo Finance answered 429 four times in 120 s")
 
     monkeypatch.setattr(generator.sources.sample, "sample_market", fetch)

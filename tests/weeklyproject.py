@@ -31,7 +31,7 @@ WEEK_NEXT = "2026-11-20"
 # Monday 2026-11-23, noon in New York: both weeks have closed.
 NOW = pd.Timestamp("2026-11-23 12:00", tz="America/New_York").tz_convert("UTC")
 
-# Caches that only save time (generator/caches.py, the weekly job's page cache): a run may add
+# Caches that only save time (generator/runcontext.py, the weekly job's page cache): a run may add
 # to them, failed or not. A staging folder left in .cache/ still shows.
 DISPOSABLE = tuple(
     f".cache/{name}" for name in ("calendar", "chart-templates", "jinja", "js", "site-pages")
@@ -105,6 +105,7 @@ def fake_build_site(
     site_url=None,
     render_cache=None,
     js_alongside=True,
+    run=None,
 ):  # type: ignore[no-untyped-def]
     """Stands in for MkDocs: a one-page site listing the archived weeks (and what it was asked)."""
     fake_build_site.asked = {"render_cache": render_cache, "js_alongside": js_alongside}  # type: ignore[attr-defined]
