@@ -28,7 +28,8 @@ from tqdm import tqdm
 
 from generator.atomic import create_temp_dir
 from generator.config import Config
-from generator.errors import DataError, GeneratorError
+from generator.errors import GeneratorError
+from generator.metrics.schema import Document, read_metrics
 from generator.model import Market
 from generator.pages import METRICS_FILE, ChartView, chart_view, render_home, render_report
 from generator.pages.context import SVG_CHARTS
@@ -92,7 +93,7 @@ def archived_weeks(docs_dir: Path) -> list[str]:
 
 def write_report(
     docs_dir: Path,
-    doc: Mapping[str, Any],
+    doc: Document,
     specs: Mapping[str, dict[str, Any]],
     chart_data: Mapping[str, pd.DataFrame],
     svgs: Mapping[str, str],
@@ -106,8 +107,8 @@ def write_report(
     from generator.charts import write_chart_files
     from generator.metrics import metrics_json
 
-    target = report_dir(docs_dir, doc["week_ending"])
-    recover_report(docs_dir, doc["week_ending"])
+    target = report_dir(docs_dir, doc.week_ending)
+    recover_report(docs_dir, doc.week_ending)
     if (target / PAGE_FILE).exists() and not force:
         raise ReportExists(f"{target / PAGE_FILE}: report already archived (use --force)")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -116,10 +117,10 @@ def write_report(
         written = write_chart_files(staging, dict(specs), dict(chart_data))
         for name, svg in sorted(svgs.items()):
             (staging / f"{name}.svg").write_text(svg, encoding="utf-8")
-        (staging / METRICS_FILE).write_text(metrics_json(dict(doc)), encoding="utf-8")
+        (staging / METRICS_FILE).write_text(metrics_json(doc), encoding="utf-8")
         downloads = [METRICS_FILE] + sorted(p.name for p in written if p.suffix == ".csv")
         charts = _chart_views(specs, chart_data, svgs)
-        page = render_report(doc, charts, sample=bool(doc.get("sample")), downloads=downloads)
+        page = render_report(doc, charts, sample=doc.sample, downloads=downloads)
         (staging / PAGE_FILE).write_text(page, encoding="utf-8")
         _swap_into_place(staging, target)
     except BaseException:
@@ -307,12 +308,7 @@ def write_home(docs_dir: Path) -> Path | None:
     if not weeks:
         return None
     folder = report_dir(docs_dir, weeks[-1])
-    try:
-        doc = json.loads((folder / METRICS_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DataError(
-            f"{folder / METRICS_FILE}: cannot read the latest report's metrics ({exc})"
-        ) from None
+    doc = read_metrics(folder / METRICS_FILE)
     charts = {}
     for path in sorted(folder.glob("*.vl.json")):
         name = path.name.removesuffix(".vl.json")
@@ -323,7 +319,7 @@ def write_home(docs_dir: Path) -> Path | None:
     page = render_home(
         doc,
         charts,
-        sample=bool(doc.get("sample")),
+        sample=doc.sample,
         report_url=prefix + PAGE_FILE,
         asset_prefix=url_prefix,
         report_count=len(weeks),

@@ -131,34 +131,31 @@ def _returns() -> list[Metric]:
 _CHANGED_RETURNS = {("ytd", "small"), ("ytd", "large"), ("ytd", "spread"), ("1y", "spread")}
 
 
-def _stats(base: str, what: str) -> list[Metric]:
+def _stats(base: str) -> list[Metric]:
     """The statistics of a group of years (a month, a window, a phase) under ``base``."""
     return [
-        Metric(f"{base}.years", f"Years, {what}", YEARS),
-        Metric(f"{base}.small_mean", f"Small caps, mean return, {what}", PERCENT, 2, True),
-        Metric(f"{base}.small_median", f"Small caps, median return, {what}", PERCENT, 2, True),
-        Metric(f"{base}.large_mean", f"Large caps, mean return, {what}", PERCENT, 2, True),
-        Metric(f"{base}.large_median", f"Large caps, median return, {what}", PERCENT, 2, True),
-        Metric(f"{base}.spread_mean", f"Mean spread, {what}", PP, 2, True, True),
-        Metric(f"{base}.spread_median", f"Median spread, {what}", PP, 2, True),
-        Metric(f"{base}.hit_rate", f"Hit rate (share of years small led), {what}", PERCENT, 0,
-               headline=True),  # fmt: skip
-        Metric(f"{base}.spread_ci90_low", f"90% interval of the mean spread, low, {what}", PP, 1,
-               True),  # fmt: skip
-        Metric(f"{base}.spread_ci90_high", f"90% interval of the mean spread, high, {what}", PP,
-               1, True),  # fmt: skip
+        Metric(f"{base}.years", "Years", YEARS),
+        Metric(f"{base}.small_mean", "Small caps, mean", PERCENT, 2, True),
+        Metric(f"{base}.small_median", "Small caps, median", PERCENT, 2, True),
+        Metric(f"{base}.large_mean", "Large caps, mean", PERCENT, 2, True),
+        Metric(f"{base}.large_median", "Large caps, median", PERCENT, 2, True),
+        Metric(f"{base}.spread_mean", "Mean spread", PP, 2, True, True),
+        Metric(f"{base}.spread_median", "Median spread", PP, 2, True),
+        Metric(f"{base}.hit_rate", "Hit rate", PERCENT, 0, headline=True),
+        Metric(f"{base}.spread_ci90_low", "90% interval, low", PP, 1, True),
+        Metric(f"{base}.spread_ci90_high", "90% interval, high", PP, 1, True),
     ]
 
 
 def _seasonal(base: str, what: str) -> list[Metric]:
     windows = [
-        *_stats(f"{base}.months.*", f"calendar month{what}"),
+        *_stats(f"{base}.months.*"),
         Metric(f"{base}.months.*.month", "Month", MONTH),
-        Metric(f"{base}.first_year", f"First year of the monthly table{what}", YEAR),
+        Metric(f"{base}.first_year", f"Since{what}", YEAR),
     ]
     for key, label in (("dec15_feb15", "December 15 to February 15"),
                        ("first5_january", "first five sessions of January")):  # fmt: skip
-        windows += _stats(f"{base}.{key}", f"{label}{what}")
+        windows += _stats(f"{base}.{key}")
         windows += [
             Metric(f"{base}.{key}.this_year", f"This year, {label}{what}", YEAR),
             Metric(f"{base}.{key}.this_year_spread", f"Spread this year, {label}{what}", PP, 2,
@@ -234,7 +231,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("seasonality.average_path_years", "Years averaged in the seasonal path", YEARS),
     Metric("seasonality.current_year_path.*.month", "Month", MONTH),
     Metric("seasonality.current_year_path.*.spread", "Cumulative spread this year", PP, 1, True),
-    *_stats("cycle.phases.*", "cycle phase"),
+    *_stats("cycle.phases.*"),
     Metric("cycle.phases.*.phase", "Cycle phase", PHASE),
     Metric("cycle.year", "Year", YEAR),
     Metric("cycle.phase", "Phase of the four-year cycle", PHASE, headline=True),
@@ -284,7 +281,15 @@ METRICS: tuple[Metric, ...] = (
     Metric("ladder.rotation.*.pct_52w", "Gauge percentile, 52 weeks", PERCENT, 0),
 )
 
-BY_PATH = {m.path: m for m in METRICS}
+# Series that only charts publish (in their data tables): not in the document, so their paths
+# start with "chart." and name the chart and its column.
+CHART_SERIES: tuple[Metric, ...] = (
+    Metric("chart.ytd_rebased.small", "Small caps, rebased to 100 at the year's start", INDEX, 2),
+    Metric("chart.ytd_rebased.large", "Large caps, rebased to 100 at the year's start", INDEX, 2),
+    Metric("chart.yields_vs_relative.relative", "Ratio small / large, rebased to 100", INDEX, 2),
+)
+
+BY_PATH = {m.path: m for m in (*METRICS, *CHART_SERIES)}
 # The measures of "what changed", in declaration order (ties of the ranking go by path).
 CHANGE_METRICS = tuple(m for m in METRICS if m.change_scale is not None)
 

@@ -10,10 +10,13 @@ methodology page. Templates and charts read these records by attribute, never by
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from generator.errors import DataError
 from generator.metrics.codec import (
     OMIT,
     Missing,
@@ -429,3 +432,17 @@ class Document:
     def from_plain(cls, data: Mapping[str, Any], where: str = "metrics") -> Document:
         """The document read from its JSON-ready form; SchemaError names any key out of place."""
         return record_from_plain(cls, dict(data), where)
+
+
+def read_metrics(path: Path) -> Document:
+    """The document of an archived ``metrics.json``; DataError names the file and the key.
+
+    A file written before ``schema_version`` existed has the same keys (version 0)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict):
+            data.setdefault("schema_version", 0)
+        return Document.from_plain(data, where=str(path))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path}: cannot read the report's metrics ({exc}); rewrite the report "
+                        "with `generator report --week WEEK --force`") from None  # fmt: skip

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
-from functools import lru_cache, partial
 from typing import Any
 
 from markupsafe import Markup
+
+from generator.metrics import registry
+from generator.metrics.claims import EVIDENCE
+from generator.metrics.codec import Missing
 
 MISSING = "n/a"
 MONTHS = (
@@ -137,66 +139,56 @@ def month_name(value: Any) -> Markup:
 
 def long_date(value: Any) -> Markup:
     """'2026-11-20' -> 'November 20, 2026'."""
-    if value is None:
+    if value is None or isinstance(value, Missing):
         return Markup(MISSING)
     day = dt.date.fromisoformat(str(value)[:10])
     return Markup(f"{MONTHS[day.month - 1]} {day.day}, {day.year}")
 
 
-def value(item: Any, key: str = "") -> Markup:
-    """A value of unknown kind (evidence, generic sections), formatted from its key's name."""
-    if item is None:
+def metric(item: Any, path: str) -> Markup:
+    """A number as the registry declares the metric at ``path`` (unit, decimals, sign)."""
+    return Markup(registry.metric(path).format(item))
+
+
+def metric_size(item: Any, path: str) -> Markup:
+    """The size of a number (no sign), as the metric at ``path`` is shown: "led by 0.39 pp"."""
+    declared = registry.metric(path)
+    if isinstance(item, int | float) and not isinstance(item, bool):
+        return Markup(registry.format_number(abs(item), declared.unit, declared.digits, False))
+    return Markup(declared.format(item))
+
+
+def metric_change(item: Any, path: str) -> Markup:
+    """A week-over-week change of the metric at ``path`` (signed; percents in pp)."""
+    return Markup(registry.metric(path).format_change(item))
+
+
+def metric_label(path: Any) -> Markup:
+    """The registry's label of the metric at ``path``."""
+    return md_text(registry.metric(str(path)).label)
+
+
+def evidence(item: Any, claim_id: str, key: str) -> Markup:
+    """A piece of claim evidence: numbers as their declared metric, words as inert text."""
+    path = EVIDENCE[claim_id][key]
+    if path is not None:
+        return metric(item, path)
+    if isinstance(item, Missing) or item is None:
         return Markup(MISSING)
     if isinstance(item, bool):
         return Markup("yes" if item else "no")
-    if isinstance(item, int | float):
-        return _number_format(key)(item)
-    if isinstance(item, list | tuple):
-        return Markup(", ").join(value(v, key) for v in item)
     return md_text(item)
 
 
-@lru_cache(maxsize=512)
-def _number_format(key: str) -> Callable[[Any], Markup]:
-    """The filter that writes numbers under ``key``, from the last part of its name."""
-    name = key.rsplit(".", 1)[-1]
-    if name in ("years", "weeks", "month", "year", "phase", "first_year", "last_year", "sessions"):
-        return count
-    if name.startswith(("sessions", "outperf", "underperf")) or name.endswith("_weeks"):
-        return count
-    if "rate" in name or name.startswith("pct"):
-        return pct
-    if any(w in name for w in ("spread", "change", "discount", "return", "mean", "median", "ci90")):
-        return partial(spct, digits=2)
-    if any(w in name for w in ("1w", "ytd", "1y", "mtd", "qtd", "_ann", "drawdown", "vol")):
-        return partial(spct, digits=2)
-    return partial(num, digits=2)
+def evidence_label(key: str, claim_id: str) -> Markup:
+    """The label of a piece of claim evidence: its metric's label, or the key in words."""
+    path = EVIDENCE[claim_id][key]
+    return metric_label(path) if path is not None else md_text(key.replace("_", " "))
 
 
-def table_row(cells: Sequence[Any], keys: Sequence[str]) -> Markup:
-    """A Markdown table row's cells after its opening pipe: each as ``value`` writes it under
-    its column's key, each followed by ``' | '`` (a chart's data table has hundreds of cells)."""
-    return Markup("".join(f"{value(cell, key)} | " for cell, key in zip(cells, keys, strict=True)))
-
-
-EVIDENCE_LABELS = {
-    "hit_rate": "hit rate",
-    "spread_mean": "mean spread",
-    "spread_median": "median spread",
-    "spread_ci90_low": "90% interval, low",
-    "spread_ci90_high": "90% interval, high",
-    "small_mean": "small-cap mean",
-    "large_mean": "large-cap mean",
-    "first_year": "since",
-    "returns.1w.spread": "1-week spread",
-    "returns.ytd.spread": "YTD spread",
-}
-
-
-def label(key: Any) -> Markup:
-    """A readable name for an evidence key (known names, else the key with spaces)."""
-    text = str(key)
-    return md_text(EVIDENCE_LABELS.get(text, text.replace("_", " ").replace(".", " ")))
+def is_missing(item: Any) -> bool:
+    """Jinja test ``is missing``: a value or section the document does not have."""
+    return isinstance(item, Missing)
 
 
 def verdict(text: Any) -> Markup:
@@ -224,9 +216,14 @@ FILTERS = {
     "ordinal": ordinal,
     "month_name": month_name,
     "long_date": long_date,
-    "value": value,
-    "table_row": table_row,
+    "metric": metric,
+    "metric_change": metric_change,
+    "metric_size": metric_size,
+    "metric_label": metric_label,
+    "evidence": evidence,
+    "evidence_label": evidence_label,
     "verdict": verdict,
-    "label": label,
     "yaml_str": yaml_str,
 }
+
+TESTS = {"missing": is_missing}
