@@ -91,7 +91,9 @@ def _section(doc: Document, name: str) -> Any:
 def sign_claim(doc: Document, cid: str, statement: str, period: str) -> Claim:
     """Supported when the price spread of ``period`` (``1w`` or ``ytd``) is positive."""
     returns = _section(doc, "returns")
-    spread = number(getattr(returns, "w1" if period == "1w" else period).spread) if returns else None
+    spread = (
+        number(getattr(returns, "w1" if period == "1w" else period).spread) if returns else None
+    )
     verdict = NO_DATA if spread is None else SUPPORTED if spread > 0 else NOT_SUPPORTED
     path = f"returns.{period}.spread"
     return claim(cid, statement, f"supported when {path} > 0", verdict, {path: spread})

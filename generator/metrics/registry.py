@@ -158,8 +158,9 @@ def _seasonal(base: str, what: str) -> list[Metric]:
         windows += _stats(f"{base}.{key}")
         windows += [
             Metric(f"{base}.{key}.this_year", f"This year, {label}{what}", YEAR),
-            Metric(f"{base}.{key}.this_year_spread", f"Spread this year, {label}{what}", PP, 2,
-                   True),  # fmt: skip
+            Metric(
+                f"{base}.{key}.this_year_spread", f"Spread this year, {label}{what}", PP, 2, True
+            ),  # fmt: skip
         ]
     return windows
 
@@ -167,32 +168,52 @@ def _seasonal(base: str, what: str) -> list[Metric]:
 def _sides(base: str, label: str, unit: str, digits: int = 1, signed: bool = False,
            scale: float | None = None, headline: bool = False) -> list[Metric]:  # fmt: skip
     return [
-        Metric(f"{base}.{side}", label.format(side=words), unit, digits,
-               signed, headline, scale)  # fmt: skip
+        Metric(
+            f"{base}.{side}", label.format(side=words), unit, digits, signed, headline, scale
+        )  # fmt: skip
         for side, words in (("small", "small caps"), ("large", "large caps"))
     ]
 
 
 METRICS: tuple[Metric, ...] = (
     *_returns(),
-    *[Metric(f"drawdown.{s}.current", f"Current drawdown, {w}", PERCENT, 1, True, True, 0.01)
-      for s, w in (("small", "small caps"), ("large", "large caps"))],  # fmt: skip
-    *[Metric(f"drawdown.{s}.{k}", f"{label}, {w}", PERCENT, 1, True)
-      for s, w in (("small", "small caps"), ("large", "large caps"))
-      for k, label in (("max_1y", "Maximum drawdown, past year"),
-                       ("max_all", "Maximum drawdown, full history"))],  # fmt: skip
-    *[m for s, w in (("small", "small caps"), ("large", "large caps")) for m in (
-        Metric(f"highs.{s}.all_time", f"All-time closing high, {w}", INDEX, 2, headline=True),
-        Metric(f"highs.{s}.pct_from_all_time", f"From all-time high, {w}", PERCENT, 1, True,
-               True),
-        Metric(f"highs.{s}.sessions_since_all_time", f"Sessions since all-time high, {w}",
-               SESSIONS),
-        Metric(f"highs.{s}.high_52w", f"52-week high, {w}", INDEX, 2),
-        Metric(f"highs.{s}.pct_from_high_52w", f"From 52-week high, {w}", PERCENT, 1, True, True,
-               0.01),
-        Metric(f"highs.{s}.low_52w", f"52-week low, {w}", INDEX, 2),
-        Metric(f"highs.{s}.pct_from_low_52w", f"From 52-week low, {w}", PERCENT, 1, True),
-    )],  # fmt: skip
+    *[
+        Metric(f"drawdown.{s}.current", f"Current drawdown, {w}", PERCENT, 1, True, True, 0.01)
+        for s, w in (("small", "small caps"), ("large", "large caps"))
+    ],  # fmt: skip
+    *[
+        Metric(f"drawdown.{s}.{k}", f"{label}, {w}", PERCENT, 1, True)
+        for s, w in (("small", "small caps"), ("large", "large caps"))
+        for k, label in (
+            ("max_1y", "Maximum drawdown, past year"),
+            ("max_all", "Maximum drawdown, full history"),
+        )
+    ],  # fmt: skip
+    *[
+        m
+        for s, w in (("small", "small caps"), ("large", "large caps"))
+        for m in (
+            Metric(f"highs.{s}.all_time", f"All-time closing high, {w}", INDEX, 2, headline=True),
+            Metric(
+                f"highs.{s}.pct_from_all_time", f"From all-time high, {w}", PERCENT, 1, True, True
+            ),
+            Metric(
+                f"highs.{s}.sessions_since_all_time", f"Sessions since all-time high, {w}", SESSIONS
+            ),
+            Metric(f"highs.{s}.high_52w", f"52-week high, {w}", INDEX, 2),
+            Metric(
+                f"highs.{s}.pct_from_high_52w",
+                f"From 52-week high, {w}",
+                PERCENT,
+                1,
+                True,
+                True,
+                0.01,
+            ),
+            Metric(f"highs.{s}.low_52w", f"52-week low, {w}", INDEX, 2),
+            Metric(f"highs.{s}.pct_from_low_52w", f"From 52-week low, {w}", PERCENT, 1, True),
+        )
+    ],  # fmt: skip
     Metric("relative.ratio", "Ratio small / large", RATIO, 4),
     Metric("relative.ma_50", "Ratio, 50-session average", RATIO, 4),
     Metric("relative.ma_200", "Ratio, 200-session average", RATIO, 4),
@@ -201,22 +222,31 @@ METRICS: tuple[Metric, ...] = (
     Metric("relative.zscore_3y", "Ratio z-score, 3 years", RATIO, 2, True, True, 0.1),
     Metric("relative.drawdown", "Ratio drawdown from its peak", PERCENT, 1, True, True, 0.01),
     Metric("relative.last_week_spread", "Weekly relative return, latest week", PP, 2, True),
-    Metric("relative.outperf_streak_weeks", "Weeks in a row small caps led", WEEKS,
-           headline=True),  # fmt: skip
-    Metric("relative.underperf_streak_weeks", "Weeks in a row large caps led", WEEKS,
-           headline=True),  # fmt: skip
-    Metric("relative.outperf_streak_record_weeks", "Longest run of weeks small caps led", WEEKS,
-           headline=True),  # fmt: skip
+    Metric(
+        "relative.outperf_streak_weeks", "Weeks in a row small caps led", WEEKS, headline=True
+    ),  # fmt: skip
+    Metric(
+        "relative.underperf_streak_weeks", "Weeks in a row large caps led", WEEKS, headline=True
+    ),  # fmt: skip
+    Metric(
+        "relative.outperf_streak_record_weeks",
+        "Longest run of weeks small caps led",
+        WEEKS,
+        headline=True,
+    ),  # fmt: skip
     Metric("relative.regime_threshold", "Regime threshold (zig-zag filter)", PERCENT, 0),
     Metric("relative.regimes.*.weeks", "Weeks", WEEKS),
-    Metric("relative.regimes.*.small_return", "Small caps' return over the regime", PERCENT, 1,
-           True),  # fmt: skip
-    Metric("relative.regimes.*.large_return", "Large caps' return over the regime", PERCENT, 1,
-           True),  # fmt: skip
+    Metric(
+        "relative.regimes.*.small_return", "Small caps' return over the regime", PERCENT, 1, True
+    ),  # fmt: skip
+    Metric(
+        "relative.regimes.*.large_return", "Large caps' return over the regime", PERCENT, 1, True
+    ),  # fmt: skip
     Metric("relative.regimes.*.cum_spread", "Cumulative spread", PP, 1, True),
     Metric("relative.regimes.*.relative_return", "Change of the ratio", PERCENT, 1, True),
-    *_sides("risk.vol_3m", "Volatility of {side}, 3 months (annualised)", PERCENT, 1, False,
-            0.01),  # fmt: skip
+    *_sides(
+        "risk.vol_3m", "Volatility of {side}, 3 months (annualised)", PERCENT, 1, False, 0.01
+    ),  # fmt: skip
     *_sides("risk.vol_1y", "Volatility of {side}, 1 year (annualised)", PERCENT, 1),
     Metric("risk.corr_1y", "Correlation, 1 year of daily returns", RATIO, 2, False, False, 0.01),
     Metric("risk.beta_1y", "Beta of small on large, 1 year", RATIO, 2, False, False, 0.01),
@@ -240,8 +270,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("cycle.monthly_spread_by_phase.*.phase", "Cycle phase", PHASE),
     Metric("cycle.monthly_spread_by_phase.*.months.*", "Mean monthly spread", PP, 2, True),
     Metric("cycle.phase_average_path.*.month", "Month", MONTH),
-    Metric("cycle.phase_average_path.*.spread", "Average cumulative spread, this phase", PP, 1,
-           True),  # fmt: skip
+    Metric(
+        "cycle.phase_average_path.*.spread", "Average cumulative spread, this phase", PP, 1, True
+    ),  # fmt: skip
     Metric("cycle.phase_average_path_years", "Years averaged in the phase path", YEARS),
     Metric("cycle.current_year_path.*.month", "Month", MONTH),
     Metric("cycle.current_year_path.*.spread", "Cumulative spread this year", PP, 1, True),
@@ -249,29 +280,49 @@ METRICS: tuple[Metric, ...] = (
     Metric("rates.yields.*.change_1w", "Yield, week change", BP, 0, True),
     Metric("rates.yields.*.change_3m", "Yield, 3-month change", BP, 0, True),
     Metric("rates.slope_10y_13w", "Slope, 10-year minus 13-week", BP, 0),
-    Metric("rates.sensitivity.*.beta", "Rate beta (pp of relative return per +1 pp of yield)",
-           PP, 2, True),  # fmt: skip
+    Metric(
+        "rates.sensitivity.*.beta",
+        "Rate beta (pp of relative return per +1 pp of yield)",
+        PP,
+        2,
+        True,
+    ),  # fmt: skip
     Metric("rates.sensitivity.*.corr", "Rate correlation", RATIO, 2, True),
     Metric("rates.sensitivity.*.weeks", "Weeks", WEEKS),
     Metric("valuation.curated.stale_after_days", "Stale after", DAYS),
-    *[m for s, w in (("small", "small caps"), ("large", "large caps")) for m in (
-        Metric(f"valuation.curated.{s}.forward_pe", f"Forward P/E, {w}", RATIO, 1),
-        Metric(f"valuation.curated.{s}.earnings_growth", f"Expected earnings growth, {w}",
-               PERCENT, 1),
-        Metric(f"valuation.curated.{s}.age_days", f"Age of the curated entry, {w}", DAYS),
-        Metric(f"valuation.curated.{s}_forward_pe", f"Forward P/E, {w}", RATIO, 1),
-        Metric(f"valuation.curated.{s}_earnings_growth", f"Expected earnings growth, {w}",
-               PERCENT, 1),
-        Metric(f"valuation.trailing_pe.{s}.value", f"ETF trailing P/E, {w}", RATIO, 1),
-    )],  # fmt: skip
+    *[
+        m
+        for s, w in (("small", "small caps"), ("large", "large caps"))
+        for m in (
+            Metric(f"valuation.curated.{s}.forward_pe", f"Forward P/E, {w}", RATIO, 1),
+            Metric(
+                f"valuation.curated.{s}.earnings_growth",
+                f"Expected earnings growth, {w}",
+                PERCENT,
+                1,
+            ),
+            Metric(f"valuation.curated.{s}.age_days", f"Age of the curated entry, {w}", DAYS),
+            Metric(f"valuation.curated.{s}_forward_pe", f"Forward P/E, {w}", RATIO, 1),
+            Metric(
+                f"valuation.curated.{s}_earnings_growth",
+                f"Expected earnings growth, {w}",
+                PERCENT,
+                1,
+            ),
+            Metric(f"valuation.trailing_pe.{s}.value", f"ETF trailing P/E, {w}", RATIO, 1),
+        )
+    ],  # fmt: skip
     Metric("valuation.curated.discount", "Forward P/E, small vs large", PERCENT, 1, True),
     Metric("valuation.curated.earnings_growth_gap", "Expected earnings growth gap", PP, 1, True),
-    Metric("valuation.trailing_pe.discount", "ETF trailing P/E, small vs large", PERCENT, 1,
-           True),  # fmt: skip
-    Metric("valuation.book_to_market.small.value", "Book-to-market, smallest size quintile",
-           RATIO, 2),  # fmt: skip
-    Metric("valuation.book_to_market.big.value", "Book-to-market, biggest size quintile", RATIO,
-           2),  # fmt: skip
+    Metric(
+        "valuation.trailing_pe.discount", "ETF trailing P/E, small vs large", PERCENT, 1, True
+    ),  # fmt: skip
+    Metric(
+        "valuation.book_to_market.small.value", "Book-to-market, smallest size quintile", RATIO, 2
+    ),  # fmt: skip
+    Metric(
+        "valuation.book_to_market.big.value", "Book-to-market, biggest size quintile", RATIO, 2
+    ),  # fmt: skip
     Metric("valuation.book_to_market.ratio", "Book-to-market, small / big", RATIO, 2),
     Metric("ladder.rows.*.1w", "Week", PERCENT, 2, True),
     Metric("ladder.rows.*.ytd", "Year to date", PERCENT, 2, True),

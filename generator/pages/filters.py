@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -186,6 +187,11 @@ def evidence_label(key: str, claim_id: str) -> Markup:
     return metric_label(path) if path is not None else md_text(key.replace("_", " "))
 
 
+def table_cells(cells: Sequence[Any]) -> Markup:
+    """A table row's cells (already display text) joined by the column separator."""
+    return Markup(" | ").join(md_text(c) for c in cells)
+
+
 def is_missing(item: Any) -> bool:
     """Jinja test ``is missing``: a value or section the document does not have."""
     return isinstance(item, Missing)
@@ -223,6 +229,7 @@ FILTERS = {
     "evidence": evidence,
     "evidence_label": evidence_label,
     "verdict": verdict,
+    "table_cells": table_cells,
     "yaml_str": yaml_str,
 }
 
