@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from jinja2 import UndefinedError
 
 from generator import archive
+from generator.errors import DataError
 from tests.test_pages import fixed_doc
 
 
@@ -100,8 +101,8 @@ def test_replacement_killed_before_removing_the_old_report_keeps_the_new_one(
 
 def test_failed_write_leaves_no_report(tmp_path: Path) -> None:
     doc = fixed_doc()
-    del doc["seasonality"]["first_year"]
-    with pytest.raises(UndefinedError):
+    doc = replace(doc, seasonality=replace(doc.seasonality, first_year="not a number"))
+    with pytest.raises(ValueError, match="not a number"):
         archive.write_report(tmp_path, doc, {}, {}, {})
     assert archive.archived_weeks(tmp_path) == []
     assert list((tmp_path / "blog" / "posts" / "2026" / "11").iterdir()) == []
@@ -204,12 +205,12 @@ def test_backfill_worker_failure_is_raised_and_later_weeks_are_cancelled(
 ) -> None:
     def failing(market, config, week, docs_dir, *, force=False, images=True, renderer=None):  # type: ignore[no-untyped-def]
         if pd.Timestamp(week) == pd.Timestamp("2026-10-16"):
-            raise archive.DataError("week 2026-10-16: injected failure")
+            raise DataError("week 2026-10-16: injected failure")
         return _write(docs_dir, str(pd.Timestamp(week).date()))
 
     monkeypatch.setattr(archive, "generate_report", failing)  # the workers fork after this
     weeks = pd.date_range("2026-10-02", "2026-11-20", freq="W-FRI")
-    with pytest.raises(archive.DataError, match="week 2026-10-16: injected failure"):
+    with pytest.raises(DataError, match="week 2026-10-16: injected failure"):
         archive.backfill(None, None, weeks, tmp_path, progress=False, images=0, jobs=2)  # type: ignore[arg-type]
     assert "2026-10-16" not in archive.archived_weeks(tmp_path)
     leftovers = [p for p in tmp_path.rglob(".*") if p.name.startswith(".")]

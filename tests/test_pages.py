@@ -38,8 +38,9 @@ def sample_doc(week: str = WEEK) -> Document:
     return compute_metrics(market, config, pd.Timestamp(week))
 
 
-def fixed_doc() -> Document:
-    return sample_doc()
+def fixed_doc(week: str = WEEK) -> Document:
+    """The computed sample document, dated ``week`` (archive tests need several weeks)."""
+    return replace(sample_doc(), week_ending=week)
 
 
 def pct(x: float, digits: int = 2) -> str:
