@@ -1,7 +1,8 @@
 """Jinja filters: every number, date and piece of text becomes Markdown-safe display text here.
 
-Templates own the words; these filters own the presentation of values (percent signs, rounding,
-signs). Each filter returns ``Markup`` so the environment's autoescape leaves it alone; text from
+Templates own the words; these filters own the presentation of values. Numbers of the metrics
+document are formatted only by ``metric`` (and its variants), from the declaration in
+``metrics.registry``: its unit decides percent signs, rounding and signs. Each filter returns ``Markup`` so the environment's autoescape leaves it alone; text from
 data or config goes through ``md_text``, which neutralises both HTML and Markdown syntax.
 """
 
@@ -17,23 +18,9 @@ from markupsafe import Markup
 from generator.metrics import registry
 from generator.metrics.claims import EVIDENCE
 from generator.metrics.codec import Missing
+from generator.metrics.registry import MONTHS, NOT_AVAILABLE
 
-MISSING = "n/a"
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-MINUS = "\u2212"  # a real minus sign, so negative numbers do not wrap or read as dashes
+MISSING = NOT_AVAILABLE
 # Characters that HTML or Markdown would interpret, as numeric entities. Entities render as the
 # character itself but no Markdown inline pattern (links, emphasis, code, tables) can match them.
 _ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'`*_[]()#|~\\!{}$"}
@@ -57,61 +44,6 @@ def _number(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
-
-
-def _signed(text: str, number: float, signed: bool) -> str:
-    if text.startswith("-"):
-        return MINUS + text[1:]
-    return ("+" + text) if signed and number > 0 else text
-
-
-def pct(value: Any, digits: int = 1, signed: bool = False) -> Markup:
-    """0.0812 -> '8.1%' (decimals to percent); None -> 'n/a'."""
-    number = _number(value)
-    if number is None:
-        return Markup(MISSING)
-    text = f"{number * 100:.{digits}f}"
-    if float(text) == 0:
-        text = f"{0:.{digits}f}"  # no '-0.0%'
-    return Markup(_signed(text, float(text), signed) + "%")
-
-
-def spct(value: Any, digits: int = 1) -> Markup:
-    """Signed percent: 0.0812 -> '+8.1%'."""
-    return pct(value, digits, signed=True)
-
-
-def pp(value: Any, digits: int = 1, signed: bool = True) -> Markup:
-    """A difference of two decimal returns in percentage points: -0.038 -> '−3.8 pp'."""
-    number = _number(value)
-    if number is None:
-        return Markup(MISSING)
-    text = f"{number * 100:.{digits}f}"
-    if float(text) == 0:
-        text = f"{0:.{digits}f}"
-    return Markup(_signed(text, float(text), signed) + " pp")
-
-
-def bp(value: Any, signed: bool = True) -> Markup:
-    """A change of a percent-quoted yield in basis points: 0.25 (pp) -> '+25 bp'."""
-    number = _number(value)
-    if number is None:
-        return Markup(MISSING)
-    text = f"{number * 100:.0f}"
-    if float(text) == 0:
-        text = "0"
-    return Markup(_signed(text, float(text), signed) + " bp")
-
-
-def num(value: Any, digits: int = 2, signed: bool = False) -> Markup:
-    """A plain number with fixed decimals: 1.03199 -> '1.03'."""
-    number = _number(value)
-    if number is None:
-        return Markup(MISSING)
-    text = f"{number:,.{digits}f}"
-    if float(text.replace(",", "")) == 0:
-        text = f"{0:.{digits}f}"
-    return Markup(_signed(text, number, signed))
 
 
 def count(value: Any) -> Markup:
@@ -213,11 +145,6 @@ def yaml_str(value: Any) -> Markup:
 
 FILTERS = {
     "md": md_text,
-    "pct": pct,
-    "spct": spct,
-    "pp": pp,
-    "bp": bp,
-    "num": num,
     "count": count,
     "ordinal": ordinal,
     "month_name": month_name,
