@@ -141,3 +141,16 @@ def test_every_evidence_key_is_declared_with_a_registered_metric() -> None:
             value = claim.evidence[key]
             numeric = isinstance(value, int | float) and not isinstance(value, bool)
             assert not numeric or path is not None, (claim.id, key)
+
+
+@pytest.mark.parametrize(
+    ("pct", "z", "unusual"),
+    [(0.5, 1.9, False), (0.95, 0.0, True), (0.05, 0.0, True), (0.5, -2.0, True),
+     (Missing("short"), Missing("short"), False), (0.06, 1.99, False)],
+)  # fmt: skip
+def test_ratio_is_unusual_is_the_one_rule_the_narrative_uses(pct, z, unusual) -> None:  # type: ignore[no-untyped-def]
+    from generator.metrics.claims import ratio_is_unusual
+
+    relative = replace(base_doc().relative, pct_52w=pct, zscore_3y=z)
+    assert ratio_is_unusual(relative) is unusual
+    assert ratio_is_unusual(Missing("no ratio")) is False

@@ -31,7 +31,9 @@ from generator.sources.sample import sample_market
 from tests.conftest import ROOT
 
 WEEKS = ("1985-01-04", "1985-01-11", "1986-02-07", "2026-11-20")
-METRIC_CALL = re.compile(r"""metric(?:_size|_label)?\(\s*"([^"]+)"\s*\)|"([a-z_0-9.*]+)"\s*\|\s*metric_label""")
+METRIC_CALL = re.compile(
+    r"""metric(?:_size|_label)?\(\s*"([^"]+)"\s*\)|"([a-z_0-9.*]+)"\s*\|\s*metric_label"""
+)
 
 
 @lru_cache(maxsize=1)
@@ -125,7 +127,7 @@ def contract_violations(doc: Document, page: str, calls: list[tuple[str, object]
 
 
 def changed_values(doc: Document, path: str) -> list[object]:
-    """"What changed" shows last week's value and the change under the metric's path."""
+    """ "What changed" shows last week's value and the change under the metric's path."""
     if isinstance(doc.changes, Missing):
         return []
     return [v for i in doc.changes.items if i.key == path for v in (i.previous, i.change)]
@@ -175,7 +177,9 @@ def test_the_contract_sees_the_beta_shown_as_missing() -> None:
     violations = contract_violations(doc, page, calls)
     beta = [v for v in violations if v.startswith("risk.beta_1y")]
     assert len(beta) == 1
-    assert beta[0].startswith(f"risk.beta_1y: the page shows missing, the document has [{doc.risk.beta_1y!r}")
+    assert beta[0].startswith(
+        f"risk.beta_1y: the page shows missing, the document has [{doc.risk.beta_1y!r}"
+    )
     # The unmutated template passes the same check.
     page, calls = render_recording(doc, source)
     assert contract_violations(doc, page, calls) == []
@@ -286,7 +290,7 @@ def expand(pattern: str) -> set[str]:
         return {pattern}
     out: set[str] = set()
     for option in match.group(1).split(","):
-        out |= expand(pattern[: match.start()] + option.strip() + pattern[match.end():])
+        out |= expand(pattern[: match.start()] + option.strip() + pattern[match.end() :])
     return out
 
 

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.metrics.codec import Missing
-from generator.metrics.schema import Claim, Document, Stats
+from generator.metrics.schema import Claim, Document, Relative, Stats
 
 SUPPORTED, NOT_SUPPORTED, NO_DATA = "supported", "not supported", "not enough data"
 MIN_SEASONAL_YEARS = 10  # years of a calendar month or window before a seasonal claim is judged
@@ -234,6 +234,20 @@ def claims_section(doc: Document) -> tuple[Claim, ...]:
 def with_claims(doc: Document) -> Document:
     """The document with its claims section filled in."""
     return replace(doc, claims=claims_section(doc))
+
+
+UNUSUAL_PERCENTILE = 0.05  # the ratio in the top or bottom 5% of its past 52 weeks is unusual
+UNUSUAL_ZSCORE = 2.0  # as is a 3-year z-score of 2 or more in either direction
+
+
+def ratio_is_unusual(relative: Relative | Missing) -> bool:
+    """The narrative's rule for "unusual": the small/large ratio at an extreme of its past year
+    (percentile) or of its past three years (z-score)."""
+    if isinstance(relative, Missing):
+        return False
+    pct, z = number(relative.pct_52w), number(relative.zscore_3y)
+    extreme = pct is not None and (pct >= 1 - UNUSUAL_PERCENTILE or pct <= UNUSUAL_PERCENTILE)
+    return extreme or (z is not None and abs(z) >= UNUSUAL_ZSCORE)
 
 
 def claim_by_id(claims: tuple[Claim, ...], cid: str) -> Claim | None:

@@ -17,6 +17,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from generator.metrics import registry
+from generator.metrics.claims import ratio_is_unusual
 from generator.metrics.codec import Missing
 from generator.metrics.schema import Document, MonthStats, PeriodReturns, Returns, Seasonality
 from generator.pages.filters import md_text
@@ -163,6 +164,7 @@ def build_report_context(
         "scoreboard": _scoreboard(returns),
         "scoreboard_tr": _scoreboard(present(doc.returns_tr)),
         "relative": doc.relative,
+        "ratio_unusual": ratio_is_unusual(doc.relative),
         "regimes": _recent_regimes(doc.relative),
         "highs": doc.highs,
         "drawdown": doc.drawdown,
