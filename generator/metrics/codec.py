@@ -151,13 +151,18 @@ def _read_mapping(item: _Spec, value: dict[str, Any], where: str) -> dict[str, A
     return out
 
 
+@functools.cache  # pure: derived from the class
+def _keys(cls: type) -> frozenset[str]:
+    """The JSON keys a record may hold: its fields' keys and their reason siblings."""
+    keys = {f.key for f in _fields(cls)}
+    return frozenset(keys | {k + REASON_SUFFIX for k in keys})
+
+
 def _read_record(cls: type, value: dict[str, Any], where: str) -> Any:
     fields = _fields(cls)
-    known = {f.key for f in fields}
-    for key in value:
-        base = key[: -len(REASON_SUFFIX)] if key.endswith(REASON_SUFFIX) else None
-        if key not in known and base not in known:
-            raise SchemaError(f"{where}.{key}: not a field of {cls.__name__}")
+    if not _keys(cls).issuperset(value):
+        stray = next(k for k in value if k not in _keys(cls))
+        raise SchemaError(f"{where}.{stray}: not a field of {cls.__name__}")
     kwargs = {}
     for f in fields:
         path = f"{where}.{f.key}"
