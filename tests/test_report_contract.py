@@ -297,3 +297,10 @@ def expand(pattern: str) -> set[str]:
 def test_expand() -> None:
     assert expand("a.{b,c}.{d,e}") == {"a.b.d", "a.b.e", "a.c.d", "a.c.e"}
     assert typing.get_args(int | None)  # sanity: the union helpers exist in this Python
+
+
+def test_the_headline_and_narrative_quote_only_headline_metrics() -> None:
+    text = (TEMPLATES_DIR / "partials" / "words.j2").read_text(encoding="utf-8")
+    quoted = {a or b for a, b in METRIC_CALL.findall(text)}
+    assert "returns.1w.spread" in quoted
+    assert sorted(p for p in quoted if not registry.metric(p).headline) == []

@@ -134,7 +134,7 @@ _CHANGED_RETURNS = {("ytd", "small"), ("ytd", "large"), ("ytd", "spread"), ("1y"
 def _stats(base: str) -> list[Metric]:
     """The statistics of a group of years (a month, a window, a phase) under ``base``."""
     return [
-        Metric(f"{base}.years", "Years", YEARS),
+        Metric(f"{base}.years", "Years", YEARS, headline=True),
         Metric(f"{base}.small_mean", "Small caps, mean", PERCENT, 2, True),
         Metric(f"{base}.small_median", "Small caps, median", PERCENT, 2, True),
         Metric(f"{base}.large_mean", "Large caps, mean", PERCENT, 2, True),
@@ -151,7 +151,7 @@ def _seasonal(base: str, what: str) -> list[Metric]:
     windows = [
         *_stats(f"{base}.months.*"),
         Metric(f"{base}.months.*.month", "Month", MONTH),
-        Metric(f"{base}.first_year", f"Since{what}", YEAR),
+        Metric(f"{base}.first_year", f"Since{what}", YEAR, headline=True),
     ]
     for key, label in (("dec15_feb15", "December 15 to February 15"),
                        ("first5_january", "first five sessions of January")):  # fmt: skip
