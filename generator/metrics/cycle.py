@@ -13,15 +13,16 @@ import numpy as np
 import pandas as pd
 
 from generator.config import Config
-from generator.metrics.common import Unavailable
-from generator.metrics.groupstats import group_arrays, group_stats
+from generator.metrics.common import Unavailable, memo
+from generator.metrics.groupstats import STAT_COLUMNS, group_arrays, group_stats
 from generator.metrics.monthly import (
     Closes,
     MonthPairs,
+    PairMonths,
     month_end_closes,
     num,
     pair_months,
-    stats_records,
+    table_records,
 )
 from generator.metrics.paths import mean_path, path_records
 from generator.model import Market
@@ -103,10 +104,36 @@ def _phase_month_means(years: np.ndarray, months: np.ndarray, spread: np.ndarray
         return (sums / counts).reshape(4, 12)
 
 
-def _phase_records(years: np.ndarray, small: np.ndarray, large: np.ndarray) -> list[dict[str, Any]]:
+def phase_stats(market: Market, config: Config, week_end: pd.Timestamp) -> pd.DataFrame:
+    """Calendar-year returns of the pair by cycle phase: columns ``phase`` (0..3) and
+    STAT_COLUMNS (``groupstats.group_arrays``; NaN statistics for a phase without years).
+
+    ``attrs``: ``first_year``/``last_year`` (the complete years counted). Computed once per cut
+    market: the cycle section and the cycle-phase chart read the same table. Raises Unavailable
+    when the pair is missing or stale, or has no complete calendar year.
+    """
+    week_end = pd.Timestamp(week_end)
+    return memo(
+        market,
+        ("phase_stats", config.small.index, config.large.index, week_end),
+        lambda: _phase_stats(pair_months(market, config, week_end), config),
+    )
+
+
+def _phase_stats(months: PairMonths, config: Config) -> pd.DataFrame:
+    years, small, large = _annual_pair_arrays(_annual_of(months.small), _annual_of(months.large))
+    if not len(years):
+        raise Unavailable(
+            f"no complete calendar year of both {config.small.index} and {config.large.index}"
+        )
     arrays = group_arrays(small, large, years % 4, list(PHASES))
-    rows = stats_records(arrays, "phase", list(PHASES))
-    return [{"name": PHASE_NAMES[row["phase"]], **row} for row in rows]
+    table = pd.DataFrame({"phase": list(PHASES), **{key: arrays[key] for key in STAT_COLUMNS}})
+    table.attrs.update(first_year=int(years[0]), last_year=int(years[-1]))
+    return table
+
+
+def _phase_records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{"name": PHASE_NAMES[row["phase"]], **row} for row in table_records(table, "phase")]
 
 
 def _monthly_records(months: MonthPairs) -> list[dict[str, Any]]:
@@ -121,11 +148,7 @@ def compute_cycle(market: Market, config: Config, week_end: pd.Timestamp) -> dic
     """The presidential-cycle section; raises Unavailable when the pair has no complete year."""
     week_end = pd.Timestamp(week_end)
     months = pair_months(market, config, week_end)
-    years, small, large = _annual_pair_arrays(_annual_of(months.small), _annual_of(months.large))
-    if not len(years):
-        raise Unavailable(
-            f"no complete calendar year of both {config.small.index} and {config.large.index}"
-        )
+    phases = phase_stats(market, config, week_end)
     year = week_end.year
     phase = phase_of_year(year)
     average, count = mean_path(months.grid, (months.years % 4 == phase) & (months.years < year))
@@ -135,9 +158,9 @@ def compute_cycle(market: Market, config: Config, week_end: pd.Timestamp) -> dic
         "year": year,
         "phase": phase,
         "phase_name": PHASE_NAMES[phase],
-        "first_year": int(years[0]),
-        "last_complete_year": int(years[-1]),
-        "phases": _phase_records(years, small, large),
+        "first_year": phases.attrs["first_year"],
+        "last_complete_year": phases.attrs["last_year"],
+        "phases": _phase_records(phases),
         "monthly_spread_by_phase": _monthly_records(months.months),
         "current_year_path": path_records(months.path_row(year)),
         "phase_average_path": path_records(average),

@@ -25,7 +25,7 @@ from generator.metrics.common import (
     run_ends,
     truncate_frame,
 )
-from generator.metrics.groupstats import STAT_COLUMNS, group_arrays, group_stats
+from generator.metrics.groupstats import STAT_COLUMNS, group_arrays
 from generator.metrics.paths import paths_frame, spread_paths
 from generator.model import Market
 
@@ -251,9 +251,13 @@ def first_january_year(pair: pd.DataFrame) -> int | None:
     return int(january[0]) if len(january) else None
 
 
-def month_table(pair: pd.DataFrame) -> pd.DataFrame:
-    """The 12-row calendar-month table (index ``month`` 1..12, columns STAT_COLUMNS)."""
-    return group_stats(pair, "month", MONTHS)
+def month_stats(months: MonthPairs) -> pd.DataFrame:
+    """The 12-row calendar-month table of paired month returns: columns ``month`` (1..12), then
+    STAT_COLUMNS (``groupstats.group_arrays``; NaN statistics for a month without years). The
+    one computation of the month statistics: the document's records (``table_records``) and the
+    month-spread chart read this table."""
+    arrays = group_arrays(months.small, months.large, months.keys % 12 + 1, MONTHS)
+    return pd.DataFrame({"month": MONTHS, **{key: arrays[key] for key in STAT_COLUMNS}})
 
 
 def num(value: Any) -> float | None:
@@ -286,14 +290,16 @@ def stats_records(
     return out
 
 
-def month_records(pair: pd.DataFrame | MonthPairs) -> list[dict[str, Any]]:
-    """The month table of a pair frame (or its arrays) as ``{month, <STAT_COLUMNS>}`` objects."""
-    if isinstance(pair, MonthPairs):
-        small, large, month = pair.small, pair.large, pair.keys % 12 + 1
-    else:
-        small, large = pair["small"].to_numpy(), pair["large"].to_numpy()
-        month = pair["month"].to_numpy()
-    return stats_records(group_arrays(small, large, month, MONTHS), "month", MONTHS)
+def table_records(table: pd.DataFrame, label: str) -> list[dict[str, Any]]:
+    """A statistics table (column ``label``, then STAT_COLUMNS) as the document's JSON objects
+    ``{<label>, <STAT_COLUMNS>}``; NaN becomes null + reason (``stats_records``)."""
+    arrays = {key: table[key].to_numpy() for key in STAT_COLUMNS}
+    return stats_records(arrays, label, table[label].tolist())
+
+
+def month_records(pair: MonthPairs) -> list[dict[str, Any]]:
+    """``month_stats`` as ``{month, <STAT_COLUMNS>}`` objects."""
+    return table_records(month_stats(pair), "month")
 
 
 @dataclass(frozen=True, eq=False)  # arrays: compared by identity
@@ -319,6 +325,11 @@ class PairMonths:
     @cached_property
     def paths(self) -> pd.DataFrame:
         return paths_frame(self.years, self.grid)
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """``month_stats`` of the paired months (shared by the document and the charts)."""
+        return month_stats(self.months)
 
     def path_row(self, year: int) -> np.ndarray:
         """The year's path (12 values), empty when the year has no paired month."""

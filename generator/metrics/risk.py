@@ -62,6 +62,24 @@ def rolling_beta_of(returns: pd.DataFrame, sessions: int = CORR_SESSIONS) -> pd.
     return cov / large.rolling(sessions, min_periods=sessions).var()
 
 
+def rolling_risk_table(
+    dates: np.ndarray, small: np.ndarray, large: np.ndarray, sessions: int = CORR_SESSIONS
+) -> pd.DataFrame:
+    """Rolling correlation and beta of small on large from closes on common dates.
+
+    Columns: ``date`` (each return's closing date: ``dates[1:]``), ``corr``, ``beta`` over the
+    last ``sessions`` simple returns (NaN until the window is full). The closes are finite and
+    share ``dates`` (``paired_returns`` of such closes, without pandas' alignment). The one
+    computation of the rolling series: the risk chart samples this table.
+    """
+    returns = pd.DataFrame(
+        {"small": _simple_returns(small), "large": _simple_returns(large)}
+    )  # a range index: rolling windows count rows
+    corr = rolling_corr_of(returns, sessions).to_numpy()
+    beta = rolling_beta_of(returns, sessions).to_numpy()
+    return pd.DataFrame({"date": dates[1:], "corr": corr, "beta": beta})
+
+
 def _last(values: np.ndarray, n: int, what: str) -> np.ndarray:
     if len(values) < n:
         raise Unavailable(f"{len(values)} daily returns for {what}, {n} needed")
@@ -132,13 +150,20 @@ def risk_section(market: Market, config: Any, week_end: pd.Timestamp) -> dict[st
             continue
         record(out["vol_3m"], side, lambda c=closes[side]: vol(c, VOL_SESSIONS))
         record(out["vol_1y"], side, lambda c=closes[side]: vol(c, SESSIONS_PER_YEAR))
+    record_corr_beta(out, closes)
+    return out
+
+
+def record_corr_beta(out: dict[str, Any], closes: dict[str, pd.Series]) -> None:
+    """Set ``corr_1y`` and ``beta_1y`` of ``out`` (or null with reasons) from the ``small`` and
+    ``large`` closes present in ``closes``: the one place these two numbers are computed, for
+    the risk section and for the previous week's headlines."""
     if len(closes) < 2:
         missing(out, "corr_1y", "small or large series is unavailable")
         missing(out, "beta_1y", "small or large series is unavailable")
-        return out
+        return
     try:
         out["corr_1y"], out["beta_1y"] = corr_beta(closes["small"], closes["large"])
     except Unavailable as exc:
         missing(out, "corr_1y", str(exc))
         missing(out, "beta_1y", str(exc))
-    return out

@@ -18,11 +18,12 @@ import pandas as pd
 
 from generator.calendar import sessions
 from generator.config import Config
-from generator.metrics.common import MAX_START_GAP_DAYS, Unavailable, as_unit_of, iso
+from generator.metrics.common import MAX_START_GAP_DAYS, Unavailable, as_unit_of, iso, memo
 from generator.metrics.groupstats import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, CI_LEVEL, group_arrays
 from generator.metrics.monthly import (
     Closes,
     MonthPairs,
+    PairMonths,
     clean_arrays,
     closes_of,
     key_to_month_start,
@@ -34,6 +35,7 @@ from generator.metrics.monthly import (
     num,
     pair_months,
     stats_records,
+    table_records,
 )
 from generator.metrics.paths import mean_path, path_records
 from generator.model import FF_BIG_DAILY, FF_BIG_MONTHLY, FF_SMALL_DAILY, FF_SMALL_MONTHLY, Market
@@ -205,6 +207,42 @@ def _bootstrap_info() -> dict[str, Any]:
     return {"seed": BOOTSTRAP_SEED, "resamples": BOOTSTRAP_RESAMPLES, "level": CI_LEVEL}
 
 
+def seasonal_paths(market: Market, config: Config, week_end: pd.Timestamp) -> pd.DataFrame:
+    """This year's seasonal path against the average of the complete years before it.
+
+    Columns: ``month`` (1..12), ``current`` (compounded small minus compounded large return from
+    the start of ``week_end``'s year through each month; NaN for months without a paired
+    return), ``average`` (mean path over the complete calendar years before it, ``mean_path``).
+    ``attrs``: ``years`` (complete years averaged), ``first_year``/``last_year`` (the first and
+    last of them, None when there is none). Computed once per cut market: the seasonality
+    section and the seasonal-path chart read the same table. Raises Unavailable when the pair
+    is missing or stale.
+    """
+    week_end = pd.Timestamp(week_end)
+    return memo(
+        market,
+        ("seasonal_paths", config.small.index, config.large.index, week_end),
+        lambda: _seasonal_paths(pair_months(market, config, week_end), week_end.year),
+    )
+
+
+def _seasonal_paths(months: PairMonths, year: int) -> pd.DataFrame:
+    before = months.years < year
+    average, count = mean_path(months.grid, before)
+    current = months.path_row(year)
+    table = pd.DataFrame(
+        {
+            "month": np.arange(1, 13),
+            "current": current if len(current) else np.full(12, np.nan),
+            "average": average,
+        }
+    )
+    complete = months.years[before & np.isfinite(months.grid).all(axis=1)]
+    first, last = (int(complete[0]), int(complete[-1])) if len(complete) else (None, None)
+    table.attrs.update(years=count, first_year=first, last_year=last)
+    return table
+
+
 def compute_seasonality(market: Market, config: Config, week_end: pd.Timestamp) -> dict[str, Any]:
     """The seasonality section; raises Unavailable when the pair has no common January."""
     week_end = pd.Timestamp(week_end)
@@ -215,19 +253,19 @@ def compute_seasonality(market: Market, config: Config, week_end: pd.Timestamp) 
             f"no January with returns of both {config.small.index} and {config.large.index}"
         )
     this_year = week_end.year
-    average, count = mean_path(months.grid, months.years < this_year)
+    paths = seasonal_paths(market, config, week_end)
     out: dict[str, Any] = {
         "small": config.small.index,
         "large": config.large.index,
         "first_year": first_year,
         "last_complete_month": months.months.last_month(),
         "bootstrap": _bootstrap_info(),
-        "months": month_records(months.months),
+        "months": table_records(months.table, "month"),
         **_window_section((months.small, months.large), first_year, week_end),
         "current_year": this_year,
-        "current_year_path": path_records(months.path_row(this_year)),
-        "average_path": path_records(average),
-        "average_path_years": count,
+        "current_year_path": path_records(paths["current"].to_numpy()),
+        "average_path": path_records(paths["average"].to_numpy()),
+        "average_path_years": paths.attrs["years"],
     }
     try:
         out["french"] = french_seasonality(market, week_end)
