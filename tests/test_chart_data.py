@@ -12,6 +12,7 @@ from generator.charts import compute_charts, history
 from generator.config import load_config
 from generator.metrics import compute_metrics
 from generator.metrics.common import truncate_market
+from generator.metrics.drawdowns import drawdown_path
 from generator.model import Market, Series
 from tests.conftest import ROOT
 
@@ -54,7 +55,7 @@ def test_rolling_return_and_drawdown_are_the_pandas_expressions(sessions: int) -
         expected = (close / close.shift(252) - 1).to_numpy()[start:]
         np.testing.assert_array_equal(history.rolling_return(values, start), expected)
         expected = (close / close.cummax() - 1).to_numpy()[start:]
-        np.testing.assert_array_equal(history.drawdown(values, start), expected)
+        np.testing.assert_array_equal(drawdown_path(values, start), expected)
 
 
 def price_series(symbol: str, days: pd.DatetimeIndex, values: np.ndarray) -> Series:

@@ -133,6 +133,15 @@ def test_ytd_chart_is_the_year_to_date_path_of_the_scoreboard(week: str) -> None
     np.testing.assert_array_equal(frame["date"], path["date"])
 
 
+@pytest.mark.parametrize("week", WEEKS)
+def test_drawdown_chart_ends_at_the_documents_current_drawdown(week: str) -> None:
+    doc, frames = week_outputs(week)
+    frame = frames["drawdowns"]
+    assert frame["date"].iloc[-1] == pd.Timestamp(week)
+    for side in ("small", "large"):
+        assert frame[side].iloc[-1] == doc["drawdown"][side]["current"]
+
+
 def test_rolling_risk_chart_samples_the_metrics_rolling_table() -> None:
     week = WEEKS[0]
     doc, frames = week_outputs(week)

@@ -28,7 +28,8 @@ Frames and their columns (dates are naive ``Timestamp``s; returns and spreads ar
 - ``cycle_phases``: ``phase, phase_name, small_mean, large_mean, spread_mean, hit_rate, years,
   current`` - the phases with years of ``metrics.cycle.phase_stats`` (calendar-year returns
   grouped by presidential-cycle phase, year mod 4).
-- ``drawdowns``: ``date, small, large`` - close / running maximum of all closes so far - 1.
+- ``drawdowns``: ``date, small, large`` - ``metrics.drawdowns.drawdown_path``: close / running
+  maximum of all closes so far - 1.
 - ``rolling_risk``: ``date, corr, beta`` - ``metrics.risk.rolling_risk_table``: 252-session
   correlation and beta of small on large.
 - ``yields_vs_relative``: ``date, relative, yield_10y`` - small/large ratio rebased to 100 at the
@@ -52,6 +53,7 @@ from generator.charts import history
 from generator.config import Config
 from generator.metrics.common import Unavailable, current_close, iso, truncate_market
 from generator.metrics.cycle import phase_stats
+from generator.metrics.drawdowns import drawdown_path
 from generator.metrics.ladder import LADDER_PERIODS, ladder_row
 from generator.metrics.monthly import PairMonths, pair_months
 from generator.metrics.relative import moving_average, regime_table, week_last_rows
@@ -196,7 +198,7 @@ def rolling_12m_spread_frame(inputs: _Inputs) -> pd.DataFrame:
 def drawdowns_frame(inputs: _Inputs) -> pd.DataFrame:
     dates, s, lg = inputs.arrays()
     start = history.window_start(dates, inputs.detail_start)
-    columns = {"small": history.drawdown(s, start), "large": history.drawdown(lg, start)}
+    columns = {"small": drawdown_path(s, start), "large": drawdown_path(lg, start)}
     return history.weekly_rows(dates[start:], columns)
 
 

@@ -69,15 +69,6 @@ def rolling_return(values: np.ndarray, start: int, sessions: int = SESSIONS_PER_
     return out
 
 
-def drawdown(values: np.ndarray, start: int) -> np.ndarray:
-    """values / running maximum of all values so far - 1, for the rows from ``start``
-    (``close / close.cummax() - 1``; the values are finite)."""
-    running = np.maximum.accumulate(values[start:])
-    if start > 0:
-        running = np.maximum(running, values[:start].max())
-    return values[start:] / running - 1
-
-
 def yield_close(
     market: Market, symbol: str | None, week_end: pd.Timestamp
 ) -> tuple[np.ndarray, np.ndarray]:

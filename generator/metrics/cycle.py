@@ -14,12 +14,11 @@ import pandas as pd
 
 from generator.config import Config
 from generator.metrics.common import Unavailable, memo
-from generator.metrics.groupstats import STAT_COLUMNS, group_arrays, group_stats
+from generator.metrics.groupstats import STAT_COLUMNS, group_arrays
 from generator.metrics.monthly import (
     Closes,
     MonthPairs,
     PairMonths,
-    month_end_closes,
     num,
     pair_months,
     table_records,
@@ -36,35 +35,16 @@ def phase_of_year(year: int) -> int:
     return int(year) % 4
 
 
-def annual_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd.Series:
-    """Calendar-year returns indexed by ``year``: December month-end close against the previous
-    December's; a year counts only when both year-end closes exist and the year is complete."""
-    return annual_returns_from_ends(month_end_closes(close, week_end))
-
-
-def annual_returns_from_ends(ends: pd.Series) -> pd.Series:
-    """``annual_returns`` from month-end closes already computed (``month_end_closes``)."""
-    years, returns = _annual_arrays(ends.index.to_numpy(), ends.to_numpy())
-    return pd.Series(returns, index=pd.Index(years, name="year"))
-
-
-def _annual_arrays(keys: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(years, calendar-year returns) from month-end closes by month key."""
+def annual_arrays(keys: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(years, calendar-year returns) from month-end closes by month key (``monthly.Closes``):
+    December month-end close against the previous December's; a year counts only when both
+    year-end closes exist (the final December only once its last session has closed)."""
     december = keys % 12 == 11
     keys, values = keys[december], ends[december]
     consecutive = keys[1:] - keys[:-1] == 12
     returns = np.where(consecutive, values[1:] / values[:-1] - 1, np.nan)
     ok = np.isfinite(returns)
     return keys[1:][ok] // 12, returns[ok]
-
-
-def annual_pair(small: pd.Series, large: pd.Series) -> pd.DataFrame:
-    """Years with both annual returns: columns ``small, large, spread, phase``, index ``year``."""
-    years, s, lg = _annual_pair_arrays(
-        (small.index.to_numpy(), small.to_numpy()), (large.index.to_numpy(), large.to_numpy())
-    )
-    data = {"small": s, "large": lg, "spread": s - lg, "phase": years % 4}
-    return pd.DataFrame(data, index=pd.Index(years, name="year"))
 
 
 def _annual_pair_arrays(
@@ -76,27 +56,12 @@ def _annual_pair_arrays(
 
 
 def _annual_of(closes: Closes) -> tuple[np.ndarray, np.ndarray]:
-    return _annual_arrays(closes.end_keys, closes.ends)
+    return annual_arrays(closes.end_keys, closes.ends)
 
 
-def phase_table(annual: pd.DataFrame) -> pd.DataFrame:
-    """Per phase 0..3 (index ``phase``): the STAT_COLUMNS of annual small, large and spread."""
-    return group_stats(annual, "phase", list(PHASES))
-
-
-def monthly_spread_by_phase(pair: pd.DataFrame) -> pd.DataFrame:
-    """Mean monthly spread by phase (index ``phase`` 0..3) and calendar month (columns 1..12).
-
-    ``pair`` is the monthly pair frame (columns ``year, month, spread``) from ``paired_months``.
-    """
-    means = _phase_month_means(
-        pair["year"].to_numpy(), pair["month"].to_numpy(), pair["spread"].to_numpy()
-    )
-    return pd.DataFrame(means, index=pd.Index(PHASES, name="phase"), columns=range(1, 13))
-
-
-def _phase_month_means(years: np.ndarray, months: np.ndarray, spread: np.ndarray) -> np.ndarray:
-    """``monthly_spread_by_phase`` as a 4 x 12 array."""
+def phase_month_means(years: np.ndarray, months: np.ndarray, spread: np.ndarray) -> np.ndarray:
+    """Mean monthly spread by phase (rows 0..3) and calendar month (columns 1..12) of paired
+    monthly spreads, as a 4 x 12 array (NaN for a cell without months)."""
     cell = years % 4 * 12 + months - 1
     sums = np.bincount(cell, weights=spread, minlength=48)
     counts = np.bincount(cell, minlength=48)
@@ -137,7 +102,7 @@ def _phase_records(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _monthly_records(months: MonthPairs) -> list[dict[str, Any]]:
-    means = _phase_month_means(months.keys // 12, months.keys % 12 + 1, months.small - months.large)
+    means = phase_month_means(months.keys // 12, months.keys % 12 + 1, months.small - months.large)
     out = []
     for phase, row in zip(PHASES, means.tolist(), strict=True):
         out.append({"phase": phase, "name": PHASE_NAMES[phase], "months": [num(v) for v in row]})

@@ -22,9 +22,14 @@ from generator.model import Market
 WINDOW_52W = SESSIONS_PER_YEAR  # 52 weeks = the trailing 252 sessions, current one included
 
 
-def drawdown_series(close: pd.Series) -> pd.Series:
-    """Drawdown at every date: close / running maximum of all closes so far - 1 (<= 0)."""
-    return close / close.cummax() - 1.0
+def drawdown_path(values: np.ndarray, start: int = 0) -> np.ndarray:
+    """Drawdown at every row from ``start`` on: value / running maximum of all values so far - 1
+    (<= 0; the values are finite). The drawdowns chart draws this path; its last value is
+    ``current_drawdown``."""
+    running = np.maximum.accumulate(values[start:])
+    if start > 0:
+        running = np.maximum(running, values[:start].max())
+    return values[start:] / running - 1
 
 
 def max_drawdown(close: pd.Series) -> float:
@@ -43,9 +48,9 @@ def trailing(close: pd.Series, sessions: int) -> pd.Series:
 
 
 def current_drawdown(close: pd.Series) -> float:
-    """Last close / highest close so far - 1 (<= 0)."""
+    """Last close / highest close so far - 1 (<= 0): the last point of ``drawdown_path``."""
     values = close.to_numpy(dtype=float)
-    return finite(values[-1] / values.max() - 1.0, "current drawdown")
+    return finite(drawdown_path(values, max(len(values) - 1, 0))[-1], "current drawdown")
 
 
 def drawdown_metrics(close: pd.Series) -> dict[str, Any]:

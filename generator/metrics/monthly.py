@@ -26,7 +26,7 @@ from generator.metrics.common import (
     truncate_frame,
 )
 from generator.metrics.groupstats import STAT_COLUMNS, group_arrays
-from generator.metrics.paths import paths_frame, spread_paths
+from generator.metrics.paths import spread_paths
 from generator.model import Market
 
 MONTHS = list(range(1, 13))
@@ -83,20 +83,11 @@ def _ends_its_month(day: np.datetime64, key: int) -> bool:
     return last is None or day.astype("datetime64[D]") >= last
 
 
-def clean_close(close: pd.Series, week_end: pd.Timestamp | None) -> pd.Series:
-    """Finite, positive closes on or before ``week_end`` (all of them when it is None)."""
-    if week_end is not None:
-        close = close.iloc[: int(close.index.searchsorted(pd.Timestamp(week_end), side="right"))]
-    values = close.to_numpy(dtype=float)
-    keep = np.isfinite(values) & (values > 0)
-    close = close if keep.all() else close[keep]
-    return close if close.dtype == np.float64 else close.astype(float)
-
-
 def clean_arrays(
     days: np.ndarray, values: np.ndarray, week_end: pd.Timestamp | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``clean_close`` of (datetime64 dates, float values) arrays."""
+    """Finite, positive values on or before ``week_end`` (all of them when it is None) of
+    (datetime64 dates, float values) arrays."""
     if week_end is not None:
         stop = int(np.searchsorted(days, as_unit_of(week_end, days), side="right"))
         days, values = days[:stop], values[:stop]
@@ -106,8 +97,14 @@ def clean_arrays(
 
 @dataclass(frozen=True, eq=False)  # arrays: compared by identity
 class Closes:
-    """Clean closes (``clean_close``) and their ``month_end_closes``, as arrays: the monthly
-    sections read only these, and pandas objects cost more to build than the sums themselves."""
+    """Clean closes (``clean_arrays``) and their month-end closes, as arrays: the monthly
+    sections read only these, and pandas objects cost more to build than the sums themselves.
+
+    ``ends``: the last close of every month from ``first_key`` on, NaN for a month in the span
+    without a usable close: no data, or the last close lies more than MAX_START_GAP_DAYS before
+    the month's last day (a hole). The final month counts only when its last row is the month's
+    last NYSE session.
+    """
 
     days: np.ndarray  # datetime64 dates
     values: np.ndarray  # float closes
@@ -119,7 +116,9 @@ class Closes:
         return np.arange(self.first_key, self.first_key + len(self.ends))
 
     def month_returns(self) -> tuple[np.ndarray, np.ndarray]:
-        """``month_end_returns`` as (month keys, returns)."""
+        """Simple monthly returns between consecutive month-end closes, complete months only,
+        as (month keys, returns): months whose own or previous month-end close is missing are
+        dropped."""
         returns = self.ends[1:] / self.ends[:-1] - 1
         ok = np.isfinite(returns)
         return self.end_keys[1:][ok], returns[ok]
@@ -143,44 +142,6 @@ def closes_of(days: np.ndarray, values: np.ndarray) -> Closes:
     return Closes(days, values, int(keys[0]), full)
 
 
-def month_end_closes(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd.Series:
-    """Last close of every complete month, indexed by month key (year * 12 + month - 1).
-
-    Months in the span without a usable close are NaN: no data, or the last close lies more than
-    MAX_START_GAP_DAYS before the month's last day (a hole). The final month counts only when its
-    last row is the month's last NYSE session.
-    """
-    close = clean_close(close, week_end)
-    if close.empty:
-        return pd.Series(dtype=float)
-    closes = closes_of(close.index.values, close.to_numpy())
-    return pd.Series(closes.ends, index=closes.end_keys)
-
-
-def monthly_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd.Series:
-    """Simple monthly returns from month-end closes, complete months only.
-
-    Index: ``DatetimeIndex`` named ``month`` (first day of the month); values: decimal return of
-    the month's last close against the previous month's last close. Months whose own or previous
-    month-end close is missing are dropped.
-    """
-    keyed = keyed_monthly_returns(close, week_end)
-    return pd.Series(keyed.to_numpy(), index=key_to_month_start(keyed.index), name="return")
-
-
-def keyed_monthly_returns(close: pd.Series, week_end: pd.Timestamp | None) -> pd.Series:
-    """monthly_returns indexed by month key."""
-    return month_end_returns(month_end_closes(close, week_end))
-
-
-def month_end_returns(ends: pd.Series) -> pd.Series:
-    """Returns between consecutive month-end closes (``month_end_closes``), by month key."""
-    values = ends.to_numpy()
-    returns = values[1:] / values[:-1] - 1
-    ok = np.isfinite(returns)
-    return pd.Series(returns[ok], index=ends.index.to_numpy()[1:][ok])
-
-
 def keyed_from_monthly_series(frame: pd.DataFrame, week_end: pd.Timestamp) -> pd.Series:
     """Month-keyed returns from a monthly return series dated on each month's first day."""
     frame = truncate_frame(frame, week_end, "monthly")
@@ -189,39 +150,18 @@ def keyed_from_monthly_series(frame: pd.DataFrame, week_end: pd.Timestamp) -> pd
     return pd.Series(values[ok], index=month_key(frame.index)[ok])
 
 
-def paired_months(small: pd.Series, large: pd.Series) -> pd.DataFrame:
-    """Months where both month-keyed returns exist: columns ``year, month, small, large, spread``.
-
-    Index: month key. Rows start at ``first_year`` (see ``first_january_year``).
-    """
-    return month_pairs(
-        (small.index.to_numpy(), small.to_numpy()), (large.index.to_numpy(), large.to_numpy())
-    ).frame()
-
-
 @dataclass(frozen=True, eq=False)  # arrays: compared by identity
 class MonthPairs:
-    """``paired_months`` as arrays: month keys (from the first common January on) and both
-    returns of each month."""
+    """Months where both month-keyed returns exist, from the first common January on: month keys
+    (year * 12 + month - 1) and both returns of each month."""
 
     keys: np.ndarray
     small: np.ndarray
     large: np.ndarray
 
-    def frame(self) -> pd.DataFrame:
-        """The ``paired_months`` frame."""
-        keys, s, lg = self.keys, self.small, self.large
-        data = {
-            "year": keys // 12,
-            "month": keys % 12 + 1,
-            "small": s,
-            "large": lg,
-            "spread": s - lg,
-        }
-        return pd.DataFrame(data, index=pd.Index(keys, name="key"))
-
     def first_year(self) -> int | None:
-        """``first_january_year``: the rows start at a January when there is one."""
+        """The first calendar year whose January return exists for both series (the rows start
+        at that January), or None."""
         return int(self.keys[0] // 12) if len(self.keys) else None
 
     def last_month(self) -> str | None:
@@ -243,12 +183,6 @@ def month_pairs(
     januaries = keys[keys % 12 == 0]
     keep = keys >= januaries[0] if len(januaries) else np.zeros(len(keys), dtype=bool)
     return MonthPairs(keys[keep], s[keep], lg[keep])
-
-
-def first_january_year(pair: pd.DataFrame) -> int | None:
-    """The first calendar year whose January return exists for both series."""
-    january = pair["year"].to_numpy()[pair["month"].to_numpy() == 1]
-    return int(january[0]) if len(january) else None
 
 
 def month_stats(months: MonthPairs) -> pd.DataFrame:
@@ -307,9 +241,8 @@ class PairMonths:
     """Monthly data of the configured pair at one week's end, shared by seasonality and cycle.
 
     ``small``/``large``: current closes and their month-end closes; ``months``: the paired
-    month-end returns; ``years``/``grid``: ``cumulative_spread_paths`` as arrays. ``pair`` and
-    ``paths`` are the same as frames (``paired_months``, ``cumulative_spread_paths``), built
-    on first use: the metrics read only the arrays.
+    month-end returns; ``years``/``grid``: their ``paths.spread_paths``; ``table``: their
+    ``month_stats``, built on first use.
     """
 
     small: Closes
@@ -317,14 +250,6 @@ class PairMonths:
     months: MonthPairs
     years: np.ndarray
     grid: np.ndarray
-
-    @cached_property
-    def pair(self) -> pd.DataFrame:
-        return self.months.frame()
-
-    @cached_property
-    def paths(self) -> pd.DataFrame:
-        return paths_frame(self.years, self.grid)
 
     @cached_property
     def table(self) -> pd.DataFrame:

@@ -106,16 +106,9 @@ def weekly_closes(common: CommonCloses) -> CommonCloses:
     return dates[last], s[last], lg[last]
 
 
-def weekly_spread(small: pd.Series, large: pd.Series) -> pd.Series:
-    """Weekly relative return: small's weekly return - large's, from week-end closes on common
-    dates. Indexed by each week's last common session; the first week has no return (dropped)."""
-    s, lg = small.align(large, join="inner")
-    ws, wl = weekly_last(s), weekly_last(lg)
-    return (ws.pct_change() - wl.pct_change()).iloc[1:].rename("spread")
-
-
-def _weekly_spread_arrays(weekly: CommonCloses) -> tuple[np.ndarray, np.ndarray]:
-    """``weekly_spread`` of ``_weekly_closes`` as (dates, values): pct_change's arithmetic."""
+def weekly_spread_arrays(weekly: CommonCloses) -> tuple[np.ndarray, np.ndarray]:
+    """Weekly relative return of ``weekly_closes``: small's weekly return - large's, as (dates,
+    values), dated by each week's last common session; the first week has no return."""
     dates, s, lg = weekly
     spread = (s[1:] / s[:-1] - 1) - (lg[1:] / lg[:-1] - 1)
     return dates[1:], spread
@@ -261,7 +254,7 @@ def relative_metrics(small: pd.Series, large: pd.Series, regimes: bool = True) -
     record(out, "ma_200", lambda: float(_window(values, 200).mean()))
     out.update(ratio_headlines(values))
     weekly = weekly_closes(common)
-    weeks, spread = _weekly_spread_arrays(weekly)
+    weeks, spread = weekly_spread_arrays(weekly)
     if not len(spread):
         for key in STREAK_KEYS:
             missing(out, key, "fewer than two weeks of common history")

@@ -29,34 +29,20 @@ def daily_returns(close: pd.Series) -> pd.Series:
     return close.pct_change().iloc[1:]
 
 
-def paired_returns(small: pd.Series, large: pd.Series) -> pd.DataFrame:
-    """Columns ``small``, ``large``: simple returns between consecutive common dates."""
-    both = pd.DataFrame({"small": small, "large": large}).dropna()
-    return both.pct_change().iloc[1:]
-
-
 def rolling_vol(close: pd.Series, sessions: int = VOL_SESSIONS) -> pd.Series:
     """Annualised volatility (sample std of the last ``sessions`` simple returns x sqrt(252))."""
     return daily_returns(close).rolling(sessions, min_periods=sessions).std(ddof=1) * ANNUALISE
 
 
-def rolling_corr(small: pd.Series, large: pd.Series, sessions: int = CORR_SESSIONS) -> pd.Series:
-    """Correlation of small's and large's simple daily returns over ``sessions`` rows."""
-    return rolling_corr_of(paired_returns(small, large), sessions)
-
-
-def rolling_beta(small: pd.Series, large: pd.Series, sessions: int = CORR_SESSIONS) -> pd.Series:
-    """Beta of small on large: cov(small, large) / var(large) over ``sessions`` daily returns."""
-    return rolling_beta_of(paired_returns(small, large), sessions)
-
-
 def rolling_corr_of(returns: pd.DataFrame, sessions: int = CORR_SESSIONS) -> pd.Series:
-    """``rolling_corr`` from ``paired_returns`` already computed."""
+    """Correlation of the ``small`` and ``large`` columns of daily returns over ``sessions``
+    rows (NaN until the window is full)."""
     return returns["small"].rolling(sessions, min_periods=sessions).corr(returns["large"])
 
 
 def rolling_beta_of(returns: pd.DataFrame, sessions: int = CORR_SESSIONS) -> pd.Series:
-    """``rolling_beta`` from ``paired_returns`` already computed."""
+    """Beta of small on large, cov(small, large) / var(large), over ``sessions`` rows of the
+    ``small`` and ``large`` columns of daily returns (NaN until the window is full)."""
     small, large = returns["small"], returns["large"]
     cov = small.rolling(sessions, min_periods=sessions).cov(large)
     return cov / large.rolling(sessions, min_periods=sessions).var()
@@ -69,8 +55,8 @@ def rolling_risk_table(
 
     Columns: ``date`` (each return's closing date: ``dates[1:]``), ``corr``, ``beta`` over the
     last ``sessions`` simple returns (NaN until the window is full). The closes are finite and
-    share ``dates`` (``paired_returns`` of such closes, without pandas' alignment). The one
-    computation of the rolling series: the risk chart samples this table.
+    share ``dates``. The one computation of the rolling series: the risk chart samples this
+    table.
     """
     returns = pd.DataFrame(
         {"small": _simple_returns(small), "large": _simple_returns(large)}
