@@ -19,6 +19,7 @@ from generator.charts import compute_charts
 from generator.config import load_config
 from generator.metrics import compute_metrics, cycle, groupstats, monthly, relative, risk
 from generator.metrics import seasonality as seasonality_module
+from generator.metrics.changes import HEADLINES, lookup
 from generator.metrics.common import truncate_market
 from generator.metrics.document import compute_core
 from generator.metrics.headlines import headline_core
@@ -171,6 +172,15 @@ def test_headlines_risk_numbers_are_the_risk_sections(week: str) -> None:
     for key in ("corr_1y", "beta_1y", "corr_1y_reason", "beta_1y_reason"):
         assert light.get(key) == full.get(key), key
     assert light["vol_3m"] == full["vol_3m"]
+
+
+@pytest.mark.parametrize("week", ["2026-08-14", "1986-01-10"])
+def test_every_headline_number_is_the_full_documents(week: str) -> None:
+    day = pd.Timestamp(week)
+    cut = truncate_market(market(), day)
+    full, light = compute_core(cut, CONFIG, day), headline_core(cut, CONFIG, day)
+    for path, _ in HEADLINES:
+        assert lookup(light, path) == lookup(full, path), path
 
 
 def shifted_group_arrays(original: Callable[..., dict[str, np.ndarray]]) -> Callable[..., Any]:

@@ -61,6 +61,13 @@ def drawdown_metrics(close: pd.Series) -> dict[str, Any]:
     return out
 
 
+def pct_from_high(close: pd.Series, window: np.ndarray) -> float:
+    """Last close / highest value of ``window`` (the trailing 52 weeks' closes) - 1: the one
+    computation of ``pct_from_high_52w``, for the highs section and the previous week's
+    headlines."""
+    return float(close.iloc[-1]) / float(window.max()) - 1.0
+
+
 def high_metrics(close: pd.Series, week_end: pd.Timestamp) -> dict[str, Any]:
     """All-time and 52-week high/low, distance from each, sessions since the all-time high.
 
@@ -90,7 +97,7 @@ def high_metrics(close: pd.Series, week_end: pd.Timestamp) -> dict[str, Any]:
         high_52w_date=iso(window.index[hi_pos]),
         low_52w=float(w[lo_pos]),
         low_52w_date=iso(window.index[lo_pos]),
-        pct_from_high_52w=last / float(w[hi_pos]) - 1.0,
+        pct_from_high_52w=pct_from_high(close, w),
         pct_from_low_52w=last / float(w[lo_pos]) - 1.0,
         new_high_52w=bool(window.index[hi_pos] >= monday),
     )

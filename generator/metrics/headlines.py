@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from generator.metrics.common import Unavailable, current_close, iso, record
-from generator.metrics.drawdowns import WINDOW_52W, current_drawdown, trailing
+from generator.metrics.drawdowns import WINDOW_52W, current_drawdown, pct_from_high, trailing
 from generator.metrics.relative import common_closes, ratio_headlines
 from generator.metrics.returns import pair_returns
 from generator.metrics.risk import VOL_SESSIONS, record_corr_beta, vol
@@ -52,7 +52,7 @@ def _highs(close: pd.Series) -> dict[str, Any]:
         window = trailing(close, WINDOW_52W).to_numpy(dtype=float)
     except Unavailable:
         return out
-    out["pct_from_high_52w"] = float(close.iloc[-1]) / float(window.max()) - 1.0
+    out["pct_from_high_52w"] = pct_from_high(close, window)
     return out
 
 
