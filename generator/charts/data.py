@@ -259,26 +259,25 @@ def seasonal_path_frame(inputs: _Inputs) -> pd.DataFrame:
     _pair_months_of(inputs)
     year = inputs.week_end.year
     paths = seasonal_paths(inputs.market, inputs.config, inputs.week_end)
-    if paths.attrs["years"] == 0:
+    if paths.years == 0:
         raise Unavailable(f"no complete calendar year of months before {year}")
+    table = paths.table
     frame = pd.DataFrame(
         {
-            "month": paths["month"].to_numpy(),
+            "month": table["month"].to_numpy(),
             "month_name": list(MONTH_NAMES),
-            "current": paths["current"].to_numpy(),
-            "average": paths["average"].to_numpy(),
+            "current": table["current"].to_numpy(),
+            "average": table["average"].to_numpy(),
         }
     )
-    frame.attrs.update(
-        year=year, first_year=paths.attrs["first_year"], last_year=paths.attrs["last_year"]
-    )
+    frame.attrs.update(year=year, first_year=paths.first_year, last_year=paths.last_year)
     return frame
 
 
 def cycle_phases_frame(inputs: _Inputs) -> pd.DataFrame:
     inputs.pair()
     try:
-        table = phase_stats(inputs.market, inputs.config, inputs.week_end)
+        table = phase_stats(inputs.market, inputs.config, inputs.week_end).table
     except Unavailable:
         raise Unavailable(f"no complete calendar year before {inputs.week_end.year}") from None
     shown = table[table["years"].to_numpy() > 0]

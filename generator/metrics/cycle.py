@@ -7,6 +7,8 @@ previous year to the last close of the year, complete years only.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -14,14 +16,15 @@ import pandas as pd
 
 from generator.config import Config
 from generator.metrics.common import Unavailable, memo
-from generator.metrics.groupstats import STAT_COLUMNS, group_arrays
+from generator.metrics.groupstats import group_arrays
 from generator.metrics.monthly import (
     Closes,
     MonthPairs,
     PairMonths,
     num,
     pair_months,
-    table_records,
+    stats_records,
+    stats_table,
 )
 from generator.metrics.paths import mean_path, path_records
 from generator.model import Market
@@ -69,14 +72,26 @@ def phase_month_means(years: np.ndarray, months: np.ndarray, spread: np.ndarray)
         return (sums / counts).reshape(4, 12)
 
 
-def phase_stats(market: Market, config: Config, week_end: pd.Timestamp) -> pd.DataFrame:
-    """Calendar-year returns of the pair by cycle phase: columns ``phase`` (0..3) and
-    STAT_COLUMNS (``groupstats.group_arrays``; NaN statistics for a phase without years).
+@dataclass(frozen=True, eq=False)  # arrays: compared by identity
+class PhaseStats:
+    """Calendar-year returns of the pair by cycle phase: ``arrays`` holds STAT_COLUMNS per
+    phase 0..3 (``groupstats.group_arrays``; NaN statistics for a phase without years), aligned
+    with PHASES; ``first_year``/``last_year``: the complete years counted."""
 
-    ``attrs``: ``first_year``/``last_year`` (the complete years counted). Computed once per cut
-    market: the cycle section and the cycle-phase chart read the same table. Raises Unavailable
-    when the pair is missing or stale, or has no complete calendar year.
-    """
+    arrays: dict[str, np.ndarray]
+    first_year: int
+    last_year: int
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """Columns ``phase`` (0..3), then STAT_COLUMNS: the cycle-phase chart's table."""
+        return stats_table("phase", list(PHASES), self.arrays)
+
+
+def phase_stats(market: Market, config: Config, week_end: pd.Timestamp) -> PhaseStats:
+    """The ``PhaseStats`` of the configured pair, computed once per cut market: the cycle
+    section and the cycle-phase chart read the same object. Raises Unavailable when the pair is
+    missing or stale, or has no complete calendar year."""
     week_end = pd.Timestamp(week_end)
     return memo(
         market,
@@ -85,20 +100,19 @@ def phase_stats(market: Market, config: Config, week_end: pd.Timestamp) -> pd.Da
     )
 
 
-def _phase_stats(months: PairMonths, config: Config) -> pd.DataFrame:
+def _phase_stats(months: PairMonths, config: Config) -> PhaseStats:
     years, small, large = _annual_pair_arrays(_annual_of(months.small), _annual_of(months.large))
     if not len(years):
         raise Unavailable(
             f"no complete calendar year of both {config.small.index} and {config.large.index}"
         )
     arrays = group_arrays(small, large, years % 4, list(PHASES))
-    table = pd.DataFrame({"phase": list(PHASES), **{key: arrays[key] for key in STAT_COLUMNS}})
-    table.attrs.update(first_year=int(years[0]), last_year=int(years[-1]))
-    return table
+    return PhaseStats(arrays, int(years[0]), int(years[-1]))
 
 
-def _phase_records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{"name": PHASE_NAMES[row["phase"]], **row} for row in table_records(table, "phase")]
+def _phase_records(stats: PhaseStats) -> list[dict[str, Any]]:
+    rows = stats_records(stats.arrays, "phase", list(PHASES))
+    return [{"name": PHASE_NAMES[row["phase"]], **row} for row in rows]
 
 
 def _monthly_records(months: MonthPairs) -> list[dict[str, Any]]:
@@ -123,8 +137,8 @@ def compute_cycle(market: Market, config: Config, week_end: pd.Timestamp) -> dic
         "year": year,
         "phase": phase,
         "phase_name": PHASE_NAMES[phase],
-        "first_year": phases.attrs["first_year"],
-        "last_complete_year": phases.attrs["last_year"],
+        "first_year": phases.first_year,
+        "last_complete_year": phases.last_year,
         "phases": _phase_records(phases),
         "monthly_spread_by_phase": _monthly_records(months.months),
         "current_year_path": path_records(months.path_row(year)),

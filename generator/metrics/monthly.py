@@ -185,13 +185,22 @@ def month_pairs(
     return MonthPairs(keys[keep], s[keep], lg[keep])
 
 
+def month_arrays(months: MonthPairs) -> dict[str, np.ndarray]:
+    """The one computation of the calendar-month statistics of paired month returns:
+    STAT_COLUMNS per month 1..12 (``groupstats.group_arrays``; NaN statistics for a month
+    without years), as arrays aligned with MONTHS."""
+    return group_arrays(months.small, months.large, months.keys % 12 + 1, MONTHS)
+
+
+def stats_table(label: str, labels: list[int], arrays: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Group statistics as a table: column ``label`` (the groups), then STAT_COLUMNS."""
+    return pd.DataFrame({label: labels, **{key: arrays[key] for key in STAT_COLUMNS}})
+
+
 def month_stats(months: MonthPairs) -> pd.DataFrame:
-    """The 12-row calendar-month table of paired month returns: columns ``month`` (1..12), then
-    STAT_COLUMNS (``groupstats.group_arrays``; NaN statistics for a month without years). The
-    one computation of the month statistics: the document's records (``table_records``) and the
-    month-spread chart read this table."""
-    arrays = group_arrays(months.small, months.large, months.keys % 12 + 1, MONTHS)
-    return pd.DataFrame({"month": MONTHS, **{key: arrays[key] for key in STAT_COLUMNS}})
+    """``month_arrays`` as the 12-row table the month-spread chart reads: columns ``month``
+    (1..12), then STAT_COLUMNS."""
+    return stats_table("month", MONTHS, month_arrays(months))
 
 
 def num(value: Any) -> float | None:
@@ -224,16 +233,9 @@ def stats_records(
     return out
 
 
-def table_records(table: pd.DataFrame, label: str) -> list[dict[str, Any]]:
-    """A statistics table (column ``label``, then STAT_COLUMNS) as the document's JSON objects
-    ``{<label>, <STAT_COLUMNS>}``; NaN becomes null + reason (``stats_records``)."""
-    arrays = {key: table[key].to_numpy() for key in STAT_COLUMNS}
-    return stats_records(arrays, label, table[label].tolist())
-
-
 def month_records(pair: MonthPairs) -> list[dict[str, Any]]:
-    """``month_stats`` as ``{month, <STAT_COLUMNS>}`` objects."""
-    return table_records(month_stats(pair), "month")
+    """``month_arrays`` as ``{month, <STAT_COLUMNS>}`` objects."""
+    return stats_records(month_arrays(pair), "month", MONTHS)
 
 
 @dataclass(frozen=True, eq=False)  # arrays: compared by identity
@@ -241,8 +243,8 @@ class PairMonths:
     """Monthly data of the configured pair at one week's end, shared by seasonality and cycle.
 
     ``small``/``large``: current closes and their month-end closes; ``months``: the paired
-    month-end returns; ``years``/``grid``: their ``paths.spread_paths``; ``table``: their
-    ``month_stats``, built on first use.
+    month-end returns; ``years``/``grid``: their ``paths.spread_paths``; ``stats``/``table``:
+    their month statistics as arrays and as a table, computed once on first use.
     """
 
     small: Closes
@@ -252,9 +254,14 @@ class PairMonths:
     grid: np.ndarray
 
     @cached_property
+    def stats(self) -> dict[str, np.ndarray]:
+        """``month_arrays`` of the paired months: the seasonality section's month table."""
+        return month_arrays(self.months)
+
+    @cached_property
     def table(self) -> pd.DataFrame:
-        """``month_stats`` of the paired months (shared by the document and the charts)."""
-        return month_stats(self.months)
+        """``stats`` as the month-spread chart's table (``month_stats``): the same numbers."""
+        return stats_table("month", MONTHS, self.stats)
 
     def path_row(self, year: int) -> np.ndarray:
         """The year's path (12 values), empty when the year has no paired month."""

@@ -173,19 +173,24 @@ def regime_table(weekly: CommonCloses, threshold: float = REGIME_THRESHOLD) -> p
     Columns (REGIME_COLUMNS): ``start``, ``end`` (week-end dates, datetime64), ``weeks``,
     ``small_return``, ``large_return``, ``cum_spread`` (small_return - large_return),
     ``relative_return`` (ratio end/start - 1), ``leader`` (``small``/``large``/``none``),
-    ``ongoing`` (the last, unconfirmed regime). Regimes are separated by the turning points of
-    ``turning_points`` on the weekly small/large ratio. The one computation of the regimes: the
-    document's records and the relative-ratio chart read this table.
+    ``ongoing`` (the last, unconfirmed regime): ``regime_arrays`` as a table, for the
+    relative-ratio chart (the document's records are the same rows, ``regime_records``).
     """
-    dates, rows = _regime_arrays(weekly, threshold)
-    table = pd.DataFrame(rows, columns=list(REGIME_COLUMNS))
-    positions = table[["start", "end"]].to_numpy(dtype=np.int64)
-    table["start"], table["end"] = dates[positions[:, 0]], dates[positions[:, 1]]
-    return table
+    dates, rows = regime_arrays(weekly, threshold)
+    columns: dict[str, Any] = dict(
+        zip(REGIME_COLUMNS, map(list, zip(*rows, strict=True)), strict=True)
+    )
+    if not rows:
+        columns = {key: [] for key in REGIME_COLUMNS}
+    positions = np.array(columns["start"] + columns["end"], dtype=np.int64)
+    columns["start"], columns["end"] = np.split(dates[positions], 2)
+    return pd.DataFrame(columns, columns=list(REGIME_COLUMNS))
 
 
-def _regime_arrays(weekly: CommonCloses, threshold: float) -> tuple[np.ndarray, list[list[Any]]]:
-    """(weekly dates, regime rows with the start and end as positions in those dates)."""
+def regime_arrays(weekly: CommonCloses, threshold: float) -> tuple[np.ndarray, list[list[Any]]]:
+    """The one computation of the leadership regimes: (weekly dates, one row per regime of the
+    REGIME_COLUMNS values, with ``start`` and ``end`` as positions in those dates). Regimes are
+    separated by the turning points of ``turning_points`` on the weekly small/large ratio."""
     dates, sv, lv = weekly
     if len(dates) < 2:
         return dates, []
@@ -201,14 +206,19 @@ def _regime_arrays(weekly: CommonCloses, threshold: float) -> tuple[np.ndarray, 
     return dates, rows
 
 
-def regime_records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    """The ``regime_table`` rows as the document's JSON objects (ISO dates, Python numbers)."""
-    columns: dict[str, list[Any]] = {
-        key: table[key].tolist() for key in REGIME_COLUMNS if key not in ("start", "end")
-    }
-    for key in ("start", "end"):
-        columns[key] = np.datetime_as_string(table[key].to_numpy(), unit="D").tolist()
-    return [{key: columns[key][row] for key in REGIME_COLUMNS} for row in range(len(table))]
+def regime_records(weekly: CommonCloses) -> list[dict[str, Any]]:
+    """``regime_arrays`` as the document's JSON objects (ISO dates, Python numbers)."""
+    dates, rows = regime_arrays(weekly, REGIME_THRESHOLD)
+    bounds = [row[0] for row in rows] + [row[1] for row in rows[-1:]]
+    days = dict(zip(bounds, np.datetime_as_string(dates[bounds], unit="D").tolist(), strict=True))
+    records = []
+    for row in rows:
+        item = dict(zip(REGIME_COLUMNS, row, strict=True))
+        item.update(start=days[row[0]], end=days[row[1]], weeks=int(item["weeks"]))
+        for key in ("small_return", "large_return", "cum_spread", "relative_return"):
+            item[key] = float(item[key])
+        records.append(item)
+    return records
 
 
 def _window(values: np.ndarray, sessions: int) -> np.ndarray:
@@ -270,7 +280,7 @@ def relative_metrics(small: pd.Series, large: pd.Series, regimes: bool = True) -
         out["last_week_spread"] = float(spread[-1])
     if regimes:
         out["regime_threshold"] = REGIME_THRESHOLD
-        out["regimes"] = regime_records(regime_table(weekly))
+        out["regimes"] = regime_records(weekly)
     return out
 
 

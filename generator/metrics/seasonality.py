@@ -12,6 +12,8 @@ checked against.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -22,6 +24,7 @@ from generator.config import Config
 from generator.metrics.common import MAX_START_GAP_DAYS, Unavailable, as_unit_of, iso, memo
 from generator.metrics.groupstats import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, CI_LEVEL, group_arrays
 from generator.metrics.monthly import (
+    MONTHS,
     Closes,
     MonthPairs,
     PairMonths,
@@ -35,7 +38,6 @@ from generator.metrics.monthly import (
     num,
     pair_months,
     stats_records,
-    table_records,
 )
 from generator.metrics.paths import mean_path, path_records
 from generator.model import FF_BIG_DAILY, FF_BIG_MONTHLY, FF_SMALL_DAILY, FF_SMALL_MONTHLY, Market
@@ -176,17 +178,34 @@ def _bootstrap_info() -> dict[str, Any]:
     return {"seed": BOOTSTRAP_SEED, "resamples": BOOTSTRAP_RESAMPLES, "level": CI_LEVEL}
 
 
-def seasonal_paths(market: Market, config: Config, week_end: pd.Timestamp) -> pd.DataFrame:
+@dataclass(frozen=True, eq=False)  # arrays: compared by identity
+class SeasonalPaths:
     """This year's seasonal path against the average of the complete years before it.
 
-    Columns: ``month`` (1..12), ``current`` (compounded small minus compounded large return from
-    the start of ``week_end``'s year through each month; NaN for months without a paired
-    return), ``average`` (mean path over the complete calendar years before it, ``mean_path``).
-    ``attrs``: ``years`` (complete years averaged), ``first_year``/``last_year`` (the first and
-    last of them, None when there is none). Computed once per cut market: the seasonality
-    section and the seasonal-path chart read the same table. Raises Unavailable when the pair
-    is missing or stale.
+    ``current``: compounded small minus compounded large return from the start of the year
+    through each month 1..12 (NaN for months without a paired return); ``average``: the mean
+    path over the complete calendar years before it (``mean_path``); ``years``: how many;
+    ``first_year``/``last_year``: the first and last of them (None when there is none).
     """
+
+    current: np.ndarray
+    average: np.ndarray
+    years: int
+    first_year: int | None
+    last_year: int | None
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """Columns ``month`` (1..12), ``current``, ``average``: the seasonal-path chart's table."""
+        return pd.DataFrame(
+            {"month": np.arange(1, 13), "current": self.current, "average": self.average}
+        )
+
+
+def seasonal_paths(market: Market, config: Config, week_end: pd.Timestamp) -> SeasonalPaths:
+    """The ``SeasonalPaths`` of ``week_end``'s year, computed once per cut market: the
+    seasonality section and the seasonal-path chart read the same object. Raises Unavailable
+    when the pair is missing or stale."""
     week_end = pd.Timestamp(week_end)
     return memo(
         market,
@@ -195,21 +214,14 @@ def seasonal_paths(market: Market, config: Config, week_end: pd.Timestamp) -> pd
     )
 
 
-def _seasonal_paths(months: PairMonths, year: int) -> pd.DataFrame:
+def _seasonal_paths(months: PairMonths, year: int) -> SeasonalPaths:
     before = months.years < year
     average, count = mean_path(months.grid, before)
     current = months.path_row(year)
-    table = pd.DataFrame(
-        {
-            "month": np.arange(1, 13),
-            "current": current if len(current) else np.full(12, np.nan),
-            "average": average,
-        }
-    )
     complete = months.years[before & np.isfinite(months.grid).all(axis=1)]
     first, last = (int(complete[0]), int(complete[-1])) if len(complete) else (None, None)
-    table.attrs.update(years=count, first_year=first, last_year=last)
-    return table
+    current = current if len(current) else np.full(12, np.nan)
+    return SeasonalPaths(current, average, count, first, last)
 
 
 def compute_seasonality(market: Market, config: Config, week_end: pd.Timestamp) -> dict[str, Any]:
@@ -229,12 +241,12 @@ def compute_seasonality(market: Market, config: Config, week_end: pd.Timestamp) 
         "first_year": first_year,
         "last_complete_month": months.months.last_month(),
         "bootstrap": _bootstrap_info(),
-        "months": table_records(months.table, "month"),
+        "months": stats_records(months.stats, "month", MONTHS),
         **_window_section((months.small, months.large), first_year, week_end),
         "current_year": this_year,
-        "current_year_path": path_records(paths["current"].to_numpy()),
-        "average_path": path_records(paths["average"].to_numpy()),
-        "average_path_years": paths.attrs["years"],
+        "current_year_path": path_records(paths.current),
+        "average_path": path_records(paths.average),
+        "average_path_years": paths.years,
     }
     try:
         out["french"] = french_seasonality(market, week_end)
