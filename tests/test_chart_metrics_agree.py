@@ -229,3 +229,24 @@ def test_a_change_to_the_rolling_beta_reaches_the_chart(monkeypatch: pytest.Monk
     monkeypatch.setattr(risk, "rolling_beta_of", lambda r, s=252: original(r, s) + 1.0)
     _, frames = week_outputs(WEEKS[0])
     assert frames["rolling_risk"]["beta"].min() > 1.0
+
+
+def test_a_shared_cut_computes_each_group_statistic_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the archive does (one cut for the document and the charts), the charts reuse the
+    month and phase statistics the document computed instead of computing them again."""
+    calls: list[int] = []
+    original = groupstats.group_arrays
+
+    def counted(*args: Any, **kwargs: Any) -> dict[str, np.ndarray]:
+        calls.append(len(args[2]))
+        return original(*args, **kwargs)
+
+    for module in (monthly, cycle):
+        monkeypatch.setattr(module, "group_arrays", counted)
+    day = pd.Timestamp(WEEKS[0])
+    cut = truncate_market(market(), day)
+    compute_metrics(cut, CONFIG, day)
+    after_document = len(calls)
+    frames = compute_charts(cut, CONFIG, day).frames
+    assert {"month_spread", "cycle_phases"} <= set(frames)
+    assert len(calls) == after_document
