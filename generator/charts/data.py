@@ -5,11 +5,12 @@ weekly (the last session of each calendar week) and the secondary history charts
 trailing ``DETAIL_YEARS`` years, so one report's specs stay small (see ``assets.py``).
 
 Frames select, reshape and sample the tables of ``generator.metrics``; they compute no
-statistic of their own. The month and phase statistics, the seasonal paths and the leadership
-regimes are the tables the metrics document is built from (the same objects when the charts get
-the document's cut market), the year-to-date path is ``returns.rebased_table`` and the rolling
-correlation and beta are ``risk.rolling_risk_table``; tests/test_chart_data.py checks the chart
-values against the document's.
+statistic of their own. The month and phase statistics and the seasonal paths are the objects
+the metrics document is built from (computed once per cut market, so shared when the charts get
+the document's cut), the leadership regimes are ``relative.regime_arrays`` as in the document,
+the year-to-date path is ``returns.rebased_table`` and the rolling correlation and beta are
+``risk.rolling_risk_table``; tests/test_chart_metrics_agree.py checks the chart values against
+the document's.
 
 Frames and their columns (dates are naive ``Timestamp``s; returns and spreads are decimals):
 
