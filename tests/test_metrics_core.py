@@ -20,15 +20,17 @@ from generator.metrics.document import plain
 from generator.metrics.drawdowns import drawdown_metrics, high_metrics, max_drawdown
 from generator.metrics.ladder import ladder_section
 from generator.metrics.relative import (
+    common_closes,
     percentile_of_last,
     relative_metrics,
     run_lengths,
     turning_points,
+    weekly_closes,
     weekly_last,
-    weekly_spread,
+    weekly_spread_arrays,
 )
 from generator.metrics.returns import pair_returns, period_boundary, period_return
-from generator.metrics.risk import corr_beta, risk_section, rolling_beta, vol
+from generator.metrics.risk import corr_beta, risk_section, rolling_risk_table, vol
 from generator.model import Market, Series
 
 RAW_CONFIG = {
@@ -225,7 +227,7 @@ def test_weekly_last_and_weekly_spread() -> None:
     s = closes([100, 100, 105, 110, 120, 99], dates)
     lg = closes([200, 200, 205, 210, 210, 210], dates)
     assert list(weekly_last(s).index.strftime("%d")) == ["05", "11", "19"]
-    spread = weekly_spread(s, lg)
+    _, spread = weekly_spread_arrays(weekly_closes(common_closes(s, lg)))
     assert list(spread) == pytest.approx([0.10 - 0.05, 99 / 110 - 1.0])
 
 
@@ -280,7 +282,9 @@ def test_vol_corr_beta_by_hand() -> None:
     corr, beta = corr_beta(small, large)
     assert corr == pytest.approx(1.0, abs=1e-12)
     assert beta == pytest.approx(2.0, rel=1e-12)
-    assert rolling_beta(small, large).iloc[-1] == pytest.approx(2.0, rel=1e-9)
+    rolling = rolling_risk_table(*common_closes(small, large))
+    assert rolling["beta"].iloc[-1] == pytest.approx(2.0, rel=1e-9)
+    assert rolling["corr"].iloc[-1] == pytest.approx(1.0, abs=1e-9)
 
 
 def test_risk_flat_series_is_null_with_reason() -> None:
