@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import re
 import sys
 from pathlib import Path
 
-import pandas as pd
 from tqdm import tqdm
 
 from generator import calendar
-from generator.cli import Context
 from generator.errors import DataError, UsageError
 from generator.ingest import IngestReport, ingest
+from generator.invocation import Context
 from generator.store import load_market, mismatch_error, read_manifest
+from generator.weeks import parse_date, resolve_market_week
 
 log = logging.getLogger(__name__)
 
@@ -51,19 +49,15 @@ def run_fetch(ctx: Context) -> int:
 
 
 def run_import(ctx: Context) -> int:
-    from generator.sources.csvfiles import UnsupportedFile, discover_files, parse_file
+    from generator.sources.csvfiles import discover_files, parse_files
 
     files: list[Path] = []
     for path in ctx.args.paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
         files.extend(discover_files(path))
-    series = []
-    for path in tqdm(files, desc="parse", unit="file", disable=ctx.quiet, file=sys.stderr):
-        try:
-            series.extend(parse_file(path))
-        except UnsupportedFile as exc:
-            ctx.say(f"skipped: {exc}")
+    progress = tqdm(files, desc="parse", unit="file", disable=ctx.quiet, file=sys.stderr)
+    series = parse_files(progress, ctx.say)
     if not series:
         raise DataError("nothing to import: no supported file found")
     # Historical files hold what exists: long gaps are kept (and shown by status), not rejected.
@@ -124,37 +118,3 @@ def run_metrics(ctx: Context) -> int:
     week = resolve_market_week(market, ctx.config, ctx.args.week)
     sys.stdout.write(metrics_json(compute_metrics(market, ctx.config, week)))
     return 0
-
-
-def resolve_market_week(
-    market, config, requested: str | None, option: str = "--week"
-) -> pd.Timestamp:
-    """The report week for a market: requested (by ``option``) or latest complete, limited by
-    the pair's data."""
-    closes = [market.close(config.small.index), market.close(config.large.index)]
-    if any(c is None or c.empty for c in closes):
-        raise DataError(
-            f"store lacks {config.small.index} or {config.large.index}: nothing to report"
-        )
-    if requested is not None:
-        parse_date(requested, option)
-    last = min(c.index[-1] for c in closes)
-    week = calendar.resolve_week(last, requested)
-    first = max(c.index[0] for c in closes)
-    if week < first:
-        raise DataError(f"week ending {week:%Y-%m-%d} is before the data starts ({first:%Y-%m-%d})")
-    return week
-
-
-def parse_date(text: str, option: str) -> pd.Timestamp:
-    """A command-line date written YYYY-MM-DD, or a UsageError naming the option (pandas alone
-    would also take 'today', '2026-11' or 'Nov 20', each meaning something else)."""
-    try:
-        if not _ISO_DATE.fullmatch(text):
-            raise ValueError(text)
-        return pd.Timestamp(dt.date.fromisoformat(text))
-    except ValueError:
-        raise UsageError(f"{option} {text!r} is not a date (use YYYY-MM-DD)") from None
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -98,11 +98,11 @@ def test_a_warm_report_process_does_not_load_altair(tmp_path: Path) -> None:
 import sys
 from pathlib import Path
 import pandas as pd
-from generator import archive, caches
+from generator import caches, pipeline
 from tests.test_charts import CONFIG, january_market
 tmp = Path(sys.argv[1])
 caches.use(tmp / "cache")
-archive.generate_report(january_market(), CONFIG, pd.Timestamp(sys.argv[2]), tmp / "docs",
+pipeline.generate_report(january_market(), CONFIG, pd.Timestamp(sys.argv[2]), tmp / "docs",
                         images=False)
 print(type(sys.modules["altair"]).__name__)
 """

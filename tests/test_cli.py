@@ -283,8 +283,8 @@ def test_unsorted_stored_dates_are_refused(sample_store: Path, tmp_path: Path, c
 
 
 def test_metrics_week_resolution_uses_the_data(sample_store: Path) -> None:
-    from generator.commands import resolve_market_week
     from generator.store import load_market
+    from generator.weeks import resolve_market_week
 
     market = load_market(sample_store)
     config = load_config(CONFIG)
