@@ -140,6 +140,7 @@ def test_write_home_uses_the_latest_report(tmp_path: Path) -> None:
     assert archive.published_path("blog/posts/2026/11/20/x.svg") == "blog/2026/11/20/x.svg"
 
 
+@pytest.mark.slow
 def test_generated_report_gives_every_charts_numbers(tmp_path: Path) -> None:
     """History charts load chart-data.csv next to their spec; the others' numbers are tables."""
     from tests.test_charts import CONFIG, january_market
@@ -169,6 +170,7 @@ def _tree_bytes(folder: Path) -> dict[str, bytes]:
             if p.is_file()}  # fmt: skip
 
 
+@pytest.mark.slow
 def test_backfill_on_workers_writes_what_one_process_writes(tmp_path: Path) -> None:
     """Two worker processes, the newest two weeks with images drawn by the parent meanwhile."""
     from tests.test_charts import CONFIG, january_market
@@ -186,6 +188,7 @@ def test_backfill_on_workers_writes_what_one_process_writes(tmp_path: Path) -> N
     assert svgs == ["blog/posts/2023/12/01", "blog/posts/2023/12/08"]
 
 
+@pytest.mark.slow
 def test_report_without_images_has_no_social_image_and_a_javascript_note(tmp_path: Path) -> None:
     from tests.test_charts import CONFIG, january_market
 
@@ -202,6 +205,7 @@ def test_report_without_images_has_no_social_image_and_a_javascript_note(tmp_pat
     assert (page.parent / "ytd_rebased.svg").is_file()
 
 
+@pytest.mark.slow
 def test_backfill_worker_failure_is_raised_and_later_weeks_are_cancelled(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -219,6 +223,7 @@ def test_backfill_worker_failure_is_raised_and_later_weeks_are_cancelled(
     assert leftovers == []
 
 
+@pytest.mark.slow
 def test_a_bug_in_a_backfill_worker_keeps_its_traceback_with_the_week_noted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -255,6 +260,7 @@ def test_default_jobs_and_image_window_follow_the_feed() -> None:
     assert args.images == pipeline.IMAGE_WEEKS
 
 
+@pytest.mark.slow
 def test_backfill_with_more_jobs_than_plain_weeks(tmp_path: Path) -> None:
     from tests.test_charts import CONFIG, january_market
 

@@ -47,6 +47,7 @@ def _fresh(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return drawn
 
 
+@pytest.mark.slow
 def test_cached_templates_give_the_altair_specs(
     frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -92,6 +93,7 @@ def test_the_cache_key_changes_with_the_arguments(
     assert len(list(tmp_path.glob("ladder-*.json"))) == 3
 
 
+@pytest.mark.slow
 def test_a_warm_report_process_does_not_load_altair(tmp_path: Path) -> None:
     """The second report process reads every template from the cache: Altair stays unloaded."""
     script = """

@@ -299,6 +299,7 @@ def subprocess_env() -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 def test_console_entry_point_in_a_subprocess(tmp_path: Path) -> None:
     store = tmp_path / "data"
     base = [sys.executable, "-m", "generator", "--store", str(store), "--config", str(CONFIG)]

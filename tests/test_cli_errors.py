@@ -500,6 +500,7 @@ def test_a_full_disk_under_the_cache_stops_the_weekly_job_in_one_line(
 # --- 9. Ctrl-C during a parallel backfill -------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_a_parallel_backfill_is_one_line(sample_data: Path, tmp_path: Path) -> None:
     """The terminal sends SIGINT to the whole process group: the parent's one line only, no
     worker tracebacks. Three plain weeks go to two workers, who then wait idle (where an
@@ -582,6 +583,7 @@ def test_a_report_that_fails_names_its_week(
     assert not (sample_project / REPORT_DIR).exists()
 
 
+@pytest.mark.slow
 def test_a_backfill_week_that_fails_in_a_worker_names_its_week(
     sample_project: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:

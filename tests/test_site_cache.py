@@ -21,6 +21,8 @@ from generator.site import SiteError, build_site
 from tests.clonedreports import clone_archive, clone_report
 from tests.sitebuild import sample_site
 
+pytestmark = pytest.mark.sitebuild  # runs MkDocs: not in `make test-fast`
+
 # Across a new year: two archive years in the navigation.
 WEEKS = [w.strftime("%Y-%m-%d") for w in calendar.week_ends("2025-10-17", "2026-05-01")]
 # Hooks that only save time: the reference build runs without them.

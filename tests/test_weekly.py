@@ -45,6 +45,10 @@ from tests.weeklyproject import (
     stderr_lines,
 )
 
+pytestmark = (
+    pytest.mark.sitebuild
+)  # the weekly job, which ends with a site build: not in `make test-fast`
+
 SITE_URL = "https://example.github.io/smallcap-weekly/"  # mkdocs.yml's site_url
 
 
