@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from generator import calendar
 from generator.errors import DataError, UsageError
-from generator.ingest import IngestReport, ingest
+from generator.ingest import IngestReport
 from generator.invocation import Context
 from generator.store import load_market, mismatch_error, read_manifest
 from generator.weeks import parse_date, resolve_market_week
@@ -19,37 +19,31 @@ log = logging.getLogger(__name__)
 
 
 def run_fetch(ctx: Context) -> int:
+    from generator import pipeline
+
     args = ctx.args
     if args.sample:
-        from generator.sources.sample import sample_market
-
         end = args.end or ctx.now.tz_convert(calendar.NY_TZ).strftime("%Y-%m-%d")
         parse_date(end, "--end")
-        series = sample_market(ctx.config, end)
-        if args.symbols:
-            series = [s for s in series if s.symbol in set(args.symbols)]
-        report = ingest(
-            ctx.store, series, ctx.config, now=None, sample=True, fetched_at=f"{end}T00:00:00Z"
-        )
+        report = pipeline.fetch_sample(ctx.store, ctx.config, end, args.symbols)
     else:
         if args.end:
             raise UsageError("--end only applies with --sample")
-        from generator.sources.yahoo import fetch_updates
-
-        series = fetch_updates(
+        report = pipeline.fetch_live(
             ctx.store,
             ctx.config,
             symbols=args.symbols,
             cache_dir=ctx.cache_dir,
             progress=not ctx.quiet,
+            now=ctx.now,
         )
-        report = ingest(ctx.store, series, ctx.config, now=ctx.now, sample=False)
     _summarise(ctx, report)
     return 0
 
 
 def run_import(ctx: Context) -> int:
-    from generator.sources.csvfiles import discover_files, parse_files
+    from generator import pipeline
+    from generator.sources.csvfiles import discover_files
 
     files: list[Path] = []
     for path in ctx.args.paths:
@@ -57,18 +51,8 @@ def run_import(ctx: Context) -> int:
             raise UsageError(f"{path}: no such file or folder")
         files.extend(discover_files(path))
     progress = tqdm(files, desc="parse", unit="file", disable=ctx.quiet, file=sys.stderr)
-    series = parse_files(progress, ctx.say)
-    if not series:
-        raise DataError("nothing to import: no supported file found")
-    # Historical files hold what exists: long gaps are kept (and shown by status), not rejected.
-    report = ingest(
-        ctx.store,
-        series,
-        ctx.config,
-        now=ctx.now,
-        sample=False,
-        allow_gaps=True,
-        replace=ctx.args.replace,
+    report = pipeline.import_files(
+        ctx.store, ctx.config, progress, say=ctx.say, now=ctx.now, replace=ctx.args.replace
     )
     _summarise(ctx, report)
     return 0

@@ -10,7 +10,8 @@ Each step is a function returning what the next one takes; the commands run the 
 - ``weekly`` (``generator.weekly``, on staged copies it publishes all or nothing): ``ingest`` ->
   ``load_market`` -> ``closed_report_week`` -> ``update_archive`` (``generate_report`` unless the
   week is archived, ``write_home``) -> ``build_site``;
-- ``site``: ``build_project_site``.
+- ``site``: ``build_project_site``;
+- ``fetch`` and ``import`` (the store alone): ``fetch_sample``, ``fetch_live``, ``import_files``.
 
 One week's report (``generate_report``): the market cut at the week -> its metrics document ->
 its chart data -> chart specs -> static images -> the report folder. An error while writing a
@@ -20,7 +21,7 @@ week names the week (``week YYYY-MM-DD: ...``), in this process or in a backfill
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ from generator.archive import PAGE_FILE, ReportExists, recover_report, report_di
 from generator.config import Config
 from generator.errors import DataError, GeneratorError, ReportError, UsageError, os_error_line
 from generator.home import write_home
+from generator.ingest import IngestReport, ingest
 from generator.model import Market
 from generator.pages.context import SVG_CHARTS
 from generator.pool import default_jobs, plain_report, report_pool
@@ -116,6 +118,56 @@ def build_project_site(layout: Layout, site_url: str | None) -> SiteBuild:
 
 
 # --- The store ---------------------------------------------------------------------------------
+
+
+def fetch_sample(
+    store: Path, config: Config, end: str, symbols: list[str] | None = None
+) -> IngestReport:
+    """The ``fetch --sample`` command: the synthetic sample market through ``end`` (only
+    ``symbols``, when given) into ``store``."""
+    from generator.sources.sample import sample_market
+
+    series = sample_market(config, end)
+    if symbols:
+        series = [s for s in series if s.symbol in set(symbols)]
+    return ingest(store, series, config, now=None, sample=True, fetched_at=f"{end}T00:00:00Z")
+
+
+def fetch_live(
+    store: Path,
+    config: Config,
+    *,
+    symbols: list[str] | None,
+    cache_dir: Path,
+    progress: bool,
+    now: pd.Timestamp,
+) -> IngestReport:
+    """The ``fetch`` command: new rows from Yahoo Finance for every configured symbol (or
+    ``symbols``) into ``store``."""
+    from generator.sources.yahoo import fetch_updates
+
+    series = fetch_updates(store, config, symbols=symbols, cache_dir=cache_dir, progress=progress)
+    return ingest(store, series, config, now=now, sample=False)
+
+
+def import_files(
+    store: Path,
+    config: Config,
+    files: Iterable[Path],
+    *,
+    say: Callable[[str], None],
+    now: pd.Timestamp,
+    replace: bool,
+) -> IngestReport:
+    """The ``import`` command: every series in ``files`` into ``store``; a file that is not
+    market data is skipped, and ``say`` is told."""
+    from generator.sources.csvfiles import parse_files
+
+    series = parse_files(files, say)
+    if not series:
+        raise DataError("nothing to import: no supported file found")
+    # Historical files hold what exists: long gaps are kept (and shown by status), not rejected.
+    return ingest(store, series, config, now=now, sample=False, allow_gaps=True, replace=replace)
 
 
 def load_project_market(layout: Layout) -> Market:
