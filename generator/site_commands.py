@@ -10,12 +10,16 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import calendar
 from generator.errors import DataError, UsageError, os_error_line
 from generator.invocation import Context
 from generator.site_config import checked_site_url
 from generator.weeks import parse_date
+
+if TYPE_CHECKING:
+    from generator.weekly import Source
 
 
 def run_report(ctx: Context) -> int:
@@ -114,25 +118,20 @@ def run_weekly(ctx: Context) -> int:
     return 0
 
 
-def _source(ctx: Context):
-    args, config = ctx.args, ctx.config
-    if args.sample:
-        from generator.sources.sample import sample_market
+def _source(ctx: Context) -> Source:
+    """Where the weekly job takes its new data from: the options say."""
+    from generator.weekly import csv_source, live_source, sample_source
 
+    args = ctx.args
+    if args.sample:
         end = calendar.week_end(args.week) if args.week else None
         today = ctx.now.tz_convert(calendar.NY_TZ).tz_localize(None).normalize()
-        return lambda _store: sample_market(config, end if end is not None else today)
+        return sample_source(ctx.config, end if end is not None else today)
     if args.from_csv:
-        from generator.sources.csvfiles import discover_files, parse_files
-
         if not args.from_csv.exists():
             raise UsageError(f"{args.from_csv}: no such file or folder")
-        return lambda _store: parse_files(discover_files(args.from_csv), ctx.say)
-    from generator.sources.yahoo import fetch_updates
-
-    return lambda store: fetch_updates(
-        store, config, cache_dir=ctx.cache_dir, progress=not ctx.quiet
-    )
+        return csv_source(args.from_csv, ctx.say)
+    return live_source(ctx.config, ctx.cache_dir, progress=not ctx.quiet)
 
 
 @contextmanager

@@ -36,12 +36,41 @@ from generator.publish import (
 from generator.store import MANIFEST, check_store, load_market, read_manifest
 from generator.weeks import closed_report_week
 
-__all__ = ["Layout", "WeeklyResult", "run_weekly"]
+__all__ = [
+    "Layout",
+    "Source",
+    "WeeklyResult",
+    "csv_source",
+    "live_source",
+    "run_weekly",
+    "sample_source",
+]
 
 log = logging.getLogger(__name__)
 
 # A source takes the staged store folder and returns the series to ingest.
 Source = Callable[[Path], list[Series]]
+
+
+def sample_source(config: Config, end: pd.Timestamp) -> Source:
+    """The synthetic sample market through ``end``."""
+    from generator.sources.sample import sample_market
+
+    return lambda _store: sample_market(config, end)
+
+
+def csv_source(folder: Path, say: Callable[[str], None]) -> Source:
+    """The series in the CSV files under ``folder``; ``say`` is told which files are skipped."""
+    from generator.sources.csvfiles import discover_files, parse_files
+
+    return lambda _store: parse_files(discover_files(folder), say)
+
+
+def live_source(config: Config, cache_dir: Path, *, progress: bool) -> Source:
+    """New rows from Yahoo Finance for the staged store."""
+    from generator.sources.yahoo import fetch_updates
+
+    return lambda store: fetch_updates(store, config, cache_dir=cache_dir, progress=progress)
 
 
 @dataclass(frozen=True)
