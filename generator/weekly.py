@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator import calendar
 from generator.atomic import create_temp_dir
 from generator.config import Config
 from generator.errors import DataError
@@ -35,13 +34,43 @@ from generator.publish import (
     stage_folder,
 )
 from generator.store import MANIFEST, check_store, load_market, read_manifest
+from generator.weeks import closed_report_week
 
-__all__ = ["Layout", "WeeklyResult", "run_weekly"]
+__all__ = [
+    "Layout",
+    "Source",
+    "WeeklyResult",
+    "csv_source",
+    "live_source",
+    "run_weekly",
+    "sample_source",
+]
 
 log = logging.getLogger(__name__)
 
 # A source takes the staged store folder and returns the series to ingest.
 Source = Callable[[Path], list[Series]]
+
+
+def sample_source(config: Config, end: pd.Timestamp) -> Source:
+    """The synthetic sample market through ``end``."""
+    from generator.sources.sample import sample_market
+
+    return lambda _store: sample_market(config, end)
+
+
+def csv_source(folder: Path, say: Callable[[str], None]) -> Source:
+    """The series in the CSV files under ``folder``; ``say`` is told which files are skipped."""
+    from generator.sources.csvfiles import discover_files, parse_files
+
+    return lambda _store: parse_files(discover_files(folder), say)
+
+
+def live_source(config: Config, cache_dir: Path, *, progress: bool) -> Source:
+    """New rows from Yahoo Finance for the staged store."""
+    from generator.sources.yahoo import fetch_updates
+
+    return lambda store: fetch_updates(store, config, cache_dir=cache_dir, progress=progress)
 
 
 @dataclass(frozen=True)
@@ -63,7 +92,7 @@ def run_weekly(
     allow_gaps: bool = False,
 ) -> WeeklyResult:
     """Run the weekly job once (see the module docstring)."""
-    from generator.archive import generate_report, report_exists, write_home
+    from generator.pipeline import update_archive
 
     _check_store_kind(layout)
     recover(layout)
@@ -76,12 +105,8 @@ def run_weekly(
         ingest(store, series, config, now=now, sample=layout.sample, allow_gaps=allow_gaps)
         market = load_market(store)
         _check_archive_kind(layout, market.sample)
-        week = _report_week(market, config, requested, now)
-        written = False
-        if not report_exists(docs, week):
-            generate_report(market, config, week, docs)
-            written = True
-        write_home(docs)
+        week = closed_report_week(market, config, requested, now)
+        written = update_archive(market, config, week, docs)
         changes = _changed_files(store, layout.store) + _changed_files(docs, layout.docs)
         if not changes and site_is_current(layout):
             return WeeklyResult(week, False, (), False)
@@ -122,15 +147,6 @@ def _check_archive_kind(layout: Layout, sample: bool) -> None:
         raise DataError(f"{layout.docs}: refusing to write sample data into the real archive")
     if not sample and layout.sample:
         raise DataError(f"{layout.store}: the sample project only holds sample data")
-
-
-def _report_week(market, config: Config, requested: str | None, now: pd.Timestamp) -> pd.Timestamp:
-    from generator.commands import resolve_market_week
-
-    week = resolve_market_week(market, config, requested)
-    if not calendar.is_closed(week, now):
-        raise DataError(f"week ending {week:%Y-%m-%d} has not closed yet: refusing a partial week")
-    return week
 
 
 def _build(layout: Layout, docs: Path, site: Path, work: Path, site_url: str | None) -> None:

@@ -10,6 +10,7 @@ from generator.charts import VegaRenderer, assets, render_svg, static_chart_spec
 from tests.test_chart_assets import small_report
 
 
+@pytest.mark.slow
 def test_one_renderer_draws_every_key_chart_as_render_svg_does() -> None:
     frames, specs = small_report()
     names = ["ytd_rebased", "month_spread", "ladder"]
@@ -22,6 +23,7 @@ def test_one_renderer_draws_every_key_chart_as_render_svg_does() -> None:
     assert dark != drawn["ladder"] and assets.load_themes()["dark"]["background"] in dark
 
 
+@pytest.mark.slow
 def test_a_chart_vl_convert_rejects_is_one_line_and_the_renderer_goes_on() -> None:
     with VegaRenderer() as renderer:
         with pytest.raises(RuntimeError, match=r"^vl-convert: \w+: [^\n]+$"):
@@ -29,6 +31,7 @@ def test_a_chart_vl_convert_rejects_is_one_line_and_the_renderer_goes_on() -> No
         assert renderer.svg(small_report()[1]["ladder"]).startswith("<svg")
 
 
+@pytest.mark.slow
 def test_a_renderer_whose_process_died_says_so() -> None:
     with VegaRenderer() as renderer:
         assert renderer._process is not None
