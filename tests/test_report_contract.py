@@ -304,3 +304,24 @@ def test_the_headline_and_narrative_quote_only_headline_metrics() -> None:
     quoted = {a or b for a, b in METRIC_CALL.findall(text)}
     assert "returns.1w.spread" in quoted
     assert sorted(p for p in quoted if not registry.metric(p).headline) == []
+
+
+def test_an_archived_metrics_file_reads_back_and_a_wrong_one_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from generator.errors import DataError
+    from generator.metrics.schema import read_metrics
+
+    doc = computed(WEEKS[-1])
+    older = doc.to_plain()
+    del older["schema_version"]  # written before version 1: the same keys
+    path = tmp_path / "metrics.json"
+    path.write_text(json.dumps(older), encoding="utf-8")
+    assert replace(read_metrics(path), schema_version=1) == doc
+    older["risk"]["beta_1yr"] = older["risk"].pop("beta_1y")
+    path.write_text(json.dumps(older), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_metrics(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: cannot read the report's metrics (")
+    assert "risk.beta_1yr: not a field of Risk" in message and "\n" not in message

@@ -442,7 +442,7 @@ def read_metrics(path: Path) -> Document:
         data = json.loads(path.read_text(encoding="utf-8"))
         if isinstance(data, dict):
             data.setdefault("schema_version", 0)
-        return Document.from_plain(data, where=str(path))
+        return Document.from_plain(data, where="document")
     except (OSError, ValueError) as exc:
         raise DataError(f"{path}: cannot read the report's metrics ({exc}); rewrite the report "
                         "with `generator report --week WEEK --force`") from None  # fmt: skip
