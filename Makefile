@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
 
-.PHONY: install demo test lint format weekly browser-deps clean lock
+.PHONY: install demo test test-fast lint format weekly browser-deps clean lock
 
 # The lock installs the whole tree with hash checking; the project itself comes last, without
 # dependencies, so nothing outside the lock is installed (not even a newer pip: the venv's own
@@ -60,6 +60,12 @@ test: $(STAMP) browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+## test-fast: the unit tests alone, in under a minute: no browser, no site build, no fork copy,
+## no real data, nothing marked slow (pyproject.toml lists the markers)
+FAST_TESTS := not (browser or sitebuild or forkcopy or realdata or slow)
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "$(FAST_TESTS)"
 
 browser-deps:
 	@bash scripts/install-chromium

@@ -1,11 +1,11 @@
 """Benchmark: backfill N weekly reports of the 40-year sample market, whole and piece by piece.
 
-First ``archive.backfill`` itself, as ``generator backfill --last N`` runs it: worker processes
+First ``pipeline.backfill`` itself, as ``generator backfill --last N`` runs it: worker processes
 (one per core) write the reports, and the newest ``IMAGE_WEEKS`` get static SVGs. Its wall time
 per week is the number to compare with the 60 ms target; the peak RSS is the largest process.
 
 Then, in this process alone, a few weeks (``--breakdown K``) run the same steps as
-``archive.generate_report`` (metrics, chart data, chart specs, SVGs, writing the report folder),
+``pipeline.generate_report`` (metrics, chart data, chart specs, SVGs, writing the report folder),
 timed separately so the breakdown shows what dominates; a pass over three of them measures the
 peak Python heap (tracemalloc slows everything it measures). Usage:
 
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator import archive, calendar
+from generator import calendar, pipeline, pool, report_folder
 from generator.charts import VegaRenderer, build_chart, compute_chart_data, static_chart_spec
 from generator.config import load_config
 from generator.metrics import compute_metrics
@@ -75,7 +75,7 @@ def one_week(
         else {}
     )
     lap("svgs")
-    archive.write_report(docs, doc, specs, data, svgs, run=run)
+    report_folder.write_report(docs, doc, specs, data, svgs, run=run)
     lap("write")
     return spent
 
@@ -106,16 +106,16 @@ def heap_peak(market: Market, config, weeks, run: RunContext) -> float:  # type:
 
 
 def whole_backfill(market: Market, config, weeks, svg: bool, run: RunContext) -> None:  # type: ignore[no-untyped-def]
-    """``archive.backfill`` of ``weeks`` into a temp folder, as the command runs it."""
-    images = archive.IMAGE_WEEKS if svg else 0
+    """``pipeline.backfill`` of ``weeks`` into a temp folder, as the command runs it."""
+    images = pipeline.IMAGE_WEEKS if svg else 0
     with tempfile.TemporaryDirectory(prefix="bench-backfill-whole-") as tmp:
         start = time.perf_counter()
-        written, _ = archive.backfill(
+        written, _ = pipeline.backfill(
             market, config, weeks, Path(tmp), progress=False, images=images, run=run
         )
         elapsed = time.perf_counter() - start
     n = len(written)
-    jobs = archive.default_jobs(n - images)
+    jobs = pool.default_jobs(n - images)
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
         f"backfill of {n} weeks ({weeks[0]:%Y-%m-%d} .. {weeks[-1]:%Y-%m-%d}; {jobs} worker "

@@ -13,7 +13,6 @@ CPU time (time.process_time) beside wall time.
 from __future__ import annotations
 
 import argparse
-import importlib
 import statistics
 import time
 import tracemalloc
@@ -28,8 +27,9 @@ from generator.charts import compute_chart_data
 from generator.config import load_config
 from generator.metrics import compute_core, compute_metrics
 from generator.metrics.common import truncate_market
-from generator.metrics.document import EXTERNAL_SECTIONS
+from generator.metrics.document import MARKET_SECTIONS, metrics_json
 from generator.metrics.ladder import ladder_section
+from generator.metrics.schema import Document
 from generator.model import Market
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,12 +69,11 @@ def section_times(market: Market, config: Any, week: pd.Timestamp, repeat: int) 
         "core (returns..risk)": lambda cut: compute_core(cut, config, week),
         "ladder": lambda cut: ladder_section(cut, config, week),
     }
-    for key, module, function in EXTERNAL_SECTIONS:
-        try:
-            compute = getattr(importlib.import_module(module), function)
-        except (ModuleNotFoundError, AttributeError):
-            continue
+    for key, compute in MARKET_SECTIONS:
         parts[key] = lambda cut, compute=compute: compute(cut, config, week)
+    # The typed document's own cost: reading its JSON-ready form, and writing metrics.json.
+    doc = compute_metrics(market, config, week)
+    parts["typed doc read+write"] = lambda cut: metrics_json(Document.from_plain(doc.to_plain()))
     for name, func in parts.items():
         median, best = timed(lambda func=func: func(truncate_market(market, week)), repeat)
         print(f"  {name:<22} median {median * 1e3:7.2f} ms   best {best * 1e3:7.2f} ms")

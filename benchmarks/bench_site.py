@@ -3,7 +3,7 @@
 Generating a report runs the whole pipeline (metrics, Altair specs, SVGs through vl-convert) and
 takes about 1 s, so 1,000 real reports would take a quarter of an hour before the build is even
 measured. Instead the benchmark generates a few real reports once (``--seeds``, default 20
-consecutive weeks of the sample market, through ``archive.backfill``) and clones them round-robin
+consecutive weeks of the sample market, through ``pipeline.backfill``) and clones them round-robin
 to N consecutive weeks (tests/clonedreports.py): the blog sees N distinct posts spread over
 years, months and categories, with the pages, sidecar files and sizes of real reports.
 
@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the clones are made as the site tests make them
 
-from generator import archive, calendar  # noqa: E402
+from generator import archive, calendar, home, pipeline  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.model import Market  # noqa: E402
 from generator.runcontext import RunContext  # noqa: E402
@@ -56,7 +56,7 @@ def generate_seeds(seed_dir: Path, count: int) -> list[str]:
     if len(archive.archived_weeks(seed_dir)) < count:
         market = Market(series={s.symbol: s for s in sample_market(config, END)}, sample=True)
         start = time.perf_counter()
-        archive.backfill(market, config, weeks, seed_dir, progress=True)
+        pipeline.backfill(market, config, weeks, seed_dir, progress=True)
         print(f"{count} seed reports generated in {time.perf_counter() - start:.1f} s")
     return [w.strftime("%Y-%m-%d") for w in weeks]
 
@@ -104,7 +104,7 @@ def bench(count: int, seed_dir: Path, seeds: list[str], work: Path) -> None:
     labels = ("weekly rebuild, same year", "weekly rebuild, new year ")
     for added, (week, label) in enumerate(zip(WEEKLY, labels, strict=True), start=1):
         clone_report(seed_dir, seeds[-1], work / "content", week)
-        archive.write_home(work / "content")
+        home.write_home(work / "content")
         timed_build(work / "content", work, label, count + added)
 
 

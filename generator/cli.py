@@ -12,89 +12,15 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import pandas as pd
 
 from generator import __version__
-from generator.config import DEFAULT_CONFIG, Config, load_config
+from generator.config import DEFAULT_CONFIG
 from generator.errors import GeneratorError, UsageError, os_error_line
-
-if TYPE_CHECKING:
-    from generator.runcontext import RunContext
+from generator.invocation import DEFAULT_CACHE, DEFAULT_STORE, SAMPLE_STORE, Context
 
 log = logging.getLogger("generator")
-DEFAULT_STORE = Path("data")
-SAMPLE_STORE = Path("sample/data")
-DEFAULT_CACHE = Path(".cache")
 # Commands that write the project: each first finishes or undoes what a killed run left.
 WRITERS = frozenset({"fetch", "import", "report", "backfill", "site", "weekly"})
-
-
-class Context:
-    """What every command receives: parsed options, the config and the clock, read once here."""
-
-    def __init__(self, args: argparse.Namespace):
-        self.args = args
-        self.quiet: bool = args.quiet
-        self.cache_dir: Path = args.cache_dir
-        self._config: Config | None = None
-        self.now = pd.Timestamp.now(tz="UTC")
-        self._run: RunContext | None = None
-
-    @property
-    def run(self) -> RunContext:
-        """The run's calendar, caches and renderer, kept under the cache folder."""
-        if self._run is None:
-            from generator.runcontext import RunContext
-
-            self._run = RunContext(self.cache_dir)
-        return self._run
-
-    @property
-    def config(self) -> Config:
-        if self._config is None:
-            self._config = load_config(self.args.config)
-        return self._config
-
-    @property
-    def store(self) -> Path:
-        if self.args.store is not None:
-            return self.args.store
-        return SAMPLE_STORE if getattr(self.args, "sample", False) else DEFAULT_STORE
-
-    @property
-    def sample(self) -> bool:
-        return bool(getattr(self.args, "sample", False))
-
-    def layout(self, sample: bool | None = None):  # -> generator.publish.Layout
-        """The project's layout: the sample one with --sample (or ``sample``=True)."""
-        from generator.publish import Layout  # imported here to keep --help fast
-
-        root = Path.cwd()
-        sample = self.sample if sample is None else sample
-        if sample != self.sample:  # the other project: its default store
-            store = SAMPLE_STORE if sample else DEFAULT_STORE
-        else:
-            store = self.store
-        if sample:
-            base = SAMPLE_STORE.parent
-            return Layout(
-                root, store, base / "docs", base / "site", base / "build", self.cache_dir, True
-            )
-        return Layout(
-            root,
-            store,
-            root / "docs",
-            root / "site",
-            self.cache_dir / "build",
-            self.cache_dir,
-            False,
-        )
-
-    def say(self, text: str) -> None:
-        if not self.quiet:
-            print(text, file=sys.stderr)
 
 
 class _Parser(argparse.ArgumentParser):

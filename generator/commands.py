@@ -2,87 +2,64 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import re
 import sys
 from pathlib import Path
 
-import pandas as pd
 from tqdm import tqdm
 
-from generator.calendar import NY_TZ, SessionTable, xnys
-from generator.cli import Context
+from generator.calendar import NY_TZ
 from generator.errors import DataError, UsageError
-from generator.ingest import IngestReport, ingest
+from generator.ingest import IngestReport
+from generator.invocation import Context
 from generator.store import load_market, mismatch_error, read_manifest
+from generator.weeks import parse_date, resolve_market_week
 
 log = logging.getLogger(__name__)
 
 
 def run_fetch(ctx: Context) -> int:
+    from generator import pipeline
+
     args = ctx.args
     if args.sample:
-        from generator.sources.sample import sample_market
-
         end = args.end or ctx.now.tz_convert(NY_TZ).strftime("%Y-%m-%d")
         parse_date(end, "--end")
-        series = sample_market(ctx.config, end, calendar=ctx.run.calendar)
-        if args.symbols:
-            series = [s for s in series if s.symbol in set(args.symbols)]
-        report = ingest(
-            ctx.store,
-            series,
-            ctx.config,
-            now=None,
-            sample=True,
-            fetched_at=f"{end}T00:00:00Z",
-            calendar=ctx.run.calendar,
+        report = pipeline.fetch_sample(
+            ctx.store, ctx.config, end, args.symbols, calendar=ctx.run.calendar
         )
     else:
         if args.end:
             raise UsageError("--end only applies with --sample")
-        from generator.sources.yahoo import fetch_updates
-
-        series = fetch_updates(
+        report = pipeline.fetch_live(
             ctx.store,
             ctx.config,
             symbols=args.symbols,
             cache_dir=ctx.cache_dir,
             progress=not ctx.quiet,
+            now=ctx.now,
             calendar=ctx.run.calendar,
-        )
-        report = ingest(
-            ctx.store, series, ctx.config, now=ctx.now, sample=False, calendar=ctx.run.calendar
         )
     _summarise(ctx, report)
     return 0
 
 
 def run_import(ctx: Context) -> int:
-    from generator.sources.csvfiles import UnsupportedFile, discover_files, parse_file
+    from generator import pipeline
+    from generator.sources.csvfiles import discover_files
 
     files: list[Path] = []
     for path in ctx.args.paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
         files.extend(discover_files(path))
-    series = []
-    for path in tqdm(files, desc="parse", unit="file", disable=ctx.quiet, file=sys.stderr):
-        try:
-            series.extend(parse_file(path))
-        except UnsupportedFile as exc:
-            ctx.say(f"skipped: {exc}")
-    if not series:
-        raise DataError("nothing to import: no supported file found")
-    # Historical files hold what exists: long gaps are kept (and shown by status), not rejected.
-    report = ingest(
+    progress = tqdm(files, desc="parse", unit="file", disable=ctx.quiet, file=sys.stderr)
+    report = pipeline.import_files(
         ctx.store,
-        series,
         ctx.config,
+        progress,
+        say=ctx.say,
         now=ctx.now,
-        sample=False,
-        allow_gaps=True,
         replace=ctx.args.replace,
         calendar=ctx.run.calendar,
     )
@@ -136,42 +113,3 @@ def run_metrics(ctx: Context) -> int:
     cut = truncate_market(market, week, ctx.run.calendar)
     sys.stdout.write(metrics_json(compute_metrics(cut, ctx.config, week)))
     return 0
-
-
-def resolve_market_week(
-    market,
-    config,
-    requested: str | None,
-    option: str = "--week",
-    calendar: SessionTable | None = None,
-) -> pd.Timestamp:
-    """The report week for a market: requested (by ``option``) or latest complete, limited by
-    the pair's data (``calendar``: the run's session table; None: the process's own)."""
-    calendar = xnys() if calendar is None else calendar
-    closes = [market.close(config.small.index), market.close(config.large.index)]
-    if any(c is None or c.empty for c in closes):
-        raise DataError(
-            f"store lacks {config.small.index} or {config.large.index}: nothing to report"
-        )
-    if requested is not None:
-        parse_date(requested, option)
-    last = min(c.index[-1] for c in closes)
-    week = calendar.resolve_week(last, requested)
-    first = max(c.index[0] for c in closes)
-    if week < first:
-        raise DataError(f"week ending {week:%Y-%m-%d} is before the data starts ({first:%Y-%m-%d})")
-    return week
-
-
-def parse_date(text: str, option: str) -> pd.Timestamp:
-    """A command-line date written YYYY-MM-DD, or a UsageError naming the option (pandas alone
-    would also take 'today', '2026-11' or 'Nov 20', each meaning something else)."""
-    try:
-        if not _ISO_DATE.fullmatch(text):
-            raise ValueError(text)
-        return pd.Timestamp(dt.date.fromisoformat(text))
-    except ValueError:
-        raise UsageError(f"{option} {text!r} is not a date (use YYYY-MM-DD)") from None
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -17,8 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from generator.config import EARLIEST_DATE, LATEST_DATE
-from generator.errors import DataError
-from generator.store import file_kind
+from generator.errors import DataError, file_kind
 
 VALUATION_COLUMNS = ("date", "side", "forward_pe", "earnings_growth", "source", "note")
 SIDES = ("small", "large")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import stat
 from pathlib import Path
 
 _ERRNO_PREFIX = re.compile(r"^\[Errno \d+\] ")
@@ -54,6 +55,14 @@ class LockError(GeneratorError):
     """Another command is writing the project, or its lock file cannot be used."""
 
 
+class ReportError(GeneratorError):
+    """Writing one week's report failed; the message starts with the week (``week YYYY-MM-DD:``)."""
+
+
+class SiteError(GeneratorError):
+    """MkDocs failed or warned (strict build)."""
+
+
 def os_error_line(exc: OSError, where: Path | None = None) -> str:
     """One line for an operating-system error: the file it names (else ``where``, when given)
     and the reason."""
@@ -66,3 +75,10 @@ def os_error_line(exc: OSError, where: Path | None = None) -> str:
     if not named and where is not None:
         named = [str(where)]
     return f"{' -> '.join(named)}: {reason}" if named else reason
+
+
+def file_kind(path: Path) -> str:
+    """What an existing path that is not a regular file is, for messages ("a FIFO")."""
+    mode = path.stat().st_mode
+    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket")]
+    return next((text for test, text in kinds if test(mode)), "a device")

@@ -19,22 +19,15 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
     from generator.calendar import SessionTable
+    from generator.charts.assets import Renderer
     from generator.charts.datafile import TextCache
     from generator.charts.specs import ChartTemplates
-
-
-class Renderer(Protocol):
-    """What draws static images (``charts.assets.VegaRenderer``, or a test's fake)."""
-
-    def svg(self, spec: dict[str, Any], theme: str = "light") -> str: ...
-
-    def bundle(self) -> dict[str, str]: ...
 
 
 def _vega_renderer() -> AbstractContextManager[Renderer]:

@@ -1,5 +1,10 @@
 """Build the static site: assemble the docs folder, add the chart JavaScript, run MkDocs strictly.
 
+The steps live in a module each: ``site_docs`` (assembling the docs folder), ``site_config``
+(the mkdocs.yml the build runs with), ``site_js`` (the chart JavaScript, generated in a thread),
+``mkdocs_run`` (running MkDocs and reading its log); this module runs them in order and puts the
+built site in place.
+
 The docs folder MkDocs reads is assembled in a build folder (default ``.cache/build``, ignored by
 git): the project's ``docs/`` (static pages and the committed real reports), then an optional
 content folder laid over it (the sample reports and home page under ``sample/docs``). The chart
@@ -20,29 +25,25 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import yaml
 
-from generator.errors import GeneratorError
+from generator import mkdocs_run
+from generator.errors import SiteError
+from generator.site_config import CONFIG_FILE, build_config
+from generator.site_docs import assemble_docs
+from generator.site_js import bundle_in_background, chart_scripts, write_bundle
+
+__all__ = ["BUILD_DIR", "SiteBuild", "SiteError", "build_site", "replace_dir"]
 
 if TYPE_CHECKING:
     from generator.runcontext import RunContext
 
 log = logging.getLogger(__name__)
-CONFIG_FILE = "mkdocs.yml"
-JS_DIR = Path("assets") / "javascripts" / "charts"
 BUILD_DIR = Path(".cache") / "build"
-RENDER_CACHE_ENV = "SMALLCAP_RENDER_CACHE"
-
-
-class SiteError(GeneratorError):
-    """MkDocs failed or warned (strict build)."""
 
 
 @dataclass(frozen=True)
@@ -50,66 +51,6 @@ class SiteBuild:
     site_dir: Path
     pages: int
     bytes: int
-
-
-def assemble_docs(project_dir: Path, content_dir: Path | None, docs_out: Path) -> None:
-    """Fill ``docs_out`` with the project's docs, then the content folder laid over them."""
-    shutil.rmtree(docs_out, ignore_errors=True)
-    shutil.copytree(project_dir / "docs", docs_out, copy_function=link_or_copy)
-    if content_dir is not None and content_dir.resolve() != (project_dir / "docs").resolve():
-        shutil.copytree(content_dir, docs_out, dirs_exist_ok=True, copy_function=link_or_copy)
-
-
-def chart_scripts() -> list[str]:
-    """The chart JavaScript's paths in the site, in load order (written by ``build_site``)."""
-    from generator.charts.assets import BUNDLE_FILE, SCRIPT_FILE
-
-    return [(JS_DIR / name).as_posix() for name in (BUNDLE_FILE, SCRIPT_FILE)]
-
-
-def link_or_copy(source: str, target: str) -> str:
-    """Hard-link ``source`` to ``target`` (a copy across file systems); returns ``target``.
-
-    A 1,000-report archive is some 16,000 files and 700 MB: linking takes a fraction of a second
-    where copying takes seconds. The build only reads these files and writes new ones, and
-    ``target`` is replaced rather than overwritten, so the archive is never modified through it.
-    """
-    if os.path.lexists(target):
-        os.remove(target)  # a file laid over by the content folder
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-    return target
-
-
-def build_config(
-    project_dir: Path,
-    docs_dir: Path,
-    site_dir: Path,
-    scripts: list[str],
-    cache_dir: Path,
-    site_url: str | None = None,
-) -> dict[str, Any]:
-    """The project's mkdocs.yml with the given folders and the generated scripts added.
-
-    ``build_site`` gives the folders relative to the build folder, where MkDocs runs, so the
-    config is the same wherever the build folder is: the cache entries' keys include it.
-    """
-    config = yaml.safe_load((project_dir / CONFIG_FILE).read_text(encoding="utf-8"))
-    if site_url:
-        config["site_url"] = site_url
-    config["docs_dir"] = str(docs_dir)
-    config["site_dir"] = str(site_dir)
-    theme = config.setdefault("theme", {})
-    if theme.get("custom_dir"):
-        theme["custom_dir"] = str((project_dir / theme["custom_dir"]).resolve())
-    config["hooks"] = [str((project_dir / hook).resolve()) for hook in config.get("hooks", [])]
-    config["extra_javascript"] = [*config.get("extra_javascript", []), *scripts]
-    for plugin in config.get("plugins", []):
-        if isinstance(plugin, dict) and "rss" in plugin:
-            plugin["rss"]["cache_dir"] = str(cache_dir / "rss")
-    return config
 
 
 def build_site(
@@ -134,8 +75,6 @@ def build_site(
     the two processes' memory adds up. ``run`` keeps the bundle in its cache folder and starts
     the renderer that builds it (None: built by a vl-convert process, kept nowhere).
     """
-    from generator.charts.assets import bundle_text, write_js_bundle
-
     project_dir = Path(project_dir).resolve()
     build_dir = Path(build_dir or project_dir / BUILD_DIR).resolve()
     site_dir = Path(site_dir).resolve()
@@ -143,41 +82,18 @@ def build_site(
     build_dir.mkdir(parents=True, exist_ok=True)
     # Generating the Vega bundle takes vl-convert some 4 s in its own process (unless kept in
     # the cache folder); MkDocs only links to it, so it is written into the site afterwards.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        bundle = pool.submit(bundle_text, run)
-        if not js_alongside:
-            bundle.result()
+    with bundle_in_background(js_alongside, run) as bundle:
         assemble_docs(project_dir, content_dir and Path(content_dir), docs_out)
         relative = [Path(p.name) for p in (docs_out, site_tmp)]
         config = build_config(project_dir, *relative, chart_scripts(), Path("cache"), site_url)
         config_path = build_dir / CONFIG_FILE
         config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
         shutil.rmtree(site_tmp, ignore_errors=True)
-        _run_mkdocs(config_path, Path(render_cache or build_dir / "cache" / "pages").resolve())
-        write_js_bundle(site_tmp / JS_DIR, bundle.result())
+        render_cache = Path(render_cache or build_dir / "cache" / "pages").resolve()
+        mkdocs_run.run_mkdocs(config_path, render_cache)
+        write_bundle(site_tmp, bundle.result())
     replace_dir(site_tmp, site_dir)
     return _summary(site_dir)
-
-
-def _run_mkdocs(config_path: Path, render_cache: Path) -> None:
-    """Run MkDocs in the config's folder (its paths are relative to it); SiteError on a warning."""
-    env = {
-        **os.environ,
-        "NO_MKDOCS_2_WARNING": "1",  # mkdocs-material's banner is not a warning
-        RENDER_CACHE_ENV: str(render_cache),  # overrides/hooks/render_cache.py
-    }
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_path)]
-    done = subprocess.run(
-        command, capture_output=True, text=True, env=env, cwd=config_path.parent, check=False
-    )
-    problems = [
-        line
-        for line in done.stderr.splitlines()
-        if line.startswith(("WARNING", "ERROR", "Error", "Aborted")) or "Traceback" in line
-    ]
-    if done.returncode != 0 or problems:
-        detail = "; ".join(problems) or done.stderr.strip().splitlines()[-1:]
-        raise SiteError(f"mkdocs build --strict failed ({config_path}): {detail}")
 
 
 def replace_dir(new: Path, target: Path) -> None:

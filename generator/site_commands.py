@@ -1,65 +1,46 @@
-"""Command bodies for the archive and the site: report, backfill, site, weekly."""
+"""Command bodies for the archive and the site: report, backfill, site, weekly.
+
+Each parses its options and runs the pipeline (``generator.pipeline``, ``generator.weekly``);
+``cli`` maps the errors to exit codes.
+"""
 
 from __future__ import annotations
 
 import os
-import re
-import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from generator.calendar import NY_TZ
-from generator.cli import Context
-from generator.commands import parse_date
 from generator.errors import DataError, UsageError, os_error_line
-from generator.store import load_market
+from generator.invocation import Context
+from generator.site_config import checked_site_url
+from generator.weeks import parse_date
 
-# Characters a site URL never needs and that would let it break out of an HTML attribute (it
-# lands in every page's canonical link and in the feeds) or hide in a log line.
-_UNSAFE_URL_CHARACTERS = re.compile(r"[\s\"'<>`\\\x00-\x1f\x7f]")
-
-
-def _market(ctx: Context):
-    if not (ctx.store / "manifest.json").exists():
-        hint = "generator fetch --sample" if ctx.sample else "generator fetch"
-        raise DataError(f"{ctx.store}: no store here (run `{hint}` first)")
-    market = load_market(ctx.store)
-    layout = ctx.layout()
-    if market.sample and layout.docs.resolve() == layout.real_docs.resolve():
-        raise DataError(
-            f"{ctx.store} holds sample data: use --sample so reports go to sample/docs, "
-            "never into the real archive"
-        )
-    return market, layout
+if TYPE_CHECKING:
+    from generator.weekly import Source
 
 
 def run_report(ctx: Context) -> int:
-    from generator.archive import generate_report, report_dir, write_home
-    from generator.commands import resolve_market_week
+    from generator import pipeline
 
-    market, layout = _market(ctx)
-    week = resolve_market_week(market, ctx.config, ctx.args.week, calendar=ctx.run.calendar)
-    with _one_line_os_errors(report_dir(layout.docs, week), "writing the report"):
-        page = generate_report(
-            market,
+    layout = ctx.layout()
+    with _one_line_os_errors(layout.docs, "writing the report"):
+        page = pipeline.report(
+            layout,
             ctx.config,
-            week,
-            layout.docs,
+            ctx.args.week,
             force=ctx.args.force,
             images=not ctx.args.no_images,
             run=ctx.run,
         )
-        write_home(layout.docs, ctx.run)
     ctx.say(f"wrote {page}")
     return 0
 
 
 def run_backfill(ctx: Context) -> int:
-    from generator.archive import backfill, write_home
-    from generator.commands import resolve_market_week
+    from generator import pipeline
 
     args = ctx.args
     if (args.since is None) == (args.last is None):
@@ -71,50 +52,33 @@ def run_backfill(ctx: Context) -> int:
         raise UsageError("--images must be 0 or more")
     if args.jobs is not None and not 1 <= args.jobs <= 64:
         raise UsageError("--jobs must be between 1 and 64")
-    market, layout = _market(ctx)
-    until = resolve_market_week(market, ctx.config, args.until, "--until", ctx.run.calendar)
-    if args.last is not None:
-        if not 1 <= args.last <= 5000:
-            raise UsageError("--last must be between 1 and 5000")
-        weeks = ctx.run.calendar.week_ends(until - pd.Timedelta(weeks=args.last + 1), until)
-        weeks = weeks[-args.last :]
-    else:
-        since = parse_date(args.since, "--since")
-        weeks = ctx.run.calendar.week_ends(since, until)
+    if args.last is not None and not 1 <= args.last <= 5000:
+        raise UsageError("--last must be between 1 and 5000")
+    layout = ctx.layout()
     with _one_line_os_errors(layout.docs, "writing the reports"):
-        written, skipped = backfill(
-            market,
+        written, skipped = pipeline.backfill_range(
+            layout,
             ctx.config,
-            weeks,
-            layout.docs,
-            progress=not ctx.quiet,
+            since=args.since,
+            until=args.until,
+            last=args.last,
             images=args.images,
             jobs=args.jobs,
+            progress=not ctx.quiet,
             run=ctx.run,
         )
-        write_home(layout.docs, ctx.run)
     ctx.say(f"{len(written)} reports written, {len(skipped)} already archived (kept as they are)")
     return 0
 
 
 def run_site(ctx: Context) -> int:
-    from generator.publish import write_site_stamp
-    from generator.site import build_site
+    from generator import pipeline
 
     layout = ctx.layout()
-    content = layout.docs if layout.sample else None
     site_url = _site_url(ctx)
     ctx.say("building the site (mkdocs build --strict) ...")
     with _one_line_os_errors(layout.build, "building the site"):
-        built = build_site(
-            layout.project,
-            layout.site,
-            content_dir=content,
-            build_dir=layout.build,
-            site_url=site_url,
-            run=ctx.run,
-        )
-    write_site_stamp(layout)  # the weekly job rebuilds a site older than the archive
+        built = pipeline.build_project_site(layout, site_url, ctx.run)
     ctx.say(f"site: {built.site_dir} ({built.pages} pages, {built.bytes / 1e6:.1f} MB)")
     if layout.sample:
         ctx.say(
@@ -157,38 +121,20 @@ def run_weekly(ctx: Context) -> int:
     return 0
 
 
-def _source(ctx: Context):
-    args, config = ctx.args, ctx.config
-    if args.sample:
-        from generator.sources.sample import sample_market
+def _source(ctx: Context) -> Source:
+    """Where the weekly job takes its new data from: the options say."""
+    from generator.weekly import csv_source, live_source, sample_source
 
-        table = ctx.run.calendar
+    args, table = ctx.args, ctx.run.calendar
+    if args.sample:
         end = table.week_end(args.week) if args.week else None
         today = ctx.now.tz_convert(NY_TZ).tz_localize(None).normalize()
-        return lambda _store: sample_market(
-            config, end if end is not None else today, calendar=table
-        )
+        return sample_source(ctx.config, end if end is not None else today, table)
     if args.from_csv:
-        from generator.sources.csvfiles import UnsupportedFile, discover_files, parse_file
-
         if not args.from_csv.exists():
             raise UsageError(f"{args.from_csv}: no such file or folder")
-
-        def from_csv(_store):
-            series = []
-            for path in discover_files(args.from_csv):
-                try:
-                    series.extend(parse_file(path))
-                except UnsupportedFile:
-                    continue
-            return series
-
-        return from_csv
-    from generator.sources.yahoo import fetch_updates
-
-    return lambda store: fetch_updates(
-        store, config, cache_dir=ctx.cache_dir, progress=not ctx.quiet
-    )
+        return csv_source(args.from_csv, ctx.say)
+    return live_source(ctx.config, ctx.cache_dir, progress=not ctx.quiet, calendar=table)
 
 
 @contextmanager
@@ -206,36 +152,3 @@ def _site_url(ctx: Context) -> str | None:
         return checked_site_url(ctx.args.site_url, "--site-url")
     from_environment = os.environ.get("SITE_URL")
     return checked_site_url(from_environment, "SITE_URL") if from_environment else None
-
-
-def checked_site_url(url: str, origin: str) -> str:
-    """``url`` when it is a plain http(s) address; a UsageError naming ``origin`` (the option or
-    the environment variable) otherwise. The address lands unescaped in every page's canonical
-    link, so markup in it would run in readers' browsers."""
-    problem = _site_url_problem(url)
-    if problem is not None:
-        raise UsageError(f"{origin} {url!r} is not an http(s) URL: {problem}")
-    return url
-
-
-def _site_url_problem(url: str) -> str | None:
-    unsafe = _UNSAFE_URL_CHARACTERS.search(url)
-    if unsafe is not None:
-        return (
-            f"it holds {unsafe.group()!r} (no quotes, angle brackets, backslashes, spaces or "
-            "control characters)"
-        )
-    try:
-        parts = urllib.parse.urlsplit(url)
-        host, _port = parts.hostname, parts.port
-    except ValueError as exc:
-        return f"it cannot be parsed ({exc})"
-    if parts.scheme not in ("http", "https"):
-        return "it must start with http:// or https://"
-    if not host:
-        return "it names no host"
-    if parts.username is not None or parts.password is not None:
-        return "it must not hold a user name or password"
-    if parts.query or parts.fragment:
-        return "it must not hold a ?query or a #fragment"
-    return None

@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import os
-import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from generator.atomic import create_temp_file
-from generator.errors import DataError
+from generator.errors import DataError, file_kind
 from generator.model import SCHEMAS, Market, Series
 from generator.symbols import SymbolError, check_symbol, symbol_key
 
@@ -181,13 +180,6 @@ def check_regular_file(path: Path) -> None:
         raise DataError(
             f"{path}: is {file_kind(path)}, not a regular file; the store holds only plain files"
         )
-
-
-def file_kind(path: Path) -> str:
-    """What an existing path that is not a regular file is, for messages ("a FIFO")."""
-    mode = path.stat().st_mode
-    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket")]
-    return next((text for test, text in kinds if test(mode)), "a device")
 
 
 def _read_csv(path: Path, symbol: str, entry: dict, data: bytes | None = None) -> Series:

@@ -36,13 +36,50 @@ from generator.publish import (
 )
 from generator.runcontext import RunContext
 from generator.store import MANIFEST, check_store, load_market, read_manifest
+from generator.weeks import closed_report_week
 
-__all__ = ["Layout", "WeeklyResult", "run_weekly"]
+__all__ = [
+    "Layout",
+    "Source",
+    "WeeklyResult",
+    "csv_source",
+    "live_source",
+    "run_weekly",
+    "sample_source",
+]
 
 log = logging.getLogger(__name__)
 
 # A source takes the staged store folder and returns the series to ingest.
 Source = Callable[[Path], list[Series]]
+
+
+def sample_source(
+    config: Config, end: pd.Timestamp, calendar: SessionTable | None = None
+) -> Source:
+    """The synthetic sample market through ``end`` (``calendar``: the run's session table)."""
+    from generator.sources.sample import sample_market
+
+    return lambda _store: sample_market(config, end, calendar=calendar)
+
+
+def csv_source(folder: Path, say: Callable[[str], None]) -> Source:
+    """The series in the CSV files under ``folder``; ``say`` is told which files are skipped."""
+    from generator.sources.csvfiles import discover_files, parse_files
+
+    return lambda _store: parse_files(discover_files(folder), say)
+
+
+def live_source(
+    config: Config, cache_dir: Path, *, progress: bool, calendar: SessionTable | None = None
+) -> Source:
+    """New rows from Yahoo Finance for the staged store (``calendar``: the run's session
+    table)."""
+    from generator.sources.yahoo import fetch_updates
+
+    return lambda store: fetch_updates(
+        store, config, cache_dir=cache_dir, progress=progress, calendar=calendar
+    )
 
 
 @dataclass(frozen=True)
@@ -66,7 +103,7 @@ def run_weekly(
 ) -> WeeklyResult:
     """Run the weekly job once (see the module docstring); ``run``: the run's calendar, caches
     and renderer (None: a context keeping nothing)."""
-    from generator.archive import generate_report, report_exists, write_home
+    from generator.pipeline import update_archive
 
     run = RunContext() if run is None else run
     _check_store_kind(layout)
@@ -88,12 +125,8 @@ def run_weekly(
         )
         market = load_market(store)
         _check_archive_kind(layout, market.sample)
-        week = _report_week(market, config, requested, now, run.calendar)
-        written = False
-        if not report_exists(docs, week):
-            generate_report(market, config, week, docs, run=run)
-            written = True
-        write_home(docs, run)
+        week = closed_report_week(market, config, requested, now, run.calendar)
+        written = update_archive(market, config, week, docs, run)
         changes = _changed_files(store, layout.store) + _changed_files(docs, layout.docs)
         if not changes and site_is_current(layout):
             return WeeklyResult(week, False, (), False)
@@ -134,17 +167,6 @@ def _check_archive_kind(layout: Layout, sample: bool) -> None:
         raise DataError(f"{layout.docs}: refusing to write sample data into the real archive")
     if not sample and layout.sample:
         raise DataError(f"{layout.store}: the sample project only holds sample data")
-
-
-def _report_week(
-    market, config: Config, requested: str | None, now: pd.Timestamp, calendar: SessionTable
-) -> pd.Timestamp:
-    from generator.commands import resolve_market_week
-
-    week = resolve_market_week(market, config, requested, calendar=calendar)
-    if not calendar.is_closed(week, now):
-        raise DataError(f"week ending {week:%Y-%m-%d} has not closed yet: refusing a partial week")
-    return week
 
 
 def _build(

@@ -13,7 +13,7 @@ import os
 import re
 from pathlib import Path
 
-from generator import archive
+from generator import archive, home
 from generator.pages.filters import long_date
 
 REWRITTEN = ("index.md", "metrics.json")  # the files that name their week; the rest is linked
@@ -42,4 +42,4 @@ def clone_archive(seed_dir: Path, seeds: list[str], content: Path, weeks: list[s
     """Clone the seeds round-robin to ``weeks`` (the newest week gets the newest seed)."""
     for i, week in enumerate(weeks):
         clone_report(seed_dir, seeds[(i - len(weeks)) % len(seeds)], content, week)
-    archive.write_home(content)
+    home.write_home(content)

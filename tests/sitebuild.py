@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator import archive, calendar
+from generator import calendar, home, pipeline
 from generator.config import Config, parse_config
 from generator.model import Market
 from generator.site import SiteBuild, build_site
@@ -85,8 +85,8 @@ def sample_site() -> SampleSite:
     weeks = calendar.week_ends("2026-10-01", END)[-REPORT_WEEKS:]
     project = make_project(work / "project")
     content = work / "content"
-    archive.backfill(market, config, weeks, content, progress=False)
-    archive.write_home(content)
+    pipeline.backfill(market, config, weeks, content, progress=False)
+    home.write_home(content)
     build = build_site(
         project, work / "site", content_dir=content, build_dir=work / "build", site_url=url
     )

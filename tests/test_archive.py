@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from jinja2 import UndefinedError
 
-from generator import archive
+from generator import archive, home, pipeline, pool, report_folder
+from generator.errors import DataError
 from tests.test_pages import fixed_doc
 
 
@@ -21,7 +22,7 @@ def _write(docs: Path, week: str, *, force: bool = False) -> Path:
     data = {"ytd_rebased": pd.DataFrame({"date": [pd.Timestamp(week)], "small": [100.0]})}
     specs = {"ytd_rebased": _spec("YTD")}
     svgs = {"ytd_rebased": "<svg xmlns='http://www.w3.org/2000/svg'></svg>"}
-    return archive.write_report(docs, fixed_doc(week), specs, data, svgs, force=force)
+    return report_folder.write_report(docs, fixed_doc(week), specs, data, svgs, force=force)
 
 
 def test_write_report_layout_and_immutability(tmp_path: Path) -> None:
@@ -55,14 +56,14 @@ def test_replacement_killed_before_the_new_report_is_in_place_puts_the_old_one_b
 ) -> None:
     folder = _write(tmp_path, "2026-11-20").parent
     before = _files(folder)
-    real_replace = archive.os.replace
+    real_replace = report_folder.os.replace
 
     def killed_before_the_new_report_is_in_place(src, dst):  # type: ignore[no-untyped-def]
         if Path(dst) == folder:  # the old report is set aside already
             raise SystemExit("killed")
         real_replace(src, dst)
 
-    monkeypatch.setattr(archive.os, "replace", killed_before_the_new_report_is_in_place)
+    monkeypatch.setattr(report_folder.os, "replace", killed_before_the_new_report_is_in_place)
     with pytest.raises(SystemExit):
         _write(tmp_path, "2026-11-20", force=True)
     monkeypatch.undo()
@@ -79,30 +80,32 @@ def test_replacement_killed_before_removing_the_old_report_keeps_the_new_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = _write(tmp_path, "2026-11-20").parent
-    real_rmtree = archive.shutil.rmtree
+    real_rmtree = report_folder.shutil.rmtree
 
     def killed_at_removal(path, ignore_errors=False):  # type: ignore[no-untyped-def]
         if Path(path).name == ".20.old" and not ignore_errors:
             raise SystemExit("killed")
         real_rmtree(path, ignore_errors=ignore_errors)
 
-    monkeypatch.setattr(archive.shutil, "rmtree", killed_at_removal)
+    monkeypatch.setattr(report_folder.shutil, "rmtree", killed_at_removal)
     new_svg = {"ytd_rebased": "<svg xmlns='http://www.w3.org/2000/svg'><g/></svg>"}
     doc = fixed_doc("2026-11-20")
     with pytest.raises(SystemExit):
-        archive.write_report(tmp_path, doc, {"ytd_rebased": _spec("YTD")}, {}, new_svg, force=True)
+        report_folder.write_report(
+            tmp_path, doc, {"ytd_rebased": _spec("YTD")}, {}, new_svg, force=True
+        )
     monkeypatch.undo()
     assert (folder / "ytd_rebased.svg").read_text() == new_svg["ytd_rebased"]
-    weeks, _ = archive.backfill(None, None, [pd.Timestamp("2026-11-20")], tmp_path, progress=False)  # type: ignore[arg-type]
+    weeks, _ = pipeline.backfill(None, None, [pd.Timestamp("2026-11-20")], tmp_path, progress=False)  # type: ignore[arg-type]
     assert weeks == [] and (folder / "ytd_rebased.svg").read_text() == new_svg["ytd_rebased"]
     assert [p.name for p in folder.parent.iterdir()] == ["20"]
 
 
 def test_failed_write_leaves_no_report(tmp_path: Path) -> None:
     doc = fixed_doc()
-    del doc["seasonality"]["first_year"]
-    with pytest.raises(UndefinedError):
-        archive.write_report(tmp_path, doc, {}, {}, {})
+    doc = replace(doc, seasonality=replace(doc.seasonality, first_year="not a number"))
+    with pytest.raises(ValueError, match="not a number"):
+        report_folder.write_report(tmp_path, doc, {}, {}, {})
     assert archive.archived_weeks(tmp_path) == []
     assert list((tmp_path / "blog" / "posts" / "2026" / "11").iterdir()) == []
 
@@ -117,9 +120,9 @@ def test_backfill_skips_archived_weeks(tmp_path: Path, monkeypatch: pytest.Monke
         calls.append(str(pd.Timestamp(week).date()))
         return _write(docs_dir, str(pd.Timestamp(week).date()))
 
-    monkeypatch.setattr(archive, "generate_report", fake_generate)
+    monkeypatch.setattr(pipeline, "generate_report", fake_generate)
     weeks = pd.to_datetime(["2026-11-06", "2026-11-13", "2026-11-20"])
-    written, skipped = archive.backfill(None, None, weeks, tmp_path, progress=False)  # type: ignore[arg-type]
+    written, skipped = pipeline.backfill(None, None, weeks, tmp_path, progress=False)  # type: ignore[arg-type]
     assert calls == ["2026-11-06", "2026-11-20"]
     assert skipped == ["2026-11-13"]
     assert len(written) == 2
@@ -127,23 +130,24 @@ def test_backfill_skips_archived_weeks(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_write_home_uses_the_latest_report(tmp_path: Path) -> None:
-    assert archive.write_home(tmp_path) is None
+    assert home.write_home(tmp_path) is None
     _write(tmp_path, "2026-11-13")
     _write(tmp_path, "2026-11-20")
-    home = archive.write_home(tmp_path)
-    assert home == tmp_path / "index.md"
-    text = home.read_text()
+    page = home.write_home(tmp_path)
+    assert page == tmp_path / "index.md"
+    text = page.read_text()
     assert "## Latest: Week ending November 20, 2026" in text
     assert 'data-spec="blog/2026/11/20/ytd_rebased.vl.json"' in text
     assert "[Browse all 2 reports](blog/index.md)" in text
     assert archive.published_path("blog/posts/2026/11/20/x.svg") == "blog/2026/11/20/x.svg"
 
 
+@pytest.mark.slow
 def test_generated_report_gives_every_charts_numbers(tmp_path: Path) -> None:
     """History charts load chart-data.csv next to their spec; the others' numbers are tables."""
     from tests.test_charts import CONFIG, january_market
 
-    page = archive.generate_report(january_market(), CONFIG, pd.Timestamp("2023-12-29"), tmp_path)
+    page = pipeline.generate_report(january_market(), CONFIG, pd.Timestamp("2023-12-29"), tmp_path)
     folder, text = page.parent, page.read_text(encoding="utf-8")
     header = (folder / "chart-data.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     specs = {p.name.removesuffix(".vl.json"): json.loads(p.read_text()) for p in folder.glob("*.vl.json")}  # fmt: skip
@@ -168,6 +172,7 @@ def _tree_bytes(folder: Path) -> dict[str, bytes]:
             if p.is_file()}  # fmt: skip
 
 
+@pytest.mark.slow
 def test_backfill_on_workers_writes_what_one_process_writes(tmp_path: Path) -> None:
     """Two worker processes, the newest two weeks with images drawn by the parent meanwhile."""
     from tests.test_charts import CONFIG, january_market
@@ -176,31 +181,33 @@ def test_backfill_on_workers_writes_what_one_process_writes(tmp_path: Path) -> N
     weeks = list(pd.to_datetime(["2023-11-10", "2023-11-17", "2023-11-24", "2023-12-01",
                                  "2023-12-08"]))  # fmt: skip
     one, two = tmp_path / "one", tmp_path / "two"
-    written, _ = archive.backfill(market, CONFIG, weeks, one, progress=False, images=2, jobs=1)
+    written, _ = pipeline.backfill(market, CONFIG, weeks, one, progress=False, images=2, jobs=1)
     assert written == [archive.report_dir(one, w) / "index.md" for w in weeks]
-    written, _ = archive.backfill(market, CONFIG, weeks, two, progress=False, images=2, jobs=2)
+    written, _ = pipeline.backfill(market, CONFIG, weeks, two, progress=False, images=2, jobs=2)
     assert written == [archive.report_dir(two, w) / "index.md" for w in weeks]
     assert _tree_bytes(one) == _tree_bytes(two)
     svgs = sorted(p.relative_to(one).parent.as_posix() for p in one.rglob("ytd_rebased.svg"))
     assert svgs == ["blog/posts/2023/12/01", "blog/posts/2023/12/08"]
 
 
+@pytest.mark.slow
 def test_report_without_images_has_no_social_image_and_a_javascript_note(tmp_path: Path) -> None:
     from tests.test_charts import CONFIG, january_market
 
     week = pd.Timestamp("2023-12-08")
-    page = archive.generate_report(january_market(), CONFIG, week, tmp_path, images=False)
+    page = pipeline.generate_report(january_market(), CONFIG, week, tmp_path, images=False)
     text = page.read_text(encoding="utf-8")
     assert not list(page.parent.glob("*.svg"))
     assert "\nimage:" not in text.split("\n---\n")[0]
     assert "<noscript>This chart needs JavaScript: " in text
     assert "vl-fallback" not in text
-    with_images = archive.generate_report(january_market(), CONFIG, week, tmp_path, force=True)
+    with_images = pipeline.generate_report(january_market(), CONFIG, week, tmp_path, force=True)
     text = with_images.read_text(encoding="utf-8")
     assert "\nimage: blog/2023/12/08/ytd_rebased.svg\n" in text
     assert (page.parent / "ytd_rebased.svg").is_file()
 
 
+@pytest.mark.slow
 def test_backfill_worker_failure_is_raised_and_later_weeks_are_cancelled(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -208,40 +215,63 @@ def test_backfill_worker_failure_is_raised_and_later_weeks_are_cancelled(
         market, config, week, docs_dir, *, force=False, images=True, renderer=None, run=None
     ):  # type: ignore[no-untyped-def]
         if pd.Timestamp(week) == pd.Timestamp("2026-10-16"):
-            raise archive.DataError("week 2026-10-16: injected failure")
+            raise DataError("week 2026-10-16: injected failure")
         return _write(docs_dir, str(pd.Timestamp(week).date()))
 
-    monkeypatch.setattr(archive, "generate_report", failing)  # the workers fork after this
+    monkeypatch.setattr(pipeline, "generate_report", failing)  # the workers fork after this
     weeks = pd.date_range("2026-10-02", "2026-11-20", freq="W-FRI")
-    with pytest.raises(archive.DataError, match="week 2026-10-16: injected failure"):
-        archive.backfill(None, None, weeks, tmp_path, progress=False, images=0, jobs=2)  # type: ignore[arg-type]
+    with pytest.raises(DataError, match="week 2026-10-16: injected failure"):
+        pipeline.backfill(None, None, weeks, tmp_path, progress=False, images=0, jobs=2)  # type: ignore[arg-type]
     assert "2026-10-16" not in archive.archived_weeks(tmp_path)
     leftovers = [p for p in tmp_path.rglob(".*") if p.name.startswith(".")]
     assert leftovers == []
 
 
+@pytest.mark.slow
+def test_a_bug_in_a_backfill_worker_keeps_its_traceback_with_the_week_noted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a project error: no one-line message, but the traceback says which week it was."""
+    from tests.test_charts import CONFIG, january_market
+
+    real_render = report_folder.render_report
+
+    def render(doc, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if doc.week_ending == "2023-12-08":
+            raise RuntimeError("injected bug")
+        return real_render(doc, *args, **kwargs)
+
+    monkeypatch.setattr(report_folder, "render_report", render)  # the workers fork after this
+    weeks = list(pd.to_datetime(["2023-11-17", "2023-11-24", "2023-12-01", "2023-12-08"]))
+    with pytest.raises(RuntimeError, match="injected bug") as info:
+        pipeline.backfill(january_market(), CONFIG, weeks, tmp_path, progress=False, images=0,
+                          jobs=2)  # fmt: skip
+    assert info.value.__notes__ == ["while writing the report of week 2023-12-08"]
+
+
 def test_default_jobs_and_image_window_follow_the_feed() -> None:
     import yaml  # installed with mkdocs
 
-    assert archive.default_jobs(archive.MIN_WEEKS_PER_JOB) == 1
-    assert 1 <= archive.default_jobs(1000) <= 64
+    assert pool.default_jobs(pool.MIN_WEEKS_PER_JOB) == 1
+    assert 1 <= pool.default_jobs(1000) <= 64
     text = (Path(__file__).resolve().parents[1] / "mkdocs.yml").read_text(encoding="utf-8")
     plugins = yaml.load(text, Loader=yaml.BaseLoader)["plugins"]
     rss = next(p["rss"] for p in plugins if isinstance(p, dict) and "rss" in p)
-    assert int(rss["length"]) == archive.IMAGE_WEEKS
+    assert int(rss["length"]) == pipeline.IMAGE_WEEKS
     from generator.cli import build_parser
 
     args = build_parser().parse_args(["backfill", "--last", "3"])
-    assert args.images == archive.IMAGE_WEEKS
+    assert args.images == pipeline.IMAGE_WEEKS
 
 
+@pytest.mark.slow
 def test_backfill_with_more_jobs_than_plain_weeks(tmp_path: Path) -> None:
     from tests.test_charts import CONFIG, january_market
 
     weeks = list(pd.to_datetime(["2023-12-01", "2023-12-08"]))
-    written, _ = archive.backfill(january_market(), CONFIG, weeks, tmp_path, progress=False,
+    written, _ = pipeline.backfill(january_market(), CONFIG, weeks, tmp_path, progress=False,
                                   images=2, jobs=2)  # fmt: skip
     assert written == [archive.report_dir(tmp_path, w) / "index.md" for w in weeks]
-    written, _ = archive.backfill(january_market(), CONFIG, [pd.Timestamp("2023-11-24")],
+    written, _ = pipeline.backfill(january_market(), CONFIG, [pd.Timestamp("2023-11-24")],
                                   tmp_path, progress=False, images=0, jobs=2)  # fmt: skip
     assert written == [archive.report_dir(tmp_path, "2023-11-24") / "index.md"]

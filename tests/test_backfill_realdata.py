@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import archive, calendar
+from generator import archive, calendar, pipeline
 from generator.config import load_config
 from generator.ingest import ingest
 from generator.model import Market
@@ -59,7 +59,7 @@ def test_backfilled_2019_reports_match_reports_from_truncated_stores(
     assert len(weeks) == 52
     docs = tmp_path / "docs"
     started = time.perf_counter()
-    written, skipped = archive.backfill(market, CONFIG, weeks, docs, progress=False, jobs=2)
+    written, skipped = pipeline.backfill(market, CONFIG, weeks, docs, progress=False, jobs=2)
     elapsed = time.perf_counter() - started
     print(f"\nbackfill of {len(weeks)} weeks of 2019: {elapsed:.1f} s, {elapsed / 52:.3f} s/week")
     assert (len(written), skipped) == (52, [])
@@ -70,8 +70,8 @@ def test_backfilled_2019_reports_match_reports_from_truncated_stores(
         past = truncated_market(market, week, tmp_path / f"store-{text}")
         assert max(s.frame.index[-1] for s in past.series.values()) == week
         alone = tmp_path / f"docs-{text}"
-        pictured = week in weeks[-archive.IMAGE_WEEKS :]
-        archive.generate_report(past, CONFIG, week, alone, images=pictured)
+        pictured = week in weeks[-pipeline.IMAGE_WEEKS :]
+        pipeline.generate_report(past, CONFIG, week, alone, images=pictured)
         backfilled = folder_bytes(archive.report_dir(docs, week))
         assert "index.md" in backfilled and "metrics.json" in backfilled
         assert ("ytd_rebased.svg" in backfilled) == pictured, text

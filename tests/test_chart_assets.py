@@ -88,6 +88,7 @@ def test_static_spec_drops_the_hover_layer_and_fixes_the_width() -> None:
     assert spec["width"] == "container"  # the original is untouched
 
 
+@pytest.mark.slow
 def test_render_svg_draws_a_sized_offline_image() -> None:
     svg = render_svg(small_report()[1]["month_spread"])
     assert svg.startswith("<svg")
@@ -114,6 +115,7 @@ def bundle_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
+@pytest.mark.slow
 def test_js_bundle_is_written_and_exports_vega_embed(bundle_dir: Path, tmp_path: Path) -> None:
     bundle = (bundle_dir / "vega-bundle.js").read_text(encoding="utf-8")
     assert "window.vegaEmbed=" in bundle and "window.vegaLite=" in bundle
@@ -129,6 +131,7 @@ def test_js_bundle_is_written_and_exports_vega_embed(bundle_dir: Path, tmp_path:
     assert [p.read_bytes() for p in again] == [(bundle_dir / p.name).read_bytes() for p in again]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 @pytest.mark.parametrize("name", ["vega-bundle.js", "charts.js"])
 def test_js_files_parse_as_classic_scripts(bundle_dir: Path, name: str) -> None:

@@ -12,6 +12,7 @@ from generator.charts import compute_charts, history
 from generator.config import load_config
 from generator.metrics import compute_metrics
 from generator.metrics.common import truncate_market
+from generator.metrics.drawdowns import drawdown_path
 from generator.model import Market, Series
 from tests.conftest import ROOT
 
@@ -54,45 +55,7 @@ def test_rolling_return_and_drawdown_are_the_pandas_expressions(sessions: int) -
         expected = (close / close.shift(252) - 1).to_numpy()[start:]
         np.testing.assert_array_equal(history.rolling_return(values, start), expected)
         expected = (close / close.cummax() - 1).to_numpy()[start:]
-        np.testing.assert_array_equal(history.drawdown(values, start), expected)
-
-
-@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
-def test_group_means_are_pandas_groupby_means_to_the_bit(seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    groups = rng.integers(0, 4, 400).astype(np.int32)
-    # Mixed magnitudes: a plain sum and pandas' compensated sum differ in the last bits here.
-    values = rng.normal(size=400) * 10.0 ** rng.integers(-8, 8, 400)
-    keys, means = history.group_means(groups, {"v": values, "win": (values > 0).astype(float)})
-    expected = pd.DataFrame({"v": values, "win": values > 0}).groupby(groups).mean()
-    assert keys.dtype == expected.index.dtype
-    np.testing.assert_array_equal(keys, expected.index.to_numpy())
-    np.testing.assert_array_equal(means["v"], expected["v"].to_numpy())
-    np.testing.assert_array_equal(means["win"], expected["win"].to_numpy())
-
-
-def test_calendar_year_returns_need_both_year_ends_and_a_finished_year() -> None:
-    days = calendar.sessions("2018-06-01", "2023-06-30")
-    # A hole at the end of 2020: its last close is Dec 15, so 2020 and 2021 have no return.
-    days = days[(days <= "2020-12-15") | (days >= "2021-01-04")]
-    values = np.linspace(100.0, 200.0, len(days))
-    years, returns = history.calendar_year_returns(
-        days.to_numpy(), {"x": values}, pd.Timestamp("2023-06-30")
-    )
-    assert years.tolist() == [2019, 2022]
-    assert years.dtype == np.int32
-    close = pd.Series(values, index=days)
-    end = {y: close[close.index.year == y].iloc[-1] for y in (2018, 2019, 2021, 2022)}
-    assert returns["x"].tolist() == [end[2019] / end[2018] - 1, end[2022] / end[2021] - 1]
-    # The last session of December finishes the year.
-    years, _ = history.calendar_year_returns(
-        days.to_numpy(), {"x": values}, pd.Timestamp("2022-12-30")
-    )
-    assert years.tolist() == [2019, 2022]
-    years, _ = history.calendar_year_returns(
-        days.to_numpy(), {"x": values}, pd.Timestamp("2022-12-29")
-    )
-    assert years.tolist() == [2019]
+        np.testing.assert_array_equal(drawdown_path(values, start), expected)
 
 
 def price_series(symbol: str, days: pd.DatetimeIndex, values: np.ndarray) -> Series:

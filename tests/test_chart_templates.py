@@ -54,6 +54,7 @@ def _fresh(monkeypatch: pytest.MonkeyPatch, cache: Path) -> tuple[list[str], Run
     return drawn, RunContext(cache)
 
 
+@pytest.mark.slow
 def test_cached_templates_give_the_altair_specs(
     frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -99,18 +100,19 @@ def test_the_cache_key_changes_with_the_arguments(
     assert len(list((tmp_path / TEMPLATES).glob("ladder-*.json"))) == 3
 
 
+@pytest.mark.slow
 def test_a_warm_report_process_does_not_load_altair(tmp_path: Path) -> None:
     """The second report process reads every template from the cache: Altair stays unloaded."""
     script = """
 import sys
 from pathlib import Path
 import pandas as pd
-from generator import archive
+from generator import pipeline
 from generator.runcontext import RunContext
 from tests.test_charts import CONFIG, january_market
 tmp = Path(sys.argv[1])
-archive.generate_report(january_market(), CONFIG, pd.Timestamp(sys.argv[2]), tmp / "docs",
-                        images=False, run=RunContext(tmp / "cache"))
+pipeline.generate_report(january_market(), CONFIG, pd.Timestamp(sys.argv[2]), tmp / "docs",
+                         images=False, run=RunContext(tmp / "cache"))
 print(type(sys.modules["altair"]).__name__)
 """
     run = [sys.executable, "-c", script, str(tmp_path)]

@@ -385,6 +385,7 @@ def test_format_column_writes_what_format_cell_writes() -> None:
         assert format_column(frame[column], 4) == cells, column
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("week", ["2026-08-21", "2009-03-06", "1986-01-03"])
 def test_template_build_is_byte_identical_to_the_altair_build(week: str) -> None:
     config = load_config(ROOT / "smallcap.toml")

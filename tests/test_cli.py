@@ -283,8 +283,8 @@ def test_unsorted_stored_dates_are_refused(sample_store: Path, tmp_path: Path, c
 
 
 def test_metrics_week_resolution_uses_the_data(sample_store: Path) -> None:
-    from generator.commands import resolve_market_week
     from generator.store import load_market
+    from generator.weeks import resolve_market_week
 
     market = load_market(sample_store)
     config = load_config(CONFIG)
@@ -299,6 +299,7 @@ def subprocess_env() -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 def test_console_entry_point_in_a_subprocess(tmp_path: Path) -> None:
     store = tmp_path / "data"
     base = [sys.executable, "-m", "generator", "--store", str(store), "--config", str(CONFIG)]

@@ -20,9 +20,10 @@ import pandas as pd
 import pytest
 import yfinance as yf
 
-from generator import calendar, cli, site_commands
+from generator import calendar, cli, report_folder
 from generator.config import load_config
-from generator.errors import FetchError, GeneratorError, UsageError
+from generator.errors import DataError, FetchError, GeneratorError, UsageError
+from generator.site_config import checked_site_url
 from generator.sources import yahoo
 from tests.weeklyproject import DISPOSABLE
 from tests.yfshapes import CURL_UNREACHABLE, FakeDownload, Offline
@@ -175,7 +176,7 @@ def test_markup_in_the_site_url_variable_is_refused(
 )
 def test_site_urls_that_are_not_plain_http_addresses(url: str, problem: str) -> None:
     with pytest.raises(UsageError) as info:
-        site_commands.checked_site_url(url, "--site-url")
+        checked_site_url(url, "--site-url")
     assert str(info.value) == f"--site-url {url!r} is not an http(s) URL: {problem}"
     assert "\n" not in str(info.value)
 
@@ -185,7 +186,7 @@ def test_site_urls_that_are_not_plain_http_addresses(url: str, problem: str) -> 
     ["https://example.org/", "http://127.0.0.1:8000/", "https://me.github.io/small-cap-weekly/"],
 )
 def test_plain_site_urls_pass(url: str) -> None:
-    assert site_commands.checked_site_url(url, "SITE_URL") == url
+    assert checked_site_url(url, "SITE_URL") == url
 
 
 # --- 9. config files ----------------------------------------------------------------------------
@@ -462,7 +463,7 @@ def test_a_full_disk_under_the_archive_is_one_line(
     monkeypatch.setattr(Path, "write_text", write_text)
     assert run("--config", CONFIG, "report", "--sample", "--week", END, "--no-images") == 1
     assert capsys.readouterr().err == (
-        f"error: {REPORT_DIR}: {ENOSPC} (while writing the report)\n"
+        f"error: week {END}: {REPORT_DIR}: {ENOSPC} (while writing the report)\n"
     )
     assert [p for p in files_under(sample_project / "sample" / "docs") if "/." in f"/{p}"] == []
     assert not (sample_project / REPORT_DIR).exists()
@@ -506,6 +507,7 @@ def test_a_full_disk_under_the_cache_stops_the_weekly_job_in_one_line(
 # --- 9. Ctrl-C during a parallel backfill -------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_a_parallel_backfill_is_one_line(sample_data: Path, tmp_path: Path) -> None:
     """The terminal sends SIGINT to the whole process group: the parent's one line only, no
     worker tracebacks. Three plain weeks go to two workers, who then wait idle (where an
@@ -560,6 +562,74 @@ def test_ctrl_c_during_a_parallel_backfill_is_one_line(sample_data: Path, tmp_pa
         p for p in files_under(posts) if any(part.startswith(".") for part in p.split("/"))
     ]
     assert leftovers == []
+
+
+# --- issue 12: an error while writing a week names the week ----------------------------------
+
+
+def _fail_page_of(week: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page of ``week`` fails to render (in a backfill's workers too: they fork after this)."""
+    real_render = report_folder.render_report
+
+    def render(doc, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if doc.week_ending == week:
+            raise DataError(f"templates/report.md.j2: injected failure in pid {os.getpid()}")
+        return real_render(doc, *args, **kwargs)
+
+    monkeypatch.setattr(report_folder, "render_report", render)
+
+
+def test_a_report_that_fails_names_its_week(
+    sample_project: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    _fail_page_of(END, monkeypatch)
+    assert run("--config", CONFIG, "report", "--sample", "--week", END, "--no-images") == 1
+    assert capsys.readouterr().err == (
+        f"error: week {END}: templates/report.md.j2: injected failure in pid {os.getpid()}\n"
+    )
+    assert not (sample_project / REPORT_DIR).exists()
+
+
+@pytest.mark.slow
+def test_a_backfill_week_that_fails_in_a_worker_names_its_week(
+    sample_project: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """Four plain weeks on two workers: the parent writes the first, the workers the others."""
+    _fail_page_of(END, monkeypatch)
+    argv = ["--until", END, "--last", "4", "--images", "0", "--jobs", "2"]
+    assert run("--config", CONFIG, "-q", "backfill", "--sample", *argv) == 1
+    err = capsys.readouterr().err
+    line = re.fullmatch(
+        rf"error: week {END}: templates/report\.md\.j2: injected failure in pid (\d+)\n", err
+    )
+    assert line, err
+    assert int(line.group(1)) != os.getpid()  # raised in a worker, named there
+    assert not (sample_project / REPORT_DIR).exists()
+
+
+# --- issue 12: --from-csv says which files it skips, as import does -----------------------------
+
+
+@pytest.mark.parametrize("command", [("import",), ("weekly", "--from-csv")])
+def test_csv_files_that_are_not_market_data_are_reported_as_skipped(
+    command: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "data.json").write_text('{"a": 1}\n', encoding="utf-8")
+    (folder / "notes.txt").write_text("just notes\n", encoding="utf-8")
+    assert run("--config", CONFIG, *command, "csv") == 1
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    assert re.findall(r"skipped: [^\r\n]*", err) == [  # import's progress bar aside
+        "skipped: csv/data.json: JSON file (metadata), not a CSV",
+        "skipped: csv/notes.txt: not a supported CSV format",
+    ]
+    assert lines[-1] in (
+        "error: nothing to import: no supported file found",
+        "error: store lacks ^RUT or ^GSPC: nothing to report",
+    )
 
 
 # --- 10. Yahoo Finance out of reach -------------------------------------------------------------

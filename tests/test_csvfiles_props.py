@@ -8,12 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import ParseError
 from generator.model import FREQUENCIES, MEASURES, SCHEMAS, Series
 from generator.sources.csvfiles import parse_file
+
+pytestmark = pytest.mark.slow  # 200 generated files per property: not in `make test-fast`
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 YAHOO_FIELDS = ["Open", "High", "Low", "Close", "Adj Close", "Volume"]

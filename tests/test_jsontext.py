@@ -37,6 +37,7 @@ documents = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(documents)
 def test_same_text_as_json_dumps(value: Any) -> None:

@@ -133,6 +133,7 @@ def in_process(*argv: str) -> int:
         return int(exc.code or 0)
 
 
+@pytest.mark.slow
 def test_a_second_writer_waits_then_fails_with_one_line_naming_the_holder(project: Path) -> None:
     holder = started(start(HOLDER, project), "locked")
     try:
@@ -153,6 +154,7 @@ def test_a_second_writer_waits_then_fails_with_one_line_naming_the_holder(projec
     assert not lock.exists()  # the holder removed it when it ended
 
 
+@pytest.mark.slow
 def test_concurrent_imports_both_end_in_the_manifest(project: Path) -> None:
     first = start(PAUSED_IMPORT, project, "--config", str(CONFIG), "import", "^RUT.csv")
     started(first, "writing the manifest")
@@ -199,6 +201,7 @@ def test_the_lock_is_released_after_an_error(project: Path, argv: list[str], cod
         pass
 
 
+@pytest.mark.slow
 def test_the_lock_is_released_after_ctrl_c(project: Path) -> None:
     proc = start(ENDLESS_IMPORT, project, "--config", str(CONFIG), "import", "^RUT.csv")
     started(proc, "importing")

@@ -11,21 +11,26 @@ import pandas as pd
 import pytest
 
 from generator.config import parse_config
-from generator.metrics import compute_core, leadership_regimes, metrics_json, relative_ratio
-from generator.metrics.changes import changes_section, lookup
+from generator.jsontext import indented_json
+from generator.metrics import compute_core, leadership_regimes, relative_ratio
+from generator.metrics.changes import changes_section
+from generator.metrics.codec import Missing
 from generator.metrics.common import Unavailable, current_close, truncate_frame, truncate_market
+from generator.metrics.document import plain
 from generator.metrics.drawdowns import drawdown_metrics, high_metrics, max_drawdown
 from generator.metrics.ladder import ladder_section
 from generator.metrics.relative import (
+    common_closes,
     percentile_of_last,
     relative_metrics,
     run_lengths,
     turning_points,
+    weekly_closes,
     weekly_last,
-    weekly_spread,
+    weekly_spread_arrays,
 )
 from generator.metrics.returns import pair_returns, period_boundary, period_return
-from generator.metrics.risk import corr_beta, risk_section, rolling_beta, vol
+from generator.metrics.risk import corr_beta, risk_section, rolling_risk_table, vol
 from generator.model import Market, Series
 
 RAW_CONFIG = {
@@ -222,7 +227,7 @@ def test_weekly_last_and_weekly_spread() -> None:
     s = closes([100, 100, 105, 110, 120, 99], dates)
     lg = closes([200, 200, 205, 210, 210, 210], dates)
     assert list(weekly_last(s).index.strftime("%d")) == ["05", "11", "19"]
-    spread = weekly_spread(s, lg)
+    _, spread = weekly_spread_arrays(weekly_closes(common_closes(s, lg)))
     assert list(spread) == pytest.approx([0.10 - 0.05, 99 / 110 - 1.0])
 
 
@@ -277,7 +282,9 @@ def test_vol_corr_beta_by_hand() -> None:
     corr, beta = corr_beta(small, large)
     assert corr == pytest.approx(1.0, abs=1e-12)
     assert beta == pytest.approx(2.0, rel=1e-12)
-    assert rolling_beta(small, large).iloc[-1] == pytest.approx(2.0, rel=1e-9)
+    rolling = rolling_risk_table(*common_closes(small, large))
+    assert rolling["beta"].iloc[-1] == pytest.approx(2.0, rel=1e-9)
+    assert rolling["corr"].iloc[-1] == pytest.approx(1.0, abs=1e-9)
 
 
 def test_risk_flat_series_is_null_with_reason() -> None:
@@ -310,19 +317,20 @@ def test_ladder_rows_and_rotation() -> None:
 
 
 def test_changes_sorted_by_scaled_move() -> None:
-    now = {"week_ending": "2024-01-12", "relative": {"zscore_3y": 1.0, "pct_52w": 0.5}}
-    before = {"week_ending": "2024-01-05", "relative": {"zscore_3y": 0.8, "pct_52w": 0.53}}
-    out = changes_section(now, before)
-    assert out["previous_week_ending"] == "2024-01-05"
-    first, second = out["items"][:2]
-    assert first["key"] == "relative.pct_52w" and first["change"] == pytest.approx(-0.03)
-    assert second["key"] == "relative.zscore_3y" and second["change"] == pytest.approx(0.2)
-    assert out["items"][-1]["change"] is None
-    assert lookup({"a": {"b": True}}, "a.b") is None
+    now = {"relative.zscore_3y": 1.0, "relative.pct_52w": 0.5}
+    before = {"relative.zscore_3y": 0.8, "relative.pct_52w": 0.53}
+    out = changes_section(now, before, "2024-01-05")
+    assert out.previous_week_ending == "2024-01-05"
+    first, second = out.items[:2]
+    assert first.key == "relative.pct_52w" and first.change == pytest.approx(-0.03)
+    assert second.key == "relative.zscore_3y" and second.change == pytest.approx(0.2)
+    assert isinstance(out.items[-1].change, Missing)
+    assert len(out.items) == 16  # every registered "what changed" metric, once
 
 
 def test_metrics_json_is_sorted_and_never_emits_nan() -> None:
-    text = metrics_json({"b": float("nan"), "a": np.float64(0.1), "c": [np.int64(2)]})
+    text = indented_json(plain({"b": float("nan"), "a": np.float64(0.1), "c": [np.int64(2)]}))
+    text += "\n"
     assert json.loads(text) == {"a": 0.1, "b": None, "b_reason": "not a finite number", "c": [2]}
     assert text.index('"a"') < text.index('"b"') and text.endswith("}\n")
     assert "NaN" not in text

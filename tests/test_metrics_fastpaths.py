@@ -29,16 +29,11 @@ from generator.metrics.groupstats import (
     group_arrays,
     row_quantiles,
 )
-from generator.metrics.monthly import (
-    keyed_monthly_returns,
-    month_end_closes,
-    pair_months,
-    paired_months,
-)
-from generator.metrics.paths import cumulative_spread_paths
+from generator.metrics.monthly import clean_arrays, closes_of, pair_months
 from generator.metrics.relative import relative_ratio, run_lengths
 from generator.metrics.risk import corr_beta
 from generator.model import Market, Series
+from tests import reference_metrics as ref
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
@@ -209,9 +204,8 @@ def test_month_end_closes_are_unchanged_by_the_array_path() -> None:
     rng = np.random.default_rng(11)
     close = daily(100 * np.cumprod(1 + rng.normal(0, 0.01, 800)), "2023-01-02")
     close = close.drop(close.index[100:130])  # a hole longer than the gap limit
-    ends = month_end_closes(close)
-    keys = ends.index.to_numpy()
-    assert np.array_equal(keys, np.arange(keys[0], keys[-1] + 1))
+    closes = closes_of(*clean_arrays(close.index.values, close.to_numpy(), None))
+    ends = pd.Series(closes.ends, index=closes.end_keys)
     for key, value in ends.items():
         month = close[(close.index.year * 12 + close.index.month - 1) == key]
         if np.isnan(value):
@@ -219,8 +213,9 @@ def test_month_end_closes_are_unchanged_by_the_array_path() -> None:
         assert value == month.iloc[-1]
 
 
-def test_pair_months_frames_are_the_public_functions_frames() -> None:
-    """The charts read ``pair_months(...).pair`` and ``.paths``, built from the arrays."""
+def test_pair_months_are_the_pandas_references_months() -> None:
+    """``pair_months`` (the paired months the seasonality, cycle and charts share) of a cut
+    market against the pandas reference on the uncut closes."""
     config = parse_config(
         {
             "pair": {"small": {"index": "SM"}, "large": {"index": "LG"}},
@@ -237,6 +232,10 @@ def test_pair_months_frames_are_the_public_functions_frames() -> None:
     week = pd.Timestamp(sides["SM"].frame.index[-3])
     months = pair_months(truncate_market(Market(series=sides), week), config, week)
     closes = [sides[s].frame["close"] for s in ("SM", "LG")]
-    expected = paired_months(*(keyed_monthly_returns(c, week) for c in closes))
-    pd.testing.assert_frame_equal(months.pair, expected)
-    pd.testing.assert_frame_equal(months.paths, cumulative_spread_paths(expected))
+    expected = ref.paired_months(*(ref.keyed_monthly_returns(c, week) for c in closes))
+    assert months.months.keys.tolist() == expected.index.tolist()
+    assert same_bits(months.months.small, expected["small"].to_numpy())
+    assert same_bits(months.months.large, expected["large"].to_numpy())
+    paths = ref.cumulative_spread_paths(expected)
+    assert months.years.tolist() == paths.index.tolist()
+    assert same_bits(months.grid, paths.to_numpy())

@@ -76,7 +76,7 @@ def test_every_null_has_a_reason() -> None:
 def test_absent_yield_has_null_data_through_with_reason() -> None:
     close = pd.Series([100.0, 101.0], index=pd.DatetimeIndex(["2024-01-04", "2024-01-05"]))
     series = {"SM": as_series("SM", close), "LG": as_series("LG", close)}
-    doc = compute_metrics(Market(series=series), TINY_CONFIG, pd.Timestamp("2024-01-05"))
+    doc = compute_metrics(Market(series=series), TINY_CONFIG, pd.Timestamp("2024-01-05")).to_plain()
     entry = doc["rates"]["yields"]["13w"]
     assert entry["data_through"] is None
     assert entry["data_through_reason"] == "R13 is not in the store"
@@ -92,11 +92,11 @@ def test_changes_from_headlines_equal_changes_from_the_full_previous_document(
     # `changes` must be exactly what the previous week's whole document gives.
     market, config = sample_setup()
     previous_end = previous_week_end(market, config, week_end)
-    previous = json.loads(metrics_json(compute_metrics(market, config, previous_end)))
+    previous = compute_metrics(market, config, previous_end)
     alone = compute_metrics(market, config, week_end)
     given = compute_metrics(market, config, week_end, previous)
     assert metrics_json(alone) == metrics_json(given)
-    assert alone["changes"]["previous_week_ending"] == previous_end.date().isoformat()
+    assert alone.changes.previous_week_ending == previous_end.date().isoformat()
 
 
 def nulls_without_reason(doc: dict) -> list[str]:

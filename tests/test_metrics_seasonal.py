@@ -11,19 +11,22 @@ import pytest
 from generator.calendar import sessions
 from generator.config import parse_config
 from generator.metrics.common import Unavailable
-from generator.metrics.cycle import annual_returns, compute_cycle, phase_of_year
+from generator.metrics.cycle import annual_arrays, compute_cycle, phase_of_year
 from generator.metrics.groupstats import bootstrap_mean_ci
 from generator.metrics.monthly import (
-    keyed_monthly_returns,
-    month_table,
-    monthly_returns,
-    paired_months,
+    Closes,
+    clean_arrays,
+    closes_of,
+    key_to_month_start,
+    month_pairs,
+    month_stats,
 )
-from generator.metrics.paths import cumulative_spread_paths
+from generator.metrics.paths import spread_paths
 from generator.metrics.seasonality import (
+    FIRST_SESSIONS,
     compute_seasonality,
-    first_sessions_returns,
-    window_returns,
+    first_sessions_arrays,
+    window_arrays,
 )
 from generator.model import FF_BIG_MONTHLY, FF_SMALL_MONTHLY, Market, Series
 
@@ -33,6 +36,41 @@ CONFIG = parse_config(
         "rates": {"13w": "^IRX", "5y": "^FVX", "10y": "^TNX", "30y": "^TYX"},
     }
 )
+
+
+# The package's array functions on a close Series (the sections call them on ``Closes``).
+
+
+def closes_of_series(close: pd.Series, week_end: pd.Timestamp | None = None) -> Closes:
+    return closes_of(*clean_arrays(close.index.values, close.to_numpy(dtype=float), week_end))
+
+
+def monthly_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd.Series:
+    keys, returns = closes_of_series(close, week_end).month_returns()
+    return pd.Series(returns, index=key_to_month_start(keys))
+
+
+def by_year(years: np.ndarray, returns: np.ndarray) -> dict[int, float]:
+    return dict(zip(years.tolist(), returns.tolist(), strict=True))
+
+
+def window_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> dict[int, float]:
+    days, values = clean_arrays(close.index.values, close.to_numpy(dtype=float), week_end)
+    return by_year(*window_arrays(days, values))
+
+
+def first_sessions_returns(
+    close: pd.Series, week_end: pd.Timestamp | None = None
+) -> dict[int, float]:
+    side = closes_of_series(close, week_end)
+    return by_year(
+        *first_sessions_arrays(side.days, side.values, FIRST_SESSIONS, side.first_key, side.ends)
+    )
+
+
+def annual_returns(close: pd.Series) -> dict[int, float]:
+    side = closes_of_series(close)
+    return by_year(*annual_arrays(side.end_keys, side.ends))
 
 
 def closes(points: dict[str, float]) -> pd.Series:
@@ -105,9 +143,11 @@ def test_month_after_a_hole_has_no_return() -> None:
 
 def test_month_table_hand_computed(three_years: tuple[pd.Series, pd.Series]) -> None:
     small, large = three_years
-    pair = paired_months(keyed_monthly_returns(small, None), keyed_monthly_returns(large, None))
-    assert pair["year"].min() == 2018 and len(pair) == 36
-    table = month_table(pair)
+    pairs = month_pairs(
+        closes_of_series(small).month_returns(), closes_of_series(large).month_returns()
+    )
+    assert pairs.first_year() == 2018 and len(pairs.keys) == 36
+    table = month_stats(pairs).set_index("month")
     for m in range(1, 13):
         row = table.loc[m]
         offsets = list(OFFSETS.values())
@@ -152,21 +192,21 @@ def test_window_and_first_five_sessions() -> None:
             "2019-02-19": 10,
         }
     )
-    assert window_returns(close).to_dict() == pytest.approx({2019: 0.10})
-    assert first_sessions_returns(close).to_dict() == pytest.approx({2019: 0.10})
+    assert window_returns(close) == pytest.approx({2019: 0.10})
+    assert first_sessions_returns(close) == pytest.approx({2019: 0.10})
     # Before Feb 15 has closed the window is not complete; before the fifth session neither.
-    assert window_returns(close, pd.Timestamp("2019-02-14")).empty
-    assert first_sessions_returns(close, pd.Timestamp("2019-01-07")).empty
+    assert window_returns(close, pd.Timestamp("2019-02-14")) == {}
+    assert first_sessions_returns(close, pd.Timestamp("2019-01-07")) == {}
 
 
 def test_cumulative_spread_path_compounds() -> None:
-    pair = pd.DataFrame(
-        {"year": [2020, 2020], "month": [1, 2], "small": [0.10, 0.10], "large": [0.05, 0.0]}
+    years, grid = spread_paths(
+        np.array([2020, 2020]), np.array([1, 2]), np.array([0.10, 0.10]), np.array([0.05, 0.0])
     )
-    pair["spread"] = pair["small"] - pair["large"]
-    path = cumulative_spread_paths(pair).loc[2020]
-    assert path[1] == pytest.approx(0.05) and path[2] == pytest.approx(1.21 - 1.05)
-    assert np.isnan(path[3])
+    assert years.tolist() == [2020]
+    path = grid[0]
+    assert path[0] == pytest.approx(0.05) and path[1] == pytest.approx(1.21 - 1.05)
+    assert np.isnan(path[2])
 
 
 def test_compute_seasonality_section(three_years: tuple[pd.Series, pd.Series]) -> None:
@@ -223,9 +263,7 @@ def test_cycle_section_hand_computed() -> None:
     large = pd.Series([100, 100, 100, 100, 105], index=ends, dtype=float)
     extra = pd.Timestamp("2020-06-30")  # 2020 is not complete: no annual return
     small[extra], large[extra] = 200.0, 50.0
-    assert annual_returns(small).to_dict() == pytest.approx(
-        {2016: 0.10, 2017: 0.10, 2018: -0.10, 2019: 0.20}
-    )
+    assert annual_returns(small) == pytest.approx({2016: 0.10, 2017: 0.10, 2018: -0.10, 2019: 0.20})
     market = Market({"^RUT": as_series("^RUT", small), "^GSPC": as_series("^GSPC", large)})
     out = compute_cycle(market, CONFIG, pd.Timestamp("2020-06-30"))
     assert out["phase"] == 0 and out["phase_name"] == "election"

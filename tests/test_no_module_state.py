@@ -33,12 +33,14 @@ PURE_CACHES = {
     "generator.metrics.common._monday_day": "Monday of a date as datetime64",
     "generator.metrics.groupstats._resample_counts": "bootstrap draws from a fixed seed",
     "generator.metrics.groupstats._quantile_plan": "quantile positions of a sample size",
+    "generator.metrics.codec._fields": "the fields of a record class, fixed once it is defined",
+    "generator.metrics.codec._keys": "the JSON keys a record class may hold",
+    "generator.metrics.codec._spec_of": "how a field of a type annotation is read and written",
     "generator.metrics.monthly._month_key_table": "month key of every representable day",
     "generator.metrics.rates._change_bases": "calendar arithmetic on a date",
     "generator.metrics.rates._window_start": "calendar arithmetic on a date",
     "generator.metrics.returns.period_boundary": "calendar arithmetic on a date",
     "generator.metrics.returns._earliest_start": "calendar arithmetic on a date",
-    "generator.pages.filters._number_format": "text of a number in a format",
 }
 
 

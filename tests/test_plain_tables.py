@@ -48,6 +48,7 @@ def _report_bodies() -> list[tuple[str, str]]:
     return [(p.parent.name, p.read_text(encoding="utf-8").split("---", 2)[2]) for p in pages]
 
 
+@pytest.mark.sitebuild
 def test_every_table_of_a_report_is_written_directly_and_identically() -> None:
     bodies = _report_bodies()
     assert len(bodies) == 3
@@ -108,6 +109,7 @@ def tables(draw: st.DrawFn) -> str:
     return "Before.\n\n" + text + "\n\nAfter.\n"
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(tables())
 def test_any_table_converts_as_the_table_extension_converts_it(text: str) -> None:

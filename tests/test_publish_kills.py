@@ -33,6 +33,10 @@ from tests.weeklyproject import (
     snapshot,
 )
 
+pytestmark = (
+    pytest.mark.sitebuild
+)  # the weekly job, which ends with a site build: not in `make test-fast`
+
 KILLED = 77
 DERIVED = (".cache/", "sample/.site.stamp")  # caches, and a stamp holding file times
 

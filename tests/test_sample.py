@@ -160,6 +160,7 @@ def _sessions_as_of(today: str) -> calendar.SessionTable:
     return calendar.SessionTable(days, pd.DatetimeIndex(cal.closes).tz_convert("UTC"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("today", ["2026-12-03", "2031-06-15"])
 def test_sample_does_not_depend_on_the_clock(config, market, today: str) -> None:
     """The same seed and end give the same bytes whatever day the calendar table was built on
@@ -174,6 +175,7 @@ def test_sample_does_not_depend_on_the_clock(config, market, today: str) -> None
         assert render_csv(series) == render_csv(market[symbol]), symbol
 
 
+@pytest.mark.slow
 def test_a_later_sample_extends_an_earlier_one(config, market) -> None:
     """A longer sample holds the shorter one's rows (adjusted closes are rescaled at the cut)."""
     later = {s.symbol: s for s in sample_market(config, "2026-11-20")}

@@ -16,6 +16,8 @@ from generator.site import SiteError, build_site
 from tests.projectcopy import make_project
 from tests.sitebuild import SampleSite, sample_site
 
+pytestmark = pytest.mark.sitebuild  # runs MkDocs: not in `make test-fast`
+
 # Tags whose URL the browser fetches (a canonical or alternate <link> is only a reference).
 LOADING_TAG = re.compile(r"<(?:script|link|img|iframe|source)\b[^>]*>")
 URL_ATTR = re.compile(r'\b(?:src|href)="([^"]+)"')

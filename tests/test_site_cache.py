@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import archive, calendar
+from generator import archive, calendar, home
 from generator.site import SiteError, build_site
 from tests.clonedreports import clone_archive, clone_report
 from tests.sitebuild import sample_site
+
+pytestmark = pytest.mark.sitebuild  # runs MkDocs: not in `make test-fast`
 
 # Across a new year: two archive years in the navigation.
 WEEKS = [w.strftime("%Y-%m-%d") for w in calendar.week_ends("2025-10-17", "2026-05-01")]
@@ -108,7 +110,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
         warm = shutil.copytree(_build(_project(), content, work / "cached"), work / "warm")
         written_by_warm = _written(before, _entries(cache))
         clone_report(seed_dir, seeds[-1], content, WEEKS[-1])  # the same year as the one before
-        archive.write_home(content)
+        home.write_home(content)
         before = _entries(cache)
         weekly_ref = _build(reference, content, work / "weekly-ref")
         weekly = _build(_project(), content, work / "cached")

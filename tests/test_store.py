@@ -388,6 +388,7 @@ prices = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     st.integers(min_value=0, max_value=12).flatmap(
@@ -414,6 +415,7 @@ def test_render_csv_writes_what_pandas_to_csv_writes(rows_and_volumes) -> None:
     assert store.render_csv(values) == pandas_csv(values)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_render_csv_never_turns_a_finite_value_into_inf(value: float) -> None:

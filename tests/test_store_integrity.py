@@ -120,6 +120,7 @@ def test_symbols_that_could_name_another_file_are_refused(symbol: str, reason: s
     assert reason in str(info.value)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(st.text(max_size=80))
 def test_an_accepted_symbol_names_one_file_directly_in_the_store(symbol: str) -> None:
@@ -134,6 +135,7 @@ def test_an_accepted_symbol_names_one_file_directly_in_the_store(symbol: str) ->
     assert path.stem.casefold() not in RESERVED
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.text(max_size=20),
@@ -147,6 +149,7 @@ def test_separators_dot_dot_and_controls_are_refused_anywhere(
         check_symbol(before + bad + after)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     st.sampled_from(sorted(RESERVED)).flatmap(
@@ -421,12 +424,20 @@ def test_fred_files_of_one_frequency_pass(days: list[str]) -> None:
 # --- 7. a store that differs from its manifest: refused, and restored ------------------------
 
 
-@pytest.fixture
-def real_store(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def real_store_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every configured series (the sample market's numbers, written as real data)."""
-    data = tmp_path / "data"
+    data = tmp_path_factory.mktemp("real") / "data"
     series = sample_market(load_config(CONFIG), "2026-08-21")
     store.write_store(data, series, fetched_at="2026-08-22T00:00:00Z", sample=False)
+    return data
+
+
+@pytest.fixture
+def real_store(real_store_once: Path, tmp_path: Path) -> Path:
+    """A copy of ``real_store_once`` for one test to change."""
+    data = tmp_path / "data"
+    shutil.copytree(real_store_once, data)
     return data
 
 
@@ -576,6 +587,7 @@ def weekly_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+@pytest.mark.sitebuild  # its project was published by the weekly job
 def test_weekly_refuses_a_tampered_sample_store_before_staging_and_the_advice_works(
     weekly_project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -599,6 +611,7 @@ def test_weekly_refuses_a_tampered_sample_store_before_staging_and_the_advice_wo
     assert run_cli("--quiet", "weekly", "--sample", "--week", WEEK_NEXT) == 0
 
 
+@pytest.mark.sitebuild  # its project was published by the weekly job
 def test_weekly_refuses_a_tampered_real_store_before_fetching(
     weekly_project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

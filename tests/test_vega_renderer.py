@@ -8,11 +8,12 @@ import pandas as pd
 import pytest
 
 from generator.charts import VegaRenderer, assets, render_svg, static_chart_spec
-from generator.errors import RenderError
+from generator.errors import RenderError, ReportError
 from generator.runcontext import RunContext
 from tests.test_chart_assets import small_report
 
 
+@pytest.mark.slow
 def test_one_renderer_draws_every_key_chart_as_render_svg_does() -> None:
     frames, specs = small_report()
     names = ["ytd_rebased", "month_spread", "ladder"]
@@ -25,6 +26,7 @@ def test_one_renderer_draws_every_key_chart_as_render_svg_does() -> None:
     assert dark != drawn["ladder"] and assets.load_themes()["dark"]["background"] in dark
 
 
+@pytest.mark.slow
 def test_a_chart_vl_convert_rejects_is_one_line_and_the_renderer_goes_on() -> None:
     with VegaRenderer() as renderer:
         with pytest.raises(RenderError, match=r"^vl-convert: \w+: [^\n]+$"):
@@ -32,6 +34,7 @@ def test_a_chart_vl_convert_rejects_is_one_line_and_the_renderer_goes_on() -> No
         assert renderer.svg(small_report()[1]["ladder"]).startswith("<svg")
 
 
+@pytest.mark.slow
 def test_a_renderer_whose_process_died_says_so() -> None:
     with VegaRenderer() as renderer:
         assert renderer._process is not None
@@ -77,16 +80,17 @@ def _refusing_renderer() -> VegaRenderer:
 def test_a_failed_drawing_is_a_project_error_naming_the_chart_and_the_week(
     tmp_path: Path,
 ) -> None:
-    from generator import archive
+    from generator import archive, pipeline
     from tests.test_charts import CONFIG, january_market
 
     run = RunContext(start_renderer=_refusing_renderer)
-    with pytest.raises(RenderError) as failure:
-        archive.generate_report(january_market(), CONFIG, pd.Timestamp("2023-12-08"), tmp_path,
-                                run=run)  # fmt: skip
+    with pytest.raises(ReportError) as failure:
+        pipeline.generate_report(january_market(), CONFIG, pd.Timestamp("2023-12-08"), tmp_path,
+                                 run=run)  # fmt: skip
+    assert isinstance(failure.value.__cause__, RenderError)
     message = str(failure.value)
     assert "\n" not in message
-    assert message.startswith("chart ytd_rebased of the week ending 2023-12-08: cannot draw")
+    assert message.startswith("week 2023-12-08: chart ytd_rebased: cannot draw its static image")
     assert message.endswith("(vl-convert: ValueError: cannot draw this)")
     assert archive.archived_weeks(tmp_path) == []
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -18,10 +18,11 @@ import pandas as pd
 import pytest
 
 import generator.charts
+import generator.mkdocs_run
 import generator.site
 import generator.sources.sample
 import generator.sources.yahoo
-from generator import archive
+from generator import archive, report_folder
 from generator.errors import DataError, FetchError
 from generator.ingest import ingest
 from generator.site import SiteError
@@ -43,6 +44,10 @@ from tests.weeklyproject import (
     snapshot,
     stderr_lines,
 )
+
+pytestmark = (
+    pytest.mark.sitebuild
+)  # the weekly job, which ends with a site build: not in `make test-fast`
 
 SITE_URL = "https://example.github.io/smallcap-weekly/"  # mkdocs.yml's site_url
 
@@ -177,7 +182,7 @@ def _fail_chart(monkeypatch: pytest.MonkeyPatch) -> str:
         return original(name, frame, **kwargs)
 
     monkeypatch.setattr(generator.charts, "build_chart", broken)
-    return "error: chart relative_ratio: no rows to draw"
+    return f"error: week {WEEK_NEXT}: chart relative_ratio: no rows to draw"
 
 
 def _fail_report_page(monkeypatch: pytest.MonkeyPatch) -> str:
@@ -186,15 +191,15 @@ def _fail_report_page(monkeypatch: pytest.MonkeyPatch) -> str:
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise DataError("templates/report.md.j2: 'headline' is undefined")
 
-    monkeypatch.setattr(archive, "render_report", broken)
-    return "error: templates/report.md.j2: 'headline' is undefined"
+    monkeypatch.setattr(report_folder, "render_report", broken)
+    return f"error: week {WEEK_NEXT}: templates/report.md.j2: 'headline' is undefined"
 
 
 def _fail_site(monkeypatch: pytest.MonkeyPatch) -> str:
     def broken(config_path: Path, *args: object) -> None:
         raise SiteError("mkdocs build --strict failed (mkdocs.yml): WARNING - broken link")
 
-    monkeypatch.setattr(generator.site, "_run_mkdocs", broken)
+    monkeypatch.setattr(generator.mkdocs_run, "run_mkdocs", broken)
     return "error: mkdocs build --strict failed (mkdocs.yml): WARNING - broken link"
 
 

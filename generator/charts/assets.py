@@ -17,10 +17,11 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -34,15 +35,34 @@ from generator.charts.datafile import (
 )
 from generator.errors import RenderError
 
-if TYPE_CHECKING:
-    from generator.runcontext import Renderer, RunContext
-
 HERE = Path(__file__).resolve().parent
 THEMES_FILE = HERE / "themes.json"
 LOADER_FILE = HERE / "charts.js"
 SPEC_SUFFIX = ".vl.json"
 BUNDLE_FILE = "vega-bundle.js"
 SCRIPT_FILE = "charts.js"
+
+
+class Renderer(Protocol):
+    """What draws static images (``VegaRenderer``, or a test's fake)."""
+
+    def svg(self, spec: dict[str, Any], theme: str = "light") -> str: ...
+
+    def bundle(self) -> dict[str, str]: ...
+
+
+class BundleRun(Protocol):
+    """What building the chart JavaScript takes from a run (``runcontext.RunContext``): the
+    folder keeping the bundle and how to start a renderer. A protocol, so this module need not
+    import the run context (which imports the chart package)."""
+
+    @property
+    def bundle_dir(self) -> Path | None: ...
+
+    @property
+    def start_renderer(self) -> Callable[[], AbstractContextManager[Renderer]]: ...
+
+
 # Static renderings have no container to fit: this is their width in pixels.
 STATIC_WIDTH = 720
 # A static image shows at most this many rows of a dataset (about one point per 2 pixels): the
@@ -276,17 +296,16 @@ def render_svg(spec: dict[str, Any], theme: str = "light") -> str:
         return renderer.svg(spec, theme)
 
 
-def draw_svg(renderer: Renderer, name: str, spec: dict[str, Any], week: str | None = None) -> str:
-    """Chart ``name`` drawn by ``renderer``; its failure is a RenderError naming the chart and
-    the week (when given)."""
+def draw_svg(renderer: Renderer, name: str, spec: dict[str, Any]) -> str:
+    """Chart ``name`` drawn by ``renderer``; its failure is a RenderError naming the chart (the
+    pipeline adds the week)."""
     try:
         return renderer.svg(spec)
     except RenderError as exc:
-        where = f"chart {name}" + (f" of the week ending {week}" if week else "")
-        raise RenderError(f"{where}: cannot draw its static image ({exc})") from None
+        raise RenderError(f"chart {name}: cannot draw its static image ({exc})") from None
 
 
-def bundle_text(run: RunContext | None = None) -> str:
+def bundle_text(run: BundleRun | None = None) -> str:
     """The Vega, Vega-Lite and vega-embed JavaScript from the installed vl-convert-python.
 
     vl-convert's bundle is a classic script whose top-level ``const``s (``n``, ``t``...) would
@@ -325,7 +344,7 @@ def script_text() -> str:
 
 
 def write_js_bundle(
-    dest_dir: Path, bundle: str | None = None, run: RunContext | None = None
+    dest_dir: Path, bundle: str | None = None, run: BundleRun | None = None
 ) -> list[Path]:
     """Write ``vega-bundle.js`` and ``charts.js`` into ``dest_dir``; returns their paths.
 

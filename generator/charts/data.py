@@ -4,6 +4,14 @@ Every frame is computed from data on or before ``week_end`` only. Long histories
 weekly (the last session of each calendar week) and the secondary history charts show the
 trailing ``DETAIL_YEARS`` years, so one report's specs stay small (see ``assets.py``).
 
+Frames select, reshape and sample the tables of ``generator.metrics``; they compute no
+statistic of their own. The month and phase statistics and the seasonal paths are the objects
+the metrics document is built from (computed once per cut market, so shared when the charts get
+the document's cut), the leadership regimes are ``relative.regime_arrays`` as in the document,
+the year-to-date path is ``returns.rebased_table`` and the rolling correlation and beta are
+``risk.rolling_risk_table``; tests/test_chart_metrics_agree.py checks the chart values against
+the document's.
+
 Frames and their columns (dates are naive ``Timestamp``s; returns and spreads are decimals):
 
 - ``ytd_rebased``: ``date, small, large`` - price index levels rebased to 100 at the last close of
@@ -11,15 +19,20 @@ Frames and their columns (dates are naive ``Timestamp``s; returns and spreads ar
 - ``relative_ratio``: ``kind, date, ratio, ma50, ma200, end, leader, cum_spread``. ``kind="week"``
   rows: weekly small/large ratio and its 50- and 200-session moving averages (computed daily,
   then sampled). ``kind="regime"`` rows: one per leadership regime (``date`` = start, ``end``,
-  ``leader`` small/large/none, ``cum_spread``) from ``metrics.relative.leadership_regimes``.
+  ``leader`` small/large/none, ``cum_spread``) from ``metrics.relative.regime_table``.
 - ``rolling_12m_spread``: ``date, spread`` - 252-session return of small minus that of large.
-- ``month_spread``: ``month, month_name, small_mean, large_mean, spread_mean, hit_rate, years``.
-- ``seasonal_path``: ``month, month_name, current, average`` - compounded small minus compounded
-  large return from the start of the year through each complete month.
+- ``month_spread``: ``month, month_name, small_mean, large_mean, spread_mean, hit_rate, years`` -
+  the months with years of ``metrics.monthly.month_stats`` (the seasonality section's table).
+- ``seasonal_path``: ``month, month_name, current, average`` - ``metrics.seasonality.
+  seasonal_paths``: compounded small minus compounded large return from the start of the year
+  through each complete month, and its average over the complete years before.
 - ``cycle_phases``: ``phase, phase_name, small_mean, large_mean, spread_mean, hit_rate, years,
-  current`` - calendar-year returns grouped by presidential-cycle phase (year mod 4).
-- ``drawdowns``: ``date, small, large`` - close / running maximum of all closes so far - 1.
-- ``rolling_risk``: ``date, corr, beta`` - 252-session correlation and beta of small on large.
+  current`` - the phases with years of ``metrics.cycle.phase_stats`` (calendar-year returns
+  grouped by presidential-cycle phase, year mod 4).
+- ``drawdowns``: ``date, small, large`` - ``metrics.drawdowns.drawdown_path``: close / running
+  maximum of all closes so far - 1.
+- ``rolling_risk``: ``date, corr, beta`` - ``metrics.risk.rolling_risk_table``: 252-session
+  correlation and beta of small on large.
 - ``yields_vs_relative``: ``date, relative, yield_10y`` - small/large ratio rebased to 100 at the
   window start, and the 10-year Treasury yield (percent).
 - ``ladder``: ``symbol, label, period, value`` - 1w, YTD and 1y total returns (pair indices first,
@@ -39,28 +52,22 @@ import pandas as pd
 
 from generator.charts import history
 from generator.config import Config
-from generator.metrics.common import (
-    Unavailable,
-    current_close,
-    iso,
-    market_calendar,
-    truncate_market,
-)
+from generator.metrics.common import Unavailable, current_close, iso, truncate_market
+from generator.metrics.cycle import phase_stats
+from generator.metrics.drawdowns import drawdown_path
 from generator.metrics.ladder import LADDER_PERIODS, ladder_row
-from generator.metrics.monthly import (
-    first_january_year,
-    keyed_monthly_returns,
-    pair_months,
-    paired_months,
-)
-from generator.metrics.paths import average_path, cumulative_spread_paths
-from generator.metrics.relative import moving_average, turning_points
-from generator.metrics.returns import period_start
-from generator.metrics.risk import rolling_beta_of, rolling_corr_of
+from generator.metrics.monthly import PairMonths, pair_months
+from generator.metrics.relative import moving_average, regime_table, week_last_rows
+from generator.metrics.returns import rebased_table
+from generator.metrics.risk import rolling_risk_table
+from generator.metrics.seasonality import seasonal_paths
 from generator.model import Market
 
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 PHASE_NAMES = ("Election", "Post-election", "Midterm", "Pre-election")
+# The columns of the metrics' month and phase tables the charts draw.
+MONTH_COLUMNS = ("small_mean", "large_mean", "spread_mean", "hit_rate", "years")
+PHASE_COLUMNS = MONTH_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -79,12 +86,8 @@ class _Inputs:
     small: pd.Series | None  # price index closes on common dates, or None (see pair_reason)
     large: pd.Series | None
     pair_reason: str = ""
-    # Whether small's and large's closes had the same dates before any alignment.
-    same_dates: bool = False
     # The first day of the secondary history charts' window (see history.DETAIL_YEARS).
     detail_start: np.datetime64 = field(default=np.datetime64("NaT"), compare=False)
-    # Frames computed once and read by several charts (e.g. the paired months); not compared.
-    shared: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
 
     def pair(self) -> tuple[pd.Series, pd.Series]:
         if self.small is None or self.large is None:
@@ -135,30 +138,25 @@ def _inputs(market: Market, config: Config, week_end: pd.Timestamp) -> _Inputs:
         large = current_close(market, config.large.index, week_end)
     except Unavailable as exc:
         return _Inputs(market, config, week_end, None, None, str(exc))
-    same_dates = small.index.equals(large.index)
-    if not same_dates:
+    if not small.index.equals(large.index):
         small, large = small.align(large, join="inner")
     if small.empty:
         reason = f"{config.small.index} and {config.large.index} have no date in common"
         return _Inputs(market, config, week_end, None, None, reason)
     start = history.detail_start(week_end)
-    return _Inputs(market, config, week_end, small, large, "", same_dates, start)
+    return _Inputs(market, config, week_end, small, large, "", start)
 
 
 def ytd_rebased_frame(inputs: _Inputs) -> pd.DataFrame:
-    small, _ = inputs.pair()
     dates, s, lg = inputs.arrays()
     try:
         # small and large share their dates, so the year's start close is at the same row
-        pos = period_start(small.index, inputs.week_end, "ytd")
+        table = rebased_table(dates, {"small": s, "large": lg}, inputs.week_end, "ytd")
     except Unavailable:
         raise Unavailable(f"no close before the start of {inputs.week_end.year}") from None
-    # Rebased as metrics.returns.rebased computes it: window / start close - 1.
-    columns = {
-        side: (1 + (v[pos:] / float(v[pos]) - 1.0)) * 100
-        for side, v in (("small", s), ("large", lg))
-    }
-    return history.date_frame(dates[pos:], columns)
+    # The metrics' year-to-date path as an index level: 100 at the start close.
+    columns = {side: (1 + table[side].to_numpy()) * 100 for side in ("small", "large")}
+    return history.date_frame(table["date"].to_numpy(), columns)
 
 
 def relative_ratio_frame(inputs: _Inputs) -> pd.DataFrame:
@@ -168,38 +166,27 @@ def relative_ratio_frame(inputs: _Inputs) -> pd.DataFrame:
     daily = pd.Series(ratio)
     ma50 = moving_average(daily, 50).to_numpy()
     ma200 = moving_average(daily, 200).to_numpy()
-    last = history.week_last_mask(dates)
+    last = week_last_rows(dates)
     if np.count_nonzero(last) < 2:
         raise Unavailable("fewer than two weeks of common history")
     weeks = dates[last]
-    starts, ends, leaders, cum_spread = _regimes(weeks, s[last], lg[last], ratio[last])
-    n, k = len(weeks), len(starts)
+    regimes = regime_table((weeks, s[last], lg[last]))
+    n, k = len(weeks), len(regimes)
     blank = np.full(k, np.nan)
     return pd.DataFrame(
         {
             "kind": ["week"] * n + ["regime"] * k,
-            "date": np.concatenate([weeks, starts]),
+            "date": np.concatenate([weeks, regimes["start"].to_numpy()]),
             "ratio": np.concatenate([ratio[last], blank]),
             "ma50": np.concatenate([ma50[last], blank]),
             "ma200": np.concatenate([ma200[last], blank]),
-            "end": np.concatenate([np.full(n, np.datetime64("NaT"), dtype=dates.dtype), ends]),
-            "leader": [np.nan] * n + leaders,
-            "cum_spread": np.concatenate([np.full(n, np.nan), cum_spread]),
+            "end": np.concatenate(
+                [np.full(n, np.datetime64("NaT"), dtype=dates.dtype), regimes["end"].to_numpy()]
+            ),
+            "leader": [np.nan] * n + regimes["leader"].tolist(),
+            "cum_spread": np.concatenate([np.full(n, np.nan), regimes["cum_spread"].to_numpy()]),
         }
     )
-
-
-def _regimes(
-    weeks: np.ndarray, small: np.ndarray, large: np.ndarray, ratio: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
-    """(start, end, leader, cum_spread) of every leadership regime from the weekly closes and
-    ratio: the rows of ``metrics.relative.regime_rows``, on arrays already sampled weekly."""
-    bounds = np.array(sorted({0, *turning_points(ratio), len(ratio) - 1}))
-    a, b = bounds[:-1], bounds[1:]
-    cum_spread = (small[b] / small[a] - 1.0) - (large[b] / large[a] - 1.0)
-    relative = ratio[b] / ratio[a] - 1.0
-    leaders = ["small" if rel > 0 else "large" if rel < 0 else "none" for rel in relative.tolist()]
-    return weeks[a], weeks[b], leaders, cum_spread
 
 
 def rolling_12m_spread_frame(inputs: _Inputs) -> pd.DataFrame:
@@ -212,19 +199,17 @@ def rolling_12m_spread_frame(inputs: _Inputs) -> pd.DataFrame:
 def drawdowns_frame(inputs: _Inputs) -> pd.DataFrame:
     dates, s, lg = inputs.arrays()
     start = history.window_start(dates, inputs.detail_start)
-    columns = {"small": history.drawdown(s, start), "large": history.drawdown(lg, start)}
+    columns = {"small": drawdown_path(s, start), "large": drawdown_path(lg, start)}
     return history.weekly_rows(dates[start:], columns)
 
 
 def rolling_risk_frame(inputs: _Inputs) -> pd.DataFrame:
     dates, s, lg = inputs.arrays()
-    # metrics.risk.paired_returns on closes that share their dates; rolling windows count rows.
-    returns = pd.DataFrame({"small": s[1:] / s[:-1] - 1, "large": lg[1:] / lg[:-1] - 1})
-    corr = rolling_corr_of(returns).to_numpy()
-    beta = rolling_beta_of(returns).to_numpy()
-    days = dates[1:]
+    table = rolling_risk_table(dates, s, lg)
+    days = table["date"].to_numpy()
     start = history.window_start(days, inputs.detail_start)
-    return history.weekly_rows(days[start:], {"corr": corr[start:], "beta": beta[start:]})
+    columns = {name: table[name].to_numpy()[start:] for name in ("corr", "beta")}
+    return history.weekly_rows(days[start:], columns)
 
 
 def yields_vs_relative_frame(inputs: _Inputs) -> pd.DataFrame:
@@ -246,123 +231,63 @@ def yields_vs_relative_frame(inputs: _Inputs) -> pd.DataFrame:
     return history.date_frame(weeks, {"relative": relative, "yield_10y": columns["yield_10y"]})
 
 
-def _paired_months(inputs: _Inputs) -> pd.DataFrame:
-    if "paired_months" not in inputs.shared:
-        inputs.shared.update(_compute_paired_months(inputs))
-    return inputs.shared["paired_months"]
-
-
-def _month_paths(inputs: _Inputs) -> pd.DataFrame:
-    """``cumulative_spread_paths`` of the paired months."""
-    pair = _paired_months(inputs)
-    if "month_paths" not in inputs.shared:
-        inputs.shared["month_paths"] = cumulative_spread_paths(pair)
-    return inputs.shared["month_paths"]
-
-
-def _compute_paired_months(inputs: _Inputs) -> dict[str, pd.DataFrame]:
-    small, large = inputs.pair()
-    found: dict[str, pd.DataFrame] = {}
-    if inputs.same_dates:
-        # Closes that needed no alignment give the metrics' months of the pair, which the cut
-        # computes once for the seasonality and cycle sections: share them (and their paths).
-        months = pair_months(inputs.market, inputs.config, inputs.week_end)
-        found = {"paired_months": months.pair, "month_paths": months.paths}
-    else:
-        week_end = inputs.week_end
-        pair = paired_months(
-            *(
-                keyed_monthly_returns(c, week_end, market_calendar(inputs.market))
-                for c in (small, large)
-            )
-        )
-        found = {"paired_months": pair}
-    if first_january_year(found["paired_months"]) is None:
+def _pair_months_of(inputs: _Inputs) -> PairMonths:
+    """The metrics' paired months of the pair (computed once per cut, shared with them)."""
+    inputs.pair()  # the pair's own reason first (e.g. no date in common)
+    months = pair_months(inputs.market, inputs.config, inputs.week_end)
+    if months.months.first_year() is None:
         raise Unavailable("no January return exists for both small and large")
-    return found
+    return months
 
 
 def month_spread_frame(inputs: _Inputs) -> pd.DataFrame:
-    pair = _paired_months(inputs)
-    stats = _month_means(pair)
-    years = stats.pop("years")
-    present = years > 0
-    months = np.arange(1, 13)[present]
-    table = pd.DataFrame(
+    months = _pair_months_of(inputs)
+    table = months.table  # the seasonality section's month statistics, the same object
+    shown = table[table["years"].to_numpy() > 0]
+    frame = pd.DataFrame(
         {
-            "month": months,
-            "month_name": [MONTH_NAMES[m - 1] for m in months.tolist()],
-            **{name: values[present] for name, values in stats.items()},
-            "years": years[present],
+            "month": shown["month"].to_numpy(),
+            "month_name": [MONTH_NAMES[m - 1] for m in shown["month"].tolist()],
+            **{name: shown[name].to_numpy() for name in MONTH_COLUMNS},
         }
     )
-    table.attrs.update(first_year=int(pair["year"].min()), last_year=int(pair["year"].max()))
-    return table
-
-
-def _month_means(pair: pd.DataFrame) -> dict[str, np.ndarray]:
-    """``small_mean, large_mean, spread_mean, hit_rate, years`` per calendar month 1..12 (NaN for
-    a month without years): the columns of ``metrics.monthly.month_table`` the chart draws, by
-    the same sums, without the bootstrap intervals it does not draw."""
-    month = pair["month"].to_numpy() - 1
-    small, large = pair["small"].to_numpy(dtype=float), pair["large"].to_numpy(dtype=float)
-    spread = small - large
-    years = np.bincount(month, minlength=12)
-    out: dict[str, np.ndarray] = {}
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for side, values in (("small", small), ("large", large), ("spread", spread)):
-            out[f"{side}_mean"] = np.bincount(month, weights=values, minlength=12) / years
-        wins = (spread > 0).astype(float)
-        out["hit_rate"] = np.bincount(month, weights=wins, minlength=12) / years
-    out["years"] = years
-    return out
+    keys = months.months.keys
+    frame.attrs.update(first_year=int(keys[0] // 12), last_year=int(keys[-1] // 12))
+    return frame
 
 
 def seasonal_path_frame(inputs: _Inputs) -> pd.DataFrame:
+    _pair_months_of(inputs)
     year = inputs.week_end.year
-    paths = _month_paths(inputs)
-    years, values = paths.index.to_numpy(), paths.to_numpy()
-    average, count = average_path(paths, years[years < year])
-    if count == 0:
+    paths = seasonal_paths(inputs.market, inputs.config, inputs.week_end)
+    if paths.years == 0:
         raise Unavailable(f"no complete calendar year of months before {year}")
-    current = values[years == year][0] if year in years else np.full(12, np.nan)
+    table = paths.table
     frame = pd.DataFrame(
         {
-            "month": np.arange(1, 13),
+            "month": table["month"].to_numpy(),
             "month_name": list(MONTH_NAMES),
-            "current": current.astype(float),
-            "average": average.to_numpy(dtype=float),
+            "current": table["current"].to_numpy(),
+            "average": table["average"].to_numpy(),
         }
     )
-    complete = years[(years < year) & np.isfinite(values).all(axis=1)]
-    frame.attrs.update(year=year, first_year=int(complete.min()), last_year=int(complete.max()))
+    frame.attrs.update(year=year, first_year=paths.first_year, last_year=paths.last_year)
     return frame
 
 
 def cycle_phases_frame(inputs: _Inputs) -> pd.DataFrame:
-    dates, s, lg = inputs.arrays()
-    closes = {"small": s, "large": lg}
-    years, returns = history.calendar_year_returns(
-        dates, closes, inputs.week_end, market_calendar(inputs.market)
-    )
-    if len(years) == 0:
-        raise Unavailable(f"no complete calendar year before {inputs.week_end.year}")
-    small, large = returns["small"], returns["large"]
-    spread = small - large
-    phase = years % 4
-    columns = {
-        "small_mean": small,
-        "large_mean": large,
-        "spread_mean": spread,
-        "hit_rate": (spread > 0).astype(float),
-    }
-    phases, means = history.group_means(phase, columns)
+    inputs.pair()
+    try:
+        table = phase_stats(inputs.market, inputs.config, inputs.week_end).table
+    except Unavailable:
+        raise Unavailable(f"no complete calendar year before {inputs.week_end.year}") from None
+    shown = table[table["years"].to_numpy() > 0]
+    phases = shown["phase"].to_numpy()
     return pd.DataFrame(
         {
             "phase": phases,
             "phase_name": [PHASE_NAMES[p] for p in phases.tolist()],
-            **means,
-            "years": np.bincount(phase, minlength=4)[phases],
+            **{name: shown[name].to_numpy() for name in PHASE_COLUMNS},
             "current": (phases == inputs.week_end.year % 4).astype(int),
         }
     )

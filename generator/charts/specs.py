@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -32,9 +32,6 @@ from generator.charts.assets import write_text_atomic
 from generator.charts.builders import Table, dataset_name, finish, full_description, table_of
 from generator.charts.catalogue import CHARTS, ChartDef
 from generator.charts.datafile import DATA_FILE, TextCache, file_tables
-
-if TYPE_CHECKING:
-    from generator.runcontext import RunContext
 
 
 @dataclass(frozen=True)
@@ -90,6 +87,18 @@ class ChartTemplates:
         template = _drawn_template(name, shapes, attrs, subtitle, sample)
         _write_template(path, template)
         return template
+
+
+class ChartRun(Protocol):
+    """What drawing a chart takes from a run (``runcontext.RunContext``): its templates and the
+    texts of its data files. A protocol, so this module need not import the run context (which
+    imports the chart package)."""
+
+    @property
+    def chart_templates(self) -> ChartTemplates: ...
+
+    @property
+    def data_texts(self) -> TextCache: ...
 
 
 def code_version() -> str:
@@ -194,7 +203,7 @@ def _tables(name: str, data: pd.DataFrame, texts: TextCache | None) -> tuple[Tab
 
 
 def build_chart(
-    name: str, data: pd.DataFrame, *, sample: bool, run: RunContext | None = None
+    name: str, data: pd.DataFrame, *, sample: bool, run: ChartRun | None = None
 ) -> dict[str, Any]:
     """The Vega-Lite spec (a dict) of the report chart ``name`` drawn from its frame, from the
     run's templates (None: templates drawn in this process only)."""
@@ -219,7 +228,7 @@ def build_chart_direct(name: str, data: pd.DataFrame, *, sample: bool) -> dict[s
 
 
 def build_charts(
-    frames: dict[str, pd.DataFrame], *, sample: bool, run: RunContext | None = None
+    frames: dict[str, pd.DataFrame], *, sample: bool, run: ChartRun | None = None
 ) -> dict[str, dict[str, Any]]:
     """Specs of every frame, in the frames' order."""
     return {

@@ -5,30 +5,30 @@ deterministically. The series functions re-exported here feed the charts.
 """
 
 from generator.metrics.document import compute_core, compute_metrics, metrics_json
-from generator.metrics.drawdowns import drawdown_series
+from generator.metrics.drawdowns import drawdown_path
 from generator.metrics.relative import (
     leadership_regimes,
     moving_average,
+    regime_table,
     relative_ratio,
     weekly_last,
-    weekly_spread,
 )
-from generator.metrics.returns import rebased
-from generator.metrics.risk import daily_returns, rolling_beta, rolling_corr, rolling_vol
+from generator.metrics.returns import rebased, rebased_table
+from generator.metrics.risk import daily_returns, rolling_risk_table, rolling_vol
 
 __all__ = [
     "compute_core",
     "compute_metrics",
     "daily_returns",
-    "drawdown_series",
+    "drawdown_path",
     "leadership_regimes",
     "metrics_json",
     "moving_average",
     "rebased",
+    "rebased_table",
+    "regime_table",
     "relative_ratio",
-    "rolling_beta",
-    "rolling_corr",
+    "rolling_risk_table",
     "rolling_vol",
     "weekly_last",
-    "weekly_spread",
 ]

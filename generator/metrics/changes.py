@@ -1,68 +1,65 @@
-"""What changed: headline numbers against the previous week's document, largest move first."""
+"""What changed: headline numbers against the previous week's, largest move first.
+
+The measures are the registry's metrics with a ``change_scale``; ranking uses |change| / scale
+so that a 0.1 move of a z-score weighs like a 0.01 (one percentage point) move of a decimal.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from generator.metrics.common import missing
+from generator.metrics.codec import Missing, value_at
+from generator.metrics.registry import CHANGE_METRICS
+from generator.metrics.schema import Change, Changes, Document
 
-# (path in the document, scale of a notable move). Ranking uses |change| / scale so that a
-# 0.1 move of a z-score weighs like a 0.01 (one percentage point) move of a decimal metric.
-HEADLINES: tuple[tuple[str, float], ...] = (
-    ("returns.ytd.small", 0.01),
-    ("returns.ytd.large", 0.01),
-    ("returns.ytd.spread", 0.01),
-    ("returns.1y.spread", 0.01),
-    ("drawdown.small.current", 0.01),
-    ("drawdown.large.current", 0.01),
-    ("highs.small.pct_from_high_52w", 0.01),
-    ("highs.large.pct_from_high_52w", 0.01),
-    ("relative.pct_52w", 0.01),
-    ("relative.pct_all", 0.01),
-    ("relative.zscore_3y", 0.1),
-    ("relative.drawdown", 0.01),
-    ("risk.vol_3m.small", 0.01),
-    ("risk.vol_3m.large", 0.01),
-    ("risk.corr_1y", 0.01),
-    ("risk.beta_1y", 0.01),
-)
+Numbers = Mapping[str, float | None]  # registry path -> value (None when the week lacks it)
 
 
-def lookup(doc: dict[str, Any] | None, path: str) -> float | None:
-    """The number at a dotted path, or None when any step is missing or not a number."""
-    node: Any = doc
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    if isinstance(node, bool) or not isinstance(node, int | float):
+def change_values(doc: Document) -> dict[str, float | None]:
+    """The value of every "what changed" metric in a week's document."""
+    return {m.path: _number(value_at(doc, m.path)) for m in CHANGE_METRICS}
+
+
+def nested_values(core: Mapping[str, Any]) -> dict[str, float | None]:
+    """The "what changed" values of a partial document in its JSON-ready form (the previous
+    week's ``headlines.headline_core``), None where it has no number."""
+    out = {}
+    for m in CHANGE_METRICS:
+        node: Any = core
+        for part in m.path.split("."):
+            node = node.get(part) if isinstance(node, Mapping) else None
+        out[m.path] = _number(node)
+    return out
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool | Missing) or not isinstance(value, int | float):
         return None
-    return float(node)
+    return float(value)
 
 
-def _item(
-    key: str, scale: float, current: dict[str, Any], previous: dict[str, Any]
-) -> dict[str, Any]:
-    now, before = lookup(current, key), lookup(previous, key)
-    item: dict[str, Any] = {"key": key, "current": now, "previous": before, "scale": scale}
+def _item(path: str, scale: float, current: Numbers, previous: Numbers) -> Change:
+    now, before = current.get(path), previous.get(path)
     if now is None or before is None:
-        for name, value in (("current", now), ("previous", before)):
-            if value is None:
-                item[name + "_reason"] = f"{key} is missing from the {name} week"
-        missing(item, "change", "a value is missing in one of the two weeks")
-    else:
-        item["change"] = now - before
-    return item
+        return Change(
+            path,
+            Missing(f"{path} is missing from the current week") if now is None else now,
+            Missing(f"{path} is missing from the previous week") if before is None else before,
+            Missing("a value is missing in one of the two weeks"),
+            scale,
+        )
+    return Change(path, now, before, now - before, scale)
 
 
-def changes_section(current: dict[str, Any], previous: dict[str, Any]) -> dict[str, Any]:
-    """``previous_week_ending`` and ``items[]`` of ``{key, current, previous, change, scale}``
-    sorted by |change|/scale descending (ties by key), items without a change last."""
-    items = [_item(key, scale, current, previous) for key, scale in HEADLINES]
+def changes_section(current: Numbers, previous: Numbers, previous_week: str) -> Changes:
+    """``previous_week_ending`` and one item per measure, sorted by |change|/scale descending
+    (ties by path), items without a change last."""
+    items = [_item(m.path, m.change_scale or 1.0, current, previous) for m in CHANGE_METRICS]
 
-    def rank(item: dict[str, Any]) -> tuple[int, float, str]:
-        if item["change"] is None:
-            return (1, 0.0, item["key"])
-        return (0, -abs(item["change"]) / item["scale"], item["key"])
+    def rank(item: Change) -> tuple[int, float, str]:
+        if isinstance(item.change, Missing):
+            return (1, 0.0, item.key)
+        return (0, -abs(item.change) / item.scale, item.key)
 
-    return {"previous_week_ending": previous.get("week_ending"), "items": sorted(items, key=rank)}
+    return Changes(previous_week, tuple(sorted(items, key=rank)))

@@ -7,22 +7,24 @@ previous year to the last close of the year, complete years only.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from generator.calendar import SessionTable
 from generator.config import Config
-from generator.metrics.common import Unavailable
-from generator.metrics.groupstats import group_arrays, group_stats
+from generator.metrics.common import Unavailable, memo
+from generator.metrics.groupstats import group_arrays
 from generator.metrics.monthly import (
     Closes,
     MonthPairs,
-    month_end_closes,
+    PairMonths,
     num,
     pair_months,
     stats_records,
+    stats_table,
 )
 from generator.metrics.paths import mean_path, path_records
 from generator.model import Market
@@ -36,39 +38,16 @@ def phase_of_year(year: int) -> int:
     return int(year) % 4
 
 
-def annual_returns(
-    close: pd.Series,
-    week_end: pd.Timestamp | None = None,
-    calendar: SessionTable | None = None,
-) -> pd.Series:
-    """Calendar-year returns indexed by ``year``: December month-end close against the previous
-    December's; a year counts only when both year-end closes exist and the year is complete."""
-    return annual_returns_from_ends(month_end_closes(close, week_end, calendar))
-
-
-def annual_returns_from_ends(ends: pd.Series) -> pd.Series:
-    """``annual_returns`` from month-end closes already computed (``month_end_closes``)."""
-    years, returns = _annual_arrays(ends.index.to_numpy(), ends.to_numpy())
-    return pd.Series(returns, index=pd.Index(years, name="year"))
-
-
-def _annual_arrays(keys: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(years, calendar-year returns) from month-end closes by month key."""
+def annual_arrays(keys: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(years, calendar-year returns) from month-end closes by month key (``monthly.Closes``):
+    December month-end close against the previous December's; a year counts only when both
+    year-end closes exist (the final December only once its last session has closed)."""
     december = keys % 12 == 11
     keys, values = keys[december], ends[december]
     consecutive = keys[1:] - keys[:-1] == 12
     returns = np.where(consecutive, values[1:] / values[:-1] - 1, np.nan)
     ok = np.isfinite(returns)
     return keys[1:][ok] // 12, returns[ok]
-
-
-def annual_pair(small: pd.Series, large: pd.Series) -> pd.DataFrame:
-    """Years with both annual returns: columns ``small, large, spread, phase``, index ``year``."""
-    years, s, lg = _annual_pair_arrays(
-        (small.index.to_numpy(), small.to_numpy()), (large.index.to_numpy(), large.to_numpy())
-    )
-    data = {"small": s, "large": lg, "spread": s - lg, "phase": years % 4}
-    return pd.DataFrame(data, index=pd.Index(years, name="year"))
 
 
 def _annual_pair_arrays(
@@ -80,27 +59,12 @@ def _annual_pair_arrays(
 
 
 def _annual_of(closes: Closes) -> tuple[np.ndarray, np.ndarray]:
-    return _annual_arrays(closes.end_keys, closes.ends)
+    return annual_arrays(closes.end_keys, closes.ends)
 
 
-def phase_table(annual: pd.DataFrame) -> pd.DataFrame:
-    """Per phase 0..3 (index ``phase``): the STAT_COLUMNS of annual small, large and spread."""
-    return group_stats(annual, "phase", list(PHASES))
-
-
-def monthly_spread_by_phase(pair: pd.DataFrame) -> pd.DataFrame:
-    """Mean monthly spread by phase (index ``phase`` 0..3) and calendar month (columns 1..12).
-
-    ``pair`` is the monthly pair frame (columns ``year, month, spread``) from ``paired_months``.
-    """
-    means = _phase_month_means(
-        pair["year"].to_numpy(), pair["month"].to_numpy(), pair["spread"].to_numpy()
-    )
-    return pd.DataFrame(means, index=pd.Index(PHASES, name="phase"), columns=range(1, 13))
-
-
-def _phase_month_means(years: np.ndarray, months: np.ndarray, spread: np.ndarray) -> np.ndarray:
-    """``monthly_spread_by_phase`` as a 4 x 12 array."""
+def phase_month_means(years: np.ndarray, months: np.ndarray, spread: np.ndarray) -> np.ndarray:
+    """Mean monthly spread by phase (rows 0..3) and calendar month (columns 1..12) of paired
+    monthly spreads, as a 4 x 12 array (NaN for a cell without months)."""
     cell = years % 4 * 12 + months - 1
     sums = np.bincount(cell, weights=spread, minlength=48)
     counts = np.bincount(cell, minlength=48)
@@ -108,14 +72,51 @@ def _phase_month_means(years: np.ndarray, months: np.ndarray, spread: np.ndarray
         return (sums / counts).reshape(4, 12)
 
 
-def _phase_records(years: np.ndarray, small: np.ndarray, large: np.ndarray) -> list[dict[str, Any]]:
+@dataclass(frozen=True, eq=False)  # arrays: compared by identity
+class PhaseStats:
+    """Calendar-year returns of the pair by cycle phase: ``arrays`` holds STAT_COLUMNS per
+    phase 0..3 (``groupstats.group_arrays``; NaN statistics for a phase without years), aligned
+    with PHASES; ``first_year``/``last_year``: the complete years counted."""
+
+    arrays: dict[str, np.ndarray]
+    first_year: int
+    last_year: int
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """Columns ``phase`` (0..3), then STAT_COLUMNS: the cycle-phase chart's table."""
+        return stats_table("phase", list(PHASES), self.arrays)
+
+
+def phase_stats(market: Market, config: Config, week_end: pd.Timestamp) -> PhaseStats:
+    """The ``PhaseStats`` of the configured pair, computed once per cut market: the cycle
+    section and the cycle-phase chart read the same object. Raises Unavailable when the pair is
+    missing or stale, or has no complete calendar year."""
+    week_end = pd.Timestamp(week_end)
+    return memo(
+        market,
+        ("phase_stats", config.small.index, config.large.index, week_end),
+        lambda: _phase_stats(pair_months(market, config, week_end), config),
+    )
+
+
+def _phase_stats(months: PairMonths, config: Config) -> PhaseStats:
+    years, small, large = _annual_pair_arrays(_annual_of(months.small), _annual_of(months.large))
+    if not len(years):
+        raise Unavailable(
+            f"no complete calendar year of both {config.small.index} and {config.large.index}"
+        )
     arrays = group_arrays(small, large, years % 4, list(PHASES))
-    rows = stats_records(arrays, "phase", list(PHASES))
+    return PhaseStats(arrays, int(years[0]), int(years[-1]))
+
+
+def _phase_records(stats: PhaseStats) -> list[dict[str, Any]]:
+    rows = stats_records(stats.arrays, "phase", list(PHASES))
     return [{"name": PHASE_NAMES[row["phase"]], **row} for row in rows]
 
 
 def _monthly_records(months: MonthPairs) -> list[dict[str, Any]]:
-    means = _phase_month_means(months.keys // 12, months.keys % 12 + 1, months.small - months.large)
+    means = phase_month_means(months.keys // 12, months.keys % 12 + 1, months.small - months.large)
     out = []
     for phase, row in zip(PHASES, means.tolist(), strict=True):
         out.append({"phase": phase, "name": PHASE_NAMES[phase], "months": [num(v) for v in row]})
@@ -126,11 +127,7 @@ def compute_cycle(market: Market, config: Config, week_end: pd.Timestamp) -> dic
     """The presidential-cycle section; raises Unavailable when the pair has no complete year."""
     week_end = pd.Timestamp(week_end)
     months = pair_months(market, config, week_end)
-    years, small, large = _annual_pair_arrays(_annual_of(months.small), _annual_of(months.large))
-    if not len(years):
-        raise Unavailable(
-            f"no complete calendar year of both {config.small.index} and {config.large.index}"
-        )
+    phases = phase_stats(market, config, week_end)
     year = week_end.year
     phase = phase_of_year(year)
     average, count = mean_path(months.grid, (months.years % 4 == phase) & (months.years < year))
@@ -140,9 +137,9 @@ def compute_cycle(market: Market, config: Config, week_end: pd.Timestamp) -> dic
         "year": year,
         "phase": phase,
         "phase_name": PHASE_NAMES[phase],
-        "first_year": int(years[0]),
-        "last_complete_year": int(years[-1]),
-        "phases": _phase_records(years, small, large),
+        "first_year": phases.first_year,
+        "last_complete_year": phases.last_year,
+        "phases": _phase_records(phases),
         "monthly_spread_by_phase": _monthly_records(months.months),
         "current_year_path": path_records(months.path_row(year)),
         "phase_average_path": path_records(average),

@@ -1,9 +1,15 @@
-"""The weekly metrics document: point-in-time cut, every section, and its deterministic JSON."""
+"""The weekly metrics document: point-in-time cut, every section, typed, and its JSON.
+
+Each section is computed by its module in JSON-ready form (dicts, nulls with reasons), then the
+whole is read once into the typed ``schema.Document``, strictly: a key a producer renames or
+forgets fails here, naming the path, instead of showing "n/a" on a page. Changes and claims are
+computed from the typed document. ``metrics_json`` writes it back.
+"""
 
 from __future__ import annotations
 
-import importlib
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -11,8 +17,9 @@ import pandas as pd
 
 from generator.config import Config
 from generator.jsontext import indented_json
-from generator.metrics.changes import changes_section
-from generator.metrics.claims import claims_section
+from generator.metrics.changes import change_values, changes_section, nested_values
+from generator.metrics.claims import with_claims
+from generator.metrics.codec import Missing, SchemaError
 from generator.metrics.common import (
     REASON_SUFFIX,
     Unavailable,
@@ -22,27 +29,36 @@ from generator.metrics.common import (
     truncate_market,
     week_monday,
 )
+from generator.metrics.cycle import compute_cycle
 from generator.metrics.drawdowns import drawdown_sections
 from generator.metrics.headlines import headline_core
 from generator.metrics.ladder import ladder_section
+from generator.metrics.rates import compute_rates
 from generator.metrics.relative import relative_section
 from generator.metrics.returns import returns_sections
 from generator.metrics.risk import risk_section
+from generator.metrics.schema import SCHEMA_VERSION, Document
+from generator.metrics.seasonality import compute_seasonality
+from generator.metrics.valuation import compute_valuation
 from generator.model import Market
 
-# Sections computed in sibling modules: (document key, module, function(market, config, week_end)).
-EXTERNAL_SECTIONS = (
-    ("seasonality", "generator.metrics.seasonality", "compute_seasonality"),
-    ("cycle", "generator.metrics.cycle", "compute_cycle"),
-    ("rates", "generator.metrics.rates", "compute_rates"),
-    ("valuation", "generator.metrics.valuation", "compute_valuation"),
+# Sections computed from the whole cut market: (document key, function(market, config, week_end)).
+MARKET_SECTIONS = (
+    ("seasonality", compute_seasonality),
+    ("cycle", compute_cycle),
+    ("rates", compute_rates),
+    ("valuation", compute_valuation),
 )
 
 
+class DocumentShapeError(SchemaError):
+    """A section's producer wrote a key the typed document does not declare (a code defect)."""
+
+
 def compute_metrics(
-    market: Market, config: Config, week_end: pd.Timestamp, previous: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """The JSON-ready metrics document of the week ending on ``week_end``.
+    market: Market, config: Config, week_end: pd.Timestamp, previous: Document | None = None
+) -> Document:
+    """The typed metrics document of the week ending on ``week_end``.
 
     Every input is first cut at ``week_end`` (point-in-time). ``previous`` is the previous
     week's document for ``changes``; when None, the previous week's headline numbers are
@@ -50,18 +66,40 @@ def compute_metrics(
     """
     week_end = pd.Timestamp(week_end).normalize()
     market = truncate_market(market, week_end)
-    doc = compute_core(market, config, week_end)
-    for key, module, function in EXTERNAL_SECTIONS:
-        _external_section(doc, key, module, function, market, config, week_end)
-    doc["ladder"] = ladder_section(market, config, week_end)
-    if previous is None:
-        previous = _previous_core(market, config, week_end)
-    if previous is None:
-        missing(doc, "changes", "no previous week in the data")
-    else:
-        doc["changes"] = changes_section(doc, previous)
-    doc["claims"] = claims_section(doc)
-    return doc
+    sections = compute_core(market, config, week_end)
+    for key, compute in MARKET_SECTIONS:
+        try:
+            sections[key] = compute(market, config, week_end)
+        except Unavailable as exc:
+            missing(sections, key, str(exc))
+    sections["ladder"] = ladder_section(market, config, week_end)
+    sections.update(schema_version=SCHEMA_VERSION, changes=None, claims=[])
+    doc = typed_document(sections)
+    return with_claims(replace(doc, changes=_changes(doc, market, config, week_end, previous)))
+
+
+def typed_document(sections: dict[str, Any]) -> Document:
+    """The typed document of JSON-ready sections; DocumentShapeError names a misplaced key."""
+    week = sections.get("week_ending", "?")
+    try:
+        return Document.from_plain(plain(sections), where=f"metrics of the week ending {week}")
+    except SchemaError as exc:
+        raise DocumentShapeError(str(exc)) from None
+
+
+def _changes(
+    doc: Document,
+    market: Market,
+    config: Config,
+    week_end: pd.Timestamp,
+    previous: Document | None,
+) -> Any:
+    if previous is not None:
+        return changes_section(change_values(doc), change_values(previous), previous.week_ending)
+    core = _previous_core(market, config, week_end)
+    if core is None:
+        return Missing("no previous week in the data")
+    return changes_section(change_values(doc), nested_values(core), core["week_ending"])
 
 
 def compute_core(
@@ -135,31 +173,6 @@ def _data_through(doc: dict[str, Any], market: Market, config: Config) -> None:
     doc["data_through"] = iso(min(lasts))
 
 
-def _external_section(
-    doc: dict[str, Any],
-    key: str,
-    module: str,
-    function: str,
-    market: Market,
-    config: Config,
-    week_end: pd.Timestamp,
-) -> None:
-    try:
-        compute = getattr(importlib.import_module(module), function)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        missing(doc, key, "not implemented")
-        return
-    except AttributeError:
-        missing(doc, key, "not implemented")
-        return
-    try:
-        doc[key] = compute(market, config, week_end)
-    except Unavailable as exc:
-        missing(doc, key, str(exc))
-
-
 def plain(value: Any) -> Any:
     """JSON-ready copy: numpy scalars to Python, timestamps to ISO dates, NaN/inf to null with a
     ``<key>_reason`` sibling (only a safety net: metrics already return null with reasons)."""
@@ -201,7 +214,7 @@ def _is_bad_float(value: Any) -> bool:
     return isinstance(value, float | np.floating) and not math.isfinite(float(value))
 
 
-def metrics_json(doc: dict[str, Any]) -> str:
+def metrics_json(doc: Document) -> str:
     """Deterministic JSON: sorted keys, 2-space indent, shortest round-trip floats, no NaN
     (``json.dumps`` with those options, written by ``jsontext``)."""
-    return indented_json(plain(doc)) + "\n"
+    return indented_json(doc.to_plain()) + "\n"

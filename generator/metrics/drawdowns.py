@@ -22,9 +22,14 @@ from generator.model import Market
 WINDOW_52W = SESSIONS_PER_YEAR  # 52 weeks = the trailing 252 sessions, current one included
 
 
-def drawdown_series(close: pd.Series) -> pd.Series:
-    """Drawdown at every date: close / running maximum of all closes so far - 1 (<= 0)."""
-    return close / close.cummax() - 1.0
+def drawdown_path(values: np.ndarray, start: int = 0) -> np.ndarray:
+    """Drawdown at every row from ``start`` on: value / running maximum of all values so far - 1
+    (<= 0; the values are finite). The drawdowns chart draws this path; its last value is
+    ``current_drawdown``."""
+    running = np.maximum.accumulate(values[start:])
+    if start > 0:
+        running = np.maximum(running, values[:start].max())
+    return values[start:] / running - 1
 
 
 def max_drawdown(close: pd.Series) -> float:
@@ -43,9 +48,9 @@ def trailing(close: pd.Series, sessions: int) -> pd.Series:
 
 
 def current_drawdown(close: pd.Series) -> float:
-    """Last close / highest close so far - 1 (<= 0)."""
+    """Last close / highest close so far - 1 (<= 0): the last point of ``drawdown_path``."""
     values = close.to_numpy(dtype=float)
-    return finite(values[-1] / values.max() - 1.0, "current drawdown")
+    return finite(drawdown_path(values, max(len(values) - 1, 0))[-1], "current drawdown")
 
 
 def drawdown_metrics(close: pd.Series) -> dict[str, Any]:
@@ -54,6 +59,13 @@ def drawdown_metrics(close: pd.Series) -> dict[str, Any]:
     record(out, "max_1y", lambda: max_drawdown(trailing(close, WINDOW_52W)))
     out["max_all"] = max_drawdown(close)
     return out
+
+
+def pct_from_high(close: pd.Series, window: np.ndarray) -> float:
+    """Last close / highest value of ``window`` (the trailing 52 weeks' closes) - 1: the one
+    computation of ``pct_from_high_52w``, for the highs section and the previous week's
+    headlines."""
+    return float(close.iloc[-1]) / float(window.max()) - 1.0
 
 
 def high_metrics(close: pd.Series, week_end: pd.Timestamp) -> dict[str, Any]:
@@ -85,7 +97,7 @@ def high_metrics(close: pd.Series, week_end: pd.Timestamp) -> dict[str, Any]:
         high_52w_date=iso(window.index[hi_pos]),
         low_52w=float(w[lo_pos]),
         low_52w_date=iso(window.index[lo_pos]),
-        pct_from_high_52w=last / float(w[hi_pos]) - 1.0,
+        pct_from_high_52w=pct_from_high(close, w),
         pct_from_low_52w=last / float(w[lo_pos]) - 1.0,
         new_high_52w=bool(window.index[hi_pos] >= monday),
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
 BOOTSTRAP_SEED = 20260101
 BOOTSTRAP_RESAMPLES = 2000
@@ -165,12 +164,3 @@ def _group_ids(keys: np.ndarray, groups: list[int]) -> tuple[np.ndarray, np.ndar
     slot = sorter[np.clip(np.searchsorted(order, keys, sorter=sorter), 0, len(order) - 1)]
     valid = order[slot] == keys
     return slot[valid], valid
-
-
-def group_stats(frame: pd.DataFrame, by: str, groups: list[int]) -> pd.DataFrame:
-    """group_arrays of a frame with columns ``small, large`` and the group column ``by``, as a
-    DataFrame indexed by group (columns STAT_COLUMNS)."""
-    arrays = group_arrays(
-        frame["small"].to_numpy(), frame["large"].to_numpy(), frame[by].to_numpy(), groups
-    )
-    return pd.DataFrame({key: arrays[key] for key in STAT_COLUMNS}, index=pd.Index(groups, name=by))

@@ -12,10 +12,10 @@ from typing import Any
 import pandas as pd
 
 from generator.metrics.common import Unavailable, current_close, iso, record
-from generator.metrics.drawdowns import WINDOW_52W, current_drawdown, trailing
+from generator.metrics.drawdowns import WINDOW_52W, current_drawdown, pct_from_high, trailing
 from generator.metrics.relative import common_closes, ratio_headlines
 from generator.metrics.returns import pair_returns
-from generator.metrics.risk import VOL_SESSIONS, corr_beta, vol
+from generator.metrics.risk import VOL_SESSIONS, record_corr_beta, vol
 from generator.model import Market
 
 HEADLINE_PERIODS = ("ytd", "1y")
@@ -52,7 +52,7 @@ def _highs(close: pd.Series) -> dict[str, Any]:
         window = trailing(close, WINDOW_52W).to_numpy(dtype=float)
     except Unavailable:
         return out
-    out["pct_from_high_52w"] = float(close.iloc[-1]) / float(window.max()) - 1.0
+    out["pct_from_high_52w"] = pct_from_high(close, window)
     return out
 
 
@@ -60,9 +60,5 @@ def _risk(closes: dict[str, pd.Series]) -> dict[str, Any]:
     out: dict[str, Any] = {"vol_3m": {}}
     for side, close in closes.items():
         record(out["vol_3m"], side, lambda c=close: vol(c, VOL_SESSIONS))
-    if len(closes) == 2:
-        try:
-            out["corr_1y"], out["beta_1y"] = corr_beta(closes["small"], closes["large"])
-        except Unavailable:
-            pass
+    record_corr_beta(out, closes)
     return out

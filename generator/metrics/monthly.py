@@ -26,8 +26,8 @@ from generator.metrics.common import (
     run_ends,
     truncate_frame,
 )
-from generator.metrics.groupstats import STAT_COLUMNS, group_arrays, group_stats
-from generator.metrics.paths import paths_frame, spread_paths
+from generator.metrics.groupstats import STAT_COLUMNS, group_arrays
+from generator.metrics.paths import spread_paths
 from generator.model import Market
 
 MONTHS = list(range(1, 13))
@@ -77,20 +77,11 @@ def _ends_its_month(day: np.datetime64, key: int, calendar: SessionTable) -> boo
     return last is None or day.astype("datetime64[D]") >= last
 
 
-def clean_close(close: pd.Series, week_end: pd.Timestamp | None) -> pd.Series:
-    """Finite, positive closes on or before ``week_end`` (all of them when it is None)."""
-    if week_end is not None:
-        close = close.iloc[: int(close.index.searchsorted(pd.Timestamp(week_end), side="right"))]
-    values = close.to_numpy(dtype=float)
-    keep = np.isfinite(values) & (values > 0)
-    close = close if keep.all() else close[keep]
-    return close if close.dtype == np.float64 else close.astype(float)
-
-
 def clean_arrays(
     days: np.ndarray, values: np.ndarray, week_end: pd.Timestamp | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``clean_close`` of (datetime64 dates, float values) arrays."""
+    """Finite, positive values on or before ``week_end`` (all of them when it is None) of
+    (datetime64 dates, float values) arrays."""
     if week_end is not None:
         stop = int(np.searchsorted(days, as_unit_of(week_end, days), side="right"))
         days, values = days[:stop], values[:stop]
@@ -100,8 +91,14 @@ def clean_arrays(
 
 @dataclass(frozen=True, eq=False)  # arrays: compared by identity
 class Closes:
-    """Clean closes (``clean_close``) and their ``month_end_closes``, as arrays: the monthly
-    sections read only these, and pandas objects cost more to build than the sums themselves."""
+    """Clean closes (``clean_arrays``) and their month-end closes, as arrays: the monthly
+    sections read only these, and pandas objects cost more to build than the sums themselves.
+
+    ``ends``: the last close of every month from ``first_key`` on, NaN for a month in the span
+    without a usable close: no data, or the last close lies more than MAX_START_GAP_DAYS before
+    the month's last day (a hole). The final month counts only when its last row is the month's
+    last NYSE session.
+    """
 
     days: np.ndarray  # datetime64 dates
     values: np.ndarray  # float closes
@@ -113,7 +110,9 @@ class Closes:
         return np.arange(self.first_key, self.first_key + len(self.ends))
 
     def month_returns(self) -> tuple[np.ndarray, np.ndarray]:
-        """``month_end_returns`` as (month keys, returns)."""
+        """Simple monthly returns between consecutive month-end closes, complete months only,
+        as (month keys, returns): months whose own or previous month-end close is missing are
+        dropped."""
         returns = self.ends[1:] / self.ends[:-1] - 1
         ok = np.isfinite(returns)
         return self.end_keys[1:][ok], returns[ok]
@@ -138,50 +137,6 @@ def closes_of(days: np.ndarray, values: np.ndarray, calendar: SessionTable | Non
     return Closes(days, values, int(keys[0]), full)
 
 
-def month_end_closes(
-    close: pd.Series,
-    week_end: pd.Timestamp | None = None,
-    calendar: SessionTable | None = None,
-) -> pd.Series:
-    """Last close of every complete month, indexed by month key (year * 12 + month - 1).
-
-    Months in the span without a usable close are NaN: no data, or the last close lies more than
-    MAX_START_GAP_DAYS before the month's last day (a hole). The final month counts only when its
-    last row is the month's last NYSE session.
-    """
-    close = clean_close(close, week_end)
-    if close.empty:
-        return pd.Series(dtype=float)
-    closes = closes_of(close.index.values, close.to_numpy(), calendar)
-    return pd.Series(closes.ends, index=closes.end_keys)
-
-
-def monthly_returns(close: pd.Series, week_end: pd.Timestamp | None = None) -> pd.Series:
-    """Simple monthly returns from month-end closes, complete months only.
-
-    Index: ``DatetimeIndex`` named ``month`` (first day of the month); values: decimal return of
-    the month's last close against the previous month's last close. Months whose own or previous
-    month-end close is missing are dropped.
-    """
-    keyed = keyed_monthly_returns(close, week_end)
-    return pd.Series(keyed.to_numpy(), index=key_to_month_start(keyed.index), name="return")
-
-
-def keyed_monthly_returns(
-    close: pd.Series, week_end: pd.Timestamp | None, calendar: SessionTable | None = None
-) -> pd.Series:
-    """monthly_returns indexed by month key."""
-    return month_end_returns(month_end_closes(close, week_end, calendar))
-
-
-def month_end_returns(ends: pd.Series) -> pd.Series:
-    """Returns between consecutive month-end closes (``month_end_closes``), by month key."""
-    values = ends.to_numpy()
-    returns = values[1:] / values[:-1] - 1
-    ok = np.isfinite(returns)
-    return pd.Series(returns[ok], index=ends.index.to_numpy()[1:][ok])
-
-
 def keyed_from_monthly_series(frame: pd.DataFrame, week_end: pd.Timestamp) -> pd.Series:
     """Month-keyed returns from a monthly return series dated on each month's first day."""
     frame = truncate_frame(frame, week_end, "monthly")
@@ -190,39 +145,18 @@ def keyed_from_monthly_series(frame: pd.DataFrame, week_end: pd.Timestamp) -> pd
     return pd.Series(values[ok], index=month_key(frame.index)[ok])
 
 
-def paired_months(small: pd.Series, large: pd.Series) -> pd.DataFrame:
-    """Months where both month-keyed returns exist: columns ``year, month, small, large, spread``.
-
-    Index: month key. Rows start at ``first_year`` (see ``first_january_year``).
-    """
-    return month_pairs(
-        (small.index.to_numpy(), small.to_numpy()), (large.index.to_numpy(), large.to_numpy())
-    ).frame()
-
-
 @dataclass(frozen=True, eq=False)  # arrays: compared by identity
 class MonthPairs:
-    """``paired_months`` as arrays: month keys (from the first common January on) and both
-    returns of each month."""
+    """Months where both month-keyed returns exist, from the first common January on: month keys
+    (year * 12 + month - 1) and both returns of each month."""
 
     keys: np.ndarray
     small: np.ndarray
     large: np.ndarray
 
-    def frame(self) -> pd.DataFrame:
-        """The ``paired_months`` frame."""
-        keys, s, lg = self.keys, self.small, self.large
-        data = {
-            "year": keys // 12,
-            "month": keys % 12 + 1,
-            "small": s,
-            "large": lg,
-            "spread": s - lg,
-        }
-        return pd.DataFrame(data, index=pd.Index(keys, name="key"))
-
     def first_year(self) -> int | None:
-        """``first_january_year``: the rows start at a January when there is one."""
+        """The first calendar year whose January return exists for both series (the rows start
+        at that January), or None."""
         return int(self.keys[0] // 12) if len(self.keys) else None
 
     def last_month(self) -> str | None:
@@ -246,15 +180,22 @@ def month_pairs(
     return MonthPairs(keys[keep], s[keep], lg[keep])
 
 
-def first_january_year(pair: pd.DataFrame) -> int | None:
-    """The first calendar year whose January return exists for both series."""
-    january = pair["year"].to_numpy()[pair["month"].to_numpy() == 1]
-    return int(january[0]) if len(january) else None
+def month_arrays(months: MonthPairs) -> dict[str, np.ndarray]:
+    """The one computation of the calendar-month statistics of paired month returns:
+    STAT_COLUMNS per month 1..12 (``groupstats.group_arrays``; NaN statistics for a month
+    without years), as arrays aligned with MONTHS."""
+    return group_arrays(months.small, months.large, months.keys % 12 + 1, MONTHS)
 
 
-def month_table(pair: pd.DataFrame) -> pd.DataFrame:
-    """The 12-row calendar-month table (index ``month`` 1..12, columns STAT_COLUMNS)."""
-    return group_stats(pair, "month", MONTHS)
+def stats_table(label: str, labels: list[int], arrays: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Group statistics as a table: column ``label`` (the groups), then STAT_COLUMNS."""
+    return pd.DataFrame({label: labels, **{key: arrays[key] for key in STAT_COLUMNS}})
+
+
+def month_stats(months: MonthPairs) -> pd.DataFrame:
+    """``month_arrays`` as the 12-row table the month-spread chart reads: columns ``month``
+    (1..12), then STAT_COLUMNS."""
+    return stats_table("month", MONTHS, month_arrays(months))
 
 
 def num(value: Any) -> float | None:
@@ -287,14 +228,9 @@ def stats_records(
     return out
 
 
-def month_records(pair: pd.DataFrame | MonthPairs) -> list[dict[str, Any]]:
-    """The month table of a pair frame (or its arrays) as ``{month, <STAT_COLUMNS>}`` objects."""
-    if isinstance(pair, MonthPairs):
-        small, large, month = pair.small, pair.large, pair.keys % 12 + 1
-    else:
-        small, large = pair["small"].to_numpy(), pair["large"].to_numpy()
-        month = pair["month"].to_numpy()
-    return stats_records(group_arrays(small, large, month, MONTHS), "month", MONTHS)
+def month_records(pair: MonthPairs) -> list[dict[str, Any]]:
+    """``month_arrays`` as ``{month, <STAT_COLUMNS>}`` objects."""
+    return stats_records(month_arrays(pair), "month", MONTHS)
 
 
 @dataclass(frozen=True, eq=False)  # arrays: compared by identity
@@ -302,9 +238,8 @@ class PairMonths:
     """Monthly data of the configured pair at one week's end, shared by seasonality and cycle.
 
     ``small``/``large``: current closes and their month-end closes; ``months``: the paired
-    month-end returns; ``years``/``grid``: ``cumulative_spread_paths`` as arrays. ``pair`` and
-    ``paths`` are the same as frames (``paired_months``, ``cumulative_spread_paths``), built
-    on first use: the metrics read only the arrays.
+    month-end returns; ``years``/``grid``: their ``paths.spread_paths``; ``stats``/``table``:
+    their month statistics as arrays and as a table, computed once on first use.
     """
 
     small: Closes
@@ -314,12 +249,14 @@ class PairMonths:
     grid: np.ndarray
 
     @cached_property
-    def pair(self) -> pd.DataFrame:
-        return self.months.frame()
+    def stats(self) -> dict[str, np.ndarray]:
+        """``month_arrays`` of the paired months: the seasonality section's month table."""
+        return month_arrays(self.months)
 
     @cached_property
-    def paths(self) -> pd.DataFrame:
-        return paths_frame(self.years, self.grid)
+    def table(self) -> pd.DataFrame:
+        """``stats`` as the month-spread chart's table (``month_stats``): the same numbers."""
+        return stats_table("month", MONTHS, self.stats)
 
     def path_row(self, year: int) -> np.ndarray:
         """The year's path (12 values), empty when the year has no paired month."""

@@ -14,27 +14,12 @@ import numpy as np
 import pandas as pd
 
 
-def cumulative_spread_paths(pair: pd.DataFrame) -> pd.DataFrame:
-    """Per year (index ``year``), columns 1..12: compounded small minus compounded large return
-    from the start of the year through each month; NaN from a missing month on."""
-    index, path = spread_paths(
-        pair["year"].to_numpy(),
-        pair["month"].to_numpy(),
-        pair["small"].to_numpy(),
-        pair["large"].to_numpy(),
-    )
-    return paths_frame(index, path)
-
-
-def paths_frame(years: np.ndarray, path: np.ndarray) -> pd.DataFrame:
-    """The ``cumulative_spread_paths`` frame of ``spread_paths``."""
-    return pd.DataFrame(path, index=pd.Index(years, name="year"), columns=range(1, 13))
-
-
 def spread_paths(
     years: np.ndarray, months: np.ndarray, small: np.ndarray, large: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``cumulative_spread_paths`` as (years, years x 12 paths) arrays."""
+    """Per year from the first to the last of ``years`` (rows) and month 1..12 (columns):
+    compounded small minus compounded large return from the start of the year through each
+    month, NaN from a missing month on; as (years, years x 12 paths) arrays."""
     first = years.min() if len(years) else 0
     index = np.arange(first, years.max() + 1) if len(years) else np.array([], dtype=np.int64)
     growth = []
@@ -45,19 +30,9 @@ def spread_paths(
     return index, growth[0] - growth[1]
 
 
-def average_path(
-    paths: pd.DataFrame, years: list[int] | np.ndarray | None = None
-) -> tuple[pd.Series, int]:
-    """Mean path over complete years (all 12 months present), optionally restricted to ``years``;
-    returns (path indexed by month 1..12, number of years averaged)."""
-    chosen = None if years is None else np.isin(paths.index.to_numpy(), np.asarray(years))
-    mean, count = mean_path(paths.to_numpy(), chosen)
-    return pd.Series(mean, index=paths.columns), count
-
-
 def mean_path(path: np.ndarray, chosen: np.ndarray | None) -> tuple[np.ndarray, int]:
-    """``average_path`` of a years x 12 array over the complete years among ``chosen`` (a mask
-    of the rows; None: all), as (mean per month, years averaged)."""
+    """Mean path of a years x 12 array over the complete years (all 12 months present) among
+    ``chosen`` (a mask of the rows; None: all), as (mean per month, years averaged)."""
     keep = np.isfinite(path).all(axis=1)
     if chosen is not None:
         keep &= chosen

@@ -81,11 +81,14 @@ def weekly_last(series: pd.Series) -> pd.Series:
     """The last row of every calendar week (the week's last available session)."""
     if series.empty:
         return series
-    return series[_week_last_rows(series.index.to_numpy())]
+    return series[week_last_rows(series.index.to_numpy())]
 
 
-def _week_last_rows(dates: np.ndarray) -> np.ndarray:
-    """Mask of the last date of every calendar week in sorted ``dates``."""
+def week_last_rows(dates: np.ndarray) -> np.ndarray:
+    """Mask of the last date of every Monday-to-Sunday week in sorted ``dates`` (the week's last
+    available session); the one weekly sampling of the metrics and the charts."""
+    if not len(dates):
+        return np.zeros(0, dtype=bool)
     days = dates.astype("datetime64[D]").astype(np.int64)
     ids = (days - 4) // 7  # week_ids
     return run_ends(ids)
@@ -94,25 +97,18 @@ def _week_last_rows(dates: np.ndarray) -> np.ndarray:
 CommonCloses = tuple[np.ndarray, np.ndarray, np.ndarray]  # (dates, small, large) on common dates
 
 
-def _weekly_closes(common: CommonCloses) -> CommonCloses:
+def weekly_closes(common: CommonCloses) -> CommonCloses:
     """``weekly_last`` of both sides of ``common_closes``."""
     dates, s, lg = common
     if not len(dates):
         return dates, s, lg
-    last = _week_last_rows(dates)
+    last = week_last_rows(dates)
     return dates[last], s[last], lg[last]
 
 
-def weekly_spread(small: pd.Series, large: pd.Series) -> pd.Series:
-    """Weekly relative return: small's weekly return - large's, from week-end closes on common
-    dates. Indexed by each week's last common session; the first week has no return (dropped)."""
-    s, lg = small.align(large, join="inner")
-    ws, wl = weekly_last(s), weekly_last(lg)
-    return (ws.pct_change() - wl.pct_change()).iloc[1:].rename("spread")
-
-
-def _weekly_spread_arrays(weekly: CommonCloses) -> tuple[np.ndarray, np.ndarray]:
-    """``weekly_spread`` of ``_weekly_closes`` as (dates, values): pct_change's arithmetic."""
+def weekly_spread_arrays(weekly: CommonCloses) -> tuple[np.ndarray, np.ndarray]:
+    """Weekly relative return of ``weekly_closes``: small's weekly return - large's, as (dates,
+    values), dated by each week's last common session; the first week has no return."""
     dates, s, lg = weekly
     spread = (s[1:] / s[:-1] - 1) - (lg[1:] / lg[:-1] - 1)
     return dates[1:], spread
@@ -160,33 +156,41 @@ def turning_points(values: np.ndarray, threshold: float = REGIME_THRESHOLD) -> l
     return pivots
 
 
+REGIME_COLUMNS = ("start", "end", "weeks", "small_return", "large_return", "cum_spread",
+                  "relative_return", "leader", "ongoing")  # fmt: skip
+
+
 def leadership_regimes(
     small: pd.Series, large: pd.Series, threshold: float = REGIME_THRESHOLD
 ) -> pd.DataFrame:
-    """Leadership regimes from the weekly small/large ratio.
+    """``regime_table`` of two close series (joined on their common dates, sampled weekly)."""
+    return regime_table(weekly_closes(common_closes(small, large)), threshold)
 
-    Columns: ``start``, ``end`` (week-end dates), ``weeks``, ``small_return``, ``large_return``,
-    ``cum_spread`` (small_return - large_return), ``relative_return`` (ratio end/start - 1),
-    ``leader`` (``small``/``large``/``none``), ``ongoing`` (the last, unconfirmed regime).
-    Regimes are separated by the turning points of ``turning_points`` on the weekly ratio.
+
+def regime_table(weekly: CommonCloses, threshold: float = REGIME_THRESHOLD) -> pd.DataFrame:
+    """Leadership regimes from weekly closes on common dates (``weekly_closes``).
+
+    Columns (REGIME_COLUMNS): ``start``, ``end`` (week-end dates, datetime64), ``weeks``,
+    ``small_return``, ``large_return``, ``cum_spread`` (small_return - large_return),
+    ``relative_return`` (ratio end/start - 1), ``leader`` (``small``/``large``/``none``),
+    ``ongoing`` (the last, unconfirmed regime): ``regime_arrays`` as a table, for the
+    relative-ratio chart (the document's records are the same rows, ``regime_records``).
     """
-    columns = ["start", "end", "weeks", "small_return", "large_return", "cum_spread",
-               "relative_return", "leader", "ongoing"]  # fmt: skip
-    return pd.DataFrame(regime_rows(small, large, threshold), columns=columns)
+    dates, rows = regime_arrays(weekly, threshold)
+    columns: dict[str, Any] = dict(
+        zip(REGIME_COLUMNS, map(list, zip(*rows, strict=True)), strict=True)
+    )
+    if not rows:
+        columns = {key: [] for key in REGIME_COLUMNS}
+    positions = np.array(columns["start"] + columns["end"], dtype=np.int64)
+    columns["start"], columns["end"] = np.split(dates[positions], 2)
+    return pd.DataFrame(columns, columns=list(REGIME_COLUMNS))
 
 
-def regime_rows(
-    small: pd.Series, large: pd.Series, threshold: float = REGIME_THRESHOLD
-) -> list[list[Any]]:
-    """The rows of ``leadership_regimes`` as lists (no frame: the document needs only records)."""
-    dates, rows = _regime_arrays(_weekly_closes(common_closes(small, large)), threshold)
-    for row in rows:
-        row[0], row[1] = pd.Timestamp(dates[row[0]]), pd.Timestamp(dates[row[1]])
-    return rows
-
-
-def _regime_arrays(weekly: CommonCloses, threshold: float) -> tuple[np.ndarray, list[list[Any]]]:
-    """(weekly dates, ``regime_rows`` with the start and end as positions in those dates)."""
+def regime_arrays(weekly: CommonCloses, threshold: float) -> tuple[np.ndarray, list[list[Any]]]:
+    """The one computation of the leadership regimes: (weekly dates, one row per regime of the
+    REGIME_COLUMNS values, with ``start`` and ``end`` as positions in those dates). Regimes are
+    separated by the turning points of ``turning_points`` on the weekly small/large ratio."""
     dates, sv, lv = weekly
     if len(dates) < 2:
         return dates, []
@@ -202,15 +206,14 @@ def _regime_arrays(weekly: CommonCloses, threshold: float) -> tuple[np.ndarray, 
     return dates, rows
 
 
-def _regime_records(weekly: CommonCloses) -> list[dict[str, Any]]:
-    keys = ("start", "end", "weeks", "small_return", "large_return", "cum_spread",
-            "relative_return", "leader", "ongoing")  # fmt: skip
-    dates, rows = _regime_arrays(weekly, REGIME_THRESHOLD)
+def regime_records(weekly: CommonCloses) -> list[dict[str, Any]]:
+    """``regime_arrays`` as the document's JSON objects (ISO dates, Python numbers)."""
+    dates, rows = regime_arrays(weekly, REGIME_THRESHOLD)
     bounds = [row[0] for row in rows] + [row[1] for row in rows[-1:]]
     days = dict(zip(bounds, np.datetime_as_string(dates[bounds], unit="D").tolist(), strict=True))
     records = []
     for row in rows:
-        item = dict(zip(keys, row, strict=True))
+        item = dict(zip(REGIME_COLUMNS, row, strict=True))
         item.update(start=days[row[0]], end=days[row[1]], weeks=int(item["weeks"]))
         for key in ("small_return", "large_return", "cum_spread", "relative_return"):
             item[key] = float(item[key])
@@ -260,8 +263,8 @@ def relative_metrics(small: pd.Series, large: pd.Series, regimes: bool = True) -
     record(out, "ma_50", lambda: float(_window(values, 50).mean()))
     record(out, "ma_200", lambda: float(_window(values, 200).mean()))
     out.update(ratio_headlines(values))
-    weekly = _weekly_closes(common)
-    weeks, spread = _weekly_spread_arrays(weekly)
+    weekly = weekly_closes(common)
+    weeks, spread = weekly_spread_arrays(weekly)
     if not len(spread):
         for key in STREAK_KEYS:
             missing(out, key, "fewer than two weeks of common history")
@@ -277,7 +280,7 @@ def relative_metrics(small: pd.Series, large: pd.Series, regimes: bool = True) -
         out["last_week_spread"] = float(spread[-1])
     if regimes:
         out["regime_threshold"] = REGIME_THRESHOLD
-        out["regimes"] = _regime_records(weekly)
+        out["regimes"] = regime_records(weekly)
     return out
 
 

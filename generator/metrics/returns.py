@@ -104,8 +104,26 @@ def rebased(close: pd.Series, week_end: pd.Timestamp, period: str = "ytd") -> pd
         pos = period_start(close.index, week_end, period)
     except Unavailable:
         return pd.Series(dtype=float)
-    window = close.iloc[pos:]
-    return window / float(window.iloc[0]) - 1.0
+    values = _rebased_values(close.to_numpy(dtype=float), pos)
+    return pd.Series(values, index=close.index[pos:], name=close.name)
+
+
+def rebased_table(
+    days: np.ndarray, closes: dict[str, np.ndarray], week_end: pd.Timestamp, period: str = "ytd"
+) -> pd.DataFrame:
+    """``rebased`` of closes sharing ``days``: columns ``date`` then one per name of ``closes``
+    (decimal returns since the period's start close, 0.0 on it), every session from the start
+    close on. The last row's returns are the scoreboard's ``period_return`` of those closes, to
+    the bit. Raises Unavailable when the period start is unavailable."""
+    pos = start_position(days, week_end, period)
+    return pd.DataFrame(
+        {"date": days[pos:], **{name: _rebased_values(v, pos) for name, v in closes.items()}}
+    )
+
+
+def _rebased_values(values: np.ndarray, pos: int) -> np.ndarray:
+    """values / values[pos] - 1 from ``pos`` on."""
+    return values[pos:] / values[pos] - 1.0
 
 
 def pair_returns(

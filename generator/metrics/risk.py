@@ -29,37 +29,41 @@ def daily_returns(close: pd.Series) -> pd.Series:
     return close.pct_change().iloc[1:]
 
 
-def paired_returns(small: pd.Series, large: pd.Series) -> pd.DataFrame:
-    """Columns ``small``, ``large``: simple returns between consecutive common dates."""
-    both = pd.DataFrame({"small": small, "large": large}).dropna()
-    return both.pct_change().iloc[1:]
-
-
 def rolling_vol(close: pd.Series, sessions: int = VOL_SESSIONS) -> pd.Series:
     """Annualised volatility (sample std of the last ``sessions`` simple returns x sqrt(252))."""
     return daily_returns(close).rolling(sessions, min_periods=sessions).std(ddof=1) * ANNUALISE
 
 
-def rolling_corr(small: pd.Series, large: pd.Series, sessions: int = CORR_SESSIONS) -> pd.Series:
-    """Correlation of small's and large's simple daily returns over ``sessions`` rows."""
-    return rolling_corr_of(paired_returns(small, large), sessions)
-
-
-def rolling_beta(small: pd.Series, large: pd.Series, sessions: int = CORR_SESSIONS) -> pd.Series:
-    """Beta of small on large: cov(small, large) / var(large) over ``sessions`` daily returns."""
-    return rolling_beta_of(paired_returns(small, large), sessions)
-
-
 def rolling_corr_of(returns: pd.DataFrame, sessions: int = CORR_SESSIONS) -> pd.Series:
-    """``rolling_corr`` from ``paired_returns`` already computed."""
+    """Correlation of the ``small`` and ``large`` columns of daily returns over ``sessions``
+    rows (NaN until the window is full)."""
     return returns["small"].rolling(sessions, min_periods=sessions).corr(returns["large"])
 
 
 def rolling_beta_of(returns: pd.DataFrame, sessions: int = CORR_SESSIONS) -> pd.Series:
-    """``rolling_beta`` from ``paired_returns`` already computed."""
+    """Beta of small on large, cov(small, large) / var(large), over ``sessions`` rows of the
+    ``small`` and ``large`` columns of daily returns (NaN until the window is full)."""
     small, large = returns["small"], returns["large"]
     cov = small.rolling(sessions, min_periods=sessions).cov(large)
     return cov / large.rolling(sessions, min_periods=sessions).var()
+
+
+def rolling_risk_table(
+    dates: np.ndarray, small: np.ndarray, large: np.ndarray, sessions: int = CORR_SESSIONS
+) -> pd.DataFrame:
+    """Rolling correlation and beta of small on large from closes on common dates.
+
+    Columns: ``date`` (each return's closing date: ``dates[1:]``), ``corr``, ``beta`` over the
+    last ``sessions`` simple returns (NaN until the window is full). The closes are finite and
+    share ``dates``. The one computation of the rolling series: the risk chart samples this
+    table.
+    """
+    returns = pd.DataFrame(
+        {"small": _simple_returns(small), "large": _simple_returns(large)}
+    )  # a range index: rolling windows count rows
+    corr = rolling_corr_of(returns, sessions).to_numpy()
+    beta = rolling_beta_of(returns, sessions).to_numpy()
+    return pd.DataFrame({"date": dates[1:], "corr": corr, "beta": beta})
 
 
 def _last(values: np.ndarray, n: int, what: str) -> np.ndarray:
@@ -132,13 +136,20 @@ def risk_section(market: Market, config: Any, week_end: pd.Timestamp) -> dict[st
             continue
         record(out["vol_3m"], side, lambda c=closes[side]: vol(c, VOL_SESSIONS))
         record(out["vol_1y"], side, lambda c=closes[side]: vol(c, SESSIONS_PER_YEAR))
+    record_corr_beta(out, closes)
+    return out
+
+
+def record_corr_beta(out: dict[str, Any], closes: dict[str, pd.Series]) -> None:
+    """Set ``corr_1y`` and ``beta_1y`` of ``out`` (or null with reasons) from the ``small`` and
+    ``large`` closes present in ``closes``: the one place these two numbers are computed, for
+    the risk section and for the previous week's headlines."""
     if len(closes) < 2:
         missing(out, "corr_1y", "small or large series is unavailable")
         missing(out, "beta_1y", "small or large series is unavailable")
-        return out
+        return
     try:
         out["corr_1y"], out["beta_1y"] = corr_beta(closes["small"], closes["large"])
     except Unavailable as exc:
         missing(out, "corr_1y", str(exc))
         missing(out, "beta_1y", str(exc))
-    return out

@@ -5,12 +5,15 @@ All returns are simple decimal returns between closes; spreads are small minus l
 functions of closes; the only outside knowledge is the NYSE calendar (is a date a month's last
 session?), which decides whether the final month of a series is complete.
 
-The section works on numpy arrays (``monthly.Closes``, ``monthly.MonthPairs``); the Series
-functions here are the same computations for callers holding pandas objects.
+The section works on numpy arrays (``monthly.Closes``, ``monthly.MonthPairs``). The plain pandas
+versions of these computations are tests/reference_metrics.py, the reference the arrays are
+checked against.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -24,16 +27,18 @@ from generator.metrics.common import (
     as_unit_of,
     iso,
     market_calendar,
+    memo,
 )
 from generator.metrics.groupstats import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, CI_LEVEL, group_arrays
 from generator.metrics.monthly import (
+    MONTHS,
     Closes,
     MonthPairs,
+    PairMonths,
     clean_arrays,
     closes_of,
     key_to_month_start,
     keyed_from_monthly_series,
-    month_end_closes,
     month_key,
     month_pairs,
     month_records,
@@ -75,25 +80,18 @@ def _year(day: np.datetime64) -> int:
     return int(day.astype("datetime64[Y]").astype(np.int64)) + 1970
 
 
-def window_returns(
-    close: pd.Series,
-    week_end: pd.Timestamp | None = None,
-    calendar: SessionTable | None = None,
-) -> pd.Series:
-    """Dec 15 - Feb 15 returns, indexed by the year of the February (``year``).
+def window_arrays(
+    days: np.ndarray, values: np.ndarray, calendar: SessionTable | None = None
+) -> Yearly:
+    """Dec 15 - Feb 15 returns of clean, non-empty closes (``monthly.clean_arrays``), by the
+    year of the February.
 
     Start: last close on or before Dec 15 of the previous year; end: last close on or before
-    Feb 15. A year counts once its last session on or before Feb 15 has closed in the data.
+    Feb 15 (each within MAX_START_GAP_DAYS). A year counts once its last session on or before
+    Feb 15 has closed in the data (``calendar``: the run's session table; None: the one this
+    process builds).
     """
-    days, values = clean_arrays(close.index.values, close.to_numpy(dtype=float), week_end)
-    if not len(days):
-        return pd.Series(dtype=float)
-    years, returns = _window_arrays(days, values, calendar or xnys())
-    return pd.Series(returns, index=pd.Index(years, name="year"))
-
-
-def _window_arrays(days: np.ndarray, values: np.ndarray, calendar: SessionTable) -> Yearly:
-    """``window_returns`` of clean, non-empty arrays."""
+    calendar = xnys() if calendar is None else calendar
     last = days[-1]
     years = np.arange(_year(days[0]) + 1, _year(last) + 1)
     start = _close_on_or_before(days, values, _anchors(years - 1, *WINDOW_START))
@@ -109,31 +107,13 @@ def _window_arrays(days: np.ndarray, values: np.ndarray, calendar: SessionTable)
     return years[keep], returns[keep]
 
 
-def first_sessions_returns(
-    close: pd.Series,
-    week_end: pd.Timestamp | None = None,
-    count: int = FIRST_SESSIONS,
-    ends: pd.Series | None = None,
-    calendar: SessionTable | None = None,
-) -> pd.Series:
-    """Return of the first ``count`` January sessions (rows of the series) against the previous
-    year's last close, indexed by ``year``; a year counts once it has ``count`` January rows.
-    ``ends`` may pass the series' ``month_end_closes`` when already computed."""
-    days, values = clean_arrays(close.index.values, close.to_numpy(dtype=float), week_end)
-    if not len(days):
-        return pd.Series(dtype=float)
-    if ends is None:
-        ends = month_end_closes(pd.Series(values, index=days), None, calendar)
-    first_key = int(ends.index[0]) if len(ends) else 0
-    years, returns = _first_sessions_arrays(days, values, count, first_key, ends.to_numpy())
-    return pd.Series(returns, index=pd.Index(years, name="year"))
-
-
-def _first_sessions_arrays(
+def first_sessions_arrays(
     days: np.ndarray, values: np.ndarray, count: int, first_key: int, ends: np.ndarray
 ) -> Yearly:
-    """``first_sessions_returns`` of clean, non-empty arrays; ``ends``: month-end closes from
-    the month keyed ``first_key`` on."""
+    """Return of the first ``count`` January sessions (rows) against the previous December's
+    month-end close, by year, of clean, non-empty closes; a year counts once it has ``count``
+    January rows. ``ends``: month-end closes from the month keyed ``first_key`` on
+    (``monthly.Closes``)."""
     keys = month_key(days)
     january = keys % 12 == 0
     years = keys[january] // 12
@@ -153,16 +133,8 @@ def _first_sessions_arrays(
     return years[nth][ok], returns[ok]
 
 
-def window_stats(small: pd.Series, large: pd.Series, first_year: int | None) -> dict[str, Any]:
-    """STAT_COLUMNS (JSON-ready, nulls with reasons) of year-indexed returns since ``first_year``."""
-    return _window_stats(
-        (small.index.to_numpy(), small.to_numpy()),
-        (large.index.to_numpy(), large.to_numpy()),
-        first_year,
-    )
-
-
 def _window_stats(small: Yearly, large: Yearly, first_year: int | None) -> dict[str, Any]:
+    """STAT_COLUMNS (JSON-ready, nulls with reasons) of year-keyed returns since ``first_year``."""
     years, i, j = np.intersect1d(small[0], large[0], return_indices=True)
     s, lg = small[1][i], large[1][j]
     keep = np.isfinite(s) & np.isfinite(lg) & (years >= (first_year or years.min(initial=0)))
@@ -206,9 +178,9 @@ def _window_section(
             windows.append((np.zeros(0, dtype=np.int64), np.zeros(0)))
             first5.append((np.zeros(0, dtype=np.int64), np.zeros(0)))
             continue
-        windows.append(_window_arrays(days, values, calendar))
+        windows.append(window_arrays(days, values, calendar))
         first5.append(
-            _first_sessions_arrays(days, values, FIRST_SESSIONS, side.first_key, side.ends)
+            first_sessions_arrays(days, values, FIRST_SESSIONS, side.first_key, side.ends)
         )
     return {
         "dec15_feb15": _window_record(*windows, first_year, year),
@@ -218,6 +190,52 @@ def _window_section(
 
 def _bootstrap_info() -> dict[str, Any]:
     return {"seed": BOOTSTRAP_SEED, "resamples": BOOTSTRAP_RESAMPLES, "level": CI_LEVEL}
+
+
+@dataclass(frozen=True, eq=False)  # arrays: compared by identity
+class SeasonalPaths:
+    """This year's seasonal path against the average of the complete years before it.
+
+    ``current``: compounded small minus compounded large return from the start of the year
+    through each month 1..12 (NaN for months without a paired return); ``average``: the mean
+    path over the complete calendar years before it (``mean_path``); ``years``: how many;
+    ``first_year``/``last_year``: the first and last of them (None when there is none).
+    """
+
+    current: np.ndarray
+    average: np.ndarray
+    years: int
+    first_year: int | None
+    last_year: int | None
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """Columns ``month`` (1..12), ``current``, ``average``: the seasonal-path chart's table."""
+        return pd.DataFrame(
+            {"month": np.arange(1, 13), "current": self.current, "average": self.average}
+        )
+
+
+def seasonal_paths(market: Market, config: Config, week_end: pd.Timestamp) -> SeasonalPaths:
+    """The ``SeasonalPaths`` of ``week_end``'s year, computed once per cut market: the
+    seasonality section and the seasonal-path chart read the same object. Raises Unavailable
+    when the pair is missing or stale."""
+    week_end = pd.Timestamp(week_end)
+    return memo(
+        market,
+        ("seasonal_paths", config.small.index, config.large.index, week_end),
+        lambda: _seasonal_paths(pair_months(market, config, week_end), week_end.year),
+    )
+
+
+def _seasonal_paths(months: PairMonths, year: int) -> SeasonalPaths:
+    before = months.years < year
+    average, count = mean_path(months.grid, before)
+    current = months.path_row(year)
+    complete = months.years[before & np.isfinite(months.grid).all(axis=1)]
+    first, last = (int(complete[0]), int(complete[-1])) if len(complete) else (None, None)
+    current = current if len(current) else np.full(12, np.nan)
+    return SeasonalPaths(current, average, count, first, last)
 
 
 def compute_seasonality(market: Market, config: Config, week_end: pd.Timestamp) -> dict[str, Any]:
@@ -230,21 +248,21 @@ def compute_seasonality(market: Market, config: Config, week_end: pd.Timestamp) 
             f"no January with returns of both {config.small.index} and {config.large.index}"
         )
     this_year = week_end.year
-    average, count = mean_path(months.grid, months.years < this_year)
+    paths = seasonal_paths(market, config, week_end)
     out: dict[str, Any] = {
         "small": config.small.index,
         "large": config.large.index,
         "first_year": first_year,
         "last_complete_month": months.months.last_month(),
         "bootstrap": _bootstrap_info(),
-        "months": month_records(months.months),
+        "months": stats_records(months.stats, "month", MONTHS),
         **_window_section(
             (months.small, months.large), first_year, week_end, market_calendar(market)
         ),
         "current_year": this_year,
-        "current_year_path": path_records(months.path_row(this_year)),
-        "average_path": path_records(average),
-        "average_path_years": count,
+        "current_year_path": path_records(paths.current),
+        "average_path": path_records(paths.average),
+        "average_path_years": paths.years,
     }
     try:
         out["french"] = french_seasonality(market, week_end)

@@ -1,8 +1,7 @@
 """The template context of a report: the metrics document reshaped into exactly what templates read.
 
-The document may lack a section (``null`` with a ``<key>_reason`` sibling) or a value; tolerance
-for that lives here, so the templates can stay strict (``StrictUndefined``): every key they read
-exists in the context built below.
+Templates receive the typed records of ``metrics.schema`` and read them by attribute, under
+``StrictUndefined``: a misspelt field fails the render instead of printing "n/a".
 """
 
 from __future__ import annotations
@@ -11,10 +10,17 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
 from markupsafe import Markup
+
+from generator.metrics import registry
+from generator.metrics.claims import ratio_is_unusual
+from generator.metrics.codec import Missing
+from generator.metrics.schema import Document, MonthStats, PeriodReturns, Returns, Seasonality
+from generator.pages.filters import md_text
 
 RATE_KEYS = ("13w", "5y", "10y", "30y")
 SENSITIVITY_KEYS = ("13w", "10y")
@@ -39,8 +45,6 @@ HOME_CHARTS = ("ytd_rebased", "relative_ratio")
 # Every other chart needs JavaScript; its numbers stay reachable in a table or the CSV.
 SVG_CHARTS = ("ytd_rebased", "relative_ratio", "month_spread", "ladder")
 CHART_NAME = re.compile(r"[a-z0-9_]+")
-# Changed measures that are plain numbers; every other measure is a decimal return or share.
-NUMBER_MEASURES = ("zscore", "beta", "corr")
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,36 @@ class ChartView:
         return Markup(f"{self.name}.svg")
 
 
+# The numbers of each chart's data table, as registry metrics (None: a text column). A numeric
+# column not listed here fails the render, so no table guesses a format from a column's name.
+_MONTH_TABLE = {"month": None, "month_name": None}
+CHART_TABLE_METRICS: Mapping[str, Mapping[str, str | None]] = MappingProxyType({
+    "month_spread": {**_MONTH_TABLE, "years": "seasonality.months.*.years",
+                     **{c: f"seasonality.months.*.{c}"
+                        for c in ("small_mean", "large_mean", "spread_mean", "hit_rate")}},
+    "seasonal_path": {**_MONTH_TABLE, "current": "seasonality.current_year_path.*.spread",
+                      "average": "seasonality.average_path.*.spread"},
+    "cycle_phases": {"phase": None, "phase_name": None, "current": None,
+                     "years": "cycle.phases.*.years",
+                     **{c: f"cycle.phases.*.{c}"
+                        for c in ("small_mean", "large_mean", "spread_mean", "hit_rate")}},
+    "ladder": {"symbol": None, "label": None, "period": None, "value": "ladder.rows.*.1w"},
+    # History charts: only their first weeks are short enough for a table.
+    "ytd_rebased": {"date": None, "small": "chart.ytd_rebased.small",
+                    "large": "chart.ytd_rebased.large"},
+    "relative_ratio": {"kind": None, "date": None, "end": None, "leader": None,
+                       "ratio": "relative.ratio", "ma50": "relative.ma_50",
+                       "ma200": "relative.ma_200",
+                       "cum_spread": "relative.regimes.*.cum_spread"},
+    "rolling_12m_spread": {"date": None, "spread": "returns.1y.spread"},
+    "drawdowns": {"date": None, "small": "drawdown.small.current",
+                  "large": "drawdown.large.current"},
+    "rolling_risk": {"date": None, "corr": "risk.corr_1y", "beta": "risk.beta_1y"},
+    "yields_vs_relative": {"date": None, "relative": "chart.yields_vs_relative.relative",
+                           "yield_10y": "rates.yields.*.level"},
+})  # fmt: skip
+
+
 def chart_view(
     name: str, spec: Mapping[str, Any], frame: pd.DataFrame | None, *, svg: bool = True
 ) -> ChartView:
@@ -78,10 +112,25 @@ def chart_view(
     if frame is None or len(frame) > MAX_TABLE_ROWS:
         return ChartView(name, str(title), description, svg=svg)
     frame = frame.reset_index(drop=frame.index.name is None)
+    formats = CHART_TABLE_METRICS.get(name, {})
     # Column by column: ``tolist`` gives the Python values ``itertuples`` would, faster.
-    cells = [[_cell(v) for v in frame[c].tolist()] for c in frame.columns]
+    cells = [_column_cells(name, str(c), frame[c].tolist(), formats) for c in frame.columns]
     rows = tuple(zip(*cells, strict=True))
     return ChartView(name, str(title), description, tuple(map(str, frame.columns)), rows, svg)
+
+
+def _column_cells(
+    chart: str, column: str, values: list[Any], formats: Mapping[str, str | None]
+) -> list[Markup]:
+    """A table column's cells as display text: numbers as their registry metric says."""
+    if column in formats and formats[column] is not None:
+        declared = registry.metric(formats[column])  # type: ignore[arg-type]
+        return [Markup(declared.format(_cell(v))) for v in values]
+    cells = [_cell(v) for v in values]
+    if column not in formats and any(isinstance(v, int | float) for v in cells):
+        raise KeyError(f"chart {chart}: numeric column {column!r} has no metric in "
+                       "CHART_TABLE_METRICS")  # fmt: skip
+    return [Markup(registry.NOT_AVAILABLE) if v is None else md_text(v) for v in cells]
 
 
 def _cell(value: Any) -> Any:
@@ -93,52 +142,50 @@ def _cell(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def section(doc: Mapping[str, Any], key: str) -> dict[str, Any]:
-    """``{"ok": bool, "data": ..., "reason": str}`` for a top-level section of the document."""
-    data = doc.get(key)
-    reason = doc.get(f"{key}_reason") or ("not in this week's document" if data is None else "")
-    return {"ok": data is not None, "data": data if data is not None else {}, "reason": reason}
-
-
 def build_report_context(
-    doc: Mapping[str, Any], charts: Mapping[str, ChartView], *, sample: bool
+    doc: Document, charts: Mapping[str, ChartView], *, sample: bool
 ) -> dict[str, Any]:
-    """Everything the report template reads, derived from one metrics document."""
-    returns = doc.get("returns") or {}
-    week_spread = _get(returns, "1w", "spread")
+    """Everything the report template reads, derived from one typed metrics document.
+
+    Sections stay typed records (or ``Missing`` with its reason: templates test ``is missing``);
+    this adds only what is arranged for display (rows in page order, this month's and this
+    phase's statistics). Numbers are formatted by the ``metric`` filter from the registry.
+    """
+    returns = present(doc.returns)
+    week_spread = returns.w1.spread if returns else None
+    seasonality, cycle, rates = present(doc.seasonality), present(doc.cycle), present(doc.rates)
     return {
         "doc": doc,
         "sample": sample,
-        "week": doc["week_ending"],
-        "data_through": doc.get("data_through"),
+        "week": doc.week_ending,
+        "data_through": doc.data_through,
         "names": _names(doc),
         "leader": _leader(week_spread),
-        "ytd_leader": _leader(_get(returns, "ytd", "spread")),
         "scoreboard": _scoreboard(returns),
-        "scoreboard_tr": _scoreboard(doc.get("returns_tr") or {}),
-        "relative": section(doc, "relative"),
-        "regimes": _recent_regimes(doc),
-        "highs": {side: _side_highs(doc, side) for side in SIDES},
-        "risk": section(doc, "risk"),
-        "seasonality": section(doc, "seasonality"),
-        "next_month": _month_stats(doc, _next_month(doc["week_ending"])),
-        "cycle": section(doc, "cycle"),
-        "phase": _phase_stats(doc),
-        "rates": section(doc, "rates"),
-        "rate_yields": _keyed_rows(_get(doc, "rates", "yields"), RATE_KEYS),
-        "rate_sensitivity": _keyed_rows(_get(doc, "rates", "sensitivity"), SENSITIVITY_KEYS),
-        "valuation": section(doc, "valuation"),
-        "curated": _subsection(doc, "valuation", "curated"),
-        "trailing_pe": _subsection(doc, "valuation", "trailing_pe"),
-        "book_to_market": _subsection(doc, "valuation", "book_to_market"),
-        "ladder": section(doc, "ladder"),
-        "changes": section(doc, "changes"),
-        "change_rows": _change_rows(doc),
-        "claims": list(doc.get("claims") or []),
+        "scoreboard_tr": _scoreboard(present(doc.returns_tr)),
+        "relative": doc.relative,
+        "ratio_unusual": ratio_is_unusual(doc.relative),
+        "regimes": _recent_regimes(doc.relative),
+        "highs": doc.highs,
+        "drawdown": doc.drawdown,
+        "risk": doc.risk,
+        "seasonality": doc.seasonality,
+        "month_now": _month_stats(seasonality, int(doc.week_ending[5:7])),
+        "next_month": _month_stats(seasonality, _next_month(doc.week_ending)),
+        "claims_by_id": {c.id: c for c in doc.claims},
+        "cycle": doc.cycle,
+        "phase": cycle.current_phase() if cycle else None,
+        "rates": doc.rates,
+        "rate_yields": _keyed_rows(rates.yields if rates else None, RATE_KEYS),
+        "rate_sensitivity": _keyed_rows(rates.sensitivity if rates else None, SENSITIVITY_KEYS),
+        "valuation": doc.valuation,
+        "ladder": doc.ladder,
+        "changes": doc.changes,
+        "claims": doc.claims,
         "charts": charts,
         "section_charts": SECTION_CHARTS,
         "categories": categories(doc),
-        "image_path": _image_path(doc["week_ending"]),
+        "image_path": _image_path(doc.week_ending),
     }
 
 
@@ -155,120 +202,79 @@ def build_home_context(
     }
 
 
-def categories(doc: Mapping[str, Any]) -> list[str]:
+def present(value: Any) -> Any:
+    """The value, or None when it is Missing (for code that only needs to know it is there)."""
+    return None if isinstance(value, Missing) else value
+
+
+def categories(doc: Document) -> list[str]:
     """Blog categories of a report: which side led the week, and the presidential-cycle phase."""
     out = []
-    leader = _leader(_get(doc.get("returns") or {}, "1w", "spread"))
+    returns = present(doc.returns)
+    leader = _leader(returns.w1.spread if returns else None)
     if leader in SIDES:
         out.append(f"{leader.capitalize()} caps led")
-    year = int(str(doc["week_ending"])[:4])
+    year = int(doc.week_ending[:4])
     out.append(f"{PHASE_NAMES[year % 4].capitalize()} year")
     return out
 
 
-def _keyed_rows(node: Any, keys: tuple[str, ...]) -> list[dict[str, Any]]:
-    """One row per key present in ``node``: its fields, or an empty row with the reason."""
-    if not isinstance(node, Mapping):
+@dataclass(frozen=True)
+class KeyedRow:
+    """A row of a keyed table (a configured yield): its key and its record, or why it is missing."""
+
+    key: str
+    item: Any  # the record, or Missing
+
+
+def _keyed_rows(node: Mapping[str, Any] | None, keys: tuple[str, ...]) -> list[KeyedRow]:
+    """One row per key present in ``node``, in ``keys`` order."""
+    if node is None:
         return []
-    rows = []
-    for key in keys:
-        if key not in node:
-            continue
-        item = node.get(key)
-        reason = node.get(f"{key}_reason") or ""
-        rows.append({"key": key, "ok": isinstance(item, Mapping), "reason": reason, **(item or {})})
-    return rows
+    return [KeyedRow(key, node[key]) for key in keys if key in node]
 
 
-def _subsection(doc: Mapping[str, Any], key: str, sub: str) -> dict[str, Any]:
-    parent = doc.get(key)
-    if not isinstance(parent, Mapping):
-        return {"ok": False, "data": {}, "reason": doc.get(f"{key}_reason") or "not available"}
-    return section(parent, sub)
-
-
-def _get(node: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(key)
-    return node
-
-
-def _names(doc: Mapping[str, Any]) -> dict[str, str]:
+def _names(doc: Document) -> dict[str, str]:
     return {
-        "small": str(doc.get("small_name") or doc.get("small") or "small caps"),
-        "large": str(doc.get("large_name") or doc.get("large") or "large caps"),
-        "small_symbol": str(doc.get("small") or ""),
-        "large_symbol": str(doc.get("large") or ""),
-        "small_tr": str(doc.get("small_total_return") or ""),
-        "large_tr": str(doc.get("large_total_return") or ""),
+        "small": doc.small_name or doc.small,
+        "large": doc.large_name or doc.large,
+        "small_symbol": doc.small,
+        "large_symbol": doc.large,
+        "small_tr": present(doc.small_total_return) or "",
+        "large_tr": present(doc.large_total_return) or "",
     }
 
 
 def _leader(spread: Any) -> str | None:
-    if not isinstance(spread, int | float):
+    if isinstance(spread, bool) or not isinstance(spread, int | float):
         return None
     return "small" if spread > 0 else "large" if spread < 0 else "tie"
 
 
-def _scoreboard(returns: Mapping[str, Any]) -> list[dict[str, Any]]:
-    if not returns:
-        return []
-    rows = []
-    for period in PERIODS:
-        cell = returns.get(period) or {}
-        rows.append({"period": period, **{k: cell.get(k) for k in (*SIDES, "spread")}})
-    return rows
+@dataclass(frozen=True)
+class ScoreRow:
+    """One period of the scoreboard: its key (``1w``...) and the returns record."""
+
+    period: str
+    returns: PeriodReturns
 
 
-def _recent_regimes(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
-    regimes = _get(doc, "relative", "regimes") or []
+def _scoreboard(returns: Returns | None) -> list[ScoreRow]:
+    return [] if returns is None else [ScoreRow(p, r) for p, r in returns.rows()]
+
+
+def _recent_regimes(relative: Any) -> list[Any]:
+    regimes = present(getattr(relative, "regimes", None)) or ()
     return list(reversed(regimes[-RECENT_REGIMES:]))
-
-
-def _side_highs(doc: Mapping[str, Any], side: str) -> dict[str, Any]:
-    highs = _get(doc, "highs", side) or {}
-    drawdown = _get(doc, "drawdown", side) or {}
-    keys = ("all_time", "all_time_date", "pct_from_all_time", "sessions_since_all_time")
-    keys += ("high_52w", "pct_from_high_52w", "low_52w", "pct_from_low_52w", "new_high_52w")
-    out = {k: highs.get(k) for k in (*keys, "new_all_time_high")}
-    out.update({f"dd_{k}": drawdown.get(k) for k in ("current", "max_1y", "max_all")})
-    return out
 
 
 def _next_month(week: str) -> int:
     return int(week[5:7]) % 12 + 1
 
 
-def _month_stats(doc: Mapping[str, Any], month: int) -> dict[str, Any] | None:
-    for row in _get(doc, "seasonality", "months") or []:
-        if row.get("month") == month and row.get("years"):
-            return row
-    return None
-
-
-def _phase_stats(doc: Mapping[str, Any]) -> dict[str, Any] | None:
-    phase = _get(doc, "cycle", "phase")
-    for row in _get(doc, "cycle", "phases") or []:
-        if row.get("phase") == phase and row.get("years"):
-            return {**row, "phase_name": PHASE_NAMES[int(phase)]}
-    return None
-
-
-def _change_rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
-    rows = []
-    for item in _get(doc, "changes", "items") or []:
-        key = str(item.get("key", ""))
-        kind = "number" if any(w in key for w in NUMBER_MEASURES) else "decimal"
-        rows.append(
-            {
-                **{k: item.get(k) for k in ("previous", "current", "change")},
-                "key": key,
-                "kind": kind,
-            }
-        )
-    return rows
+def _month_stats(seasonality: Seasonality | None, month: int) -> MonthStats | None:
+    row = seasonality.month(month) if seasonality else None
+    return row if row is not None and present(row.years) else None
 
 
 def _image_path(week: str) -> Markup:

@@ -1,7 +1,8 @@
 """Jinja filters: every number, date and piece of text becomes Markdown-safe display text here.
 
-Templates own the words; these filters own the presentation of values (percent signs, rounding,
-signs). Each filter returns ``Markup`` so the environment's autoescape leaves it alone; text from
+Templates own the words; these filters own the presentation of values. Numbers of the metrics
+document are formatted only by ``metric`` (and its variants), from the declaration in
+``metrics.registry``: its unit decides percent signs, rounding and signs. Each filter returns ``Markup`` so the environment's autoescape leaves it alone; text from
 data or config goes through ``md_text``, which neutralises both HTML and Markdown syntax.
 """
 
@@ -9,28 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
-from functools import lru_cache, partial
+from collections.abc import Sequence
 from typing import Any
 
 from markupsafe import Markup
 
-MISSING = "n/a"
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-MINUS = "\u2212"  # a real minus sign, so negative numbers do not wrap or read as dashes
+from generator.metrics import registry
+from generator.metrics.claims import EVIDENCE
+from generator.metrics.codec import Missing
+from generator.metrics.registry import MONTHS, NOT_AVAILABLE
+
+MISSING = NOT_AVAILABLE
 # Characters that HTML or Markdown would interpret, as numeric entities. Entities render as the
 # character itself but no Markdown inline pattern (links, emphasis, code, tables) can match them.
 _ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'`*_[]()#|~\\!{}$"}
@@ -54,61 +44,6 @@ def _number(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
-
-
-def _signed(text: str, number: float, signed: bool) -> str:
-    if text.startswith("-"):
-        return MINUS + text[1:]
-    return ("+" + text) if signed and number > 0 else text
-
-
-def pct(value: Any, digits: int = 1, signed: bool = False) -> Markup:
-    """0.0812 -> '8.1%' (decimals to percent); None -> 'n/a'."""
-    number = _number(value)
-    if number is None:
-        return Markup(MISSING)
-    text = f"{number * 100:.{digits}f}"
-    if float(text) == 0:
-        text = f"{0:.{digits}f}"  # no '-0.0%'
-    return Markup(_signed(text, float(text), signed) + "%")
-
-
-def spct(value: Any, digits: int = 1) -> Markup:
-    """Signed percent: 0.0812 -> '+8.1%'."""
-    return pct(value, digits, signed=True)
-
-
-def pp(value: Any, digits: int = 1, signed: bool = True) -> Markup:
-    """A difference of two decimal returns in percentage points: -0.038 -> '−3.8 pp'."""
-    number = _number(value)
-    if number is None:
-        return Markup(MISSING)
-    text = f"{number * 100:.{digits}f}"
-    if float(text) == 0:
-        text = f"{0:.{digits}f}"
-    return Markup(_signed(text, float(text), signed) + " pp")
-
-
-def bp(value: Any, signed: bool = True) -> Markup:
-    """A change of a percent-quoted yield in basis points: 0.25 (pp) -> '+25 bp'."""
-    number = _number(value)
-    if number is None:
-        return Markup(MISSING)
-    text = f"{number * 100:.0f}"
-    if float(text) == 0:
-        text = "0"
-    return Markup(_signed(text, float(text), signed) + " bp")
-
-
-def num(value: Any, digits: int = 2, signed: bool = False) -> Markup:
-    """A plain number with fixed decimals: 1.03199 -> '1.03'."""
-    number = _number(value)
-    if number is None:
-        return Markup(MISSING)
-    text = f"{number:,.{digits}f}"
-    if float(text.replace(",", "")) == 0:
-        text = f"{0:.{digits}f}"
-    return Markup(_signed(text, number, signed))
 
 
 def count(value: Any) -> Markup:
@@ -137,66 +72,61 @@ def month_name(value: Any) -> Markup:
 
 def long_date(value: Any) -> Markup:
     """'2026-11-20' -> 'November 20, 2026'."""
-    if value is None:
+    if value is None or isinstance(value, Missing):
         return Markup(MISSING)
     day = dt.date.fromisoformat(str(value)[:10])
     return Markup(f"{MONTHS[day.month - 1]} {day.day}, {day.year}")
 
 
-def value(item: Any, key: str = "") -> Markup:
-    """A value of unknown kind (evidence, generic sections), formatted from its key's name."""
-    if item is None:
+def metric(item: Any, path: str) -> Markup:
+    """A number as the registry declares the metric at ``path`` (unit, decimals, sign)."""
+    return Markup(registry.metric(path).format(item))
+
+
+def metric_size(item: Any, path: str) -> Markup:
+    """The size of a number (no sign), as the metric at ``path`` is shown: "led by 0.39 pp"."""
+    declared = registry.metric(path)
+    if isinstance(item, int | float) and not isinstance(item, bool):
+        return Markup(registry.format_number(abs(item), declared.unit, declared.digits, False))
+    return Markup(declared.format(item))
+
+
+def metric_change(item: Any, path: str) -> Markup:
+    """A week-over-week change of the metric at ``path`` (signed; percents in pp)."""
+    return Markup(registry.metric(path).format_change(item))
+
+
+def metric_label(path: Any) -> Markup:
+    """The registry's label of the metric at ``path``."""
+    return md_text(registry.metric(str(path)).label)
+
+
+def evidence(item: Any, claim_id: str, key: str) -> Markup:
+    """A piece of claim evidence: numbers as their declared metric, words as inert text."""
+    path = EVIDENCE[claim_id][key]
+    if path is not None:
+        return metric(item, path)
+    if isinstance(item, Missing) or item is None:
         return Markup(MISSING)
     if isinstance(item, bool):
         return Markup("yes" if item else "no")
-    if isinstance(item, int | float):
-        return _number_format(key)(item)
-    if isinstance(item, list | tuple):
-        return Markup(", ").join(value(v, key) for v in item)
     return md_text(item)
 
 
-@lru_cache(maxsize=512)
-def _number_format(key: str) -> Callable[[Any], Markup]:
-    """The filter that writes numbers under ``key``, from the last part of its name."""
-    name = key.rsplit(".", 1)[-1]
-    if name in ("years", "weeks", "month", "year", "phase", "first_year", "last_year", "sessions"):
-        return count
-    if name.startswith(("sessions", "outperf", "underperf")) or name.endswith("_weeks"):
-        return count
-    if "rate" in name or name.startswith("pct"):
-        return pct
-    if any(w in name for w in ("spread", "change", "discount", "return", "mean", "median", "ci90")):
-        return partial(spct, digits=2)
-    if any(w in name for w in ("1w", "ytd", "1y", "mtd", "qtd", "_ann", "drawdown", "vol")):
-        return partial(spct, digits=2)
-    return partial(num, digits=2)
+def evidence_label(key: str, claim_id: str) -> Markup:
+    """The label of a piece of claim evidence: its metric's label, or the key in words."""
+    path = EVIDENCE[claim_id][key]
+    return metric_label(path) if path is not None else md_text(key.replace("_", " "))
 
 
-def table_row(cells: Sequence[Any], keys: Sequence[str]) -> Markup:
-    """A Markdown table row's cells after its opening pipe: each as ``value`` writes it under
-    its column's key, each followed by ``' | '`` (a chart's data table has hundreds of cells)."""
-    return Markup("".join(f"{value(cell, key)} | " for cell, key in zip(cells, keys, strict=True)))
+def table_cells(cells: Sequence[Any]) -> Markup:
+    """A table row's cells (already display text) joined by the column separator."""
+    return Markup(" | ").join(md_text(c) for c in cells)
 
 
-EVIDENCE_LABELS = {
-    "hit_rate": "hit rate",
-    "spread_mean": "mean spread",
-    "spread_median": "median spread",
-    "spread_ci90_low": "90% interval, low",
-    "spread_ci90_high": "90% interval, high",
-    "small_mean": "small-cap mean",
-    "large_mean": "large-cap mean",
-    "first_year": "since",
-    "returns.1w.spread": "1-week spread",
-    "returns.ytd.spread": "YTD spread",
-}
-
-
-def label(key: Any) -> Markup:
-    """A readable name for an evidence key (known names, else the key with spaces)."""
-    text = str(key)
-    return md_text(EVIDENCE_LABELS.get(text, text.replace("_", " ").replace(".", " ")))
+def is_missing(item: Any) -> bool:
+    """Jinja test ``is missing``: a value or section the document does not have."""
+    return isinstance(item, Missing)
 
 
 def verdict(text: Any) -> Markup:
@@ -215,18 +145,19 @@ def yaml_str(value: Any) -> Markup:
 
 FILTERS = {
     "md": md_text,
-    "pct": pct,
-    "spct": spct,
-    "pp": pp,
-    "bp": bp,
-    "num": num,
     "count": count,
     "ordinal": ordinal,
     "month_name": month_name,
     "long_date": long_date,
-    "value": value,
-    "table_row": table_row,
+    "metric": metric,
+    "metric_change": metric_change,
+    "metric_size": metric_size,
+    "metric_label": metric_label,
+    "evidence": evidence,
+    "evidence_label": evidence_label,
     "verdict": verdict,
-    "label": label,
+    "table_cells": table_cells,
     "yaml_str": yaml_str,
 }
+
+TESTS = {"missing": is_missing}

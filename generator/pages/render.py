@@ -20,8 +20,9 @@ from markupsafe import Markup
 
 from generator.atomic import create_temp_file
 from generator.errors import DataError
+from generator.metrics.schema import Document
 from generator.pages.context import ChartView, build_home_context, build_report_context
-from generator.pages.filters import FILTERS, md_text
+from generator.pages.filters import FILTERS, TESTS, md_text
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 METRICS_FILE = "metrics.json"
@@ -79,6 +80,7 @@ def pages_environment(
         finalize=_finalize,
     )
     env.filters.update(FILTERS)
+    env.tests.update(TESTS)
     return env
 
 
@@ -109,7 +111,7 @@ def _tidy(text: str) -> str:
 
 
 def render_report(
-    doc: Mapping[str, Any],
+    doc: Document,
     charts: Mapping[str, ChartView],
     *,
     sample: bool,
@@ -124,7 +126,7 @@ def render_report(
 
 
 def render_home(
-    doc: Mapping[str, Any],
+    doc: Document,
     charts: Mapping[str, ChartView],
     *,
     sample: bool,

@@ -9,6 +9,7 @@ import can skip it with a warning.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from generator.model import Series
@@ -24,7 +25,13 @@ from generator.sources.yahoo_csv import (
 )
 from generator.symbols import SymbolError, check_symbol
 
-__all__ = ["DEFAULT_YIELD_SYMBOLS", "UnsupportedFile", "discover_files", "parse_file"]
+__all__ = [
+    "DEFAULT_YIELD_SYMBOLS",
+    "UnsupportedFile",
+    "discover_files",
+    "parse_file",
+    "parse_files",
+]
 
 # Yahoo symbols quoted as percent yields rather than prices.
 DEFAULT_YIELD_SYMBOLS = frozenset({"^IRX", "^FVX", "^TNX", "^TYX"})
@@ -58,6 +65,18 @@ def parse_file(path: Path, yield_symbols: frozenset[str] | set[str] | None = Non
             check_symbol(s.symbol)
         except SymbolError as exc:
             raise parse_error(path, f"{exc}; rename the column or file") from None
+    return series
+
+
+def parse_files(files: Iterable[Path], say: Callable[[str], None]) -> list[Series]:
+    """Every Series in ``files``; a file that is not market data is skipped, and ``say`` is told
+    which and why (``skipped: <file>: <reason>``), as ``import`` and ``weekly --from-csv`` show."""
+    series: list[Series] = []
+    for path in files:
+        try:
+            series.extend(parse_file(path))
+        except UnsupportedFile as exc:
+            say(f"skipped: {exc}")
     return series
 
 
