@@ -165,13 +165,19 @@ def _read_record(cls: type, value: dict[str, Any], where: str) -> Any:
         raise SchemaError(f"{where}.{stray}: not a field of {cls.__name__}")
     kwargs = {}
     for f in fields:
-        path = f"{where}.{f.key}"
         if f.key not in value:
             if not f.omit:
-                raise SchemaError(f"{path}: missing from the document")
+                raise SchemaError(f"{where}.{f.key}: missing from the document")
             kwargs[f.name] = Missing("")
             continue
-        kwargs[f.name] = _read(f.spec, value[f.key], path, value.get(f.key + REASON_SUFFIX))
+        item, spec = value[f.key], f.spec
+        kind = type(item)
+        # Fast path (most fields): a scalar of the declared type without a reason beside it.
+        if spec.kind == "scalar" and (kind in spec.types or (kind is int and float in spec.types)):
+            if f.key + REASON_SUFFIX not in value:
+                kwargs[f.name] = item
+                continue
+        kwargs[f.name] = _read(spec, item, f"{where}.{f.key}", value.get(f.key + REASON_SUFFIX))
     return cls(**kwargs)
 
 
