@@ -13,6 +13,7 @@ from generator.config import load_config
 from generator.metrics import compute_metrics
 from generator.metrics.claims import (
     EVIDENCE,
+    EVIDENCE_WORDS,
     NO_DATA,
     NOT_IN_DOCUMENT,
     NOT_SUPPORTED,
@@ -141,6 +142,7 @@ def test_every_evidence_key_is_declared_with_a_registered_metric() -> None:
             value = claim.evidence[key]
             numeric = isinstance(value, int | float) and not isinstance(value, bool)
             assert not numeric or path is not None, (claim.id, key)
+            assert path is not None or key in EVIDENCE_WORDS, (claim.id, key)
 
 
 @pytest.mark.parametrize(

@@ -104,18 +104,18 @@ def test_narrative_follows_the_numbers() -> None:
     week, ytd = doc.returns.w1, doc.returns.ytd
     leader = "small" if week.spread > 0 else "large"
     assert (
-        f"# Week ending November 20, 2026: {leader} caps led by {pp(week.spread, signed=False)}\n"
+        f"# Week ending November 20, 2026: {leader} caps led by {pp(week.spread, 1, signed=False)}\n"
         in page
     )
-    assert (f"returned {pct(week.small)} and large caps (S&#38;P 500) {pct(week.large)}, so "
-            f"{leader} caps led by {pp(week.spread, signed=False)}.") in page  # fmt: skip
-    assert f"a gap of {pp(ytd.spread)}." in page
+    assert (f"returned {pct(week.small, 1)} and large caps (S&#38;P 500) {pct(week.large, 1)}, so "
+            f"{leader} caps led by {pp(week.spread, 1, signed=False)}.") in page  # fmt: skip
+    assert f"a gap of {pp(ytd.spread, 1)}." in page
     december = doc.seasonality.month(12)
     claim = next(c for c in doc.claims if c.id == "next_month")
     edge = {"supported": "the record leans their way",
             "not supported": "the record gives them no reliable edge"}[claim.verdict]  # fmt: skip
     assert (f"in December in {december.hit_rate * 100:.0f}% of {december.years} years since "
-            f"{doc.seasonality.first_year} (mean spread {pp(december.spread_mean)}); {edge}.") in page  # fmt: skip
+            f"{doc.seasonality.first_year} (mean spread {pp(december.spread_mean, 1)}); {edge}.") in page  # fmt: skip
     phase = doc.cycle.current_phase()
     assert (f"2026 is a midterm year; in past midterm years small caps led in "
             f"{phase.hit_rate * 100:.0f}% of {phase.years} years") in page  # fmt: skip
@@ -168,7 +168,7 @@ def test_large_lead_and_missing_sections() -> None:
     doc = replace(doc, returns=replace(doc.returns, w1=week, y10_ann=y10),
                   cycle=Missing("not enough years"))  # fmt: skip
     page = render_report(doc, {}, sample=True)
-    assert "large caps led by 3.00 pp" in page
+    assert "large caps led by 3.0 pp" in page
     assert "## Presidential cycle\n\nNot available: not enough years.\n" in page
     assert "| 10 years, annualised | n/a | n/a | n/a |" in page
     assert "vl-chart" not in page
@@ -315,4 +315,18 @@ def test_sample_banner_is_plain_text_in_the_feed_abstract() -> None:
 def test_evidence_is_labelled_by_the_registry() -> None:
     assert str(f.evidence_label("spread_ci90_low", "january_effect")) == "90% interval, low"
     assert "year to date" in str(f.evidence_label("returns.ytd.spread", "small_led_ytd"))
-    assert str(f.evidence_label("all_time_date", "new_high")) == "all time date"
+    assert str(f.evidence_label("all_time_date", "new_high")) == "Date of the all-time high"
+
+
+def test_a_phase_or_month_without_years_is_left_out_of_the_narrative() -> None:
+    # A reviewer found "in past pre-election years small caps led in n/a of 0 years" on 1987.
+    doc = fixed_doc()
+    phases = tuple(replace(p, years=0, hit_rate=Missing("no year"), spread_mean=Missing("no year"))
+                   for p in doc.cycle.phases)  # fmt: skip
+    months = tuple(replace(m, years=0) for m in doc.seasonality.months)
+    doc = replace(doc, cycle=replace(doc.cycle, phases=phases),
+                  seasonality=replace(doc.seasonality, months=months))  # fmt: skip
+    page = render_report(doc, {}, sample=False)
+    narrative = page.split("<!-- more -->")[0]
+    assert "midterm year" not in narrative and "Seasonally" not in narrative
+    assert "n/a" not in narrative

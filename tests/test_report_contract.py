@@ -32,7 +32,8 @@ from tests.conftest import ROOT
 
 WEEKS = ("1985-01-04", "1985-01-11", "1986-02-07", "2026-11-20")
 METRIC_CALL = re.compile(
-    r"""metric(?:_size|_label)?\(\s*"([^"]+)"\s*\)|"([a-z_0-9.*]+)"\s*\|\s*metric_label"""
+    r"""(?:metric|prose)(?:_size|_label|_compared)?\(\s*"([^"]+)"\s*\)"""
+    r"""|"([a-z_0-9.*]+)"\s*\|\s*metric_label"""
 )
 
 
@@ -87,7 +88,7 @@ def render_recording(doc: Document, source: str | None = None, **extra: object):
     calls: list[tuple[str, object]] = []
     env = environment().overlay()
     env.filters = dict(env.filters)
-    for name in ("metric", "metric_size", "metric_change"):
+    for name in ("metric", "prose", "prose_size", "metric_compared", "metric_change"):
         real = getattr(filters, name)
 
         def recording(value, path, real=real):  # type: ignore[no-untyped-def]
@@ -120,8 +121,11 @@ def contract_violations(doc: Document, page: str, calls: list[tuple[str, object]
         value = value_at(doc, path)
         if isinstance(value, Missing):
             continue
-        text = registry.metric(path).format(value)
-        if text not in page and registry.metric(path).format(abs(value)) not in page:  # type: ignore[arg-type]
+        declared = registry.metric(path)
+        shown = (declared.format(value), declared.format_prose(value),
+                 declared.format_prose(abs(value)), declared.format(abs(value)))  # type: ignore[arg-type]  # fmt: skip
+        text = shown[0]
+        if not any(t in page for t in shown):
             out.append(f"{path} = {value!r} is in the document but {text!r} is not on the page")
     return out
 

@@ -66,6 +66,18 @@ EVIDENCE: Mapping[str, Mapping[str, str | None]] = MappingProxyType({
 })  # fmt: skip
 
 
+# Labels of the evidence that is a word, a date or a yes/no rather than a registered number.
+EVIDENCE_WORDS: Mapping[str, str] = MappingProxyType({
+    "phase_name": "Phase, in words",
+    "new_high_52w": "New 52-week high this week",
+    "new_all_time_high": "New all-time high this week",
+    "all_time_date": "Date of the all-time high",
+    "stale": "Entry is stale",
+    "date": "Date of the entry",
+    "source": "Source",
+})  # fmt: skip
+
+
 def number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 

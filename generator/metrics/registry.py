@@ -56,13 +56,22 @@ class Metric:
     change_scale: float | None = None
 
     def format(self, value: Any) -> str:
-        """The value as a reader sees it ("n/a" when missing)."""
+        """The value as a reader sees it in a table ("n/a" when missing)."""
         return format_number(value, self.unit, self.digits, self.signed)
+
+    def format_prose(self, value: Any) -> str:
+        """The value in a sentence (title, narrative): at most one decimal, easier to read."""
+        return format_number(value, self.unit, min(self.digits, 1), self.signed)
+
+    def format_compared(self, value: Any) -> str:
+        """The value in "what changed", with a decimal at least: a whole-number percentile
+        would make a 1.6-point move read as 2 points."""
+        return format_number(value, self.unit, max(self.digits, 1), self.signed)
 
     def format_change(self, value: Any) -> str:
         """A week-over-week change of this metric (always signed; percents become pp)."""
         unit = PP if self.unit == PERCENT else self.unit
-        return format_number(value, unit, self.digits, True)
+        return format_number(value, unit, max(self.digits, 1), True)
 
 
 def format_number(value: Any, unit: str, digits: int = 1, signed: bool = False) -> str:
@@ -131,16 +140,17 @@ def _returns() -> list[Metric]:
 _CHANGED_RETURNS = {("ytd", "small"), ("ytd", "large"), ("ytd", "spread"), ("1y", "spread")}
 
 
-def _stats(base: str) -> list[Metric]:
-    """The statistics of a group of years (a month, a window, a phase) under ``base``."""
+def _stats(base: str, digits: int = 2) -> list[Metric]:
+    """The statistics of a group of years (a month, a window, a phase) under ``base``; means of
+    calendar-year returns (``digits=1``) are larger numbers than monthly means."""
     return [
         Metric(f"{base}.years", "Years", YEARS, headline=True),
-        Metric(f"{base}.small_mean", "Small caps, mean", PERCENT, 2, True),
-        Metric(f"{base}.small_median", "Small caps, median", PERCENT, 2, True),
-        Metric(f"{base}.large_mean", "Large caps, mean", PERCENT, 2, True),
-        Metric(f"{base}.large_median", "Large caps, median", PERCENT, 2, True),
-        Metric(f"{base}.spread_mean", "Mean spread", PP, 2, True, True),
-        Metric(f"{base}.spread_median", "Median spread", PP, 2, True),
+        Metric(f"{base}.small_mean", "Small caps, mean", PERCENT, digits, True),
+        Metric(f"{base}.small_median", "Small caps, median", PERCENT, digits, True),
+        Metric(f"{base}.large_mean", "Large caps, mean", PERCENT, digits, True),
+        Metric(f"{base}.large_median", "Large caps, median", PERCENT, digits, True),
+        Metric(f"{base}.spread_mean", "Mean spread", PP, digits, True, True),
+        Metric(f"{base}.spread_median", "Median spread", PP, digits, True),
         Metric(f"{base}.hit_rate", "Hit rate", PERCENT, 0, headline=True),
         Metric(f"{base}.spread_ci90_low", "90% interval, low", PP, 1, True),
         Metric(f"{base}.spread_ci90_high", "90% interval, high", PP, 1, True),
@@ -261,7 +271,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("seasonality.average_path_years", "Years averaged in the seasonal path", YEARS),
     Metric("seasonality.current_year_path.*.month", "Month", MONTH),
     Metric("seasonality.current_year_path.*.spread", "Cumulative spread this year", PP, 1, True),
-    *_stats("cycle.phases.*"),
+    *_stats("cycle.phases.*", digits=1),
     Metric("cycle.phases.*.phase", "Cycle phase", PHASE),
     Metric("cycle.year", "Year", YEAR),
     Metric("cycle.phase", "Phase of the four-year cycle", PHASE, headline=True),

@@ -174,7 +174,7 @@ def build_report_context(
         "next_month": _month_stats(seasonality, _next_month(doc.week_ending)),
         "claims_by_id": {c.id: c for c in doc.claims},
         "cycle": doc.cycle,
-        "phase": cycle.current_phase() if cycle else None,
+        "phase": _phase_stats(cycle),
         "rates": doc.rates,
         "rate_yields": _keyed_rows(rates.yields if rates else None, RATE_KEYS),
         "rate_sensitivity": _keyed_rows(rates.sensitivity if rates else None, SENSITIVITY_KEYS),
@@ -268,13 +268,19 @@ def _recent_regimes(relative: Any) -> list[Any]:
     return list(reversed(regimes[-RECENT_REGIMES:]))
 
 
+def _phase_stats(cycle: Any) -> Any:
+    """This year's phase row when it has years to speak of (else the narrative says nothing)."""
+    row = cycle.current_phase() if cycle else None
+    return row if row is not None and present(row.years) and row.years > 0 else None
+
+
 def _next_month(week: str) -> int:
     return int(week[5:7]) % 12 + 1
 
 
 def _month_stats(seasonality: Seasonality | None, month: int) -> MonthStats | None:
     row = seasonality.month(month) if seasonality else None
-    return row if row is not None and present(row.years) else None
+    return row if row is not None and present(row.years) and row.years > 0 else None
 
 
 def _image_path(week: str) -> Markup:

@@ -16,7 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.metrics import registry
-from generator.metrics.claims import EVIDENCE
+from generator.metrics.claims import EVIDENCE, EVIDENCE_WORDS
 from generator.metrics.codec import Missing
 from generator.metrics.registry import MONTHS, NOT_AVAILABLE
 
@@ -83,12 +83,23 @@ def metric(item: Any, path: str) -> Markup:
     return Markup(registry.metric(path).format(item))
 
 
-def metric_size(item: Any, path: str) -> Markup:
-    """The size of a number (no sign), as the metric at ``path`` is shown: "led by 0.39 pp"."""
+def prose(item: Any, path: str) -> Markup:
+    """A number in a sentence, as the metric at ``path`` is written in prose (one decimal)."""
+    return Markup(registry.metric(path).format_prose(item))
+
+
+def prose_size(item: Any, path: str) -> Markup:
+    """The size of a number (no sign) in a sentence: "led by 0.4 pp"."""
     declared = registry.metric(path)
     if isinstance(item, int | float) and not isinstance(item, bool):
-        return Markup(registry.format_number(abs(item), declared.unit, declared.digits, False))
+        digits = min(declared.digits, 1)
+        return Markup(registry.format_number(abs(item), declared.unit, digits, False))
     return Markup(declared.format(item))
+
+
+def metric_compared(item: Any, path: str) -> Markup:
+    """Last week's or this week's value in "what changed" (see ``Metric.format_compared``)."""
+    return Markup(registry.metric(path).format_compared(item))
 
 
 def metric_change(item: Any, path: str) -> Markup:
@@ -116,7 +127,7 @@ def evidence(item: Any, claim_id: str, key: str) -> Markup:
 def evidence_label(key: str, claim_id: str) -> Markup:
     """The label of a piece of claim evidence: its metric's label, or the key in words."""
     path = EVIDENCE[claim_id][key]
-    return metric_label(path) if path is not None else md_text(key.replace("_", " "))
+    return metric_label(path) if path is not None else md_text(EVIDENCE_WORDS[key])
 
 
 def table_cells(cells: Sequence[Any]) -> Markup:
@@ -151,7 +162,9 @@ FILTERS = {
     "long_date": long_date,
     "metric": metric,
     "metric_change": metric_change,
-    "metric_size": metric_size,
+    "prose": prose,
+    "prose_size": prose_size,
+    "metric_compared": metric_compared,
     "metric_label": metric_label,
     "evidence": evidence,
     "evidence_label": evidence_label,
