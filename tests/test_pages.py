@@ -330,3 +330,13 @@ def test_a_phase_or_month_without_years_is_left_out_of_the_narrative() -> None:
     narrative = page.split("<!-- more -->")[0]
     assert "midterm year" not in narrative and "Seasonally" not in narrative
     assert "n/a" not in narrative
+
+
+def test_the_narrative_says_an_election_year_and_one_year() -> None:
+    # Reviewers read "2000 is a election year" and "in 100% of 1 years".
+    doc = replace(fixed_doc(), week_ending="2028-11-17")
+    phases = tuple(replace(p, years=1) for p in doc.cycle.phases)
+    doc = replace(doc, cycle=replace(doc.cycle, phase=0, phases=phases))
+    narrative = render_report(doc, {}, sample=False).split("<!-- more -->")[0]
+    assert "2028 is an election year; in past election years" in narrative
+    assert " of 1 year," in narrative
