@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tests.sitebuild import ROOT, sample_site
 
 sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
-from plain_tables import PlainTableExtension, PlainTableProcessor  # noqa: E402
+from plain_tables import PlainTableExtension, PlainTableProcessor, escaped_text  # noqa: E402
 
 EXTENSIONS = [  # mkdocs.yml's
     "admonition",
@@ -144,3 +144,17 @@ def test_the_hook_adds_the_extension_to_the_sites_markdown() -> None:
     assert config.markdown_extensions[:-1] == EXTENSIONS
     listed = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "  - overrides/hooks/plain_tables.py" in listed
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("&<>;#x0a9Zb ;é")), max_size=30))
+def test_cell_text_is_escaped_as_the_markdown_serializer_escapes_it(text: str) -> None:
+    # The hook writes cells itself; they must read as Python-Markdown's own (public) serializer
+    # writes the same text, entities kept and bare ampersands escaped.
+    import xml.etree.ElementTree as etree
+
+    from markdown.serializers import to_html_string
+
+    cell = etree.Element("td")
+    cell.text = text
+    assert f"<td>{escaped_text(text)}</td>" == to_html_string(cell)

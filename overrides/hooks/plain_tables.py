@@ -16,14 +16,26 @@ compares the two conversions table by table.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from typing import Any
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.extensions.tables import TableProcessor
-from markdown.serializers import _escape_cdata
 from mkdocs.plugins import event_priority
+
+# An ``&`` that does not start an entity (``&#38;``, ``&#x26;``, ``&amp;``): Python-Markdown's
+# serializer escapes exactly these, so a cell written here reads as the serializer would write it.
+BARE_AMPERSAND = re.compile(r"&(?!(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.IGNORECASE)
+
+
+def escaped_text(text: str) -> str:
+    """Cell text as HTML character data: bare ``&``, ``<`` and ``>`` escaped, entities kept."""
+    if "&" in text:
+        text = BARE_AMPERSAND.sub("&amp;", text)
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
 
 # Characters that start an inline pattern or an attribute list (``{: .class}``) in a cell; an
 # ``&`` is left to the serializer's escaping, which keeps entities as Python-Markdown does.
@@ -123,7 +135,7 @@ class PlainTableProcessor(TableProcessor):
             text = cells[i].strip(" ") if i < len(cells) else ""
             if not MARKUP.isdisjoint(text):
                 return None
-            html.append(f"<{tag}{align}>{_escape_cdata(text)}</{tag}>")
+            html.append(f"<{tag}{align}>{escaped_text(text)}</{tag}>")
         return "\n".join(html)
 
     def _align(self, side: str) -> str:

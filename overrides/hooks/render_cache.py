@@ -41,7 +41,6 @@ from cachefolder import (
     lookups_hold,
     warning_count,
 )
-from mkdocs.commands.build import _populate_page
 from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import get_relative_url
@@ -258,11 +257,26 @@ def on_nav(nav, config, files):  # type: ignore[no-untyped-def]
 
         def convert(position: int) -> None:
             if id(posts[position]) in missing:
-                _populate_page(posts[position], config, files)
+                convert_page(posts[position], config, files)
 
         _cache.positions = {post.file.src_uri: i for i, post in enumerate(posts)}
         _cache.ahead = Ahead(len(posts), convert)
     return nav
+
+
+def convert_page(page, config, files) -> None:  # type: ignore[no-untyped-def]
+    """What MkDocs does to a page before its template, through public interfaces only: the
+    ``pre_page`` event, ``Page.read_source``, ``page_markdown``, ``Page.render``, ``page_content``
+    (the steps and order of MkDocs' own page conversion)."""
+    page = config.plugins.on_pre_page(page, config=config, files=files)
+    page.read_source(config)
+    page.markdown = config.plugins.on_page_markdown(
+        page.markdown, page=page, config=config, files=files
+    )
+    page.render(config, files)
+    page.content = config.plugins.on_page_content(
+        page.content, page=page, config=config, files=files
+    )
 
 
 def _stop_ahead() -> None:
