@@ -93,12 +93,12 @@ class SideHighs:
     sessions_since_all_time: Count
     new_all_time_high: bool | Missing
     high_52w: Num
-    high_52w_date: str | Missing = field(metadata=OMIT)
-    pct_from_high_52w: Num = field(default=Missing(""))
-    low_52w: Num = field(default=Missing(""))
-    low_52w_date: str | Missing = field(default=Missing(""), metadata=OMIT)
-    pct_from_low_52w: Num = field(default=Missing(""))
-    new_high_52w: bool | Missing = field(default=Missing(""))
+    pct_from_high_52w: Num
+    low_52w: Num
+    pct_from_low_52w: Num
+    new_high_52w: bool | Missing
+    high_52w_date: str | Missing = field(metadata=OMIT)  # absent when there is no 52-week high
+    low_52w_date: str | Missing = field(metadata=OMIT)
 
 
 @dataclass(frozen=True)
@@ -135,8 +135,9 @@ class Relative:
     underperf_streak_weeks: Count
     outperf_streak_record_weeks: Count
     outperf_streak_record_end: str | Missing
-    regime_threshold: Num = field(default=Missing(""), metadata=OMIT)
-    regimes: tuple[Regime, ...] | Missing = field(default=Missing(""), metadata=OMIT)
+    # Absent from the previous week's headline numbers, which skip the regimes.
+    regime_threshold: Num = field(metadata=OMIT)
+    regimes: tuple[Regime, ...] | Missing = field(metadata=OMIT)
 
 
 @dataclass(frozen=True)
@@ -169,21 +170,21 @@ class Stats:
     spread_ci90_high: Num
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MonthStats(Stats):
-    month: int = 0
+    month: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WindowStats(Stats):
-    this_year: Count = Missing("")
-    this_year_spread: Num = Missing("")
+    this_year: Count
+    this_year_spread: Num
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PhaseStats(Stats):
-    phase: int = 0
-    name: str = ""
+    phase: int
+    name: str
 
 
 @dataclass(frozen=True)
@@ -281,8 +282,8 @@ class Sensitivity:
 @dataclass(frozen=True)
 class Rates:
     yields: Mapping[str, YieldStats | Missing]
-    slope_10y_13w: Num = field(default=Missing(""), metadata=OMIT)
-    sensitivity: Mapping[str, Sensitivity | Missing] = field(default_factory=dict)
+    sensitivity: Mapping[str, Sensitivity | Missing]
+    slope_10y_13w: Num = field(metadata=OMIT)
 
 
 @dataclass(frozen=True)
@@ -319,7 +320,7 @@ class Snapshot:
     symbol: str
     date: str
     value: float
-    stale: bool | Missing = field(default=Missing(""), metadata=OMIT)
+    stale: bool | Missing = field(metadata=OMIT)  # only the ETF trailing P/E has an age limit
 
 
 @dataclass(frozen=True)

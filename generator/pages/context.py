@@ -258,6 +258,11 @@ class ScoreRow:
     period: str
     returns: PeriodReturns
 
+    @property
+    def label(self) -> str:
+        """The period as the registry names it, capitalised for a table's first column."""
+        return registry.PERIOD_LABELS[self.period].capitalize()
+
 
 def _scoreboard(returns: Returns | None) -> list[ScoreRow]:
     return [] if returns is None else [ScoreRow(p, r) for p, r in returns.rows()]

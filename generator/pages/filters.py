@@ -20,7 +20,6 @@ from generator.metrics.claims import EVIDENCE, EVIDENCE_WORDS
 from generator.metrics.codec import Missing
 from generator.metrics.registry import MONTHS, NOT_AVAILABLE
 
-MISSING = NOT_AVAILABLE
 # Characters that HTML or Markdown would interpret, as numeric entities. Entities render as the
 # character itself but no Markdown inline pattern (links, emphasis, code, tables) can match them.
 _ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'`*_[]()#|~\\!{}$"}
@@ -49,14 +48,14 @@ def _number(value: Any) -> float | None:
 def count(value: Any) -> Markup:
     """An integer count: 41 -> '41'."""
     number = _number(value)
-    return Markup(MISSING) if number is None else Markup(str(int(round(number))))
+    return Markup(NOT_AVAILABLE) if number is None else Markup(str(int(round(number))))
 
 
 def ordinal(value: Any) -> Markup:
     """A share as an ordinal percentile: 0.559 -> '56th'."""
     number = _number(value)
     if number is None:
-        return Markup(MISSING)
+        return Markup(NOT_AVAILABLE)
     n = int(round(number * 100))
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return Markup(f"{n}{suffix}")
@@ -66,14 +65,14 @@ def month_name(value: Any) -> Markup:
     """1 -> 'January'."""
     number = _number(value)
     if number is None or not 1 <= int(number) <= 12:
-        return Markup(MISSING)
+        return Markup(NOT_AVAILABLE)
     return Markup(MONTHS[int(number) - 1])
 
 
 def long_date(value: Any) -> Markup:
     """'2026-11-20' -> 'November 20, 2026'."""
     if value is None or isinstance(value, Missing):
-        return Markup(MISSING)
+        return Markup(NOT_AVAILABLE)
     day = dt.date.fromisoformat(str(value)[:10])
     return Markup(f"{MONTHS[day.month - 1]} {day.day}, {day.year}")
 
@@ -118,7 +117,7 @@ def evidence(item: Any, claim_id: str, key: str) -> Markup:
     if path is not None:
         return metric(item, path)
     if isinstance(item, Missing) or item is None:
-        return Markup(MISSING)
+        return Markup(NOT_AVAILABLE)
     if isinstance(item, bool):
         return Markup("yes" if item else "no")
     return md_text(item)
