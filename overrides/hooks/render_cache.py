@@ -11,8 +11,9 @@ at all: its ``render`` is replaced, for that page only, by restoring the entry. 
 plugin and the theme run as usual on the restored page.
 
 On a cold build (at least ``AHEAD_MIN`` reports to convert, two cores), a helper process forked
-just before MkDocs converts the pages (``Ahead`` in cachefolder.py) runs MkDocs' own page
-population on the reports from the last one backwards, and MkDocs finds their entries.
+just before MkDocs converts the pages (``Ahead`` in cachefolder.py) converts the reports from the
+last one backwards (``convert_page``: MkDocs' steps through its public page methods and plugin
+events), and MkDocs finds their entries.
 
 The blog converts each post's excerpt again for every listing that shows it (the index pages,
 its year and its categories: four times a report), at some 3 ms each; those conversions are
