@@ -19,6 +19,10 @@ from generator.metrics.codec import Missing
 from generator.metrics.schema import Claim, Document, Relative, Stats
 
 SUPPORTED, NOT_SUPPORTED, NO_DATA = "supported", "not supported", "not enough data"
+# The three-way verdicts on an effect (plus NO_DATA): its interval lies above zero, below zero,
+# or straddles it. See ``interval_verdict``.
+SUPPORTS, CONTRADICTS, NO_EDGE = "supports", "contradicts", "no reliable edge"
+VERDICTS = (SUPPORTS, CONTRADICTS, NO_EDGE, NO_DATA)
 MIN_SEASONAL_YEARS = 10  # years of a calendar month or window before a seasonal claim is judged
 MIN_PHASE_YEARS = 5  # years of a presidential-cycle phase before a cycle claim is judged
 MIN_RATE_CORR = 0.2  # |correlation| above which a rate sensitivity counts as real
@@ -82,8 +86,32 @@ def number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def claim(cid: str, statement: str, rule: str, verdict: str, evidence: dict[str, Any]) -> Claim:
-    """One claim; a piece of evidence the document lacks is Missing with a reason."""
+def interval_verdict(low: Any, high: Any, n: Any, min_n: int) -> str:
+    """The verdict on an effect from its interval (``low``, ``high``) over ``n`` observations:
+    SUPPORTS when the interval lies above zero, CONTRADICTS when below, NO_EDGE when it
+    straddles zero, NO_DATA when there are fewer than ``min_n`` observations or no interval."""
+    low, high, count = number(low), number(high), number(n)
+    if low is None or high is None or count is None or count < min_n:
+        return NO_DATA
+    if low > 0:
+        return SUPPORTS
+    if high < 0:
+        return CONTRADICTS
+    return NO_EDGE
+
+
+def claim(
+    cid: str,
+    statement: str,
+    rule: str,
+    verdict: str,
+    evidence: dict[str, Any],
+    *,
+    n: int | Missing = Missing(),
+    period: str | Missing = Missing(),
+) -> Claim:
+    """One claim; a piece of evidence the document lacks is Missing with a reason. ``n`` and
+    ``period``: what the verdict rests on (Missing with the reason when nothing)."""
     declared = EVIDENCE[cid]
     for key in evidence:
         if key not in declared:
@@ -92,7 +120,7 @@ def claim(cid: str, statement: str, rule: str, verdict: str, evidence: dict[str,
     # the value in that section.
     shown = {k: Missing(NOT_IN_DOCUMENT) if v is None or isinstance(v, Missing) else v
              for k, v in evidence.items()}  # fmt: skip
-    return Claim(cid, statement, rule, verdict, MappingProxyType(shown))
+    return Claim(cid, statement, rule, verdict, MappingProxyType(shown), n=n, period=period)
 
 
 def _section(doc: Document, name: str) -> Any:

@@ -266,6 +266,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("seasonality.bootstrap.level", "Bootstrap interval level", PERCENT, 0),
     Metric("seasonality.bootstrap.resamples", "Bootstrap resamples", COUNT),
     Metric("seasonality.bootstrap.seed", "Bootstrap seed", COUNT),
+    Metric("claims.*.n", "Observations behind the verdict", COUNT),
     Metric("seasonality.average_path.*.month", "Month", MONTH),
     Metric("seasonality.average_path.*.spread", "Average cumulative spread", PP, 1, True),
     Metric("seasonality.average_path_years", "Years averaged in the seasonal path", YEARS),

@@ -395,6 +395,10 @@ class Claim:
     rule: str
     verdict: str
     evidence: Mapping[str, Scalar]
+    # How many independent observations (years, cycles, weeks) the verdict rests on, and the
+    # period they cover ("1988-2026"). Absent in documents written before verdicts carried them.
+    n: Count = field(default=Missing(), metadata=OMIT, kw_only=True)
+    period: str | Missing = field(default=Missing(), metadata=OMIT, kw_only=True)
 
 
 @dataclass(frozen=True)
