@@ -28,6 +28,7 @@ MIN_PHASE_YEARS = 5  # years of a presidential-cycle phase before a cycle claim 
 MIN_RATE_CORR = 0.2  # |correlation| above which a rate sensitivity counts as real
 PHASE_NAMES = {0: "election", 1: "post-election", 2: "midterm", 3: "pre-election"}
 NOT_IN_DOCUMENT = "not available in this week's document"
+NOT_STATED = Missing()  # n / period of a claim that does not state them (frozen, so shareable)
 
 SEASONAL_RULE = (
     f"supported when, over at least {MIN_SEASONAL_YEARS} years, small beat large in more than "
@@ -107,8 +108,8 @@ def claim(
     verdict: str,
     evidence: dict[str, Any],
     *,
-    n: int | Missing = Missing(),
-    period: str | Missing = Missing(),
+    n: int | Missing = NOT_STATED,
+    period: str | Missing = NOT_STATED,
 ) -> Claim:
     """One claim; a piece of evidence the document lacks is Missing with a reason. ``n`` and
     ``period``: what the verdict rests on (Missing with the reason when nothing)."""
