@@ -168,6 +168,9 @@ class Stats:
     hit_rate: Num
     spread_ci90_low: Num
     spread_ci90_high: Num
+    # The verdicts' stricter 99% interval; absent in documents written before it existed.
+    spread_ci99_low: Num = field(metadata=OMIT, kw_only=True)
+    spread_ci99_high: Num = field(metadata=OMIT, kw_only=True)
 
 
 @dataclass(frozen=True, kw_only=True)
