@@ -276,6 +276,10 @@ METRICS: tuple[Metric, ...] = (
     Metric("seasonality.current_year_path.*.spread", "Cumulative spread this year", PP, 1, True),
     *_stats("cycle.phases.*", digits=1),
     Metric("cycle.phases.*.phase", "Cycle phase", PHASE),
+    *_stats("cycle.french.phases.*", digits=1),
+    Metric("cycle.french.phases.*.phase", "Cycle phase", PHASE),
+    Metric("cycle.french.first_year", "First year of the Ken French cycle table", YEAR),
+    Metric("cycle.french.last_complete_year", "Last complete year, Ken French", YEAR),
     Metric("cycle.year", "Year", YEAR),
     Metric("cycle.phase", "Phase of the four-year cycle", PHASE, headline=True),
     Metric("cycle.first_year", "First year of the cycle table", YEAR),
@@ -302,6 +306,8 @@ METRICS: tuple[Metric, ...] = (
     ),  # fmt: skip
     Metric("rates.sensitivity.*.corr", "Rate correlation", RATIO, 2, True),
     Metric("rates.sensitivity.*.weeks", "Weeks", WEEKS),
+    Metric("rates.sensitivity.*.beta_ci99_low", "Rate beta, 99% interval, low", PP, 2, True),
+    Metric("rates.sensitivity.*.beta_ci99_high", "Rate beta, 99% interval, high", PP, 2, True),
     Metric("valuation.curated.stale_after_days", "Stale after", DAYS),
     *[
         m
