@@ -254,6 +254,9 @@ PE_MARGIN = 0.10
 GROWTH_MARGIN = 0.02
 
 
+_SHOWN_WHEN_MISSING = frozenset({"bm_ratio", "pe_discount", "gap_52w", "gap_3y"})
+
+
 def _pe_evidence(doc: Document) -> tuple[float | None, str | None, str]:
     """(small / large P/E - 1, its date, where it comes from): the ETFs' same-method P/E when
     current, else the curated forward P/E when not stale; (None, None, why) when neither."""
@@ -297,6 +300,8 @@ def valuation_claim(doc: Document) -> Claim:
         "discount": curated.discount if curated else None,
         "stale": curated.stale if curated else None,
     }  # fmt: skip
+    # What the document lacks is said once for each kind (B/M, P/E), not for every figure.
+    evidence = {k: v for k, v in evidence.items() if v is not None or k in _SHOWN_WHEN_MISSING}
     statement = "Small caps trade at a valuation discount to large caps"
     rule = (
         "Ken French book-to-market, small / big size quintile: supports when this ratio is in the "
