@@ -36,6 +36,7 @@ from generator.metrics.schema_fundamentals import (
     ImpliedGrowth,
 )
 from generator.model import FF_BEME_BIG, FF_BEME_SMALL, OHLCV_COLUMNS, Market, Series
+from generator.pages import render_report
 from generator.sources.csvfiles import parse_file
 from generator.sources.sample import sample_market
 from tests.conftest import ROOT
@@ -306,3 +307,32 @@ def test_earnings_growth_verdicts(
     if growth_52w is not None:
         assert found.period == "2025-08-22 to 2026-08-21"
         assert found.evidence["gap_52w"] == growth_52w
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def test_report_shows_each_figure_with_its_date_method_and_caveat() -> None:
+    fundamentals = Fundamentals(
+        pe=FundPair("funds_data", "P/E method; negative earnings left out",
+                    figure("IWM", 15.04), figure("SPY", 25.0), 15.04 / 25.0 - 1),
+        pb=Missing("a snapshot is older than 14 days"),
+        earnings_growth_3y=pair(0.071, 0.118, 0.071 - 0.118),
+        earnings_growth_52w=Missing("needs 52 weekly P/E snapshots of IWM and SPY; the store has 3"),
+        book_to_market=record(0.7056),
+    )  # fmt: skip
+    page = render_report(replace(base_doc(), fundamentals=fundamentals), {}, sample=True)
+    lines = [line for line in page.splitlines() if line.startswith("- ")]
+    assert (
+        "- Book-to-market, smallest vs biggest size quintile (Ken French): 4.00 in 2024-12, the "
+        "last month published; 71% of the 1182 months since 1926-07 were at or below it "
+        "(median 3.50)." in lines
+    )
+    assert (
+        "- P/E: IWM 15.0 (2026-08-21), SPY 25.0 (2026-08-21); small vs large \u221239.8%. "
+        "Method: P/E method; negative earnings left out." in lines
+    )
+    assert "- P/B of the ETFs: not available (a snapshot is older than 14 days)." in lines
+    assert any(line.startswith("- 3-year earnings growth: IWM 7.1% (2026-08-21), SPY 11.8%")
+               and "small vs large \u22124.7 pp" in line for line in lines)  # fmt: skip
+    assert "- Earnings growth over 52 weeks: not available (needs 52 weekly P/E snapshots" in (page)
