@@ -282,8 +282,9 @@ def replace_curated(values_: dict) -> Curated:
 def test_valuation_discount_without_data_says_why() -> None:
     found = claim_of("valuation_discount")
     assert found.verdict == NO_DATA
-    assert found.rule.endswith(f"Not enough data now: {NOT_FETCHED}")
-    assert found.n == Missing(NOT_FETCHED)
+    why = f"book-to-market: not imported; P/E: {NOT_FETCHED}"
+    assert found.rule.endswith(f"Not enough data now: {why}")
+    assert found.n == Missing(why)
 
 
 @pytest.mark.parametrize(
@@ -336,3 +337,13 @@ def test_report_shows_each_figure_with_its_date_method_and_caveat() -> None:
     assert any(line.startswith("- 3-year earnings growth: IWM 7.1% (2026-08-21), SPY 11.8%")
                and "small vs large \u22124.7 pp" in line for line in lines)  # fmt: skip
     assert "- Earnings growth over 52 weeks: not available (needs 52 weekly P/E snapshots" in (page)
+
+
+def test_a_stale_pe_is_no_evidence_and_the_claim_says_why() -> None:
+    stale = Missing("a snapshot is older than 14 days")
+    fundamentals = Fundamentals(pe=pair(15.0, 25.0, stale), pb=stale, earnings_growth_3y=stale,  # type: ignore[arg-type]
+                                earnings_growth_52w=stale, book_to_market=Missing("not imported"))  # fmt: skip
+    found = claim_by_id(claims_section(replace(base_doc(), fundamentals=fundamentals)),
+                        "valuation_discount")  # fmt: skip
+    assert found is not None and found.verdict == NO_DATA
+    assert found.rule.endswith("P/E: a snapshot is older than 14 days")

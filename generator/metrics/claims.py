@@ -269,7 +269,8 @@ def _pe_evidence(doc: Document) -> tuple[float | None, str | None, str]:
     if curated and not isinstance(curated, Missing) and curated.stale is False:
         if number(curated.discount) is not None:
             return number(curated.discount), curated.date, "curated forward P/E"
-    reason = pe.reason if isinstance(pe, Missing) and pe.reason else NOT_IN_DOCUMENT
+    why = pe if isinstance(pe, Missing) else getattr(pe, "small_vs_large", None)
+    reason = why.reason if isinstance(why, Missing) and why.reason else NOT_IN_DOCUMENT
     return None, None, reason
 
 
@@ -281,6 +282,7 @@ def _band(value: float, low: float, high: float) -> str:
 def valuation_claim(doc: Document) -> Claim:
     fundamentals = _section(doc, "fundamentals")
     bm = fundamentals.book_to_market if fundamentals else None
+    bm_why = bm.reason if isinstance(bm, Missing) and bm.reason else NOT_IN_DOCUMENT
     bm = None if isinstance(bm, Missing) else bm
     pe_discount, pe_date, pe_origin = _pe_evidence(doc)
     verdicts = []
@@ -312,12 +314,11 @@ def valuation_claim(doc: Document) -> Claim:
         "when both are present and disagree: no reliable edge. The ETF P/E leaves out companies "
         "with negative earnings, a large share of the Russell 2000"
     )
+    why = f"book-to-market: {bm_why}; P/E: {pe_origin}"
     if verdict == NO_DATA:
-        rule += f". Not enough data now: {pe_origin}"
-    n: int | Missing = bm.months if bm else 1 if pe_discount is not None else Missing(pe_origin)
-    period: str | Missing = (
-        f"{bm.first[:7]} to {bm.date[:7]}" if bm else pe_date or Missing(pe_origin)
-    )
+        rule += f". Not enough data now: {why}"
+    n: int | Missing = bm.months if bm else 1 if pe_discount is not None else Missing(why)
+    period: str | Missing = f"{bm.first[:7]} to {bm.date[:7]}" if bm else pe_date or Missing(why)
     return claim("valuation_discount", statement, rule, verdict, evidence, n=n, period=period)
 
 
