@@ -37,6 +37,9 @@ class Series:
     measure: str = "price"
     frequency: str = "daily"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # A series of dated snapshots (ETF fundamentals): a row for a date already stored replaces
+    # it (a same-day refetch), where in other series a changed value is a revision.
+    snapshots: bool = False
 
     @property
     def calendar_checked(self) -> bool:

@@ -17,6 +17,8 @@ ValidationError naming symbol, date and rule. Rules (names as they appear in mes
   rescaling the stored adjusted closes (``adj-rescale``), but only when at least
   ``MIN_RESCALE_SESSIONS`` overlapping sessions agree on that factor: one odd row is a bad
   value, not a re-adjustment, and rejects.
+  A series of snapshots (``Series.snapshots``, the ETF fundamentals) has no revisions: a refetch
+  on a day already stored replaces that day's row.
 - ``missing-session``: runs of up to ``max_fill_sessions`` missing sessions are filled by carrying
   the previous close forward (``filled``); longer runs reject. Before ``calendar_checked_from``
   the XNYS model does not match historical records, so gaps there are tolerated.
@@ -251,7 +253,8 @@ def _merge(
     overlap = frame.index.intersection(old.index)
     if len(overlap) and incoming.schema == "ohlcv" and incoming.measure != "yield":
         old = _reconcile_adjusted(incoming.symbol, old, frame, overlap, rules, repairs)
-    _check_revision(incoming, old, frame, overlap, _value_column(incoming.schema), rules)
+    if not incoming.snapshots:
+        _check_revision(incoming, old, frame, overlap, _value_column(incoming.schema), rules)
     merged = frame.combine_first(old).loc[:, list(SCHEMAS[incoming.schema])]
     return merged, len(frame.index.difference(old.index))
 

@@ -177,7 +177,7 @@ def test_claims_without_sections_say_not_enough_data_with_reasons() -> None:
     doc = replace(base_doc(), returns=Missing("x"), seasonality=Missing("x"), rates=Missing("x"),
                   cycle=Missing("x"), highs=Missing("x"), valuation=Missing("x"))  # fmt: skip
     claims = claims_section(doc)
-    assert len(claims) == 16  # a midterm year: no separate phase claim
+    assert len(claims) == 17  # a midterm year: no separate phase claim
     assert {c.verdict for c in claims} == {NO_DATA}
     assert all(c.reason for c in claims)
     week = claims[0].evidence

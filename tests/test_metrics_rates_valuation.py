@@ -202,8 +202,8 @@ def test_valuation_before_any_entry_and_future_rows_ignored() -> None:
 def test_trailing_pe_and_book_to_market() -> None:
     market = Market(
         {
-            "PE:IWM": values("PE:IWM", {"2026-08-14": 18.0, "2026-08-21": 15.0}),
-            "PE:SPY": values("PE:SPY", {"2026-08-21": 25.0}),
+            "FUND_IWM_PE": values("FUND_IWM_PE", {"2026-08-14": 18.0, "2026-08-21": 15.0}),
+            "FUND_SPY_PE": values("FUND_SPY_PE", {"2026-08-21": 25.0}),
             FF_BEME_SMALL: values(FF_BEME_SMALL, {"2024-11-01": 1.1, "2024-12-01": 1.2}, "monthly"),
             FF_BEME_BIG: values(FF_BEME_BIG, {"2024-11-01": 0.3, "2024-12-01": 0.4}, "monthly"),
         }

@@ -195,7 +195,7 @@ def test_metric_filter_formats_by_the_registry() -> None:
     with pytest.raises(KeyError, match="risk.beta"):
         f.metric(1.0, "risk.beta")
     assert str(f.evidence(True, "new_high", "new_high_52w")) == "yes"
-    assert str(f.evidence("a_b", "valuation_discount", "source")) == "a&#95;b"
+    assert str(f.evidence("a_b", "valuation_discount", "pe_source")) == "a&#95;b"
 
 
 @pytest.mark.parametrize(

@@ -86,10 +86,20 @@ EVIDENCE: Mapping[str, Mapping[str, str | None]] = MappingProxyType({
                  "all_time_date": None, "pct_from_all_time": "highs.small.pct_from_all_time"},
     "rate_sensitivity_13w": _RATE,
     "rate_sensitivity_10y": _RATE,
-    "valuation_discount": {"discount": "valuation.curated.discount", "stale": None,
-                           "date": None, "source": None,
-                           "small_forward_pe": "valuation.curated.small_forward_pe",
-                           "large_forward_pe": "valuation.curated.large_forward_pe"},
+    "valuation_discount": {"bm_ratio": "fundamentals.book_to_market.ratio",
+                           "bm_percentile": "fundamentals.book_to_market.percentile",
+                           "bm_median": "fundamentals.book_to_market.median",
+                           "bm_months": "fundamentals.book_to_market.months", "bm_date": None,
+                           "pe_discount": "fundamentals.pe.small_vs_large", "pe_date": None,
+                           "pe_source": None, "discount": "valuation.curated.discount",
+                           "stale": None},
+    "earnings_growth": {"gap_52w": "fundamentals.earnings_growth_52w.gap",
+                        "small_52w": "fundamentals.earnings_growth_52w.small",
+                        "large_52w": "fundamentals.earnings_growth_52w.large",
+                        "gap_3y": "fundamentals.earnings_growth_3y.small_vs_large",
+                        "small_3y": "fundamentals.earnings_growth_3y.small.value",
+                        "large_3y": "fundamentals.earnings_growth_3y.large.value",
+                        "snapshot_date": None},
 })  # fmt: skip
 
 
@@ -102,6 +112,10 @@ EVIDENCE_WORDS: Mapping[str, str] = MappingProxyType({
     "stale": "Entry is stale",
     "date": "Date of the entry",
     "source": "Source",
+    "bm_date": "Last month of the book-to-market data",
+    "pe_date": "Date of the P/E figures",
+    "pe_source": "Source of the P/E figures",
+    "snapshot_date": "Date of the growth figures",
 })  # fmt: skip
 
 
@@ -323,26 +337,114 @@ def rate_claim(doc: Document, key: str, label: str) -> Claim:
                  period=f"52 weeks to {doc.week_ending}", reason=reason)  # fmt: skip
 
 
-def valuation_claim(doc: Document) -> Claim:
+# Valuation: where the Ken French book-to-market ratio small / big stands in its own history
+# (small's B/M exceeds big's in almost every month since 1926, so the level alone says nothing):
+# a discount wider than usual above the upper tercile, narrower than usual below the lower one.
+WIDE_DISCOUNT_PERCENTILE, NARROW_DISCOUNT_PERCENTILE = 2 / 3, 1 / 3
+# A P/E snapshot (no interval) counts as a discount or a premium beyond 10% either way.
+PE_MARGIN = 0.10
+# Earnings growth: small's minus large's, per year, beyond 2 percentage points either way.
+GROWTH_MARGIN = 0.02
+
+
+_SHOWN_WHEN_MISSING = frozenset({"bm_ratio", "pe_discount", "gap_52w", "gap_3y"})
+
+
+def _pe_evidence(doc: Document) -> tuple[float | None, str | None, str]:
+    """(small / large P/E - 1, its date, where it comes from): the ETFs' same-method P/E when
+    current, else the curated forward P/E when not stale; (None, None, why) when neither."""
+    fundamentals = _section(doc, "fundamentals")
+    pe = fundamentals.pe if fundamentals else None
+    if pe is not None and not isinstance(pe, Missing) and number(pe.small_vs_large) is not None:
+        return number(pe.small_vs_large), pe.small.date, f"ETF P/E ({pe.origin})"
     valuation = _section(doc, "valuation")
-    val = valuation.curated if valuation else None
-    absent = _absent(val) if isinstance(val, Missing) else _absent(doc.valuation)
-    val = None if isinstance(val, Missing) else val
-    discount = number(val.discount) if val else None
-    stale = val.stale if val else None
-    evidence: dict[str, Any] = {"discount": discount, "stale": stale}
-    if val:
-        evidence.update({k: getattr(val, k)
-                         for k in ("date", "source", "small_forward_pe", "large_forward_pe")})  # fmt: skip
-    statement = "Small caps trade at a forward P/E discount to large caps"
-    rule = ("supports when the latest curated forward P/E of small / large - 1 is negative, "
-            "contradicts when positive; not enough data when missing or stale")  # fmt: skip
-    if discount is None or stale is not False:
-        why = "the curated entry is stale" if stale is True else f"no curated forward P/E: {absent}"
-        return claim("valuation_discount", statement, rule, NO_DATA, evidence, reason=why)
-    verdict = SUPPORTS if discount < 0 else CONTRADICTS if discount > 0 else NO_EDGE
-    return claim("valuation_discount", statement, rule, verdict, evidence, n=1,
-                 period=str(val.date))  # fmt: skip
+    curated = valuation.curated if valuation else None
+    if curated and not isinstance(curated, Missing) and curated.stale is False:
+        if number(curated.discount) is not None:
+            return number(curated.discount), curated.date, "curated forward P/E"
+    why = pe if isinstance(pe, Missing) else getattr(pe, "small_vs_large", None)
+    reason = why.reason if isinstance(why, Missing) and why.reason else NOT_IN_DOCUMENT
+    return None, None, reason
+
+
+def _band(value: float, low: float, high: float) -> str:
+    """SUPPORTS above ``high``, CONTRADICTS below ``low``, NO_EDGE between."""
+    return SUPPORTS if value > high else CONTRADICTS if value < low else NO_EDGE
+
+
+def valuation_claim(doc: Document) -> Claim:
+    fundamentals = _section(doc, "fundamentals")
+    bm = fundamentals.book_to_market if fundamentals else None
+    bm_why = bm.reason if isinstance(bm, Missing) and bm.reason else NOT_IN_DOCUMENT
+    bm = None if isinstance(bm, Missing) else bm
+    pe_discount, pe_date, pe_origin = _pe_evidence(doc)
+    verdicts = []
+    if bm is not None:
+        verdicts.append(_band(bm.percentile, NARROW_DISCOUNT_PERCENTILE, WIDE_DISCOUNT_PERCENTILE))
+    if pe_discount is not None:
+        verdicts.append(_band(-pe_discount, -PE_MARGIN, PE_MARGIN))  # a discount is negative
+    verdict = NO_DATA if not verdicts else verdicts[0] if len(set(verdicts)) == 1 else NO_EDGE
+    valuation = _section(doc, "valuation")
+    curated = valuation.curated if valuation else None
+    curated = None if isinstance(curated, Missing) else curated
+    evidence: dict[str, Any] = {
+        "bm_ratio": bm.ratio if bm else None, "bm_percentile": bm.percentile if bm else None,
+        "bm_median": bm.median if bm else None, "bm_months": bm.months if bm else None,
+        "bm_date": bm.date if bm else None, "pe_discount": pe_discount, "pe_date": pe_date,
+        "pe_source": pe_origin if pe_discount is not None else None,
+        "discount": curated.discount if curated else None,
+        "stale": curated.stale if curated else None,
+    }  # fmt: skip
+    # What the document lacks is said once for each kind (B/M, P/E), not for every figure.
+    evidence = {k: v for k, v in evidence.items() if v is not None or k in _SHOWN_WHEN_MISSING}
+    statement = "Small caps trade at a valuation discount to large caps"
+    rule = (
+        "Ken French book-to-market, small / big size quintile: supports when this ratio is in the "
+        "top third of its monthly history since 1926 (small cheaper against big than usual), "
+        "contradicts in the bottom third, no reliable edge between; a current P/E of small / "
+        f"large - 1 (the ETFs' same-method figures, else the curated forward P/E) below "
+        f"-{PE_MARGIN:.0%} supports, above +{PE_MARGIN:.0%} contradicts, else no reliable edge; "
+        "when both are present and disagree: no reliable edge. The ETF P/E leaves out companies "
+        "with negative earnings, a large share of the Russell 2000"
+    )
+    why = f"book-to-market: {bm_why}; P/E: {pe_origin}"
+    n: int | Missing = bm.months if bm else 1 if pe_discount is not None else Missing(why)
+    period: str | Missing = f"{bm.first[:7]} to {bm.date[:7]}" if bm else pe_date or Missing(why)
+    return claim("valuation_discount", statement, rule, verdict, evidence, n=n, period=period,
+                 reason=why)  # fmt: skip
+
+
+def earnings_growth_claim(doc: Document) -> Claim:
+    """Small caps' earnings grow faster than large caps': the 52-week implied growth of the
+    ETFs' trailing earnings when the history allows, else their 3-year growth figures."""
+    fundamentals = _section(doc, "fundamentals")
+    recent = fundamentals.earnings_growth_52w if fundamentals else None
+    three = fundamentals.earnings_growth_3y if fundamentals else None
+    evidence: dict[str, Any] = {"gap_52w": None, "gap_3y": None}
+    verdict, n, period = NO_DATA, Missing(), Missing()
+    if three is not None and not isinstance(three, Missing):
+        evidence.update(gap_3y=three.small_vs_large, small_3y=three.small.value,
+                        large_3y=three.large.value, snapshot_date=three.small.date)  # fmt: skip
+        if number(three.small_vs_large) is not None:
+            verdict = _band(three.small_vs_large, -GROWTH_MARGIN, GROWTH_MARGIN)
+            n, period = 1, f"3 years to {three.small.date}"
+    if recent is not None and not isinstance(recent, Missing):
+        evidence.update(gap_52w=recent.gap, small_52w=recent.small, large_52w=recent.large)
+        verdict = _band(recent.gap, -GROWTH_MARGIN, GROWTH_MARGIN)
+        n, period = recent.snapshots, f"{recent.start} to {recent.end}"
+    statement = "Small caps' earnings are growing faster than large caps'"
+    rule = (
+        "small minus large earnings growth per year: over 52 weeks, of the trailing earnings "
+        "implied by each ETF's close / P/E (once 52 weekly snapshots exist), else the ETFs' "
+        f"3-year earnings growth figures; supports above +{GROWTH_MARGIN * 100:.0f} pp, "
+        f"contradicts below -{GROWTH_MARGIN * 100:.0f} pp, no reliable edge between. Companies "
+        "with negative earnings are left out of the ETF figures"
+    )
+    reason = three.reason if isinstance(three, Missing) and three.reason else NOT_IN_DOCUMENT
+    if verdict == NO_DATA:
+        n, period = Missing(reason), Missing(reason)
+    return claim("earnings_growth", statement, rule, verdict, evidence, n=n, period=period,
+                 reason=reason)  # fmt: skip
 
 
 def _this_phase(doc: Document, year: int) -> int:
@@ -376,6 +478,7 @@ def claims_section(doc: Document) -> tuple[Claim, ...]:
         rate_claim(doc, "13w", "13-week"),
         rate_claim(doc, "10y", "10-year"),
         valuation_claim(doc),
+        earnings_growth_claim(doc),
     )  # fmt: skip
 
 

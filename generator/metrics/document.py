@@ -31,6 +31,7 @@ from generator.metrics.common import (
 )
 from generator.metrics.cycle import compute_cycle
 from generator.metrics.drawdowns import drawdown_sections
+from generator.metrics.fundamentals import compute_fundamentals
 from generator.metrics.headlines import headline_core
 from generator.metrics.ladder import ladder_section
 from generator.metrics.rates import compute_rates
@@ -48,6 +49,7 @@ MARKET_SECTIONS = (
     ("cycle", compute_cycle),
     ("rates", compute_rates),
     ("valuation", compute_valuation),
+    ("fundamentals", compute_fundamentals),
 )
 
 

@@ -187,6 +187,45 @@ def _sides(base: str, label: str, unit: str, digits: int = 1, signed: bool = Fal
     ]
 
 
+def _fundamentals() -> list[Metric]:
+    """The ``fundamentals`` section: ETF snapshots of both sides and the Ken French B/M record."""
+    base = "fundamentals"
+    figures = (("pe", "P/E", RATIO, 1, PERCENT), ("pb", "P/B", RATIO, 2, PERCENT),
+               ("earnings_growth_3y", "3-year earnings growth", PERCENT, 1, PP))  # fmt: skip
+    out = []
+    for key, label, unit, digits, compared in figures:
+        for side, words in (("small", "small-cap ETF"), ("large", "large-cap ETF")):
+            out += [
+                Metric(f"{base}.{key}.{side}.value", f"{label}, {words}", unit, digits),
+                Metric(
+                    f"{base}.{key}.{side}.age_days", f"Age of the {label} snapshot, {words}", DAYS
+                ),  # fmt: skip
+            ]
+        out.append(Metric(f"{base}.{key}.small_vs_large", f"{label}, small vs large", compared,
+                          1, True))  # fmt: skip
+    growth = f"{base}.earnings_growth_52w"
+    out += [
+        Metric(f"{growth}.small", "Earnings growth over 52 weeks, small-cap ETF", PERCENT, 1, True),
+        Metric(f"{growth}.large", "Earnings growth over 52 weeks, large-cap ETF", PERCENT, 1, True),
+        Metric(f"{growth}.gap", "Earnings growth over 52 weeks, small − large", PP, 1, True),
+        Metric(f"{growth}.snapshots", "Weekly P/E snapshots", COUNT),
+        Metric(
+            f"{base}.book_to_market.ratio", "Book-to-market, small / big (Ken French)", RATIO, 2
+        ),  # fmt: skip
+        Metric(
+            f"{base}.book_to_market.median", "Median book-to-market ratio since 1926", RATIO, 2
+        ),  # fmt: skip
+        Metric(
+            f"{base}.book_to_market.percentile",
+            "Percentile of the book-to-market ratio",
+            PERCENT,
+            0,
+        ),  # fmt: skip
+        Metric(f"{base}.book_to_market.months", "Months of book-to-market data", COUNT),
+    ]
+    return out
+
+
 METRICS: tuple[Metric, ...] = (
     *_returns(),
     *[
@@ -343,6 +382,7 @@ METRICS: tuple[Metric, ...] = (
         "valuation.book_to_market.big.value", "Book-to-market, biggest size quintile", RATIO, 2
     ),  # fmt: skip
     Metric("valuation.book_to_market.ratio", "Book-to-market, small / big", RATIO, 2),
+    *_fundamentals(),
     Metric("ladder.rows.*.1w", "Week", PERCENT, 2, True),
     Metric("ladder.rows.*.ytd", "Year to date", PERCENT, 2, True),
     Metric("ladder.rows.*.1y", "1 year", PERCENT, 2, True),

@@ -24,6 +24,7 @@ from generator.metrics.codec import (
     record_from_plain,
     record_to_plain,
 )
+from generator.metrics.schema_fundamentals import Fundamentals
 
 SCHEMA_VERSION = 1
 
@@ -462,6 +463,8 @@ class Document:
     ladder: Ladder | Missing
     changes: Changes | Missing
     claims: tuple[Claim, ...]
+    # ETF fundamentals and the Ken French book-to-market record (absent in older documents).
+    fundamentals: Fundamentals | Missing = field(default=Missing(), metadata=OMIT)
 
     def to_plain(self) -> dict[str, Any]:
         """The JSON-ready form written to ``metrics.json``."""

@@ -5,7 +5,8 @@ Three independent inputs, each shown as missing when absent:
 - the curated file (``Market.valuations``): latest dated forward P/E and expected earnings
   growth per side, with date and source; discount = small P/E / large P/E - 1; stale after
   ``config.valuation_stale_after_days``;
-- trailing P/E of the pair's ETFs, stored by the live fetch as value series ``PE:<ETF>``;
+- trailing P/E of the pair's ETFs, stored by the fundamentals fetch as value series
+  ``FUND_<ETF>_PE`` (``generator.fundfields``);
 - book-to-market of the smallest vs the biggest size quintile (Ken French 5x5 portfolios).
 """
 
@@ -17,17 +18,18 @@ import numpy as np
 import pandas as pd
 
 from generator.config import Config
+from generator.fundfields import fund_symbol
 from generator.metrics.common import Unavailable, iso, missing, record, truncate_frame
 from generator.model import FF_BEME_BIG, FF_BEME_SMALL, Market
 
-PE_PREFIX = "PE:"
 # A trailing P/E snapshot older than this is not the current week's figure.
 TRAILING_PE_STALE_DAYS = 14
 
 
 def pe_symbol(etf: str) -> str:
-    """Store symbol of an ETF's trailing P/E series, e.g. ``PE:IWM``."""
-    return PE_PREFIX + etf
+    """Store symbol of an ETF's P/E series, e.g. ``FUND_IWM_PE`` (a ``PE:IWM`` could never be
+    stored: ':' cannot be in a file name)."""
+    return fund_symbol(etf, "PE")
 
 
 def latest_by_side(valuations: pd.DataFrame, week_end: pd.Timestamp) -> dict[str, pd.Series]:

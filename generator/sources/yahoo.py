@@ -17,6 +17,9 @@ Offline, yfinance logs some six records per attempt and ends with "possibly deli
 timezone found", which blames the ticker. Its records are collected instead of shown (they are
 shown with ``--debug``), and a failure whose records name a network error says that Yahoo
 Finance could not be reached, naming the error.
+
+``yahoo_ticker`` makes the ``Ticker`` objects the ETF fundamentals are read from
+(``generator.sources.fundamentals``), so this stays the one module that imports yfinance.
 """
 
 from __future__ import annotations
@@ -29,11 +32,12 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yfinance as yf
 from tqdm import tqdm
-from yfinance.exceptions import YFRateLimitError
+from yfinance.exceptions import YFException, YFRateLimitError
 
 from generator.calendar import NY_TZ, SessionTable, xnys
 from generator.config import Config, FetchSettings
@@ -68,6 +72,12 @@ _CURL_NOISE = re.compile(
 )
 
 Download = Callable[..., pd.DataFrame]
+# What makes a ``yf.Ticker`` for a symbol (tests pass a factory of fake tickers).
+TickerFactory = Callable[[str], Any]
+# What reading a Ticker's fund data or info can raise: network errors (OSError), a rate limit,
+# yfinance's own errors ("No Fund data found"), and the KeyError/TypeError/ValueError of an
+# answer whose JSON lacks the expected parts (yfinance re-raises those unless told to hide them).
+TICKER_ERRORS = (OSError, YFException, KeyError, TypeError, ValueError, AttributeError)
 
 
 class EmptyAnswer(Exception):
@@ -194,6 +204,11 @@ def fetch_start(
     window = table.sessions(last - pd.Timedelta(days=2 * settings.overlap_sessions + 10), last)
     window = window[window <= last]
     return window[max(0, len(window) - 1 - settings.overlap_sessions)]
+
+
+def yahoo_ticker(symbol: str) -> Any:
+    """A ``yf.Ticker`` for ``symbol`` (its ``funds_data`` and ``info`` are fetched on first use)."""
+    return yf.Ticker(symbol)
 
 
 def use_project_cache(cache_dir: Path) -> Path:
