@@ -37,6 +37,9 @@ class Series:
     measure: str = "price"
     frequency: str = "daily"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # What the source says of its own edition (a Ken French file's CRSP vintage line); kept in
+    # the manifest entry and shown by ``generator status``.
+    version: str = ""
 
     @property
     def calendar_checked(self) -> bool:

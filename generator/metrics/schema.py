@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import DataError
+from generator.metrics.schema_sources import Sources
 from generator.metrics.codec import (
     OMIT,
     Missing,
@@ -428,6 +429,8 @@ class Document:
     ladder: Ladder | Missing
     changes: Changes | Missing
     claims: tuple[Claim, ...]
+    # Absent in documents written before the freshness policy.
+    sources: Sources | Missing = field(metadata=OMIT)
 
     def to_plain(self) -> dict[str, Any]:
         """The JSON-ready form written to ``metrics.json``."""

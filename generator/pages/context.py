@@ -181,6 +181,7 @@ def build_report_context(
         "valuation": doc.valuation,
         "ladder": doc.ladder,
         "changes": doc.changes,
+        "sources": doc.sources,
         "claims": doc.claims,
         "charts": charts,
         "section_charts": SECTION_CHARTS,
