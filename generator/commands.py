@@ -22,26 +22,65 @@ def run_fetch(ctx: Context) -> int:
     from generator import pipeline
 
     args = ctx.args
-    if args.sample:
-        end = args.end or ctx.now.tz_convert(NY_TZ).strftime("%Y-%m-%d")
-        parse_date(end, "--end")
-        report = pipeline.fetch_sample(
-            ctx.store, ctx.config, end, args.symbols, calendar=ctx.run.calendar
-        )
-    else:
-        if args.end:
-            raise UsageError("--end only applies with --sample")
-        report = pipeline.fetch_live(
-            ctx.store,
-            ctx.config,
-            symbols=args.symbols,
-            cache_dir=ctx.cache_dir,
-            progress=not ctx.quiet,
-            now=ctx.now,
-            calendar=ctx.run.calendar,
-        )
+    if not args.sample:
+        return _fetch_sources(ctx)
+    if args.source is not None:
+        raise UsageError("--source does not apply with --sample (the sample market is one source)")
+    end = args.end or ctx.now.tz_convert(NY_TZ).strftime("%Y-%m-%d")
+    parse_date(end, "--end")
+    report = pipeline.fetch_sample(
+        ctx.store, ctx.config, end, args.symbols, calendar=ctx.run.calendar
+    )
     _summarise(ctx, report)
     return 0
+
+
+def _fetch_sources(ctx: Context) -> int:
+    """``fetch`` live: every source (or ``--source NAME``) under the freshness policy: a summary
+    line per source, one warning line per source that failed or is stale."""
+    from generator.fetching import FetchJob, fetch_source, source_names, summary_line
+
+    args = ctx.args
+    if args.end:
+        raise UsageError("--end only applies with --sample")
+    names = source_names(args.source)
+    if args.symbols and "yahoo" not in names:
+        raise UsageError("--symbols only applies to the yahoo source")
+    job = FetchJob(
+        ctx.store,
+        ctx.config,
+        ctx.now,
+        http=ctx.run.http,
+        cache_dir=ctx.cache_dir,
+        progress=not ctx.quiet,
+        calendar=ctx.run.calendar,
+        symbols=args.symbols,
+    )
+    outcomes = []
+    for name in names:
+        outcome = fetch_source(job, name)
+        outcomes.append(outcome)
+        if outcome.report is not None:
+            _repairs(ctx, outcome.report)
+        ctx.say(summary_line(outcome))
+    for line in _warnings(ctx, outcomes):
+        print(f"warning: {line}", file=sys.stderr)
+    return 0
+
+
+def _warnings(ctx: Context, outcomes: list) -> list[str]:  # type: ignore[type-arg]
+    """The warnings of the fetch, then one line per fetched source that failed or is stale."""
+    from generator.freshness import source_freshness, warning_line
+
+    lines = [w for o in outcomes for w in o.warnings]
+    fetched = [o for o in outcomes if o.skipped is None]
+    market = load_market(ctx.store, verify=False)
+    freshness = source_freshness(market, ctx.config, ctx.now, [o.name for o in fetched])
+    for outcome, fresh in zip(fetched, freshness, strict=True):
+        line = warning_line(fresh, outcome.error)
+        if line:
+            lines.append(line)
+    return lines
 
 
 def run_import(ctx: Context) -> int:
@@ -68,15 +107,19 @@ def run_import(ctx: Context) -> int:
 
 
 def _summarise(ctx: Context, report: IngestReport) -> None:
-    for line in report.repairs[:20]:
-        ctx.say(f"repaired: {line}")
-    if len(report.repairs) > 20:
-        ctx.say(f"repaired: ... and {len(report.repairs) - 20} more")
+    _repairs(ctx, report)
     added = sum(report.new_rows.values())
     files = [p for p in report.changed if p.name != "manifest.json"]
     ctx.say(
         f"{ctx.store}: {len(files)} series written, {added} new rows, {len(report.repairs)} repairs"
     )
+
+
+def _repairs(ctx: Context, report: IngestReport) -> None:
+    for line in report.repairs[:20]:
+        ctx.say(f"repaired: {line}")
+    if len(report.repairs) > 20:
+        ctx.say(f"repaired: ... and {len(report.repairs) - 20} more")
 
 
 def run_status(ctx: Context) -> int:

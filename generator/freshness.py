@@ -108,22 +108,24 @@ def _day(day: pd.Timestamp) -> pd.Timestamp:
 
 
 def warning_line(fresh: Freshness, failure: str | None = None) -> str:
-    """The one warning line of a source that failed or is stale ("" when neither)."""
-    kept = _kept(fresh)
+    """The one warning line of a source that failed (``failure``: its error) or whose data is
+    stale or absent; "" for a fetched source with fresh data."""
     if failure is not None:
-        return f"{failure}; {kept}"
-    if fresh.state == FRESH:
-        return ""
-    return f"{fresh.name}: {kept}"
+        if fresh.as_of is None:
+            return f"{failure}; {fresh.name} has never been fetched: no stored data"
+        return f"{failure}; keeping its stored data as of {_age(fresh)}"
+    if fresh.state == NEVER:
+        return f"{fresh.name}: no stored data"
+    if fresh.state == STALE:
+        return f"{fresh.name}: stale: its data is as of {_age(fresh)}"
+    return ""
 
 
-def _kept(fresh: Freshness) -> str:
-    if fresh.as_of is None:
-        return f"{fresh.name} has never been fetched: it has no stored data"
+def _age(fresh: Freshness) -> str:
     state = "stale" if fresh.state == STALE else "not stale yet"
     return (
-        f"keeping its stored data as of {fresh.as_of:%Y-%m-%d}, {fresh.age_days} days old "
-        f"({state}: stale after {fresh.stale_after_days} days)"
+        f"{fresh.as_of:%Y-%m-%d}, {fresh.age_days} days old ({state}: the limit is "
+        f"{fresh.stale_after_days} days)"
     )
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import DataError
-from generator.metrics.schema_sources import Sources
 from generator.metrics.codec import (
     OMIT,
     Missing,
@@ -25,6 +24,7 @@ from generator.metrics.codec import (
     record_from_plain,
     record_to_plain,
 )
+from generator.metrics.schema_sources import Sources
 
 SCHEMA_VERSION = 1
 

@@ -5,7 +5,7 @@ Both header layouts FRED has served are read (``observation_date,FEDFUNDS`` sinc
 older ``DATE,VALUE``), ``.`` marks a missing value. An HTML page instead of the CSV (an unknown
 id gets FRED's error page), a CSV of another series, or an HTTP error is one FetchError line
 naming the source, the URL and the problem. A discontinued series (FRED still serves it, but
-its last observation is older than the source's ``stale_after_days``) is kept, with a warning.
+its last observation is more than ``DISCONTINUED_DAYS`` old) is kept, with a warning.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from generator.sources.http import Http, looks_like_html, page_title
 
 NAME = "fred"
 SOURCE = "fred"
+# A series whose last observation is older than this has stopped (FRED keeps serving it).
+DISCONTINUED_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ def fetch_fred(
     warnings: list[str] = []
     for series_id in tqdm(settings.series, desc=NAME, unit="series", disable=not progress):
         fetched = fred_series(series_url(settings.url, series_id), series_id, http)
-        note = discontinued(fetched, now, settings.stale_after_days)
+        note = discontinued(fetched, now)
         if note:
             warnings.append(note)
         series.append(fetched)
@@ -81,11 +83,14 @@ def fred_series(url: str, series_id: str, http: Http) -> Series:
     return dataclasses.replace(parsed[0], symbol=series_id, source=f"{SOURCE}:{series_id}")
 
 
-def discontinued(series: Series, now: pd.Timestamp, stale_after_days: int) -> str:
-    """A warning when the series' last observation is older than ``stale_after_days``, else ""."""
+def discontinued(series: Series, now: pd.Timestamp, limit: int = DISCONTINUED_DAYS) -> str:
+    """A warning when the series' last observation is more than ``limit`` days before ``now``,
+    else ""."""
     last = series.frame.index[-1]
-    age = (now.tz_convert(None).normalize() - last).days if now.tzinfo else (now - last).days
-    if age <= stale_after_days:
+    today = pd.Timestamp(now)
+    today = today.tz_convert(None) if today.tzinfo is not None else today
+    age = (today.normalize() - last).days
+    if age <= limit:
         return ""
     return (
         f"{NAME}: {series.symbol}: last observation {last:%Y-%m-%d}, {age} days ago: FRED no "
