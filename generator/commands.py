@@ -141,10 +141,30 @@ def run_status(ctx: Context) -> int:
             f"{r.symbol:<18}{r.role:<10}{r.first:<12}{r.last:<12}{r.rows:>7}{r.gaps:>6}"
             f"{r.gaps_since_2000:>11}{stale:>7}  {r.source}"
         )
+    _print_freshness(ctx)
     mismatched = manifest_mismatches(ctx.store)
     for path in mismatched:
         print(f"warning: {mismatch_error(ctx.store, path, sample)}", file=sys.stderr)
     return 1 if mismatched else 0
+
+
+def _print_freshness(ctx: Context) -> None:
+    """Each source's freshness today: as-of date, age, stale or not, and its version."""
+    from generator.freshness import STALE, source_freshness
+
+    market = load_market(ctx.store, verify=False)
+    print(f"sources on {ctx.now.tz_convert(NY_TZ):%Y-%m-%d}:")
+    print(f"{'source':<14}{'series':>7}  {'as of':<12}{'age':>6}  {'state':<24}version")
+    for fresh in source_freshness(market, ctx.config, ctx.now):
+        as_of = "-" if fresh.as_of is None else f"{fresh.as_of:%Y-%m-%d}"
+        age = "-" if fresh.age_days is None else str(fresh.age_days)
+        state = fresh.state
+        if state == STALE:
+            state = f"STALE (>{fresh.stale_after_days} days)"
+        print(
+            f"{fresh.name:<14}{fresh.series:>7}  {as_of:<12}{age:>6}  {state:<24}"
+            f"{fresh.version or '-'}"
+        )
 
 
 def run_metrics(ctx: Context) -> int:
