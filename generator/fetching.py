@@ -10,9 +10,10 @@ warnings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -97,12 +98,14 @@ def _fundamentals(job: FetchJob) -> Fetched:
 
 
 # Every source, in fetch order: name -> fetcher. The required one comes first.
-FETCHERS: dict[str, Callable[[FetchJob], Fetched]] = {
-    "yahoo": _yahoo,
-    "french": _french,
-    "fred": _fred,
-    "fundamentals": _fundamentals,
-}
+FETCHERS: Mapping[str, Callable[[FetchJob], Fetched]] = MappingProxyType(
+    {
+        "yahoo": _yahoo,
+        "french": _french,
+        "fred": _fred,
+        "fundamentals": _fundamentals,
+    }
+)
 
 
 def source_names(requested: str | None) -> list[str]:
@@ -117,18 +120,24 @@ def source_names(requested: str | None) -> list[str]:
     return [requested]
 
 
-def fetch_sources(job: FetchJob, names: Iterable[str]) -> list[SourceOutcome]:
-    """Fetch and ingest each named source in turn (see the module docstring)."""
-    return [fetch_source(job, name) for name in names]
+Fetchers = Mapping[str, Callable[[FetchJob], Fetched]]
 
 
-def fetch_source(job: FetchJob, name: str) -> SourceOutcome:
+def fetch_sources(
+    job: FetchJob, names: Iterable[str], fetchers: Fetchers | None = None
+) -> list[SourceOutcome]:
+    """Fetch and ingest each named source in turn (see the module docstring); ``fetchers``
+    replaces the table (tests)."""
+    return [fetch_source(job, name, fetchers) for name in names]
+
+
+def fetch_source(job: FetchJob, name: str, fetchers: Fetchers | None = None) -> SourceOutcome:
     """One source fetched and ingested; a failure of any source but Yahoo is returned, not
     raised."""
     if name == "fundamentals" and not job.config.sources.fundamentals.enabled:
         return SourceOutcome(name, skipped="switched off ([sources.fundamentals] enabled = false)")
     try:
-        fetched = FETCHERS[name](job)
+        fetched = (FETCHERS if fetchers is None else fetchers)[name](job)
         report = ingest(
             job.store,
             fetched.series,
