@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from generator import cli
-from generator.config import FrenchSource, FredSource, Sources, load_config
+from generator.config import FredSource, FrenchSource, Sources, load_config
 from generator.errors import FetchError
 from generator.fetching import FETCHERS, Fetched, FetchJob, fetch_sources, summary_line
 from generator.freshness import source_freshness, warning_line
