@@ -124,9 +124,13 @@ def warning_line(fresh: Freshness, failure: str | None = None) -> str:
 def _age(fresh: Freshness) -> str:
     state = "stale" if fresh.state == STALE else "not stale yet"
     return (
-        f"{fresh.as_of:%Y-%m-%d}, {fresh.age_days} days old ({state}: the limit is "
+        f"{fresh.as_of:%Y-%m-%d}, {_days(fresh.age_days)} old ({state}: the limit is "
         f"{fresh.stale_after_days} days)"
     )
+
+
+def _days(count: int | None) -> str:
+    return "1 day" if count == 1 else f"{count} days"
 
 
 def sources_section(market: Market, config: Config, week_end: pd.Timestamp) -> dict[str, Any]:

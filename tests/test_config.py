@@ -11,9 +11,9 @@ from generator.config import (
     Config,
     FetchSettings,
     Side,
+    Sources,
     ValidationRules,
     load_config,
-    Sources,
     parse_config,
 )
 from generator.errors import ConfigError
