@@ -164,11 +164,21 @@ def test_source_option_usage_errors(
 
 
 def mirror_config(tmp_path: Path, mirror: Path) -> Path:
+    """The project's config with both research sources pointed at a file:// mirror."""
+    config = load_config(ROOT / "smallcap.toml")
     text = (ROOT / "smallcap.toml").read_text(encoding="utf-8")
-    text += (
-        f'\n[sources.french]\nurl = "{mirror.as_uri()}/"\nfiles = ["{ME_ZIP}"]\n'
-        f'\n[sources.fred]\nurl = "{mirror.as_uri()}/fredgraph.csv"\nseries = ["DGS10"]\n'
-    )
+    for old, new in [
+        (f'url = "{config.sources.french.url}"', f'url = "{mirror.as_uri()}/"'),
+        (f'url = "{config.sources.fred.url}"', f'url = "{mirror.as_uri()}/fredgraph.csv"'),
+        (
+            'series = ["FEDFUNDS", "DFEDTARU", "DGS10", "DTB3", "BAMLH0A0HYM2"]',
+            'series = ["DGS10"]',
+        ),
+    ]:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    start = text.index("files = [")
+    text = text[:start] + f'files = ["{ME_ZIP}"]' + text[text.index("]", start) + 1 :]
     path = tmp_path / "smallcap.toml"
     path.write_text(text, encoding="utf-8")
     return path
