@@ -117,14 +117,15 @@ def warning_line(fresh: Freshness, failure: str | None = None) -> str:
     if fresh.state == NEVER:
         return f"{fresh.name}: no stored data"
     if fresh.state == STALE:
-        return f"{fresh.name}: stale: its data is as of {_age(fresh)}"
+        return f"{fresh.name}: its data is as of {_age(fresh)}"
     return ""
 
 
 def _age(fresh: Freshness) -> str:
+    """``2025-05-30, 552 days old: stale (the limit is 120 days)``."""
     state = "stale" if fresh.state == STALE else "not stale yet"
     return (
-        f"{fresh.as_of:%Y-%m-%d}, {_days(fresh.age_days)} old ({state}: the limit is "
+        f"{fresh.as_of:%Y-%m-%d}, {_days(fresh.age_days)} old: {state} (the limit is "
         f"{fresh.stale_after_days} days)"
     )
 

@@ -95,7 +95,7 @@ def test_one_source_down_keeps_its_data_and_the_run_succeeds(store: Path) -> Non
     fresh = source_freshness(load_market(store), cfg, NOW, ["french", "fred"])
     assert [warning_line(f, o.error) for f, o in zip(fresh, outcomes[1:], strict=True)] == [
         f"french: {FRENCH_BASE}{ME_ZIP}: HTTP 503 Service Unavailable (gave up after 3 "
-        "attempts); keeping its stored data as of 2024-12-31, 153 days old (stale: the limit "
+        "attempts); keeping its stored data as of 2024-12-31, 153 days old: stale (the limit "
         "is 120 days)",
         "",
     ]

@@ -109,12 +109,12 @@ def test_warning_lines() -> None:
         truncate_market(market(), WEEK), CONFIG, WEEK, ["french", "fred", "fundamentals"]
     )
     assert warning_line(french) == (
-        "french: stale: its data is as of 2025-05-30, 448 days old (stale: the limit is 120 days)"
+        "french: its data is as of 2025-05-30, 448 days old: stale (the limit is 120 days)"
     )
     assert warning_line(fred) == ""
     assert warning_line(fundamentals) == "fundamentals: no stored data"
     assert warning_line(fred, "fred: x: HTTP 503") == (
-        "fred: x: HTTP 503; keeping its stored data as of 2026-08-20, 1 day old (not stale yet: the limit is 90 days)"
+        "fred: x: HTTP 503; keeping its stored data as of 2026-08-20, 1 day old: not stale yet (the limit is 90 days)"
     )
 
 

@@ -544,7 +544,7 @@ def test_a_research_source_down_warns_and_the_week_is_published(
     fred = f"{CONFIG.sources.fred.url}?id={CONFIG.sources.fred.series[0]}"
     assert result.warnings == (
         f"french: {french}: HTTP 503 Service Unavailable (gave up after 3 attempts); keeping its "
-        "stored data as of 2026-11-20, 3 days old (not stale yet: the limit is 120 days)",
+        "stored data as of 2026-11-20, 3 days old: not stale yet (the limit is 120 days)",
         f"fred: {fred}: HTTP 401 Unauthorized; fred has never been fetched: no stored data",
     )
     folder = archive.report_dir(project / "sample" / "docs", WEEK_NEXT)
