@@ -46,6 +46,8 @@ def _fetch_sources(ctx: Context) -> int:
     names = source_names(args.source)
     if args.symbols and "yahoo" not in names:
         raise UsageError("--symbols only applies to the yahoo source")
+    if args.symbols:
+        names = ["yahoo"]  # some Yahoo symbols were asked for, nothing else
     job = FetchJob(
         ctx.store,
         ctx.config,

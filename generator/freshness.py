@@ -9,7 +9,7 @@ counted to the week's end from the data cut at it). A source with no stored seri
 
 A stored series belongs to a source by what it is: the configured Yahoo symbols; the Ken French
 series (``FF_*``, whatever file or import brought them); the configured FRED ids (or any series
-a FRED download stored); and series whose source starts with ``fundamentals``.
+a FRED download stored); and the ETF fundamentals' snapshots (``FUND_*``).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ LABELS = {
 }
 FRESH, STALE, NEVER = "fresh", "stale", "never fetched"
 FRENCH_PREFIX = "FF_"
+FUNDAMENTALS_PREFIX = "FUND_"  # the ETF fundamentals' snapshots (FUND_IWM_PE, ...)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def source_of(series: Series, config: Config, yahoo: frozenset[str]) -> str | No
         return "french"
     if series.symbol in config.sources.fred.series or source.startswith("fred"):
         return "fred"
-    if source.startswith("fundamentals"):
+    if series.symbol.startswith(FUNDAMENTALS_PREFIX) or source.startswith("fundamentals"):
         return "fundamentals"
     if source.startswith(("yahoo", "yfinance")):
         return "yahoo"

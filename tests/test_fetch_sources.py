@@ -226,3 +226,23 @@ def _pin(monkeypatch: pytest.MonkeyPatch) -> None:
         self.now = NOW
 
     monkeypatch.setattr(cli.Context, "__init__", init)
+
+
+def test_symbols_alone_fetch_only_those_yahoo_symbols(tmp_path: Path, monkeypatch) -> None:
+    from generator import fetching
+
+    asked: list[tuple[str, list[str] | None]] = []
+
+    def fake(job: FetchJob) -> Fetched:
+        asked.append(("yahoo", job.symbols))
+        return Fetched([])
+
+    monkeypatch.setattr(fetching, "FETCHERS", {**FETCHERS, "yahoo": fake})
+    store = tmp_path / "data"
+    assert (
+        run(
+            "--store", store, "--config", ROOT / "smallcap.toml", "-q", "fetch", "--symbols", "^RUT"
+        )
+        == 0
+    )
+    assert asked == [("yahoo", ["^RUT"])]

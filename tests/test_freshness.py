@@ -43,8 +43,13 @@ def market() -> Market:
         value_series("FF_ME_LO30", ["2025-05-29", "2025-05-30"], "french:x.zip"),
         value_series("DGS10", ["2026-08-20", "2026-08-24"], "fred:DGS10", "yield"),
         value_series("SHILLER_PE10", ["2023-09-01"], "shiller-csv:data.csv", "ratio"),
+        value_series("FUND_IWM_PE", ["2026-08-14"], "yahoo:funds_data", "ratio"),
     ]
     return Market(series={s.symbol: s for s in series})
+
+
+def without_fundamentals() -> Market:
+    return Market(series={k: v for k, v in market().series.items() if not k.startswith("FUND_")})
 
 
 def test_each_source_as_of_the_week_end_point_in_time() -> None:
@@ -54,11 +59,7 @@ def test_each_source_as_of_the_week_end_point_in_time() -> None:
         {"name": "yahoo", "label": "Yahoo Finance prices", "series": 1, "stale_after_days": 7, "state": "fresh", "as_of": "2026-08-21", "age_days": 0},
         {"name": "french", "label": "Ken French Data Library", "series": 1, "stale_after_days": 120, "state": "stale", "as_of": "2025-05-30", "age_days": 448},
         {"name": "fred", "label": "FRED, Federal Reserve Bank of St. Louis", "series": 1, "stale_after_days": 90, "state": "fresh", "as_of": "2026-08-20", "age_days": 1},
-        {
-            "name": "fundamentals", "label": "ETF fundamentals from yfinance", "series": 0, "stale_after_days": 14, "state": "never fetched",
-            "as_of": None, "as_of_reason": "never fetched (run `generator fetch --source fundamentals`)",
-            "age_days": None, "age_days_reason": "never fetched (run `generator fetch --source fundamentals`)",
-        },
+        {"name": "fundamentals", "label": "ETF fundamentals from yfinance", "series": 1, "stale_after_days": 14, "state": "fresh", "as_of": "2026-08-14", "age_days": 7},
     ]  # fmt: skip
 
 
@@ -70,7 +71,7 @@ def test_the_stale_limit_is_the_configured_one() -> None:
 
 
 def test_the_section_reads_into_the_typed_document() -> None:
-    section = sources_section(truncate_market(market(), WEEK), CONFIG, WEEK)
+    section = sources_section(truncate_market(without_fundamentals(), WEEK), CONFIG, WEEK)
     row = section["rows"][3]
     typed = typed_document({**minimal_document(), "sources": section}).sources
     assert isinstance(typed, Sources)
@@ -106,7 +107,10 @@ def test_the_page_marks_stale_and_never_fetched_sources() -> None:
 
 def test_warning_lines() -> None:
     french, fred, fundamentals = source_freshness(
-        truncate_market(market(), WEEK), CONFIG, WEEK, ["french", "fred", "fundamentals"]
+        truncate_market(without_fundamentals(), WEEK),
+        CONFIG,
+        WEEK,
+        ["french", "fred", "fundamentals"],
     )
     assert warning_line(french) == (
         "french: its data is as of 2025-05-30, 448 days old: stale (the limit is 120 days)"
