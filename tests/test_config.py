@@ -11,12 +11,12 @@ from generator.config import (
     Config,
     FetchSettings,
     Side,
-    Sources,
     ValidationRules,
     load_config,
     parse_config,
 )
 from generator.errors import ConfigError
+from generator.source_settings import Sources
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_CONFIG = ROOT / "smallcap.toml"

@@ -15,12 +15,13 @@ import pandas as pd
 import pytest
 
 from generator import cli
-from generator.config import FredSource, FrenchSource, Sources, load_config
+from generator.config import load_config
 from generator.errors import FetchError
 from generator.fetching import FETCHERS, Fetched, FetchJob, fetch_sources, summary_line
 from generator.freshness import source_freshness, warning_line
 from generator.ingest import ingest
 from generator.model import Series
+from generator.source_settings import FredSource, FrenchSource, Sources
 from generator.store import load_market
 from tests.recorded import FRED_BASE, FRENCH_BASE, ME_DAILY_2025, fred_csv, http, ok, status, zipped
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from generator.config import FRED_SERIES, FredSource
 from generator.errors import FetchError
+from generator.source_settings import FRED_SERIES, FredSource
 from generator.sources.fred import RATE_IDS
 from generator.sources.fred_live import fetch_fred, fred_series, series_url
 from tests.recorded import FRED_BASE, HTML_PAGE, fred_csv, http, ok, status

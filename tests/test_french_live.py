@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator.config import FrenchSource
 from generator.errors import FetchError
 from generator.ingest import ingest
+from generator.source_settings import FrenchSource
 from generator.sources.french_live import fetch_french, french_file, vintage
 from generator.sources.http import Http
 from generator.store import read_manifest, read_series

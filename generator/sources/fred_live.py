@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from generator.config import FredSource
 from generator.errors import FetchError, ParseError
 from generator.model import Series
+from generator.source_settings import FredSource
 from generator.sources.csvtext import decode_lines, split_cells
 from generator.sources.fred import is_fred_header, parse_fred
 from generator.sources.http import Http, looks_like_html, page_title

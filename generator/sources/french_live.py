@@ -1,15 +1,16 @@
 """Ken French Data Library, live: the configured zip files, unzipped in memory, parsed by the
 CSV parser (``french.parse_french``) exactly as an imported file would be.
 
-What the library really serves, and what each becomes here (one FetchError line naming the
-source, the URL and the problem; nothing of that source is stored):
+The files since the library's 2025 rebuild end their lines with a bare carriage return
+(``\\r``, no ``\\n``: readers that split on ``\\r\\n`` see one long line, as pandas-datareader did
+until its September 2025 fix), a daily file's header cell may read ``Date``, and the preamble may
+drop the program's name (``This file was created using the 202505 CRSP database.``). The text is
+read as ``import`` reads a file (``csvtext.decode_lines``: CR, LF and CRLF all end a line), so
+the older CRLF files read the same; a Windows-1252 byte (the odd ``©``) is accepted too.
 
-- the files since the 2025 rebuild: lines that end in a bare carriage return (``\\r``, no
-  ``\\n``; readers that split on ``\\r\\n``, such as pandas-datareader before 0.10's fix, see one
-  long line), a daily file whose header cell reads ``Date``, and a preamble that may drop the
-  program name (``This file was created using the 202505 CRSP database.``). The text is read
-  as ``import`` reads a file (``csvtext.decode_lines``: CR, LF and CRLF all end a line); a
-  Windows-1252 byte (the odd ``©``) is accepted too;
+What else really happens, and what each becomes (one FetchError line naming the source, the URL
+and the problem; nothing of that source is stored):
+
 - an HTTP error (401 or 403 when the server refuses a client, 5xx): see ``http.Http``;
 - an HTML page served instead of the zip (a moved file, a maintenance page): named as such,
   with the page's title;
@@ -32,9 +33,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from generator.config import FrenchSource
 from generator.errors import FetchError, ParseError
 from generator.model import Series
+from generator.source_settings import FrenchSource
 from generator.sources.csvtext import decode_lines
 from generator.sources.french import parse_french
 from generator.sources.http import Http, looks_like_html, page_title
