@@ -99,9 +99,9 @@ def test_the_page_marks_stale_and_never_fetched_sources() -> None:
     text = environment().get_template("partials/sources.md.j2").render(sources=Sources(rows))
     lines = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
     assert lines[1:] == [
-        "| Ken French Data Library | 14 | 2025-05-30 | 448 | **⚠ stale** (older than 120 days) |",
+        "| Ken French Data Library | 14 | 2025-05-30 | 448 | ⚠ stale: older than 120 days |",
         "| FRED | 5 | 2026-08-20 | 1 | fresh |",
-        "| ETF fundamentals | 0 | never fetched | n/a | **⚠ never fetched** |",
+        "| ETF fundamentals | 0 | never fetched | n/a | ⚠ never fetched |",
     ]
 
 

@@ -555,7 +555,7 @@ def test_a_research_source_down_warns_and_the_week_is_published(
     assert (rows["french"]["state"], rows["fred"]["state"]) == ("fresh", "never fetched")
     page = (folder / "index.md").read_text(encoding="utf-8")
     assert (
-        "| FRED, Federal Reserve Bank of St. Louis | 0 | never fetched | n/a | **⚠ never fetched** |"
+        "| FRED, Federal Reserve Bank of St. Louis | 0 | never fetched | n/a | ⚠ never fetched |"
         in page
     )
 
