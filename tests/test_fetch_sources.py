@@ -247,3 +247,34 @@ def test_symbols_alone_fetch_only_those_yahoo_symbols(tmp_path: Path, monkeypatc
         == 0
     )
     assert asked == [("yahoo", ["^RUT"])]
+
+
+# --- fault injection: each fault is one line, and the store stays byte-identical ----------------
+
+ME_URL = FRENCH_BASE + ME_ZIP
+DGS10_URL = f"{FRED_BASE}?id=DGS10"
+GOOD_ZIP = zipped("Portfolios_Formed_on_ME_daily.csv", ME_DAILY_2025, "\r")
+
+
+@pytest.mark.parametrize(
+    ("name", "answers", "message"),
+    [
+        ("french", {ME_URL: [status(401, "Unauthorized")]}, f"french: {ME_URL}: HTTP 401 Unauthorized"),
+        ("french", {ME_URL: [status(403, "Forbidden")]}, f"french: {ME_URL}: HTTP 403 Forbidden"),
+        ("french", {ME_URL: [status(502, "Bad Gateway")]}, f"french: {ME_URL}: HTTP 502 Bad Gateway (gave up after 3 attempts)"),
+        ("french", {ME_URL: [ok(b"<html><title>Maintenance</title></html>", "text/html")]}, f"french: {ME_URL}: got a web page ('Maintenance'), not a zip file"),
+        ("french", {ME_URL: [ok(GOOD_ZIP[: len(GOOD_ZIP) // 2])]}, f"french: {ME_URL}: damaged zip file, {len(GOOD_ZIP) // 2} bytes"),
+        ("fred", {DGS10_URL: [ok(b"<!DOCTYPE html><html></html>", "text/html")]}, f"fred: {DGS10_URL}: got a web page, not a CSV (is DGS10 a FRED id?)"),
+        ("fred", {DGS10_URL: [status(503, "Service Unavailable")]}, f"fred: {DGS10_URL}: HTTP 503 Service Unavailable (gave up after 3 attempts)"),
+        ("fred", {DGS10_URL: [ok(fred_csv("DGS10", [("2025-05-30", "n/a")]), "text/csv")]}, f"fred: {DGS10_URL}: DGS10.csv: line 2: column 'DGS10': 'n/a' is not a number"),
+    ],
+)  # fmt: skip
+def test_each_fault_is_one_line_and_the_store_is_unchanged(
+    store: Path, name: str, answers: dict, message: str
+) -> None:
+    client, _, _ = http(answers)
+    before = digest(store)
+    (outcome,) = fetch_sources(FetchJob(store, config(), NOW, http=client), [name])
+    assert outcome.report is None and outcome.error is not None
+    assert outcome.error.startswith(message) and "\n" not in outcome.error
+    assert digest(store) == before
