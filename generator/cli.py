@@ -205,6 +205,11 @@ def _fetch_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--end", help="last date of the sample market, YYYY-MM-DD (default: today)")
     p.add_argument(
+        "--source",
+        metavar="NAME",
+        help="fetch only this source: yahoo, french, fred or fundamentals (default: all)",
+    )
+    p.add_argument(
         "--symbols", nargs="+", help="only these symbols (default: every configured one)"
     )
 

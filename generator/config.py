@@ -7,11 +7,12 @@ import datetime as dt
 import math
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from generator.errors import ConfigError
+from generator.source_settings import URL_SCHEMES, Sources
 from generator.symbols import SymbolError, check_symbol
 
 DEFAULT_CONFIG = Path("smallcap.toml")
@@ -60,6 +61,7 @@ class Config:
     fetch: FetchSettings
     valuation_stale_after_days: int = 120
     path: str = str(DEFAULT_CONFIG)
+    sources: Sources = Sources()
 
     def symbols(self) -> list[str]:
         """Every configured symbol, in a stable order: pair, ladder, rates."""
@@ -88,6 +90,7 @@ _SCHEMA: dict[str, set[str]] = {
     "validation": {f for f in ValidationRules.__dataclass_fields__},
     "fetch": {f for f in FetchSettings.__dataclass_fields__},
     "valuation": {"stale_after_days"},
+    "sources": {f for f in Sources.__dataclass_fields__},
 }
 _REQUIRED_SECTIONS = ("pair", "rates")
 
@@ -157,9 +160,54 @@ def parse_config(raw: dict[str, Any], where: str = "smallcap.toml") -> Config:
             where,
         ),
         path=where,
+        sources=_sources(raw.get("sources", {}), where),
     )
     _check_duplicates(config, where)
     return config
+
+
+def _sources(raw: dict[str, Any], where: str) -> Sources:
+    """The ``[sources.NAME]`` tables: each key checked, URLs and names checked."""
+    parts = {}
+    for name, value in raw.items():
+        cls = Sources.__dataclass_fields__[name].default.__class__
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: sources.{name} must be a table [sources.{name}]")
+        for key in value:
+            if key not in cls.__dataclass_fields__:
+                raise ConfigError(f"{where}: unknown key sources.{name}.{key}")
+        values = dict(value)
+        if "url" in values:
+            values["url"] = _url(values["url"], f"sources.{name}.url", where)
+        section = _section(
+            cls, {k: v for k, v in values.items() if k != "url"}, f"sources.{name}", where
+        )
+        if "url" in values:
+            section = replace(section, url=values["url"])
+        parts[name] = section
+    sources = Sources(**parts)
+    for file in sources.french.files:
+        if "/" in file or "\\" in file or not file.lower().endswith(".zip"):
+            raise ConfigError(
+                f"{where}: sources.french.files: {file!r} is not a file name ending in .zip"
+            )
+    for series in sources.fred.series:
+        _symbol(series, "sources.fred.series", where)
+    return sources
+
+
+def _url(value: Any, key: str, where: str) -> str:
+    """A source's base URL: http(s) or file, without spaces."""
+    if (
+        not isinstance(value, str)
+        or not value.startswith(URL_SCHEMES)
+        or any(c.isspace() for c in value)
+    ):
+        raise ConfigError(
+            f"{where}: {key} = {_shown(value)} is not valid (expected an https://, http:// or "
+            "file:// address without spaces)"
+        )
+    return value
 
 
 def _check_keys(raw: dict[str, Any], where: str) -> None:
@@ -325,6 +373,13 @@ _LIMITS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "fetch.max_attempts": (lambda n: 1 <= n <= 100, "a whole number from 1 to 100"),
     "fetch.max_seconds": (_finite_above_zero, "a finite number above 0"),
     "valuation.stale_after_days": (lambda n: 0 <= n <= 36500, "a whole number from 0 to 36500"),
+    **{
+        f"sources.{name}.stale_after_days": (
+            lambda n: 0 <= n <= 36500,
+            "a whole number from 0 to 36500",
+        )
+        for name in ("yahoo", "french", "fred", "fundamentals")
+    },
 }
 
 

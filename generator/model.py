@@ -40,6 +40,9 @@ class Series:
     # A series of dated snapshots (ETF fundamentals): a row for a date already stored replaces
     # it (a same-day refetch), where in other series a changed value is a revision.
     snapshots: bool = False
+    # What the source says of its own edition (a Ken French file's CRSP vintage line); kept in
+    # the manifest entry and shown by ``generator status``.
+    version: str = ""
 
     @property
     def calendar_checked(self) -> bool:

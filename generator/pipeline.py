@@ -11,7 +11,9 @@ Each step is a function returning what the next one takes; the commands run the 
   ``load_market`` -> ``closed_report_week`` -> ``update_archive`` (``generate_report`` unless the
   week is archived, ``write_home``) -> ``build_site``;
 - ``site``: ``build_project_site``;
-- ``fetch`` and ``import`` (the store alone): ``fetch_sample``, ``fetch_live``, ``import_files``.
+- ``fetch`` and ``import`` (the store alone): ``fetch_sample``, ``import_files``, and for a live
+  fetch ``generator.fetching.fetch_source`` for each source (Yahoo, then the research sources,
+  under the freshness policy).
 
 One week's report (``generate_report``): the market cut at the week -> its metrics document ->
 its chart data -> chart specs -> static images -> the report folder. An error while writing a
@@ -166,31 +168,6 @@ def fetch_sample(
         fetched_at=f"{end}T00:00:00Z",
         calendar=calendar,
     )
-
-
-def fetch_live(
-    store: Path,
-    config: Config,
-    *,
-    symbols: list[str] | None,
-    cache_dir: Path,
-    progress: bool,
-    now: pd.Timestamp,
-    calendar: SessionTable | None = None,
-) -> IngestReport:
-    """The ``fetch`` command: new rows from Yahoo Finance for every configured symbol (or
-    ``symbols``) into ``store`` (``calendar``: the run's session table)."""
-    from generator.sources.yahoo import fetch_updates
-
-    series = fetch_updates(
-        store,
-        config,
-        symbols=symbols,
-        cache_dir=cache_dir,
-        progress=progress,
-        calendar=calendar,
-    )
-    return ingest(store, series, config, now=now, sample=False, calendar=calendar)
 
 
 def import_files(

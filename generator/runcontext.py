@@ -28,6 +28,13 @@ if TYPE_CHECKING:
     from generator.charts.assets import Renderer
     from generator.charts.datafile import TextCache
     from generator.charts.specs import ChartTemplates
+    from generator.sources.http import Http
+
+
+def _http() -> Http:
+    from generator.sources.http import Http
+
+    return Http()
 
 
 def _vega_renderer() -> AbstractContextManager[Renderer]:
@@ -48,6 +55,9 @@ class RunContext:
     start_renderer: Callable[[], AbstractContextManager[Renderer]] = field(
         default=_vega_renderer, compare=False
     )
+    # The downloads of the research sources (Ken French, FRED): tests pass one whose opener
+    # answers with recorded responses.
+    http: Http = field(default_factory=_http, compare=False)
 
     def _cache(self, name: str) -> Path | None:
         return None if self.cache_dir is None else Path(self.cache_dir) / name

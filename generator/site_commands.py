@@ -7,6 +7,7 @@ Each parses its options and runs the pipeline (``generator.pipeline``, ``generat
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,7 @@ from generator.site_config import checked_site_url
 from generator.weeks import parse_date
 
 if TYPE_CHECKING:
-    from generator.weekly import Source
+    from generator.weekly import Extras, Source
 
 
 def run_report(ctx: Context) -> int:
@@ -108,7 +109,10 @@ def run_weekly(ctx: Context) -> int:
             site_url=site_url,
             allow_gaps=args.from_csv is not None,
             run=ctx.run,
+            extras=_extras(ctx),
         )
+    for line in result.warnings:
+        print(f"warning: {line}", file=sys.stderr)
     if not result.changed and not result.site_built:
         ctx.say(f"week ending {result.week:%Y-%m-%d}: already published, nothing changed")
         return 0
@@ -119,6 +123,23 @@ def run_weekly(ctx: Context) -> int:
     for path in result.changed:
         ctx.say(f"  {path}")
     return 0
+
+
+def _extras(ctx: Context) -> Extras | None:
+    """The optional sources (Ken French, FRED, fundamentals) of a live weekly run; none with
+    ``--sample`` or ``--from-csv``."""
+    from generator.weekly import live_extras
+
+    if ctx.args.sample or ctx.args.from_csv:
+        return None
+    return live_extras(
+        ctx.config,
+        ctx.run.http,
+        ctx.cache_dir,
+        now=ctx.now,
+        progress=not ctx.quiet,
+        calendar=ctx.run.calendar,
+    )
 
 
 def _source(ctx: Context) -> Source:

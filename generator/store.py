@@ -208,6 +208,7 @@ def _read_csv(path: Path, symbol: str, entry: dict, data: bytes | None = None) -
         symbol=symbol,
         frame=frame,
         source=entry.get("source", ""),
+        version=entry.get("version", ""),
         **{k: entry[k] for k in _META_KEYS if k in entry},
     )
 
@@ -316,6 +317,7 @@ def _manifest_entry(s: Series, digest: str, fetched_at: str) -> dict:
         "fetched_at": fetched_at,
         "sha256": digest,
         **{k: getattr(s, k) for k in _META_KEYS},
+        **({"version": s.version} if s.version else {}),
     }
 
 

@@ -35,6 +35,7 @@ from generator.publish import (
     stage_folder,
 )
 from generator.runcontext import RunContext
+from generator.sources.http import Http
 from generator.store import MANIFEST, check_store, load_market, read_manifest
 from generator.weeks import closed_report_week
 
@@ -43,6 +44,7 @@ __all__ = [
     "Source",
     "WeeklyResult",
     "csv_source",
+    "live_extras",
     "live_source",
     "run_weekly",
     "sample_source",
@@ -52,6 +54,10 @@ log = logging.getLogger(__name__)
 
 # A source takes the staged store folder and returns the series to ingest.
 Source = Callable[[Path], list[Series]]
+# The optional sources (freshness policy): fetched into the staged store after the required
+# data, each on its own; a failure is a warning line, never the job's failure. Returns the
+# warning lines.
+Extras = Callable[[Path], list[str]]
 
 
 def sample_source(
@@ -82,12 +88,41 @@ def live_source(
     )
 
 
+def live_extras(
+    config: Config,
+    http: Http,
+    cache_dir: Path,
+    *,
+    now: pd.Timestamp,
+    progress: bool,
+    calendar: SessionTable | None = None,
+) -> Extras:
+    """Every source but Yahoo (Ken French, FRED, fundamentals) for the staged store, under the
+    freshness policy (``generator.fetching``): one warning line per source that failed or is
+    stale, its stored data kept."""
+    from generator.fetching import FETCHERS, REQUIRED, FetchJob, fetch_sources
+    from generator.freshness import source_freshness, warning_line
+
+    def fetch(store: Path) -> list[str]:
+        job = FetchJob(store, config, now, http, cache_dir, progress, calendar)
+        names = [name for name in FETCHERS if name != REQUIRED]
+        outcomes = [o for o in fetch_sources(job, names) if o.skipped is None]
+        lines = [w for o in outcomes for w in o.warnings]
+        market = load_market(store, verify=False)
+        fresh = source_freshness(market, config, now, [o.name for o in outcomes])
+        lines += [warning_line(f, o.error) for o, f in zip(outcomes, fresh, strict=True)]
+        return [line for line in lines if line]
+
+    return fetch
+
+
 @dataclass(frozen=True)
 class WeeklyResult:
     week: pd.Timestamp
     report_written: bool
     changed: tuple[str, ...]  # project-relative paths that changed
     site_built: bool
+    warnings: tuple[str, ...] = ()  # optional sources that failed or are stale
 
 
 def run_weekly(
@@ -100,6 +135,7 @@ def run_weekly(
     site_url: str | None = None,
     allow_gaps: bool = False,
     run: RunContext | None = None,
+    extras: Extras | None = None,
 ) -> WeeklyResult:
     """Run the weekly job once (see the module docstring); ``run``: the run's calendar, caches
     and renderer (None: a context keeping nothing)."""
@@ -123,17 +159,18 @@ def run_weekly(
             allow_gaps=allow_gaps,
             calendar=run.calendar,
         )
+        warnings = tuple(extras(store)) if extras is not None else ()
         market = load_market(store)
         _check_archive_kind(layout, market.sample)
         week = closed_report_week(market, config, requested, now, run.calendar)
         written = update_archive(market, config, week, docs, run)
         changes = _changed_files(store, layout.store) + _changed_files(docs, layout.docs)
         if not changes and site_is_current(layout):
-            return WeeklyResult(week, False, (), False)
+            return WeeklyResult(week, False, (), False, warnings)
         _build(layout, docs, site, work, site_url, run)
         publish(layout, _moves(layout, docs, site, changes), stamp_site=True)
         moved = [_relative(dest, layout.project) for _, dest in _in_order(changes, layout)]
-        return WeeklyResult(week, written, tuple(moved), True)
+        return WeeklyResult(week, written, tuple(moved), True, warnings)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

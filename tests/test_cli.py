@@ -131,7 +131,7 @@ def test_status_prints_every_symbol(sample_store: Path, capsys, fixed_clock) -> 
         "stale",
         "source",
     ]
-    symbols = [line.split()[0] for line in lines[2:]]
+    symbols = [line.split()[0] for line in lines[2:19]]
     config = load_config(CONFIG)
     # Configured symbols first, in config order; then the extra (research) series.
     assert symbols == [*config.symbols(), "FF_ME_HI30", "FF_ME_LO30"]
@@ -329,3 +329,16 @@ def test_console_entry_point_in_a_subprocess(tmp_path: Path) -> None:
     assert debug.stderr.rstrip().endswith(
         "no store here (run `generator fetch` or `generator import` first)"
     )
+
+
+def test_status_lists_each_source_freshness(sample_store: Path, capsys, fixed_clock) -> None:
+    assert with_store(sample_store, "status") == 0
+    lines = capsys.readouterr().out.splitlines()
+    table = lines[lines.index(f"sources on {NOW.tz_convert('America/New_York'):%Y-%m-%d}:") :]
+    assert table[1].split() == ["source", "series", "as", "of", "age", "state", "version"]
+    rows = {line.split()[0]: line.split()[1:] for line in table[2:]}
+    assert list(rows) == ["yahoo", "french", "fred", "fundamentals"]
+    # The sample store holds Yahoo-like prices and two Ken French series, nothing else.
+    assert rows["yahoo"][0] == "15" and rows["french"][0] == "2"
+    assert rows["fred"] == ["0", "-", "-", "never", "fetched", "-"]
+    assert rows["fundamentals"] == ["0", "-", "-", "never", "fetched", "-"]

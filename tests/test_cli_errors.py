@@ -316,7 +316,9 @@ def without_section(text: str, name: str) -> str:
             id="negative-budget",
         ),
         pytest.param(
-            with_edit("stale_after_days = 120", "stale_after_days = -5").encode(),
+            with_edit(
+                "[valuation]\nstale_after_days = 120", "[valuation]\nstale_after_days = -5"
+            ).encode(),
             "valuation.stale_after_days = -5 is not valid (expected a whole number from 0 to "
             "36500)",
             id="negative-staleness",

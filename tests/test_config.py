@@ -16,6 +16,7 @@ from generator.config import (
     parse_config,
 )
 from generator.errors import ConfigError
+from generator.source_settings import Sources
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_CONFIG = ROOT / "smallcap.toml"
@@ -238,7 +239,80 @@ def test_fractional_session_count_is_rejected(tmp_path: Path, real_text: str) ->
 
 def test_bad_valuation_setting_is_a_config_error(tmp_path: Path, real_text: str) -> None:
     path = write_variant(
-        tmp_path, edited(real_text, "stale_after_days = 120", 'stale_after_days = "soon"')
+        tmp_path,
+        edited(
+            real_text,
+            "[valuation]\nstale_after_days = 120",
+            '[valuation]\nstale_after_days = "soon"',
+        ),
     )
     with pytest.raises(ConfigError, match=r"valuation\.stale_after_days"):
         load_config(path)
+
+
+# --- [sources] ---------------------------------------------------------------------------------
+
+
+def test_sources_are_typed_records_with_the_files_defaults(real_text: str, tmp_path: Path) -> None:
+    config = load_config(REAL_CONFIG)
+    assert config.sources == Sources()  # the file states the defaults
+    assert (
+        config.sources.french.url == "https://mba.tuck.dartmouth.edu/pages/faculty/ken.french/ftp/"
+    )
+    assert config.sources.fred.series == ("FEDFUNDS", "DFEDTARU", "DGS10", "DTB3", "BAMLH0A0HYM2")
+    mirror = write_variant(
+        tmp_path,
+        edited(
+            real_text,
+            'url = "https://fred.stlouisfed.org/graph/fredgraph.csv"',
+            'url = "file:///srv/mirror/fred/fredgraph.csv"',
+        ),
+    )
+    assert load_config(mirror).sources.fred.url == "file:///srv/mirror/fred/fredgraph.csv"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("[sources.fred]\n", '[sources.fred]\napi_key = "x"\n', "unknown key sources.fred.api_key"),
+        ("[sources.yahoo]", "[sources.bloomberg]", "unknown key sources.bloomberg"),
+        (
+            'url = "https://fred.stlouisfed.org/graph/fredgraph.csv"',
+            'url = "ftp://mirror/fred"',
+            "sources.fred.url = 'ftp://mirror/fred' is not valid (expected an https://, http:// or file:// address without spaces)",
+        ),
+        (
+            '    "25_Portfolios_5x5_CSV.zip",',
+            '    "../25_Portfolios_5x5.csv",',
+            "sources.french.files: '../25_Portfolios_5x5.csv' is not a file name ending in .zip",
+        ),
+        (
+            '"BAMLH0A0HYM2"]',
+            '"BAML/H0A0"]',
+            "sources.fred.series = 'BAML/H0A0' cannot be used as a file name",
+        ),
+        (
+            "stale_after_days = 90",
+            "stale_after_days = -1",
+            "sources.fred.stale_after_days = -1 is not valid",
+        ),
+        (
+            "enabled = true ",
+            'enabled = "yes" ',
+            "sources.fundamentals.enabled = 'yes' is not valid (expected bool)",
+        ),
+        (
+            '    "F-F_Research_Data_Factors_daily_CSV.zip",\n]',
+            "    3,\n]",
+            "sources.french.files = [",
+        ),
+    ],
+)
+def test_source_mistakes_name_the_file_and_key(
+    tmp_path: Path, real_text: str, old: str, new: str, expected: str
+) -> None:
+    path = write_variant(tmp_path, edited(real_text, old, new))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert expected in str(info.value)

@@ -94,6 +94,7 @@ def test_report_sections_in_the_fixed_order() -> None:
         "Size ladder and rotation gauges",
         "What changed since last week",
         "Data and method notes",
+        "Sources and freshness",
         "Downloads",
     ]
 

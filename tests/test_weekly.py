@@ -498,3 +498,85 @@ def test_every_file_written_gets_the_mode_the_umask_gives(
     assert private == {}
     assert (root / "sample" / "site" / "assets" / "javascripts" / "charts").is_dir()
     assert list((root / "sample" / "site" / "blog").rglob("*.vl.json"))
+
+
+# --- the freshness policy: optional sources -----------------------------------------------------
+
+
+def _policy_config():  # type: ignore[no-untyped-def]
+    """The project's config with the fundamentals switched off (their fetcher is yfinance)."""
+    sources = replace(
+        CONFIG.sources, fundamentals=replace(CONFIG.sources.fundamentals, enabled=False)
+    )
+    return replace(CONFIG, sources=sources)
+
+
+def test_a_research_source_down_warns_and_the_week_is_published(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.sources.http import Http, Response
+    from generator.weekly import live_extras
+
+    monkeypatch.setattr(generator.site, "build_site", fake_build_site)
+    french = CONFIG.sources.french.url + CONFIG.sources.french.files[0]
+
+    def opener(url: str, headers: dict, timeout: float) -> Response:
+        if url == french:
+            return Response(503, b"", "", "Service Unavailable")
+        return Response(401, b"", "", "Unauthorized")
+
+    config = _policy_config()
+    extras = live_extras(
+        config,
+        Http(opener=opener, sleep=lambda s: None),
+        project / ".cache",
+        now=NOW,
+        progress=False,
+    )
+    result = run_weekly(
+        sample_layout(project),
+        config,
+        lambda store: sample_market(config, WEEK_NEXT),
+        now=NOW,
+        extras=extras,
+    )
+    assert result.report_written and result.site_built
+    fred = f"{CONFIG.sources.fred.url}?id={CONFIG.sources.fred.series[0]}"
+    assert result.warnings == (
+        f"french: {french}: HTTP 503 Service Unavailable (gave up after 3 attempts); keeping its "
+        "stored data as of 2026-11-20, 3 days old: not stale yet (the limit is 120 days)",
+        f"fred: {fred}: HTTP 401 Unauthorized; fred has never been fetched: no stored data",
+    )
+    folder = archive.report_dir(project / "sample" / "docs", WEEK_NEXT)
+    rows = {
+        r["name"]: r
+        for r in __import__("json").loads((folder / "metrics.json").read_text())["sources"]["rows"]
+    }
+    assert (rows["french"]["state"], rows["fred"]["state"]) == ("fresh", "never fetched")
+    page = (folder / "index.md").read_text(encoding="utf-8")
+    assert (
+        "| FRED, Federal Reserve Bank of St. Louis | 0 | never fetched | n/a | ⚠ never fetched |"
+        in page
+    )
+
+
+def test_the_pair_down_fails_the_week_before_any_other_source(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(generator.site, "build_site", fake_build_site)
+    asked: list[Path] = []
+
+    def pair_down(store: Path) -> list:
+        raise FetchError("^RUT: Yahoo Finance could not be reached")
+
+    before = snapshot(project)
+    with pytest.raises(FetchError, match="could not be reached"):
+        run_weekly(
+            sample_layout(project),
+            CONFIG,
+            pair_down,
+            now=NOW,
+            extras=lambda store: asked.append(store) or [],
+        )
+    assert asked == []
+    assert changed_paths(before, snapshot(project)) == []

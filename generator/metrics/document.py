@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from generator.config import Config
+from generator.freshness import sources_section
 from generator.jsontext import indented_json
 from generator.metrics.changes import change_values, changes_section, nested_values
 from generator.metrics.claims import with_claims
@@ -75,6 +76,7 @@ def compute_metrics(
         except Unavailable as exc:
             missing(sections, key, str(exc))
     sections["ladder"] = ladder_section(market, config, week_end)
+    sections["sources"] = sources_section(market, config, week_end)
     sections.update(schema_version=SCHEMA_VERSION, changes=None, claims=[])
     doc = typed_document(sections)
     return with_claims(replace(doc, changes=_changes(doc, market, config, week_end, previous)))

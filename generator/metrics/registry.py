@@ -389,6 +389,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("ladder.rotation.*.ratio", "Gauge ratio", RATIO, 4),
     Metric("ladder.rotation.*.change_1w", "Gauge, week change", PERCENT, 2, True),
     Metric("ladder.rotation.*.pct_52w", "Gauge percentile, 52 weeks", PERCENT, 0),
+    Metric("sources.rows.*.series", "Stored series", COUNT),
+    Metric("sources.rows.*.age_days", "Age of the latest observation", DAYS),
+    Metric("sources.rows.*.stale_after_days", "Stale after", DAYS),
 )
 
 # Series that only charts publish (in their data tables): not in the document, so their paths

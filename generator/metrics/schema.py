@@ -25,6 +25,7 @@ from generator.metrics.codec import (
     record_to_plain,
 )
 from generator.metrics.schema_fundamentals import Fundamentals
+from generator.metrics.schema_sources import Sources
 
 SCHEMA_VERSION = 1
 
@@ -464,7 +465,9 @@ class Document:
     changes: Changes | Missing
     claims: tuple[Claim, ...]
     # ETF fundamentals and the Ken French book-to-market record (absent in older documents).
-    fundamentals: Fundamentals | Missing = field(default=Missing(), metadata=OMIT)
+    fundamentals: Fundamentals | Missing = field(metadata=OMIT)
+    # Absent in documents written before the freshness policy.
+    sources: Sources | Missing = field(metadata=OMIT)
 
     def to_plain(self) -> dict[str, Any]:
         """The JSON-ready form written to ``metrics.json``."""

@@ -182,6 +182,7 @@ def build_report_context(
         "fundamentals": doc.fundamentals,
         "ladder": doc.ladder,
         "changes": doc.changes,
+        "sources": doc.sources,
         "claims": doc.claims,
         "charts": charts,
         "section_charts": SECTION_CHARTS,

@@ -46,6 +46,12 @@ def read_lines(path: Path) -> list[str]:
         data = path.read_bytes()
     except OSError as exc:
         raise parse_error(path, f"cannot read file ({exc.strerror or exc})") from None
+    return decode_lines(path, data)
+
+
+def decode_lines(path: Path, data: bytes) -> list[str]:
+    """The text lines of a file's bytes (``path`` names it in errors), as ``read_lines`` reads
+    them: what a live download is parsed from."""
     if b"\x00" in data:
         raise UnsupportedFile(f"{path}: binary file, not a CSV")
     try:

@@ -23,8 +23,18 @@ from generator.sources.csvtext import (
     split_cells,
 )
 
-# FRED ids of interest rates quoted in percent; every other series is a plain level.
-RATE_IDS = frozenset({"TB3MS", "GS10", "DGS10", "DTB3", "GS5", "GS30"})
+# FRED ids quoted in percent (stored with the "yield" measure: values may be zero or negative,
+# and a daily move is limited in percentage points, not relative terms): Treasury yields, the
+# policy rates (effective fed funds, the target range's limits, which move 0.25 from 0.25 and
+# would break a relative limit) and the high-yield option-adjusted spread. Every other series
+# is a plain level.
+RATE_IDS = frozenset(
+    {
+        "TB3MS", "GS10", "DGS10", "DTB3", "GS5", "GS30",
+        "FEDFUNDS", "DFF", "DFEDTARU", "DFEDTARL", "DFEDTAR",
+        "BAMLH0A0HYM2",
+    }
+)  # fmt: skip
 DATE_HEADERS = ("observation_date", "date")
 MISSING = frozenset({".", ""})
 SOURCE = "fred-csv"
