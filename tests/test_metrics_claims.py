@@ -116,9 +116,10 @@ def test_claims_on_a_full_document() -> None:
 
 def test_claims_without_sections_say_not_enough_data_with_reasons() -> None:
     doc = replace(base_doc(), returns=Missing("x"), seasonality=Missing("x"), rates=Missing("x"),
-                  cycle=Missing("x"), highs=Missing("x"), valuation=Missing("x"))  # fmt: skip
+                  cycle=Missing("x"), highs=Missing("x"), valuation=Missing("x"),
+                  great_rotation=Missing("x"))  # fmt: skip
     claims = claims_section(doc)
-    assert len(claims) == 13
+    assert len(claims) == 14
     assert {c.verdict for c in claims} == {NO_DATA}
     week = claims[0].evidence
     assert week["returns.1w.spread"] == Missing(NOT_IN_DOCUMENT)

@@ -24,6 +24,7 @@ from generator.metrics.codec import (
     record_from_plain,
     record_to_plain,
 )
+from generator.metrics.schema_rotation import GreatRotation
 
 SCHEMA_VERSION = 1
 
@@ -428,6 +429,8 @@ class Document:
     ladder: Ladder | Missing
     changes: Changes | Missing
     claims: tuple[Claim, ...]
+    # Absent from documents written before the Great Rotation evidence existed.
+    great_rotation: GreatRotation | Missing = field(metadata=OMIT)
 
     def to_plain(self) -> dict[str, Any]:
         """The JSON-ready form written to ``metrics.json``."""
