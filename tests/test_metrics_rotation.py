@@ -88,7 +88,9 @@ def test_relative_returns_percentiles_and_interval_on_a_known_ratio() -> None:
     weekly = np.array([(i + 1) / i - 1 for i in range(18, 70)])  # the last 52 weekly changes
     assert g["weekly_n"] == 52
     assert g["weekly_mean"] == pytest.approx(weekly.mean(), abs=1e-15)
-    assert (g["weekly_ci_low"], g["weekly_ci_high"]) == pytest.approx(bootstrap_mean_ci(weekly))
+    assert (g["weekly_ci_low"], g["weekly_ci_high"]) == pytest.approx(
+        bootstrap_mean_ci(weekly, level=0.99)
+    )
     assert g["weekly_from"] == fridays(70)[18].date().isoformat()
 
 
@@ -216,7 +218,7 @@ def test_without_any_nasdaq_series_the_claim_has_not_enough_data_and_says_why() 
     claim = claim_by_id(doc.claims, "great_rotation")
     assert claim.verdict == NO_DATA
     assert claim.evidence["gauge"] == "^RUT / ^IXIC"
-    assert claim.evidence["no_data"] == "^IXIC is not in the store"
+    assert claim.reason == "^IXIC is not in the store"
     assert isinstance(claim.n, Missing) and isinstance(claim.period, Missing)
 
 
@@ -229,7 +231,7 @@ def test_an_archived_document_without_the_section_still_reads() -> None:
     assert isinstance(doc.great_rotation, Missing)
     claim = claim_by_id(claims_section(doc), "great_rotation")
     assert claim.verdict == NO_DATA
-    assert claim.evidence["no_data"] == "the Great Rotation section is not in this week's document"
+    assert claim.reason == "no rotation gauges: not available in this week's document"
 
 
 # --- the claim's verdicts -----------------------------------------------------------------

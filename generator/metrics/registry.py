@@ -154,6 +154,8 @@ def _stats(base: str, digits: int = 2) -> list[Metric]:
         Metric(f"{base}.hit_rate", "Hit rate", PERCENT, 0, headline=True),
         Metric(f"{base}.spread_ci90_low", "90% interval, low", PP, 1, True),
         Metric(f"{base}.spread_ci90_high", "90% interval, high", PP, 1, True),
+        Metric(f"{base}.spread_ci99_low", "99% interval, low", PP, 1, True),
+        Metric(f"{base}.spread_ci99_high", "99% interval, high", PP, 1, True),
     ]
 
 
@@ -274,6 +276,10 @@ METRICS: tuple[Metric, ...] = (
     Metric("seasonality.current_year_path.*.spread", "Cumulative spread this year", PP, 1, True),
     *_stats("cycle.phases.*", digits=1),
     Metric("cycle.phases.*.phase", "Cycle phase", PHASE),
+    *_stats("cycle.french.phases.*", digits=1),
+    Metric("cycle.french.phases.*.phase", "Cycle phase", PHASE),
+    Metric("cycle.french.first_year", "First year of the Ken French cycle table", YEAR),
+    Metric("cycle.french.last_complete_year", "Last complete year, Ken French", YEAR),
     Metric("cycle.year", "Year", YEAR),
     Metric("cycle.phase", "Phase of the four-year cycle", PHASE, headline=True),
     Metric("cycle.first_year", "First year of the cycle table", YEAR),
@@ -300,6 +306,8 @@ METRICS: tuple[Metric, ...] = (
     ),  # fmt: skip
     Metric("rates.sensitivity.*.corr", "Rate correlation", RATIO, 2, True),
     Metric("rates.sensitivity.*.weeks", "Weeks", WEEKS),
+    Metric("rates.sensitivity.*.beta_ci99_low", "Rate beta, 99% interval, low", PP, 2, True),
+    Metric("rates.sensitivity.*.beta_ci99_high", "Rate beta, 99% interval, high", PP, 2, True),
     Metric("valuation.curated.stale_after_days", "Stale after", DAYS),
     *[
         m

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from generator.metrics.common import Unavailable, current_close, iso, missing, record
-from generator.metrics.groupstats import CI_LEVEL, bootstrap_mean_ci
+from generator.metrics.groupstats import VERDICT_CI_LEVEL, bootstrap_mean_ci
 from generator.metrics.relative import common_closes, percentile_of_last, weekly_closes
 from generator.metrics.schema_rotation import NEITHER, REVERSED, UNDER_WAY
 from generator.model import Market
@@ -99,7 +99,7 @@ def weekly_interval(weeks: np.ndarray, ratio: np.ndarray, dates: np.ndarray) -> 
         for key in ("weekly_mean", "weekly_ci_low", "weekly_ci_high", "weekly_from"):
             missing(out, key, reason)
         return out
-    low, high = bootstrap_mean_ci(values, level=CI_LEVEL)
+    low, high = bootstrap_mean_ci(values, level=VERDICT_CI_LEVEL)
     out.update(weekly_mean=float(values.mean()), weekly_ci_low=low, weekly_ci_high=high,
                weekly_from=iso(dates[inside][0]))  # fmt: skip
     return out
@@ -143,7 +143,7 @@ def rotation_gauge_record(
 def great_rotation_section(market: Market, config: Any, week_end: pd.Timestamp) -> dict[str, Any]:
     """The ``great_rotation`` section: every configured gauge and the claim's gauge names."""
     return {
-        "ci_level": CI_LEVEL,
+        "ci_level": VERDICT_CI_LEVEL,
         "claim_gauges": list(config.rotation_claim),
         "gauges": {
             name: rotation_gauge_record(market, num, den, week_end)
