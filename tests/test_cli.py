@@ -119,7 +119,7 @@ def test_status_prints_every_symbol(sample_store: Path, capsys, fixed_clock) -> 
     out, err = capsys.readouterr()
     assert err == ""
     lines = out.splitlines()
-    assert lines[0] == f"store {sample_store} (SAMPLE DATA), 17 series"
+    assert lines[0] == f"store {sample_store} (SAMPLE DATA), 18 series"
     assert lines[1].split() == [
         "symbol",
         "role",
@@ -142,6 +142,8 @@ def test_status_prints_every_symbol(sample_store: Path, capsys, fixed_clock) -> 
     )
     iwm = next(line for line in lines if line.startswith("IWM "))
     assert iwm.split() == ["IWM", "small", "TR", "2000-05-26", END, "6598", "0", "0", "2", "sample"]
+    ixic = next(line for line in lines if line.startswith("^IXIC "))
+    assert ixic.split()[1:3] == ["rotation", "1985-01-02"]  # a gauge's own symbol, fetched too
     tnx = next(line for line in lines if line.startswith("^TNX "))
     assert tnx.split()[1:3] == ["rate", "10y"]
     ff = next(line for line in lines if line.startswith("FF_ME_LO30"))
