@@ -316,3 +316,19 @@ def test_real_russell_against_nasdaq_percentile_matches_an_independent_computati
         assert g[f"change_{h}w"] == pytest.approx(full.iloc[-1] / full.iloc[-1 - h] - 1, abs=1e-12)
     thirteen = (full / full.shift(13) - 1).dropna()
     assert g["change_13w_pct"] == pytest.approx((thirteen <= thirteen.iloc[-1]).mean(), abs=1e-12)
+
+
+@pytest.mark.realdata
+def test_real_week_2026_08_21_claim_reads_the_index_pair(marketdata: Path) -> None:
+    series = [s for name in ("^RUT", "^GSPC", "^IXIC")
+              for s in parse_file(marketdata / "prices" / f"{name}.csv")]  # fmt: skip
+    config = load_config(ROOT / "smallcap.toml")
+    doc = compute_metrics(Market({s.symbol: s for s in series}), config, pd.Timestamp(WEEK))
+    claim = claim_by_id(doc.claims, "great_rotation")
+    gauge = doc.great_rotation.gauges["small_vs_nasdaq_index"]
+    assert claim.evidence["gauge"] == "^RUT / ^IXIC"  # the ETF pair ends in 2022 here
+    assert claim.n == 52 and claim.period == f"2025-08-29 to {WEEK}"
+    assert claim.evidence["state"] == gauge.state
+    expected = rotation_state(gauge.change_13w, gauge.change_52w, gauge.change_13w_pct)
+    assert gauge.state == expected
+    assert claim.verdict in (SUPPORTS, CONTRADICTS, NO_EDGE)
