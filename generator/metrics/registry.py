@@ -373,14 +373,14 @@ METRICS: tuple[Metric, ...] = (
     ),
     Metric(
         "great_rotation.gauges.*.weekly_ci_low",
-        "Mean weekly relative return, interval low",
+        "Mean weekly relative return, 99% interval, low",
         PERCENT,
         2,
         True,
     ),
     Metric(
         "great_rotation.gauges.*.weekly_ci_high",
-        "Mean weekly relative return, interval high",
+        "Mean weekly relative return, 99% interval, high",
         PERCENT,
         2,
         True,
