@@ -62,6 +62,8 @@ class Config:
     valuation_stale_after_days: int = 120
     path: str = str(DEFAULT_CONFIG)
     sources: Sources = Sources()
+    # The gauges the Great Rotation claim reads, first available first ([rotation] claim_gauges).
+    rotation_claim: tuple[str, ...] = ()
 
     def symbols(self) -> list[str]:
         """Every configured symbol, in a stable order: pair, ladder, rates."""
@@ -86,13 +88,15 @@ _SCHEMA: dict[str, set[str]] = {
     "pair": {"small", "large"},
     "ladder": set(),  # free keys: symbol = label
     "rates": set(RATE_KEYS),
-    "rotation": set(),  # free keys: name = [numerator, denominator]
+    "rotation": set(),  # free keys: name = [numerator, denominator]; and ROTATION_CLAIM_KEY
     "validation": {f for f in ValidationRules.__dataclass_fields__},
     "fetch": {f for f in FetchSettings.__dataclass_fields__},
     "valuation": {"stale_after_days"},
     "sources": {f for f in Sources.__dataclass_fields__},
 }
 _REQUIRED_SECTIONS = ("pair", "rates")
+# The one key of [rotation] that is not a gauge: the gauge names the Great Rotation claim reads.
+ROTATION_CLAIM_KEY = "claim_gauges"
 
 
 def load_config(path: str | Path = DEFAULT_CONFIG) -> Config:
@@ -144,7 +148,12 @@ def parse_config(raw: dict[str, Any], where: str = "smallcap.toml") -> Config:
         _symbol(k, f"ladder.{k}", where): _text(v, f"ladder.{k}", where)
         for k, v in raw.get("ladder", {}).items()
     }
-    rotation = {k: _pair(v, f"rotation.{k}", where) for k, v in raw.get("rotation", {}).items()}
+    raw_rotation = raw.get("rotation", {})
+    rotation = {
+        k: _pair(v, f"rotation.{k}", where)
+        for k, v in raw_rotation.items()
+        if k != ROTATION_CLAIM_KEY
+    }
     config = Config(
         small=small,
         large=large,
@@ -161,6 +170,7 @@ def parse_config(raw: dict[str, Any], where: str = "smallcap.toml") -> Config:
         ),
         path=where,
         sources=_sources(raw.get("sources", {}), where),
+        rotation_claim=_rotation_claim(raw_rotation.get(ROTATION_CLAIM_KEY, []), rotation, where),
     )
     _check_duplicates(config, where)
     return config
@@ -291,6 +301,20 @@ def _pair(value: Any, key: str, where: str) -> tuple[str, str]:
     if not (isinstance(value, list) and len(value) == 2):
         raise ConfigError(f"{where}: {key} must be [numerator, denominator]")
     return (_symbol(value[0], key, where), _symbol(value[1], key, where))
+
+
+def _rotation_claim(value: Any, gauges: dict[str, tuple[str, str]], where: str) -> tuple[str, ...]:
+    """The gauge names of ``rotation.claim_gauges``, each one a gauge of the same table."""
+    key = f"rotation.{ROTATION_CLAIM_KEY}"
+    if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        raise ConfigError(f"{where}: {key} must be a list of gauge names, not {_kind(value)}")
+    for name in value:
+        if name not in gauges:
+            known = ", ".join(sorted(gauges)) or "none"
+            raise ConfigError(
+                f"{where}: {key} names {name!r}, which is not a gauge of [rotation] ({known})"
+            )
+    return tuple(value)
 
 
 def _section(cls: type, values: dict[str, Any], name: str, where: str) -> Any:

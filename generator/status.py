@@ -66,6 +66,8 @@ def store_status(
 
 def _roles(config: Config) -> dict[str, str]:
     roles = {
+        # A gauge symbol that has no other role (``^IXIC``); the roles below take precedence.
+        **{s: "rotation" for pair in config.rotation.values() for s in pair},
         config.small.index: "small",
         config.large.index: "large",
         **{s: "ladder" for s in config.ladder},

@@ -119,7 +119,7 @@ def test_status_prints_every_symbol(sample_store: Path, capsys, fixed_clock) -> 
     out, err = capsys.readouterr()
     assert err == ""
     lines = out.splitlines()
-    assert lines[0] == f"store {sample_store} (SAMPLE DATA), 17 series"
+    assert lines[0] == f"store {sample_store} (SAMPLE DATA), 18 series"
     assert lines[1].split() == [
         "symbol",
         "role",
@@ -131,7 +131,7 @@ def test_status_prints_every_symbol(sample_store: Path, capsys, fixed_clock) -> 
         "stale",
         "source",
     ]
-    symbols = [line.split()[0] for line in lines[2:19]]
+    symbols = [line.split()[0] for line in lines[2:20]]
     config = load_config(CONFIG)
     # Configured symbols first, in config order; then the extra (research) series.
     assert symbols == [*config.symbols(), "FF_ME_HI30", "FF_ME_LO30"]
@@ -142,6 +142,8 @@ def test_status_prints_every_symbol(sample_store: Path, capsys, fixed_clock) -> 
     )
     iwm = next(line for line in lines if line.startswith("IWM "))
     assert iwm.split() == ["IWM", "small", "TR", "2000-05-26", END, "6598", "0", "0", "2", "sample"]
+    ixic = next(line for line in lines if line.startswith("^IXIC "))
+    assert ixic.split()[1:3] == ["rotation", "1985-01-02"]  # a gauge's own symbol, fetched too
     tnx = next(line for line in lines if line.startswith("^TNX "))
     assert tnx.split()[1:3] == ["rate", "10y"]
     ff = next(line for line in lines if line.startswith("FF_ME_LO30"))
@@ -339,6 +341,6 @@ def test_status_lists_each_source_freshness(sample_store: Path, capsys, fixed_cl
     rows = {line.split()[0]: line.split()[1:] for line in table[2:]}
     assert list(rows) == ["yahoo", "french", "fred", "fundamentals"]
     # The sample store holds Yahoo-like prices and two Ken French series, nothing else.
-    assert rows["yahoo"][0] == "15" and rows["french"][0] == "2"
+    assert rows["yahoo"][0] == "16" and rows["french"][0] == "2"
     assert rows["fred"] == ["0", "-", "-", "never", "fetched", "-"]
     assert rows["fundamentals"] == ["0", "-", "-", "never", "fetched", "-"]

@@ -32,7 +32,7 @@ def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
 PLAIN = computed(WEEK).to_plain()
 # Keys chosen by the data (configured yields, gauges, claim evidence) are mapping keys: any key
 # is valid there, so the fuzzing changes only the keys the records declare.
-DATA_KEYED = ("yields", "sensitivity", "rotation", "evidence")
+DATA_KEYED = ("yields", "sensitivity", "rotation", "gauges", "evidence")
 KEYS = [p for p in _paths(PLAIN) if isinstance(p[-1], str) and not p[-1].endswith("_reason")
         and not (len(p) > 1 and p[-2] in DATA_KEYED)]  # fmt: skip
 

@@ -50,7 +50,9 @@ def test_real_config_loads_with_every_role() -> None:
     assert config.rotation == {
         "equal_vs_cap": ("RSP", "SPY"),
         "small_vs_nasdaq": ("IWM", "QQQ"),
+        "small_vs_nasdaq_index": ("^RUT", "^IXIC"),
     }
+    assert config.rotation_claim == ("small_vs_nasdaq_index", "small_vs_nasdaq")
     assert config.validation == ValidationRules(
         max_daily_jump=0.25,
         max_yield_jump=2.0,
@@ -83,6 +85,7 @@ def test_symbols_order_is_pair_then_ladder_then_rates() -> None:
         "^FVX",
         "^TNX",
         "^TYX",
+        "^IXIC",  # only a rotation gauge names it: fetched all the same
     ]
     assert config.yield_symbols() == {"^IRX", "^FVX", "^TNX", "^TYX"}
 
@@ -96,6 +99,7 @@ def test_symbols_skip_missing_total_return_and_add_rotation_only_symbols() -> No
     config = parse_config(raw, "mini.toml")
     assert config.small == Side(index="^RUT", total_return=None, name="^RUT")
     assert config.symbols() == ["^RUT", "^GSPC", "SPY", "^IRX", "^FVX", "^TNX", "^TYX", "DIA"]
+    assert config.rotation_claim == ()  # no claim_gauges: the claim has no gauge to read
     # Sections left out take the documented defaults.
     assert config.validation == ValidationRules()
     assert config.fetch == FetchSettings()
@@ -188,6 +192,19 @@ def test_symbols_skip_missing_total_return_and_add_rotation_only_symbols() -> No
             'small_vs_nasdaq = ["IWM"]',
             "rotation.small_vs_nasdaq must be [numerator, denominator]",
             id="bad-rotation",
+        ),
+        pytest.param(
+            'claim_gauges = ["small_vs_nasdaq_index", "small_vs_nasdaq"]',
+            'claim_gauges = ["small_vs_nasdaq_index", "small_vs_dow"]',
+            "rotation.claim_gauges names 'small_vs_dow', which is not a gauge of [rotation] "
+            "(equal_vs_cap, small_vs_nasdaq, small_vs_nasdaq_index)",
+            id="claim-gauge-unknown",
+        ),
+        pytest.param(
+            'claim_gauges = ["small_vs_nasdaq_index", "small_vs_nasdaq"]',
+            'claim_gauges = "small_vs_nasdaq"',
+            "rotation.claim_gauges must be a list of gauge names, not a string",
+            id="claim-gauges-not-a-list",
         ),
         pytest.param(
             'small = { index = "^RUT", total_return = "IWM", name = "Russell 2000" }',

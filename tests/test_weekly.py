@@ -114,7 +114,7 @@ def test_rehearsal_same_week_twice_then_the_next(
 
     assert run_cli("weekly", "--sample", "--week", WEEK_NEXT) == 0
     out = stderr_lines(capsys)
-    assert out[0] == "week ending 2026-11-20: report written; 36 files changed; site built"
+    assert out[0] == "week ending 2026-11-20: report written; 37 files changed; site built"
     docs = project / "sample" / "docs"
     assert archive.archived_weeks(docs) == [WEEK_N, WEEK_NEXT]
     # Every change is listed: the new report, the home page and the store (manifest last).

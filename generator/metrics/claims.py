@@ -16,7 +16,9 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.metrics.codec import Missing
+from generator.metrics.groupstats import VERDICT_CI_LEVEL
 from generator.metrics.schema import Claim, Document, Relative, Stats
+from generator.metrics.schema_rotation import REVERSED, UNDER_WAY, GreatRotation, RotationGauge
 
 NO_DATA = "not enough data"
 # The three-way verdicts on an effect (plus NO_DATA): its interval lies above zero, below zero,
@@ -31,6 +33,7 @@ MIN_CYCLES = 8
 VERDICT_LEVEL = "99%"  # groupstats.VERDICT_CI_LEVEL, as the rules print it
 PHASE_NAMES = {0: "election", 1: "post-election", 2: "midterm", 3: "pre-election"}
 MIDTERM = 2
+MIN_ROTATION_WEEKS = 52  # weekly relative returns behind the Great Rotation interval
 NOT_IN_DOCUMENT = "not available in this week's document"
 NOT_STATED = Missing()  # n / period of a claim that does not state them (frozen, so shareable)
 
@@ -64,6 +67,8 @@ _RATE = {"beta": "rates.sensitivity.*.beta", "corr": "rates.sensitivity.*.corr",
          "weeks": "rates.sensitivity.*.weeks",
          "beta_ci99_low": "rates.sensitivity.*.beta_ci99_low",
          "beta_ci99_high": "rates.sensitivity.*.beta_ci99_high"}  # fmt: skip
+ROTATION_FIGURES = ("change_4w", "change_13w", "change_52w", "pct_all", "change_13w_pct",
+                    "weekly_mean", "weekly_ci_low", "weekly_ci_high")  # fmt: skip
 # claim id -> evidence key -> registry path of the metric it shows (None: a word, not a number).
 EVIDENCE: Mapping[str, Mapping[str, str | None]] = MappingProxyType({
     "small_led_week": {"returns.1w.spread": "returns.1w.spread"},
@@ -100,6 +105,8 @@ EVIDENCE: Mapping[str, Mapping[str, str | None]] = MappingProxyType({
                         "small_3y": "fundamentals.earnings_growth_3y.small.value",
                         "large_3y": "fundamentals.earnings_growth_3y.large.value",
                         "snapshot_date": None},
+    "great_rotation": {"gauge": None, "state": None, "first_week": None,
+                       **{k: f"great_rotation.gauges.*.{k}" for k in ROTATION_FIGURES}},
 })  # fmt: skip
 
 
@@ -116,6 +123,9 @@ EVIDENCE_WORDS: Mapping[str, str] = MappingProxyType({
     "pe_date": "Date of the P/E figures",
     "pe_source": "Source of the P/E figures",
     "snapshot_date": "Date of the growth figures",
+    "gauge": "Gauge",
+    "state": "Rotation rule",
+    "first_week": "History since",
 })  # fmt: skip
 
 
@@ -452,6 +462,72 @@ def _this_phase(doc: Document, year: int) -> int:
     return int(cycle.phase) if cycle else year % 4
 
 
+ROTATION_STATEMENT = "Money is rotating out of mega-cap tech into small caps"
+
+
+def rotation_rule(level: float) -> str:
+    """The Great Rotation claim's rule, with the interval's level in percent."""
+    return (f"supports when the rotation rule says '{UNDER_WAY}' (small caps beat the Nasdaq over "
+            "both 13 and 52 weeks and the 13-week relative return is in the top third of its "
+            f"history) and the bootstrap {level:.0%} interval of the mean weekly relative return "
+            f"over the last {MIN_ROTATION_WEEKS} weeks lies above zero; contradicts when it says "
+            f"'{REVERSED}' (the mirror image: the Nasdaq gained over both, bottom third) and the "
+            "interval lies below zero; no reliable edge otherwise")  # fmt: skip
+
+
+def claim_gauge(rotation: GreatRotation) -> tuple[str, RotationGauge] | None:
+    """The first of ``claim_gauges`` with a rule state and an interval, else the first one
+    (whose reasons then say what is missing); None when no gauge is named."""
+    named = [(n, rotation.gauges[n]) for n in rotation.claim_gauges if n in rotation.gauges]
+    usable = [(n, g) for n, g in named if not isinstance(g.state, Missing)
+              and not isinstance(g.weekly_ci_low, Missing)]  # fmt: skip
+    return (usable or named or [None])[0]
+
+
+def first_reason(gauge: RotationGauge) -> str:
+    """Why the gauge has no verdict: the reason of its first missing input."""
+    inputs = (gauge.change_13w, gauge.change_52w, gauge.change_13w_pct, gauge.weekly_ci_low)
+    return next((v.reason for v in inputs if isinstance(v, Missing) and v.reason),
+                f"fewer than {MIN_ROTATION_WEEKS} weekly relative returns")  # fmt: skip
+
+
+def rotation_verdict(gauge: RotationGauge) -> str:
+    """The rotation rule's state confirmed by the interval of the weekly relative return."""
+    interval = interval_verdict(gauge.weekly_ci_low, gauge.weekly_ci_high, gauge.weekly_n,
+                                MIN_ROTATION_WEEKS)  # fmt: skip
+    if interval == NO_DATA or isinstance(gauge.state, Missing):
+        return NO_DATA
+    if gauge.state == UNDER_WAY and interval == SUPPORTS:
+        return SUPPORTS
+    if gauge.state == REVERSED and interval == CONTRADICTS:
+        return CONTRADICTS
+    return NO_EDGE
+
+
+def great_rotation_claim(doc: Document) -> Claim:
+    """Small caps gaining on the Nasdaq, by the rotation rule and an interval (see
+    ``rotation_rule``), on the first usable gauge of ``great_rotation.claim_gauges``."""
+    rotation = _section(doc, "great_rotation")
+    level = rotation.ci_level if rotation else VERDICT_CI_LEVEL
+    rule = rotation_rule(level)
+    picked = claim_gauge(rotation) if rotation else None
+    if picked is None:
+        why = ("no gauge is named in [rotation] claim_gauges" if rotation
+               else f"no rotation gauges: {_absent(doc.great_rotation)}")  # fmt: skip
+        return claim("great_rotation", ROTATION_STATEMENT, rule, NO_DATA, {}, reason=why)
+    _, gauge = picked
+    verdict = rotation_verdict(gauge)
+    evidence: dict[str, Any] = {"gauge": f"{gauge.numerator} / {gauge.denominator}",
+                                "state": gauge.state, "first_week": gauge.first_week,
+                                **{k: getattr(gauge, k) for k in ROTATION_FIGURES}}  # fmt: skip
+    if verdict == NO_DATA:
+        return claim("great_rotation", ROTATION_STATEMENT, rule, verdict, evidence,
+                     reason=first_reason(gauge))  # fmt: skip
+    period = f"{gauge.weekly_from} to {gauge.last_week}"
+    return claim("great_rotation", ROTATION_STATEMENT, rule, verdict, evidence,
+                 n=gauge.weekly_n, period=period)  # fmt: skip
+
+
 def claims_section(doc: Document) -> tuple[Claim, ...]:
     """Every claim, in a fixed order, from the document's other sections."""
     year, month = int(doc.week_ending[:4]), int(doc.week_ending[5:7])
@@ -479,6 +555,7 @@ def claims_section(doc: Document) -> tuple[Claim, ...]:
         rate_claim(doc, "10y", "10-year"),
         valuation_claim(doc),
         earnings_growth_claim(doc),
+        great_rotation_claim(doc),
     )  # fmt: skip
 
 

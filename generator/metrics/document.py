@@ -39,6 +39,7 @@ from generator.metrics.rates import compute_rates
 from generator.metrics.relative import relative_section
 from generator.metrics.returns import returns_sections
 from generator.metrics.risk import risk_section
+from generator.metrics.rotation import great_rotation_section
 from generator.metrics.schema import SCHEMA_VERSION, Document
 from generator.metrics.seasonality import compute_seasonality
 from generator.metrics.valuation import compute_valuation
@@ -77,6 +78,7 @@ def compute_metrics(
             missing(sections, key, str(exc))
     sections["ladder"] = ladder_section(market, config, week_end)
     sections["sources"] = sources_section(market, config, week_end)
+    sections["great_rotation"] = great_rotation_section(market, config, week_end)
     sections.update(schema_version=SCHEMA_VERSION, changes=None, claims=[])
     doc = typed_document(sections)
     return with_claims(replace(doc, changes=_changes(doc, market, config, week_end, previous)))

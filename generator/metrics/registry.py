@@ -392,6 +392,43 @@ METRICS: tuple[Metric, ...] = (
     Metric("sources.rows.*.series", "Stored series", COUNT),
     Metric("sources.rows.*.age_days", "Age of the latest observation", DAYS),
     Metric("sources.rows.*.stale_after_days", "Stale after", DAYS),
+    Metric("great_rotation.ci_level", "Level of the weekly relative return's interval", PERCENT, 0),
+    Metric("great_rotation.gauges.*.weeks", "Weekly closes of the gauge's history", WEEKS),
+    *[
+        Metric(
+            f"great_rotation.gauges.*.change_{w}w", f"Relative return, {w} weeks", PERCENT, 2, True
+        )
+        for w in (4, 13, 52)
+    ],
+    Metric("great_rotation.gauges.*.pct_all", "Ratio percentile, whole history", PERCENT, 0),
+    Metric(
+        "great_rotation.gauges.*.change_13w_pct",
+        "13-week relative return, percentile of its history",
+        PERCENT,
+        0,
+    ),
+    Metric(
+        "great_rotation.gauges.*.weekly_mean",
+        "Mean weekly relative return, 52 weeks",
+        PERCENT,
+        2,
+        True,
+    ),
+    Metric(
+        "great_rotation.gauges.*.weekly_ci_low",
+        "Mean weekly relative return, 99% interval, low",
+        PERCENT,
+        2,
+        True,
+    ),
+    Metric(
+        "great_rotation.gauges.*.weekly_ci_high",
+        "Mean weekly relative return, 99% interval, high",
+        PERCENT,
+        2,
+        True,
+    ),
+    Metric("great_rotation.gauges.*.weekly_n", "Weekly relative returns in the interval", WEEKS),
 )
 
 # Series that only charts publish (in their data tables): not in the document, so their paths

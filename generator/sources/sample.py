@@ -43,6 +43,8 @@ LADDER_PROFILE = {
     "IWN": (0.95, 1.0, 0.022, 0.003),
     "IWO": (1.1, 1.0, 0.006, 0.003),
 }
+# Indices only a rotation gauge names (loadings as in LADDER_PROFILE; no dividend, no inception).
+ROTATION_INDEX_PROFILE = {"^IXIC": (1.25, -0.3, 0.0, 0.004)}
 YIELD_START = {"13w": 7.5, "5y": 10.0, "10y": 10.5, "30y": 10.8}
 TRADING_DAYS = 252
 HORIZON = "2040-12-31"  # the sample market is drawn to here and cut at the requested end
@@ -87,6 +89,11 @@ def sample_market(
     for key, symbol in config.rates.items():
         out[symbol] = _yield_series(symbol, key, days, dy10, draws)
     out.update(_french_series(days, small_r, large_r))
+    # Last, so the draws of every series above stay what they were before these existed.
+    for symbol in (s for pair in config.rotation.values() for s in pair if s not in out):
+        beta_l, beta_s, _, idio = ROTATION_INDEX_PROFILE.get(symbol, (1.0, 0.5, 0.0, 0.003))
+        r = beta_l * large_r + beta_s * small_factor + draws.normal(0, idio)
+        out[symbol] = _index_series(symbol, days, np.clip(r, -0.2, 0.2), 100.0, draws)
     return [_back_adjusted(out[s]) for s in sorted(out)]
 
 
