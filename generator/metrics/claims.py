@@ -25,6 +25,8 @@ SUPPORTS, CONTRADICTS, NO_EDGE = "supports", "contradicts", "no reliable edge"
 VERDICTS = (SUPPORTS, CONTRADICTS, NO_EDGE, NO_DATA)
 MIN_SEASONAL_YEARS = 10  # years of a calendar month or window before a seasonal claim is judged
 MIN_PHASE_YEARS = 5  # years of a presidential-cycle phase before a cycle claim is judged
+MIN_CUT_CYCLES = 8  # complete easing cycles before the rate-cuts claim is judged
+CUT_HORIZON = "12m"  # the event-study horizon the rate-cuts claim judges
 MIN_RATE_CORR = 0.2  # |correlation| above which a rate sensitivity counts as real
 PHASE_NAMES = {0: "election", 1: "post-election", 2: "midterm", 3: "pre-election"}
 NOT_IN_DOCUMENT = "not available in this week's document"
@@ -68,6 +70,9 @@ EVIDENCE: Mapping[str, Mapping[str, str | None]] = MappingProxyType({
                            "date": None, "source": None,
                            "small_forward_pe": "valuation.curated.small_forward_pe",
                            "large_forward_pe": "valuation.curated.large_forward_pe"},
+    "rate_cuts": {key: f"ratecuts.easing.summary.{CUT_HORIZON}.{key}"
+                  for key in ("n", "pending", "spread_mean", "spread_median", "hit_rate",
+                              "spread_ci_low", "spread_ci_high", "first_year", "last_year")},
 })  # fmt: skip
 
 
@@ -249,6 +254,36 @@ def valuation_claim(doc: Document) -> Claim:
     return claim("valuation_discount", statement, rule, verdict, evidence)
 
 
+def rate_cuts_claim(doc: Document) -> Claim:
+    """Small minus large over the 12 months after each easing cycle's first cut: the three-way
+    verdict on the bootstrap interval of the mean spread, over at least MIN_CUT_CYCLES cycles."""
+    ratecuts = _section(doc, "ratecuts")
+    easing = ratecuts.easing if ratecuts else None
+    easing = None if isinstance(easing, Missing) else easing
+    stats = easing.summary.m12 if easing else None
+    level = f"{easing.ci_level:.0%}" if easing else "bootstrap"
+    rule = (f"supports when the {level} bootstrap interval of the mean spread (small − large) over "
+            f"the 12 months after each Fed easing cycle's first cut lies above zero, contradicts "
+            f"when it lies below, no reliable edge when it straddles zero; not enough data with "
+            f"fewer than {MIN_CUT_CYCLES} complete cycles")  # fmt: skip
+    if stats is None:
+        absent = ratecuts.easing if ratecuts else doc.ratecuts
+        reason = getattr(absent, "reason", "") or NOT_IN_DOCUMENT
+        rule += f" (not enough data: {reason})"
+        evidence: dict[str, Any] = {"n": Missing(reason)}
+        verdict, n, period = NO_DATA, Missing(reason), Missing(reason)
+    else:
+        evidence = {key: getattr(stats, key) for key in EVIDENCE["rate_cuts"]}
+        verdict = interval_verdict(stats.spread_ci_low, stats.spread_ci_high, stats.n,
+                                   MIN_CUT_CYCLES)  # fmt: skip
+        n = stats.n
+        first, last = stats.first_year, stats.last_year
+        period = (Missing("no complete 12-month window") if isinstance(first, Missing)
+                  else f"{first}-{last}")  # fmt: skip
+    statement = "Small caps beat large caps after the Fed starts cutting rates"
+    return claim("rate_cuts", statement, rule, verdict, evidence, n=n, period=period)
+
+
 def claims_section(doc: Document) -> tuple[Claim, ...]:
     """Every claim, in a fixed order, from the document's other sections."""
     year, month = int(doc.week_ending[:4]), int(doc.week_ending[5:7])
@@ -269,6 +304,7 @@ def claims_section(doc: Document) -> tuple[Claim, ...]:
         rate_claim(doc, "13w", "13-week"),
         rate_claim(doc, "10y", "10-year"),
         valuation_claim(doc),
+        rate_cuts_claim(doc),
     )  # fmt: skip
 
 

@@ -33,6 +33,7 @@ from generator.metrics.cycle import compute_cycle
 from generator.metrics.drawdowns import drawdown_sections
 from generator.metrics.headlines import headline_core
 from generator.metrics.ladder import ladder_section
+from generator.metrics.ratecuts import compute_ratecuts
 from generator.metrics.rates import compute_rates
 from generator.metrics.relative import relative_section
 from generator.metrics.returns import returns_sections
@@ -48,6 +49,7 @@ MARKET_SECTIONS = (
     ("cycle", compute_cycle),
     ("rates", compute_rates),
     ("valuation", compute_valuation),
+    ("ratecuts", compute_ratecuts),
 )
 
 

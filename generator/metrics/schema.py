@@ -24,6 +24,7 @@ from generator.metrics.codec import (
     record_from_plain,
     record_to_plain,
 )
+from generator.metrics.schema_ratecuts import RateCuts
 
 SCHEMA_VERSION = 1
 
@@ -428,6 +429,8 @@ class Document:
     ladder: Ladder | Missing
     changes: Changes | Missing
     claims: tuple[Claim, ...]
+    # Absent from documents written before the rate-cuts study existed.
+    ratecuts: RateCuts | Missing = field(default=Missing(), metadata=OMIT)
 
     def to_plain(self) -> dict[str, Any]:
         """The JSON-ready form written to ``metrics.json``."""

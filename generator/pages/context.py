@@ -179,6 +179,7 @@ def build_report_context(
         "rate_yields": _keyed_rows(rates.yields if rates else None, RATE_KEYS),
         "rate_sensitivity": _keyed_rows(rates.sensitivity if rates else None, SENSITIVITY_KEYS),
         "valuation": doc.valuation,
+        "ratecuts": doc.ratecuts,
         "ladder": doc.ladder,
         "changes": doc.changes,
         "claims": doc.claims,
