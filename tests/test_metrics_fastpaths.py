@@ -25,6 +25,8 @@ from generator.metrics.groupstats import (
     BOOTSTRAP_RESAMPLES,
     BOOTSTRAP_SEED,
     CI_LEVEL,
+    STAT_COLUMNS,
+    VERDICT_CI_LEVEL,
     _resample_counts,
     group_arrays,
     row_quantiles,
@@ -81,13 +83,14 @@ def reference_group_arrays(
             row[f"{side}_median"] = (ranked[(n - 1) // 2] + ranked[n // 2]) / 2 if n else np.nan
         wins = functools.reduce(operator.add, (stats["spread"] > 0).astype(float).tolist(), 0.0)
         row["hit_rate"] = wins / n if n else np.nan
-        low = high = np.nan
-        if n >= 2:
-            counts = _resample_counts(n, BOOTSTRAP_SEED, BOOTSTRAP_RESAMPLES)
-            means = np.einsum("gn,bn->gb", stats["spread"][None, :], counts) / n
-            tail = (1 - CI_LEVEL) / 2
-            low, high = np.quantile(means, [tail, 1 - tail], axis=1)[:, 0]
-        row["spread_ci90_low"], row["spread_ci90_high"] = low, high
+        for level, name in ((CI_LEVEL, "ci90"), (VERDICT_CI_LEVEL, "ci99")):
+            low = high = np.nan
+            if n >= 2:
+                counts = _resample_counts(n, BOOTSTRAP_SEED, BOOTSTRAP_RESAMPLES)
+                means = np.einsum("gn,bn->gb", stats["spread"][None, :], counts) / n
+                tail = (1 - level) / 2
+                low, high = np.quantile(means, [tail, 1 - tail], axis=1)[:, 0]
+            row[f"spread_{name}_low"], row[f"spread_{name}_high"] = low, high
         for key, value in row.items():
             out.setdefault(key, []).append(value)
     return out
@@ -102,7 +105,9 @@ def test_group_arrays_match_a_group_by_group_reference(seed: int, groups: list[i
     small, large = np.round(rng.normal(size=(2, n)) * 0.05, 3)
     small[rng.random(n) < 0.1] = -0.0
     got = group_arrays(small, large, keys, groups)
-    for key, values in reference_group_arrays(small, large, keys, groups).items():
+    expected = reference_group_arrays(small, large, keys, groups)
+    assert set(expected) == set(STAT_COLUMNS)
+    for key, values in expected.items():
         assert same_bits(got[key], np.array(values)), key
 
 

@@ -146,8 +146,9 @@ def test_event_study_exact_numbers_on_the_pair() -> None:
         assert stats["spread_mean"] == pytest.approx(s - lg, abs=1e-15)
         assert stats["hit_rate"] == (1.0 if s > lg else 0.0)
         assert stats["first_year"] == stats["last_year"] == 2002
-        assert stats["spread_ci_low"] is None  # one window: no interval
-        assert stats["spread_ci_low_reason"] == "an interval needs at least two complete windows"
+        for bound in ("spread_ci90_low", "spread_ci99_high"):  # one window: no interval
+            assert stats[bound] is None
+            assert stats[bound + "_reason"] == "an interval needs at least two complete windows"
 
 
 def test_event_study_falls_back_to_the_french_monthly_portfolios() -> None:
@@ -254,8 +255,10 @@ def test_the_claim_says_not_enough_data_and_why_without_fedfunds() -> None:
     found = claim_by_id(doc.claims, "rate_cuts")
     assert found is not None and found is doc.claims[-1]
     assert found.verdict == NO_DATA
-    assert "no monthly FEDFUNDS series in the store" in found.rule
-    assert isinstance(found.n, Missing) and "generator fetch --source fred" in found.n.reason
+    assert found.reason == (
+        "no easing cycles: no monthly FEDFUNDS series in the store: "
+        "run `generator fetch --source fred`"
+    )
 
 
 # --- the high-yield spread ------------------------------------------------------------------
@@ -327,15 +330,20 @@ def test_the_rate_cuts_claim_judges_the_12_month_interval(count, drift, verdict)
     assert found.id == "rate_cuts" and found.verdict == verdict
     assert found.n == count
     assert found.period == f"{stats.first_year}-{stats.last_year}"
-    assert found.evidence["spread_ci_low"] == stats.spread_ci_low
-    assert "at least" not in found.rule and "fewer than 8 complete cycles" in found.rule
+    assert found.evidence["spread_ci99_low"] == stats.spread_ci99_low
+    assert "over at least 8 complete cycles" in found.rule and "99% interval" in found.rule
+    if verdict == NO_DATA:
+        assert found.reason == (
+            "only 7 easing cycles with a complete 12-month window; at least 8 are needed"
+        )
 
 
 def test_the_claim_on_an_archived_document_without_the_section() -> None:
     doc = compute_metrics(cycles_market(9, 0.002), CONFIG, pd.Timestamp("2010-01-08"))
     old = replace(doc, ratecuts=Missing(""))
     found = rate_cuts_claim(old)
-    assert found.verdict == NO_DATA and "not available in this week's document" in found.rule
+    assert found.verdict == NO_DATA
+    assert found.reason == "no easing cycles: not available in this week's document"
 
 
 # --- real data ------------------------------------------------------------------------------

@@ -318,3 +318,20 @@ def test_sections_never_raise_on_short_or_gappy_series(
         except Unavailable:
             continue
         json.dumps(out, allow_nan=False)
+
+
+def test_beta_interval_matches_the_residual_standard_error() -> None:
+    """The 99% interval of the rate beta, from beta and r alone, equals the textbook OLS one
+    computed from the residuals, with t(0.995, 50) = 2.677793 from a t table."""
+    from generator.metrics.rates import beta_interval
+
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=52)
+    y = -0.004 * x + rng.normal(scale=0.01, size=52)
+    dx, dy = x - x.mean(), y - y.mean()
+    beta = (dx @ dy) / (dx @ dx)
+    corr = (dx @ dy) / np.sqrt((dx @ dx) * (dy @ dy))
+    residuals = dy - beta * dx
+    se = np.sqrt(residuals @ residuals / 50 / (dx @ dx))
+    low, high = beta_interval(beta, corr, 52)
+    assert (low, high) == pytest.approx((beta - 2.677793 * se, beta + 2.677793 * se), rel=1e-5)

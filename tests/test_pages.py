@@ -83,6 +83,7 @@ def test_report_sections_in_the_fixed_order() -> None:
     assert headings == [
         "Key takeaways",
         "Claims checked",
+        "Rate cuts",
         "Scoreboard",
         "Relative strength",
         "Highs and drawdowns",
@@ -112,8 +113,9 @@ def test_narrative_follows_the_numbers() -> None:
     assert f"a gap of {pp(ytd.spread, 1)}." in page
     december = doc.seasonality.month(12)
     claim = next(c for c in doc.claims if c.id == "next_month")
-    edge = {"supported": "the record leans their way",
-            "not supported": "the record gives them no reliable edge"}[claim.verdict]  # fmt: skip
+    edge = {"supports": "the record is on their side",
+            "contradicts": "the record is against them",
+            "no reliable edge": "the record gives them no reliable edge"}[claim.verdict]  # fmt: skip
     assert (f"in December in {december.hit_rate * 100:.0f}% of {december.years} years since "
             f"{doc.seasonality.first_year} (mean spread {pp(december.spread_mean, 1)}); {edge}.") in page  # fmt: skip
     phase = doc.cycle.current_phase()
@@ -123,16 +125,16 @@ def test_narrative_follows_the_numbers() -> None:
 
 
 def test_narrative_verdict_is_the_claims_verdict() -> None:
-    # The words follow the claim, which needs 10 years: a month with few years but a clear edge
+    # The words follow the claim, which needs 20 years: a month with few years but a clear edge
     # reads "too few years", where the old template's own rule said "leans their way".
     doc = fixed_doc()
-    months = tuple(replace(m, years=4, hit_rate=0.9, spread_ci90_low=0.01) if m.month == 12 else m
-                   for m in doc.seasonality.months)  # fmt: skip
+    months = tuple(replace(m, years=19, hit_rate=0.9, spread_ci99_low=0.01) if m.month == 12
+                   else m for m in doc.seasonality.months)  # fmt: skip
     doc = replace(doc, seasonality=replace(doc.seasonality, months=months), claims=())
     from generator.metrics.claims import with_claims
 
     page = render_report(with_claims(doc), {}, sample=False)
-    assert "in December in 90% of 4 years since" in page
+    assert "in December in 90% of 19 years since" in page
     assert "; too few years to judge." in page
 
 
@@ -313,7 +315,7 @@ def test_sample_banner_is_plain_text_in_the_feed_abstract() -> None:
 
 
 def test_evidence_is_labelled_by_the_registry() -> None:
-    assert str(f.evidence_label("spread_ci90_low", "january_effect")) == "90% interval, low"
+    assert str(f.evidence_label("spread_ci99_low", "january_effect")) == "99% interval, low"
     assert "year to date" in str(f.evidence_label("returns.ytd.spread", "small_led_ytd"))
     assert str(f.evidence_label("all_time_date", "new_high")) == "Date of the all-time high"
 

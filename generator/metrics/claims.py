@@ -18,26 +18,35 @@ from typing import Any
 from generator.metrics.codec import Missing
 from generator.metrics.schema import Claim, Document, Relative, Stats
 
-SUPPORTED, NOT_SUPPORTED, NO_DATA = "supported", "not supported", "not enough data"
+NO_DATA = "not enough data"
 # The three-way verdicts on an effect (plus NO_DATA): its interval lies above zero, below zero,
 # or straddles it. See ``interval_verdict``.
 SUPPORTS, CONTRADICTS, NO_EDGE = "supports", "contradicts", "no reliable edge"
 VERDICTS = (SUPPORTS, CONTRADICTS, NO_EDGE, NO_DATA)
-MIN_SEASONAL_YEARS = 10  # years of a calendar month or window before a seasonal claim is judged
-MIN_PHASE_YEARS = 5  # years of a presidential-cycle phase before a cycle claim is judged
-MIN_CUT_CYCLES = 8  # complete easing cycles before the rate-cuts claim is judged
+# A month's or window's average is judged over at least 20 years and a cycle phase over at least
+# 8 cycles: with fewer, a 99% interval of a mean of noisy yearly spreads is too wide to mean much
+# and too unstable from one year to the next.
+MIN_SEASONAL_YEARS = 20
+MIN_CYCLES = 8
+VERDICT_LEVEL = "99%"  # groupstats.VERDICT_CI_LEVEL, as the rules print it
 CUT_HORIZON = "12m"  # the event-study horizon the rate-cuts claim judges
-MIN_RATE_CORR = 0.2  # |correlation| above which a rate sensitivity counts as real
 PHASE_NAMES = {0: "election", 1: "post-election", 2: "midterm", 3: "pre-election"}
+MIDTERM = 2
 NOT_IN_DOCUMENT = "not available in this week's document"
 NOT_STATED = Missing()  # n / period of a claim that does not state them (frozen, so shareable)
 
-SEASONAL_RULE = (
-    f"supported when, over at least {MIN_SEASONAL_YEARS} years, small beat large in more than "
-    "half of them and the bootstrap 90% interval of the mean spread lies above zero"
-)
-STATS_KEYS = ("years", "hit_rate", "spread_mean", "spread_median", "spread_ci90_low",
-              "spread_ci90_high")  # fmt: skip
+
+def interval_rule(effect: str, minimum: str) -> str:
+    """The three-way rule on the 99% interval of ``effect``, judged over at least ``minimum``."""
+    return (f"over at least {minimum}, supports when the {VERDICT_LEVEL} interval of {effect} "
+            "lies above zero, contradicts when it lies below zero, no reliable edge when it "
+            "straddles zero")  # fmt: skip
+
+
+SEASONAL_RULE = interval_rule("the mean spread (small minus large)", f"{MIN_SEASONAL_YEARS} years")
+CYCLE_RULE = interval_rule("the mean calendar-year spread", f"{MIN_CYCLES} cycles")
+STATS_KEYS = ("years", "hit_rate", "spread_mean", "spread_median", "spread_ci99_low",
+              "spread_ci99_high")  # fmt: skip
 
 
 def _stats_paths(base: str) -> dict[str, str]:
@@ -46,21 +55,33 @@ def _stats_paths(base: str) -> dict[str, str]:
 
 _MONTH = {"month": "seasonality.months.*.month", "first_year": "seasonality.first_year",
           **_stats_paths("seasonality.months.*")}  # fmt: skip
+_FRENCH_MONTH = {"month": "seasonality.french.months.*.month",
+                 "first_year": "seasonality.french.first_year",
+                 **_stats_paths("seasonality.french.months.*")}  # fmt: skip
+_PHASE = {"phase": "cycle.phase", "phase_name": None, **_stats_paths("cycle.phases.*")}
+_FRENCH_PHASE = {"phase": "cycle.french.phases.*.phase", "phase_name": None,
+                 **_stats_paths("cycle.french.phases.*")}  # fmt: skip
 _RATE = {"beta": "rates.sensitivity.*.beta", "corr": "rates.sensitivity.*.corr",
-         "weeks": "rates.sensitivity.*.weeks"}  # fmt: skip
+         "weeks": "rates.sensitivity.*.weeks",
+         "beta_ci99_low": "rates.sensitivity.*.beta_ci99_low",
+         "beta_ci99_high": "rates.sensitivity.*.beta_ci99_high"}  # fmt: skip
 # claim id -> evidence key -> registry path of the metric it shows (None: a word, not a number).
 EVIDENCE: Mapping[str, Mapping[str, str | None]] = MappingProxyType({
     "small_led_week": {"returns.1w.spread": "returns.1w.spread"},
     "small_led_ytd": {"returns.ytd.spread": "returns.ytd.spread"},
     "january_effect": _MONTH,
+    "january_effect_long": _FRENCH_MONTH,
     "february": _MONTH,
+    "february_long": _FRENCH_MONTH,
     "current_month": _MONTH,
     "next_month": _MONTH,
     "january_window": {"first_year": "seasonality.first_year",
                        **_stats_paths("seasonality.dec15_feb15")},
     "january_first5": {"first_year": "seasonality.first_year",
                        **_stats_paths("seasonality.first5_january")},
-    "cycle_phase": {"phase": "cycle.phase", "phase_name": None, **_stats_paths("cycle.phases.*")},
+    "cycle_phase": _PHASE,
+    "midterm_year": _PHASE,
+    "midterm_year_long": _FRENCH_PHASE,
     "new_high": {"new_high_52w": None, "new_all_time_high": None,
                  "high_52w": "highs.small.high_52w", "all_time": "highs.small.all_time",
                  "all_time_date": None, "pct_from_all_time": "highs.small.pct_from_all_time"},
@@ -72,7 +93,7 @@ EVIDENCE: Mapping[str, Mapping[str, str | None]] = MappingProxyType({
                            "large_forward_pe": "valuation.curated.large_forward_pe"},
     "rate_cuts": {key: f"ratecuts.easing.summary.{CUT_HORIZON}.{key}"
                   for key in ("n", "pending", "spread_mean", "spread_median", "hit_rate",
-                              "spread_ci_low", "spread_ci_high", "first_year", "last_year")},
+                              "spread_ci99_low", "spread_ci99_high", "first_year", "last_year")},
 })  # fmt: skip
 
 
@@ -115,18 +136,24 @@ def claim(
     *,
     n: int | Missing = NOT_STATED,
     period: str | Missing = NOT_STATED,
+    reason: str | Missing = NOT_STATED,
 ) -> Claim:
     """One claim; a piece of evidence the document lacks is Missing with a reason. ``n`` and
-    ``period``: what the verdict rests on (Missing with the reason when nothing)."""
+    ``period``: what the verdict rests on; ``reason``: why it is NO_DATA (required then)."""
     declared = EVIDENCE[cid]
     for key in evidence:
         if key not in declared:
             raise KeyError(f"claim {cid}: evidence {key!r} is not declared in EVIDENCE")
+    if verdict not in VERDICTS:
+        raise ValueError(f"claim {cid}: unknown verdict {verdict!r}")
+    if verdict == NO_DATA and not reason:
+        raise ValueError(f"claim {cid}: a 'not enough data' verdict needs a reason")
     # Evidence the document lacks says so in one sentence; the section's own reason is beside
     # the value in that section.
     shown = {k: Missing(NOT_IN_DOCUMENT) if v is None or isinstance(v, Missing) else v
              for k, v in evidence.items()}  # fmt: skip
-    return Claim(cid, statement, rule, verdict, MappingProxyType(shown), n=n, period=period)
+    return Claim(cid, statement, rule, verdict, MappingProxyType(shown), n=n, period=period,
+                 reason=reason if verdict == NO_DATA else NOT_STATED)  # fmt: skip
 
 
 def _section(doc: Document, name: str) -> Any:
@@ -134,39 +161,86 @@ def _section(doc: Document, name: str) -> Any:
     return None if isinstance(value, Missing) else value
 
 
+def _absent(value: Any) -> str:
+    """The reason a section or record is absent, as a sentence fragment."""
+    reason = value.reason if isinstance(value, Missing) and value.reason else NOT_IN_DOCUMENT
+    return reason
+
+
 def sign_claim(doc: Document, cid: str, statement: str, period: str) -> Claim:
-    """Supported when the price spread of ``period`` (``1w`` or ``ytd``) is positive."""
+    """A fact of this week (``1w``) or year (``ytd``): supports when the price spread is
+    positive, contradicts when negative."""
     returns = _section(doc, "returns")
     spread = (
         number(getattr(returns, "w1" if period == "1w" else period).spread) if returns else None
     )
-    verdict = NO_DATA if spread is None else SUPPORTED if spread > 0 else NOT_SUPPORTED
     path = f"returns.{period}.spread"
-    return claim(cid, statement, f"supported when {path} > 0", verdict, {path: spread})
+    rule = f"supports when {path} > 0, contradicts when < 0"
+    span = f"week ending {doc.week_ending}" if period == "1w" else f"{doc.week_ending[:4]} to date"
+    if spread is None:
+        return claim(cid, statement, rule, NO_DATA, {path: None}, period=span,
+                     reason=f"no price spread: {_absent(doc.returns)}")  # fmt: skip
+    verdict = SUPPORTS if spread > 0 else CONTRADICTS if spread < 0 else NO_EDGE
+    return claim(cid, statement, rule, verdict, {path: spread}, n=1, period=span)
 
 
-def seasonal_verdict(stats: Stats | None, min_years: int = MIN_SEASONAL_YEARS) -> str:
-    """The seasonal rule applied to a stats record (``years, hit_rate, spread_ci90_low``)."""
+def seasonal_verdict(stats: Stats | None, minimum: int = MIN_SEASONAL_YEARS) -> str:
+    """The three-way rule on a stats record's 99% interval, over at least ``minimum`` years."""
     if stats is None:
         return NO_DATA
-    years, hit = number(stats.years), number(stats.hit_rate)
-    low = number(stats.spread_ci90_low)
-    if years is None or years < min_years or hit is None or low is None:
-        return NO_DATA
-    return SUPPORTED if hit > 0.5 and low > 0 else NOT_SUPPORTED
+    return interval_verdict(stats.spread_ci99_low, stats.spread_ci99_high, stats.years, minimum)
+
+
+def seasonal_reason(stats: Stats | None, minimum: int, unit: str, absent: str) -> str | Missing:
+    """Why a seasonal verdict is NO_DATA (``absent``: the reason when there is no table)."""
+    if stats is None:
+        return absent
+    years = number(stats.years) or 0
+    if years < minimum:
+        return f"only {int(years)} {unit} of data; at least {minimum} are needed"
+    return "no interval of the mean spread"
 
 
 def seasonal_evidence(stats: Stats | None) -> dict[str, Any]:
     return {key: None if stats is None else getattr(stats, key) for key in STATS_KEYS}
 
 
-def month_claim(doc: Document, cid: str, month: int) -> Claim:
+def _month_period(first_year: Any, last_complete_month: Any, month: int) -> str | Missing:
+    """``first_year``-(last year whose ``month`` is complete), from ``last_complete_month``."""
+    if not isinstance(first_year, int) or not isinstance(last_complete_month, str):
+        return NOT_STATED
+    year, last = int(last_complete_month[:4]), int(last_complete_month[5:7])
+    return f"{first_year}-{year if month <= last else year - 1}"
+
+
+def _judged(
+    cid: str, statement: str, rule: str, stats: Stats | None, evidence: dict[str, Any], *,
+    minimum: int, unit: str, period: str | Missing, absent: str,
+) -> Claim:  # fmt: skip
+    verdict = seasonal_verdict(stats, minimum)
+    n = stats.years if stats is not None else NOT_STATED
+    reason = seasonal_reason(stats, minimum, unit, absent) if verdict == NO_DATA else NOT_STATED
+    return claim(cid, statement, rule, verdict, evidence, n=n, period=period, reason=reason)
+
+
+def month_claim(doc: Document, cid: str, month: int, *, long: bool = False) -> Claim:
+    """The seasonal claim of calendar ``month``: the small index against the large one, or
+    (``long``) the Ken French bottom against top 30% by size."""
     seasonality = _section(doc, "seasonality")
-    stats = seasonality.month(month) if seasonality else None
-    first_year = seasonality.first_year if seasonality else None
+    table = seasonality.french if long and seasonality else seasonality
+    table = None if isinstance(table, Missing) else table
+    stats = table.month(month) if table else None
+    first_year = table.first_year if table else None
     evidence = {"month": month, "first_year": first_year, **seasonal_evidence(stats)}
-    statement = f"Small caps tend to beat large caps in {cal.month_name[month]}"
-    return claim(cid, statement, SEASONAL_RULE, seasonal_verdict(stats), evidence)
+    name = cal.month_name[month]
+    statement = f"Small caps tend to beat large caps in {name}"
+    if long:
+        statement += ", on the long record (Ken French size portfolios)"
+    absent = ("the Ken French size portfolios are not in the store" if long
+              else f"no seasonal table: {_absent(doc.seasonality)}")  # fmt: skip
+    period = _month_period(first_year, table.last_complete_month, month) if table else NOT_STATED
+    return _judged(cid, statement, SEASONAL_RULE, stats, evidence, minimum=MIN_SEASONAL_YEARS,
+                   unit="years", period=period, absent=absent)  # fmt: skip
 
 
 def window_claim(doc: Document, cid: str, key: str, statement: str) -> Claim:
@@ -175,131 +249,158 @@ def window_claim(doc: Document, cid: str, key: str, statement: str) -> Claim:
     stats = None if isinstance(stats, Missing) else stats
     first_year = seasonality.first_year if seasonality else None
     evidence = {"first_year": first_year, **seasonal_evidence(stats)}
-    return claim(cid, statement, SEASONAL_RULE, seasonal_verdict(stats), evidence)
+    period = (f"{first_year}-{stats.this_year}"
+              if stats is not None and isinstance(stats.this_year, int) else NOT_STATED)  # fmt: skip
+    return _judged(cid, statement, SEASONAL_RULE, stats, evidence, minimum=MIN_SEASONAL_YEARS,
+                   unit="years", period=period,
+                   absent=f"no window statistics: {_absent(doc.seasonality)}")  # fmt: skip
 
 
-def cycle_claim(doc: Document, year: int) -> Claim:
+def cycle_claim(doc: Document, cid: str, phase: int, *, long: bool = False) -> Claim:
+    """The cycle claim of ``phase``: the index pair's table, or (``long``) Ken French's."""
     cycle = _section(doc, "cycle")
-    phase = cycle.phase if cycle else year % 4
-    stats = cycle.current_phase() if cycle else None
+    table = cycle.french if long and cycle else cycle
+    table = None if isinstance(table, Missing) else table
+    stats = table.phase_row(phase) if table else None
     name = PHASE_NAMES[phase]
-    statement = f"Small caps tend to beat large caps in {name} years ({year} is one)"
-    rule = SEASONAL_RULE.replace(str(MIN_SEASONAL_YEARS), str(MIN_PHASE_YEARS), 1)
+    year = int(doc.week_ending[:4])
+    statement = f"Small caps tend to beat large caps in {name} years"
+    if phase == _this_phase(doc, year):
+        statement += f" ({year} is one)"
+    if long:
+        statement += ", on the long record (Ken French size portfolios)"
     evidence = {"phase": phase, "phase_name": name, **seasonal_evidence(stats)}
-    verdict = seasonal_verdict(stats, MIN_PHASE_YEARS)
-    if verdict == NO_DATA and stats is not None and number(stats.spread_ci90_low) is None:
-        # No interval published for the phase: fall back to mean and hit rate.
-        hit, mean, years = (number(v) for v in (stats.hit_rate, stats.spread_mean, stats.years))
-        if hit is not None and mean is not None and years is not None and years >= MIN_PHASE_YEARS:
-            rule = (f"supported when, over at least {MIN_PHASE_YEARS} years, small beat large in "
-                    "more than half of them and the mean spread is positive")  # fmt: skip
-            verdict = SUPPORTED if hit > 0.5 and mean > 0 else NOT_SUPPORTED
-    return claim("cycle_phase", statement, rule, verdict, evidence)
+    period = f"{table.first_year}-{table.last_complete_year}" if table else NOT_STATED
+    absent = ("the Ken French size portfolios are not in the store" if long
+              else f"no cycle table: {_absent(doc.cycle)}")  # fmt: skip
+    return _judged(cid, statement, CYCLE_RULE, stats, evidence, minimum=MIN_CYCLES,
+                   unit="cycles", period=period if isinstance(period, str) else NOT_STATED,
+                   absent=absent)  # fmt: skip
 
 
 def high_claim(doc: Document) -> Claim:
+    """A fact of this week: supports when small's 52-week or all-time closing high fell in it."""
     highs = _section(doc, "highs")
     small = highs.small if highs and not isinstance(highs.small, Missing) else None
-    evidence: dict[str, Any] = {}
-    verdict = NO_DATA
-    if small is not None:
-        evidence = {k: getattr(small, k) for k in ("new_high_52w", "new_all_time_high", "high_52w",
-                                                   "all_time", "all_time_date",
-                                                   "pct_from_all_time")}  # fmt: skip
-        flags = [small.new_high_52w, small.new_all_time_high]
-        if any(f is True for f in flags):
-            verdict = SUPPORTED
-        elif all(f is False for f in flags):
-            verdict = NOT_SUPPORTED
     statement = "Small caps set a new 52-week or all-time closing high this week"
-    rule = "supported when the highest close of the trailing 252 sessions or of all history fell in this week"
-    return claim("new_high", statement, rule, verdict, evidence)
+    rule = ("supports when the highest close of the trailing 252 sessions or of all history fell "
+            "in this week, contradicts when neither did")  # fmt: skip
+    span = f"week ending {doc.week_ending}"
+    if small is None:
+        return claim("new_high", statement, rule, NO_DATA, {}, period=span,
+                     reason=f"no highs of the small index: {_absent(doc.highs)}")  # fmt: skip
+    evidence = {k: getattr(small, k) for k in ("new_high_52w", "new_all_time_high", "high_52w",
+                                               "all_time", "all_time_date",
+                                               "pct_from_all_time")}  # fmt: skip
+    flags = [small.new_high_52w, small.new_all_time_high]
+    if any(f is True for f in flags):
+        return claim("new_high", statement, rule, SUPPORTS, evidence, n=1, period=span)
+    if all(f is False for f in flags):
+        return claim("new_high", statement, rule, CONTRADICTS, evidence, n=1, period=span)
+    return claim("new_high", statement, rule, NO_DATA, evidence, period=span,
+                 reason="too little history to know the 52-week high")  # fmt: skip
 
 
 def rate_claim(doc: Document, key: str, label: str) -> Claim:
     """Small caps' weekly relative return moves opposite to weekly changes of a yield."""
     rates = _section(doc, "rates")
     sens = rates.sensitivity.get(key) if rates else None
+    absent = _absent(sens) if isinstance(sens, Missing) else _absent(doc.rates)
     sens = None if isinstance(sens, Missing) else sens
-    beta = number(sens.beta) if sens else None
-    corr = number(sens.corr) if sens else None
-    verdict = NO_DATA
-    if beta is not None and corr is not None:
-        verdict = SUPPORTED if beta < 0 and abs(corr) >= MIN_RATE_CORR else NOT_SUPPORTED
     statement = f"Small caps beat large caps when the {label} yield falls (rate sensitivity)"
-    rule = (f"supported when the trailing 1-year beta of weekly relative return on weekly {label} "
-            f"yield changes is negative and |correlation| >= {MIN_RATE_CORR}")  # fmt: skip
-    evidence: dict[str, Any] = {"beta": beta, "corr": corr}
-    if sens:
-        evidence["weeks"] = sens.weeks
-    return claim(f"rate_sensitivity_{key}", statement, rule, verdict, evidence)
+    rule = (f"over the trailing 52 weeks, supports when the {VERDICT_LEVEL} interval of the beta "
+            f"of weekly relative return on weekly {label} yield changes lies below zero (small "
+            "caps gain as the yield falls), contradicts when it lies above zero, no reliable "
+            "edge when it straddles zero")  # fmt: skip
+    cid = f"rate_sensitivity_{key}"
+    if sens is None:
+        return claim(cid, statement, rule, NO_DATA, {"beta": None, "corr": None},
+                     reason=f"no rate sensitivity: {absent}")  # fmt: skip
+    evidence = {k: getattr(sens, k) for k in ("beta", "corr", "weeks", "beta_ci99_low",
+                                              "beta_ci99_high")}  # fmt: skip
+    low, high = number(sens.beta_ci99_low), number(sens.beta_ci99_high)
+    # The effect is -beta: its interval is (-high, -low).
+    verdict = interval_verdict(None if high is None else -high, None if low is None else -low,
+                               sens.weeks, 2)  # fmt: skip
+    reason = "no interval of the beta (the correlation is zero or undefined)"
+    return claim(cid, statement, rule, verdict, evidence, n=sens.weeks,
+                 period=f"52 weeks to {doc.week_ending}", reason=reason)  # fmt: skip
 
 
 def valuation_claim(doc: Document) -> Claim:
     valuation = _section(doc, "valuation")
     val = valuation.curated if valuation else None
+    absent = _absent(val) if isinstance(val, Missing) else _absent(doc.valuation)
     val = None if isinstance(val, Missing) else val
     discount = number(val.discount) if val else None
     stale = val.stale if val else None
-    verdict = NO_DATA
-    if discount is not None and stale is False:
-        verdict = SUPPORTED if discount < 0 else NOT_SUPPORTED
     evidence: dict[str, Any] = {"discount": discount, "stale": stale}
     if val:
         evidence.update({k: getattr(val, k)
                          for k in ("date", "source", "small_forward_pe", "large_forward_pe")})  # fmt: skip
     statement = "Small caps trade at a forward P/E discount to large caps"
-    rule = ("supported when the latest curated forward P/E of small / large - 1 is negative and the "
-            "entry is not stale; not enough data when missing or stale")  # fmt: skip
-    return claim("valuation_discount", statement, rule, verdict, evidence)
+    rule = ("supports when the latest curated forward P/E of small / large - 1 is negative, "
+            "contradicts when positive; not enough data when missing or stale")  # fmt: skip
+    if discount is None or stale is not False:
+        why = "the curated entry is stale" if stale is True else f"no curated forward P/E: {absent}"
+        return claim("valuation_discount", statement, rule, NO_DATA, evidence, reason=why)
+    verdict = SUPPORTS if discount < 0 else CONTRADICTS if discount > 0 else NO_EDGE
+    return claim("valuation_discount", statement, rule, verdict, evidence, n=1,
+                 period=str(val.date))  # fmt: skip
+
+
+def _this_phase(doc: Document, year: int) -> int:
+    cycle = _section(doc, "cycle")
+    return int(cycle.phase) if cycle else year % 4
 
 
 def rate_cuts_claim(doc: Document) -> Claim:
-    """Small minus large over the 12 months after each easing cycle's first cut: the three-way
-    verdict on the bootstrap interval of the mean spread, over at least MIN_CUT_CYCLES cycles."""
+    """Small minus large over the 12 months after each Fed easing cycle's first cut: the
+    three-way rule on the 99% interval of the mean spread, over at least MIN_CYCLES cycles."""
     ratecuts = _section(doc, "ratecuts")
     easing = ratecuts.easing if ratecuts else None
+    absent = _absent(easing) if isinstance(easing, Missing) else _absent(doc.ratecuts)
     easing = None if isinstance(easing, Missing) else easing
     stats = easing.summary.m12 if easing else None
-    level = f"{easing.ci_level:.0%}" if easing else "bootstrap"
-    rule = (f"supports when the {level} bootstrap interval of the mean spread (small − large) over "
-            f"the 12 months after each Fed easing cycle's first cut lies above zero, contradicts "
-            f"when it lies below, no reliable edge when it straddles zero; not enough data with "
-            f"fewer than {MIN_CUT_CYCLES} complete cycles")  # fmt: skip
-    if stats is None:
-        absent = ratecuts.easing if ratecuts else doc.ratecuts
-        reason = getattr(absent, "reason", "") or NOT_IN_DOCUMENT
-        rule += f" (not enough data: {reason})"
-        evidence: dict[str, Any] = {"n": Missing(reason)}
-        verdict, n, period = NO_DATA, Missing(reason), Missing(reason)
-    else:
-        evidence = {key: getattr(stats, key) for key in EVIDENCE["rate_cuts"]}
-        verdict = interval_verdict(stats.spread_ci_low, stats.spread_ci_high, stats.n,
-                                   MIN_CUT_CYCLES)  # fmt: skip
-        n = stats.n
-        first, last = stats.first_year, stats.last_year
-        period = (Missing("no complete 12-month window") if isinstance(first, Missing)
-                  else f"{first}-{last}")  # fmt: skip
     statement = "Small caps beat large caps after the Fed starts cutting rates"
-    return claim("rate_cuts", statement, rule, verdict, evidence, n=n, period=period)
+    rule = interval_rule("the mean spread (small minus large) over the 12 months after each Fed "
+                         "easing cycle's first cut", f"{MIN_CYCLES} complete cycles")  # fmt: skip
+    if stats is None:
+        return claim("rate_cuts", statement, rule, NO_DATA, {"n": None},
+                     reason=f"no easing cycles: {absent}")  # fmt: skip
+    evidence = {key: getattr(stats, key) for key in EVIDENCE["rate_cuts"]}
+    verdict = interval_verdict(stats.spread_ci99_low, stats.spread_ci99_high, stats.n, MIN_CYCLES)
+    first, last = stats.first_year, stats.last_year
+    period = f"{first}-{last}" if isinstance(first, int) and isinstance(last, int) else NOT_STATED
+    reason = (f"only {stats.n} easing cycles with a complete 12-month window; at least "
+              f"{MIN_CYCLES} are needed" if stats.n < MIN_CYCLES
+              else "no interval of the mean spread")  # fmt: skip
+    return claim("rate_cuts", statement, rule, verdict, evidence, n=stats.n, period=period,
+                 reason=reason)  # fmt: skip
 
 
 def claims_section(doc: Document) -> tuple[Claim, ...]:
     """Every claim, in a fixed order, from the document's other sections."""
     year, month = int(doc.week_ending[:4]), int(doc.week_ending[5:7])
     next_month = month % 12 + 1
+    phase = _this_phase(doc, year)
     return (
         sign_claim(doc, "small_led_week", "Small caps beat large caps this week", "1w"),
         sign_claim(doc, "small_led_ytd", "Small caps beat large caps this year", "ytd"),
         month_claim(doc, "january_effect", 1),
+        month_claim(doc, "january_effect_long", 1, long=True),
         window_claim(doc, "january_window", "dec15_feb15",
                      "Small caps tend to beat large caps from Dec 15 to Feb 15"),
         window_claim(doc, "january_first5", "first5_january",
                      "Small caps tend to beat large caps in the first five sessions of January"),
         month_claim(doc, "february", 2),
+        month_claim(doc, "february_long", 2, long=True),
         month_claim(doc, "current_month", month),
         month_claim(doc, "next_month", next_month),
-        cycle_claim(doc, year),
+        # In a midterm year the midterm claim is this year's phase claim: not stated twice.
+        *([] if phase == MIDTERM else [cycle_claim(doc, "cycle_phase", phase)]),
+        cycle_claim(doc, "midterm_year", MIDTERM),
+        cycle_claim(doc, "midterm_year_long", MIDTERM, long=True),
         high_claim(doc),
         rate_claim(doc, "13w", "13-week"),
         rate_claim(doc, "10y", "10-year"),

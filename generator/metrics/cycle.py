@@ -27,6 +27,7 @@ from generator.metrics.monthly import (
     stats_table,
 )
 from generator.metrics.paths import mean_path, path_records
+from generator.metrics.seasonality import french_months
 from generator.model import Market
 
 PHASE_NAMES = {0: "election", 1: "post-election", 2: "midterm", 3: "pre-election"}
@@ -110,6 +111,46 @@ def _phase_stats(months: PairMonths, config: Config) -> PhaseStats:
     return PhaseStats(arrays, int(years[0]), int(years[-1]))
 
 
+def annual_from_months(keys: np.ndarray, returns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(years, calendar-year returns) compounded from month-keyed returns (keys ascending,
+    unique): only years with all twelve months count."""
+    years, starts, counts = np.unique(keys // 12, return_index=True, return_counts=True)
+    if not len(years):
+        return years, np.array([], dtype=float)
+    compounded = np.multiply.reduceat(1 + returns, starts) - 1
+    full = counts == 12
+    return years[full], compounded[full]
+
+
+def french_phase_stats(market: Market, week_end: pd.Timestamp) -> PhaseStats:
+    """``PhaseStats`` of the Ken French bottom against top 30% by size (calendar years
+    compounded from their month returns): the long record beside the index pair's. Raises
+    Unavailable without the French series or a complete year."""
+    week_end = pd.Timestamp(week_end)
+    french = french_months(market, week_end)
+    pairs = french.pairs
+    years, small = annual_from_months(pairs.keys, pairs.small)
+    _, large = annual_from_months(pairs.keys, pairs.large)
+    if not len(years):
+        raise Unavailable("no complete calendar year of the Ken French size portfolios")
+    arrays = group_arrays(small, large, years % 4, list(PHASES))
+    return PhaseStats(arrays, int(years[0]), int(years[-1]))
+
+
+def french_cycle_section(market: Market, week_end: pd.Timestamp) -> dict[str, Any]:
+    """The cycle table of the Ken French size portfolios (``cycle.french``)."""
+    phases = french_phase_stats(market, week_end)
+    french = french_months(market, week_end)
+    return {
+        "small": french.names[0],
+        "large": french.names[1],
+        "basis": french.basis,
+        "first_year": phases.first_year,
+        "last_complete_year": phases.last_year,
+        "phases": _phase_records(phases),
+    }
+
+
 def _phase_records(stats: PhaseStats) -> list[dict[str, Any]]:
     rows = stats_records(stats.arrays, "phase", list(PHASES))
     return [{"name": PHASE_NAMES[row["phase"]], **row} for row in rows]
@@ -144,4 +185,12 @@ def compute_cycle(market: Market, config: Config, week_end: pd.Timestamp) -> dic
         "current_year_path": path_records(months.path_row(year)),
         "phase_average_path": path_records(average),
         "phase_average_path_years": count,
+        **_french_part(market, week_end),
     }
+
+
+def _french_part(market: Market, week_end: pd.Timestamp) -> dict[str, Any]:
+    try:
+        return {"french": french_cycle_section(market, week_end)}
+    except Unavailable as exc:
+        return {"french": None, "french_reason": str(exc)}

@@ -15,6 +15,9 @@ import numpy as np
 BOOTSTRAP_SEED = 20260101
 BOOTSTRAP_RESAMPLES = 2000
 CI_LEVEL = 0.90
+# The verdicts' level: about sixteen claims are judged every week, so a 90% interval would call
+# 1.6 of them "significant" by chance; at 99% that is 0.16 (see the methodology page).
+VERDICT_CI_LEVEL = 0.99
 STAT_COLUMNS = (
     "small_mean",
     "small_median",
@@ -26,6 +29,8 @@ STAT_COLUMNS = (
     "years",
     "spread_ci90_low",
     "spread_ci90_high",
+    "spread_ci99_low",
+    "spread_ci99_high",
 )
 
 
@@ -58,15 +63,18 @@ def bootstrap_mean_ci(
     return (float(low), float(high))
 
 
-def _bootstrap_rows(rows: np.ndarray, seed: int, resamples: int, level: float) -> np.ndarray:
-    """bootstrap_mean_ci of every row of a (groups x n) matrix, as a (groups x 2) array."""
+def _bootstrap_rows(
+    rows: np.ndarray, seed: int, resamples: int, *levels: float
+) -> np.ndarray:
+    """bootstrap_mean_ci of every row of a (groups x n) matrix at each of ``levels``, from one
+    set of resampled means, as a (groups x 2 * len(levels)) array (low, high per level)."""
     n = rows.shape[1]
     if n < 2:
-        return np.full((rows.shape[0], 2), np.nan)
+        return np.full((rows.shape[0], 2 * len(levels)), np.nan)
     # einsum, not BLAS matmul: the matrices are small and threaded BLAS costs far more here.
     means = np.einsum("gn,bn->gb", rows, _resample_counts(n, seed, resamples)) / n
-    tail = (1 - level) / 2
-    return row_quantiles(means, np.array([tail, 1 - tail]))
+    tails = [(1 - level) / 2 for level in levels]
+    return row_quantiles(means, np.array([q for t in tails for q in (t, 1 - t)]))
 
 
 def row_quantiles(values: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
@@ -106,7 +114,11 @@ def _quantile_plan(
 
 
 # group_arrays columns filled per distinct group size (NaN for empty groups).
-_BY_SIZE = ("small_median", "large_median", "spread_median", "spread_ci90_low", "spread_ci90_high")
+_BY_SIZE = ("small_median", "large_median", "spread_median", "spread_ci90_low", "spread_ci90_high",
+            "spread_ci99_low", "spread_ci99_high")  # fmt: skip
+
+
+_INTERVAL_COLUMNS = ("spread_ci90_low", "spread_ci90_high", "spread_ci99_low", "spread_ci99_high")
 
 
 def group_arrays(
@@ -143,8 +155,11 @@ def group_arrays(
             ranked = np.sort(values[cells], axis=1, kind="stable")
             out[f"{side}_median"][rows] = (ranked[:, (count - 1) // 2] + ranked[:, count // 2]) / 2
         if count >= 2:
-            bounds = _bootstrap_rows(spread[cells], BOOTSTRAP_SEED, BOOTSTRAP_RESAMPLES, CI_LEVEL)
-            out["spread_ci90_low"][rows], out["spread_ci90_high"][rows] = bounds.T
+            bounds = _bootstrap_rows(
+                spread[cells], BOOTSTRAP_SEED, BOOTSTRAP_RESAMPLES, CI_LEVEL, VERDICT_CI_LEVEL
+            )
+            for column, key in enumerate(_INTERVAL_COLUMNS):
+                out[key][rows] = bounds[:, column]
     return out
 
 

@@ -38,7 +38,7 @@ from generator.metrics.common import (
     missing,
     record,
 )
-from generator.metrics.groupstats import CI_LEVEL, bootstrap_mean_ci
+from generator.metrics.groupstats import CI_LEVEL, VERDICT_CI_LEVEL, bootstrap_mean_ci
 from generator.metrics.rates import ROLLING_WEEKS, current_rate_sensitivity, value_on_or_before
 from generator.model import (
     FF_BIG_DAILY,
@@ -57,6 +57,8 @@ LAST_CUT_FALL = 0.125
 HIKE_MONTHS = 3  # consecutive months a rise must last to count as a tightening
 HORIZONS = (3, 6, 12)  # months after the first cut
 HY_CHANGE_WEEKS = 13
+# Levels of the summary's two bootstrap intervals: the tables' (90%) and the verdicts' (99%).
+INTERVAL_LEVELS = (CI_LEVEL, VERDICT_CI_LEVEL)
 FETCH_HINT = "run `generator fetch --source fred`"
 
 
@@ -242,8 +244,11 @@ def _cycle(
     return out
 
 
-def horizon_stats(cycles: list[dict[str, Any]], key: str, level: float) -> dict[str, Any]:
-    """Statistics of one horizon's spreads over the cycles whose window is complete."""
+def horizon_stats(
+    cycles: list[dict[str, Any]], key: str, levels: tuple[float, float] = INTERVAL_LEVELS
+) -> dict[str, Any]:
+    """Statistics of one horizon's spreads over the cycles whose window is complete, with the
+    bootstrap intervals of the mean at ``levels`` (the 90% and the verdicts' 99%)."""
     rows = [(c["first_cut"], c[key]["spread"]) for c in cycles if c[key].get("spread") is not None]
     spreads = np.array([s for _, s in rows], dtype=float)
     out: dict[str, Any] = {
@@ -252,8 +257,8 @@ def horizon_stats(cycles: list[dict[str, Any]], key: str, level: float) -> dict[
     }
     reason = f"no complete {key} window after a first cut"
     if not len(rows):
-        for k in ("spread_mean", "spread_median", "hit_rate", "spread_ci_low", "spread_ci_high",
-                  "first_year", "last_year"):  # fmt: skip
+        for k in ("spread_mean", "spread_median", "hit_rate", *_interval_keys(), "first_year",
+                  "last_year"):  # fmt: skip
             missing(out, k, reason)
         return out
     out.update(
@@ -263,20 +268,28 @@ def horizon_stats(cycles: list[dict[str, Any]], key: str, level: float) -> dict[
         first_year=int(rows[0][0][:4]),
         last_year=int(rows[-1][0][:4]),
     )
-    low, high = bootstrap_mean_ci(spreads, level=level)
-    if np.isfinite(low) and np.isfinite(high):
-        out.update(spread_ci_low=low, spread_ci_high=high)
-    else:
-        for k in ("spread_ci_low", "spread_ci_high"):
-            missing(out, k, "an interval needs at least two complete windows")
+    for level, name in zip(levels, ("ci90", "ci99"), strict=True):
+        low, high = bootstrap_mean_ci(spreads, level=level)
+        if np.isfinite(low) and np.isfinite(high):
+            out.update({f"spread_{name}_low": low, f"spread_{name}_high": high})
+        else:
+            for k in (f"spread_{name}_low", f"spread_{name}_high"):
+                missing(out, k, "an interval needs at least two complete windows")
     return out
 
 
+def _interval_keys() -> tuple[str, ...]:
+    return ("spread_ci90_low", "spread_ci90_high", "spread_ci99_low", "spread_ci99_high")
+
+
 def easing_study(
-    market: Market, config: Config, week_end: pd.Timestamp, level: float = CI_LEVEL
+    market: Market,
+    config: Config,
+    week_end: pd.Timestamp,
+    levels: tuple[float, float] = INTERVAL_LEVELS,
 ) -> dict[str, Any]:
     """Every easing cycle the monthly rate shows up to ``week_end`` with its windows, and the
-    summary per horizon (bootstrap interval at ``level``). Unavailable without FEDFUNDS."""
+    summary per horizon (bootstrap intervals at ``levels``). Unavailable without FEDFUNDS."""
     rates = _monthly_rate(market)
     found = easing_cycles(rates.to_numpy(dtype=float))
     target = _value_series(market, TARGET_UPPER, "daily")
@@ -288,9 +301,8 @@ def easing_study(
     return {
         "rate_symbol": FED_FUNDS,
         "rate_through": rates.index[-1].strftime("%Y-%m"),
-        "ci_level": level,
         "cycles": cycles,
-        "summary": {f"{m}m": horizon_stats(cycles, f"{m}m", level) for m in HORIZONS},
+        "summary": {f"{m}m": horizon_stats(cycles, f"{m}m", levels) for m in HORIZONS},
     }
 
 
@@ -382,13 +394,16 @@ def high_yield(market: Market, config: Config, week_end: pd.Timestamp) -> dict[s
 
 
 def compute_ratecuts(
-    market: Market, config: Config, week_end: pd.Timestamp, level: float = CI_LEVEL
+    market: Market,
+    config: Config,
+    week_end: pd.Timestamp,
+    levels: tuple[float, float] = INTERVAL_LEVELS,
 ) -> dict[str, Any]:
     """The rate-cuts section: the event study, the policy rate now and the high-yield spread,
     each null with a reason when its series is missing."""
     week_end = pd.Timestamp(week_end)
     out: dict[str, Any] = {}
-    record(out, "easing", lambda: easing_study(market, config, week_end, level))
+    record(out, "easing", lambda: easing_study(market, config, week_end, levels))
     record(out, "now", lambda: policy_now(market, week_end))
     record(out, "high_yield", lambda: high_yield(market, config, week_end))
     return out

@@ -9,6 +9,7 @@ simple return, decimals) on the weekly change of a yield (percentage points) ove
 from __future__ import annotations
 
 from functools import lru_cache
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ from generator.metrics.common import (
     run_ends,
     week_monday,
 )
+from generator.metrics.groupstats import VERDICT_CI_LEVEL
 from generator.model import Market
 
 ROLLING_WEEKS = 52
@@ -232,6 +234,33 @@ def _sensitivity_of(
     return beta, corr
 
 
+def beta_interval(
+    beta: float, corr: float, weeks: int, level: float = VERDICT_CI_LEVEL
+) -> tuple[float, float]:
+    """The ``level`` interval of an OLS slope from its correlation over ``weeks`` pairs:
+    beta +- t * se with se = |beta| * sqrt((1 - r^2) / (r^2 (n - 2))), the textbook formula
+    (equivalently the residual variance over the regressor's), and t the Student quantile."""
+    dof = weeks - 2
+    if dof < 1 or not np.isfinite(corr) or corr == 0:
+        raise Unavailable("no interval: the correlation is zero or undefined")
+    se = abs(beta) * np.sqrt((1 - corr * corr) / (corr * corr * dof))
+    half = student_quantile(1 - (1 - level) / 2, dof) * se
+    return beta - half, beta + half
+
+
+def student_quantile(p: float, dof: int) -> float:
+    """Student's t quantile by the Cornish-Fisher expansion around the normal quantile (error
+    below 1e-4 for 50 degrees of freedom at p = 0.995; no SciPy in the dependency tree)."""
+    z = NormalDist().inv_cdf(p)
+    v = float(dof)
+    return (
+        z
+        + (z**3 + z) / (4 * v)
+        + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * v**2)
+        + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * v**3)
+    )
+
+
 def _sensitivity(
     market: Market, config: Config, key: str, week_end: pd.Timestamp
 ) -> dict[str, Any]:
@@ -248,6 +277,11 @@ def _sensitivity(
     out: dict[str, Any] = {"symbol": config.rates[key], "beta": beta}
     record(out, "corr", lambda: finite(corr, "the correlation (relative return never moved)"))
     out["weeks"] = ROLLING_WEEKS
+    try:
+        out["beta_ci99_low"], out["beta_ci99_high"] = beta_interval(beta, corr, ROLLING_WEEKS)
+    except Unavailable as exc:
+        for bound in ("beta_ci99_low", "beta_ci99_high"):
+            missing(out, bound, str(exc))
     return out
 
 

@@ -155,6 +155,8 @@ def _stats(base: str, digits: int = 2) -> list[Metric]:
         Metric(f"{base}.hit_rate", "Hit rate", PERCENT, 0, headline=True),
         Metric(f"{base}.spread_ci90_low", "90% interval, low", PP, 1, True),
         Metric(f"{base}.spread_ci90_high", "90% interval, high", PP, 1, True),
+        Metric(f"{base}.spread_ci99_low", "99% interval, low", PP, 1, True),
+        Metric(f"{base}.spread_ci99_high", "99% interval, high", PP, 1, True),
     ]
 
 
@@ -193,7 +195,6 @@ def _ratecuts() -> list[Metric]:
     """The rate-cuts section: per-cycle windows, their summary, the policy rate, the HY spread."""
     base = "ratecuts.easing"
     out = [
-        Metric(f"{base}.ci_level", "Interval level, rate-cut study", PERCENT, 0),
         Metric(f"{base}.cycles.*.rate_before", "Peak rate before the first cut", YIELD, 2),
     ]
     for key, words in CUT_HORIZONS.items():
@@ -207,8 +208,17 @@ def _ratecuts() -> list[Metric]:
             Metric(f"{stats}.spread_mean", f"Mean spread, {words} after first cuts", PP, 1, True),
             Metric(f"{stats}.spread_median", f"Median spread, {words}", PP, 1, True),
             Metric(f"{stats}.hit_rate", f"Hit rate, {words} after first cuts", PERCENT, 0),
-            Metric(f"{stats}.spread_ci_low", f"Interval of the mean, low, {words}", PP, 1, True),
-            Metric(f"{stats}.spread_ci_high", f"Interval of the mean, high, {words}", PP, 1, True),
+            *[
+                Metric(
+                    f"{stats}.spread_ci{level}_{end}",
+                    f"{level}% interval, {end}, {words}",
+                    PP,
+                    1,
+                    True,
+                )  # fmt: skip
+                for level in (90, 99)
+                for end in ("low", "high")
+            ],
             Metric(f"{stats}.first_year", f"First cycle with a {words} window", YEAR),
             Metric(f"{stats}.last_year", f"Last cycle with a {words} window", YEAR),
         ]
@@ -326,6 +336,10 @@ METRICS: tuple[Metric, ...] = (
     Metric("seasonality.current_year_path.*.spread", "Cumulative spread this year", PP, 1, True),
     *_stats("cycle.phases.*", digits=1),
     Metric("cycle.phases.*.phase", "Cycle phase", PHASE),
+    *_stats("cycle.french.phases.*", digits=1),
+    Metric("cycle.french.phases.*.phase", "Cycle phase", PHASE),
+    Metric("cycle.french.first_year", "First year of the Ken French cycle table", YEAR),
+    Metric("cycle.french.last_complete_year", "Last complete year, Ken French", YEAR),
     Metric("cycle.year", "Year", YEAR),
     Metric("cycle.phase", "Phase of the four-year cycle", PHASE, headline=True),
     Metric("cycle.first_year", "First year of the cycle table", YEAR),
@@ -352,6 +366,8 @@ METRICS: tuple[Metric, ...] = (
     ),  # fmt: skip
     Metric("rates.sensitivity.*.corr", "Rate correlation", RATIO, 2, True),
     Metric("rates.sensitivity.*.weeks", "Weeks", WEEKS),
+    Metric("rates.sensitivity.*.beta_ci99_low", "Rate beta, 99% interval, low", PP, 2, True),
+    Metric("rates.sensitivity.*.beta_ci99_high", "Rate beta, 99% interval, high", PP, 2, True),
     Metric("valuation.curated.stale_after_days", "Stale after", DAYS),
     *[
         m

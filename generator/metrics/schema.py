@@ -169,6 +169,9 @@ class Stats:
     hit_rate: Num
     spread_ci90_low: Num
     spread_ci90_high: Num
+    # The verdicts' stricter 99% interval; absent in documents written before it existed.
+    spread_ci99_low: Num = field(metadata=OMIT, kw_only=True)
+    spread_ci99_high: Num = field(metadata=OMIT, kw_only=True)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -213,6 +216,10 @@ class FrenchSeasonality:
     dec15_feb15: WindowStats | Missing
     first5_january: WindowStats | Missing
 
+    def month(self, number: int) -> MonthStats | None:
+        """The row of calendar month ``number`` (1-12), when the table has it."""
+        return next((m for m in self.months if m.month == number), None)
+
 
 @dataclass(frozen=True)
 class Seasonality:
@@ -243,6 +250,22 @@ class PhaseMonths:
 
 
 @dataclass(frozen=True)
+class FrenchCycle:
+    """The cycle table of the Ken French size portfolios: the record since 1927."""
+
+    small: str
+    large: str
+    basis: str
+    first_year: int
+    last_complete_year: int
+    phases: tuple[PhaseStats, ...]
+
+    def phase_row(self, number: int) -> PhaseStats | None:
+        """The row of cycle phase ``number`` (0-3), when the table has it."""
+        return next((p for p in self.phases if p.phase == number), None)
+
+
+@dataclass(frozen=True)
 class Cycle:
     small: str
     large: str
@@ -256,10 +279,16 @@ class Cycle:
     phase_average_path: tuple[PathPoint, ...]
     phase_average_path_years: Count
     current_year_path: tuple[PathPoint, ...]
+    # Absent in documents written before the long record was added.
+    french: FrenchCycle | Missing = field(metadata=OMIT)
 
     def current_phase(self) -> PhaseStats | None:
         """This year's phase row, when the table has it."""
-        return next((p for p in self.phases if p.phase == self.phase), None)
+        return self.phase_row(self.phase)
+
+    def phase_row(self, number: int) -> PhaseStats | None:
+        """The row of cycle phase ``number`` (0-3), when the table has it."""
+        return next((p for p in self.phases if p.phase == number), None)
 
 
 @dataclass(frozen=True)
@@ -278,6 +307,9 @@ class Sensitivity:
     beta: Num
     corr: Num
     weeks: Count
+    # The verdicts' 99% interval of beta; absent in documents written before it existed.
+    beta_ci99_low: Num = field(metadata=OMIT)
+    beta_ci99_high: Num = field(metadata=OMIT)
 
 
 @dataclass(frozen=True)
@@ -400,6 +432,8 @@ class Claim:
     # period they cover ("1988-2026"). Absent in documents written before verdicts carried them.
     n: Count = field(default=Missing(), metadata=OMIT, kw_only=True)
     period: str | Missing = field(default=Missing(), metadata=OMIT, kw_only=True)
+    # Why the verdict is "not enough data", in words a reader understands (absent otherwise).
+    reason: str | Missing = field(default=Missing(), metadata=OMIT, kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -48,15 +48,18 @@ class EasingCycle:
 @dataclass(frozen=True)
 class HorizonStats:
     """The spreads of the complete windows of one horizon: how many, their mean, median, hit
-    rate and bootstrap interval of the mean, and the first and last cycle's year."""
+    rate, the bootstrap 90% (tables) and 99% (verdict) intervals of the mean, and the first and
+    last cycle's year."""
 
     n: int
     pending: int
     spread_mean: Num
     spread_median: Num
     hit_rate: Num
-    spread_ci_low: Num
-    spread_ci_high: Num
+    spread_ci90_low: Num
+    spread_ci90_high: Num
+    spread_ci99_low: Num
+    spread_ci99_high: Num
     first_year: Count
     last_year: Count
 
@@ -72,7 +75,6 @@ class CutSummary:
 class EasingStudy:
     rate_symbol: str
     rate_through: str
-    ci_level: float
     cycles: tuple[EasingCycle, ...]
     summary: CutSummary
 

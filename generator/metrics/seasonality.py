@@ -311,20 +311,31 @@ def _french_monthly(market: Market, symbol: str, week_end: pd.Timestamp) -> pd.S
     return None if keyed.empty else keyed
 
 
-def french_seasonality(market: Market, week_end: pd.Timestamp) -> dict[str, Any]:
-    """Month table (and windows when daily data exist) of FF bottom 30% against top 30% by size."""
+@dataclass(frozen=True, eq=False)  # arrays: compared by identity
+class FrenchMonths:
+    """Paired month returns of the Ken French bottom and top 30% by size, from the daily
+    series when the store has them (``levels``: their wealth indices), else the monthly ones."""
+
+    names: tuple[str, str]
+    basis: str  # "daily" or "monthly"
+    pairs: MonthPairs
+    through: pd.Timestamp  # the last day (daily) or month end (monthly) both sides cover
+    levels: tuple[Closes, Closes] | None
+
+
+def french_months(market: Market, week_end: pd.Timestamp) -> FrenchMonths:
+    """The ``FrenchMonths`` up to ``week_end``, computed once per cut market (the seasonality
+    and cycle sections read the same object); Unavailable when the store has neither basis."""
     week_end = pd.Timestamp(week_end)
+    return memo(market, ("french_months", week_end), lambda: _french_months(market, week_end))
+
+
+def _french_months(market: Market, week_end: pd.Timestamp) -> FrenchMonths:
     small, big = (_french_level(market, sym, week_end) for sym in (FF_SMALL_DAILY, FF_BIG_DAILY))
     if small is not None and big is not None:
         through = pd.Timestamp(min(small.days[-1], big.days[-1]))
         pairs = month_pairs(small.month_returns(), big.month_returns())
-        out = _french_table((FF_SMALL_DAILY, FF_BIG_DAILY), "daily", pairs, through)
-        out.update(
-            _window_section(
-                (small, big), out["first_year"], min(week_end, through), market_calendar(market)
-            )
-        )
-        return out
+        return FrenchMonths((FF_SMALL_DAILY, FF_BIG_DAILY), "daily", pairs, through, (small, big))
     monthly = tuple(
         _french_monthly(market, sym, week_end) for sym in (FF_SMALL_MONTHLY, FF_BIG_MONTHLY)
     )
@@ -333,7 +344,24 @@ def french_seasonality(market: Market, week_end: pd.Timestamp) -> dict[str, Any]
     last_key = min(series.index[-1] for series in monthly)
     through = key_to_month_start(np.array([last_key]))[0] + pd.offsets.MonthEnd(0)
     pairs = month_pairs(*((s.index.to_numpy(), s.to_numpy()) for s in monthly))
-    out = _french_table((FF_SMALL_MONTHLY, FF_BIG_MONTHLY), "monthly", pairs, through)
+    return FrenchMonths((FF_SMALL_MONTHLY, FF_BIG_MONTHLY), "monthly", pairs, through, None)
+
+
+def french_seasonality(market: Market, week_end: pd.Timestamp) -> dict[str, Any]:
+    """Month table (and windows when daily data exist) of FF bottom 30% against top 30% by size."""
+    week_end = pd.Timestamp(week_end)
+    french = french_months(market, week_end)
+    if french.levels is not None:
+        small, big = french.levels
+        through = french.through
+        out = _french_table(french.names, "daily", french.pairs, through)
+        out.update(
+            _window_section(
+                (small, big), out["first_year"], min(week_end, through), market_calendar(market)
+            )
+        )
+        return out
+    out = _french_table(french.names, "monthly", french.pairs, french.through)
     reason = "only monthly French returns are in the store"
     for key in ("dec15_feb15", "first5_january"):
         out[key] = None

@@ -19,6 +19,7 @@ from generator.metrics import registry
 from generator.metrics.claims import EVIDENCE, EVIDENCE_WORDS
 from generator.metrics.codec import Missing
 from generator.metrics.registry import MONTHS, NOT_AVAILABLE
+from generator.metrics.schema import Claim
 
 # Characters that HTML or Markdown would interpret, as numeric entities. Entities render as the
 # character itself but no Markdown inline pattern (links, emphasis, code, tables) can match them.
@@ -141,8 +142,25 @@ def is_missing(item: Any) -> bool:
 
 def verdict(text: Any) -> Markup:
     """A claim verdict with a symbol that does not rely on colour alone."""
-    marks = {"supported": "✔ supported", "not supported": "✘ not supported"}
+    marks = {"supports": "✔ supports", "contradicts": "✘ contradicts",
+             "no reliable edge": "≈ no reliable edge"}  # fmt: skip
     return Markup(marks.get(str(text), "… " + str(md_text(text))))
+
+
+def claim_basis(claim: Claim) -> Markup:
+    """What a verdict rests on: "n = 39, 1988-2025" (either part when the other is absent)."""
+    parts = []
+    if not isinstance(claim.n, Missing):
+        parts.append(f"n = {metric(claim.n, 'claims.*.n')}")
+    if not isinstance(claim.period, Missing):
+        parts.append(str(md_text(claim.period)))
+    return Markup(", ".join(parts) or "–")
+
+
+def lower_first(text: Any) -> str:
+    """A sentence continued after a colon: its first letter in lower case."""
+    text = str(text)
+    return text[:1].lower() + text[1:]
 
 
 def yaml_str(value: Any) -> Markup:
@@ -168,6 +186,8 @@ FILTERS = {
     "evidence": evidence,
     "evidence_label": evidence_label,
     "verdict": verdict,
+    "claim_basis": claim_basis,
+    "lower_first": lower_first,
     "table_cells": table_cells,
     "yaml_str": yaml_str,
 }
