@@ -402,3 +402,32 @@ def test_real_cycles_since_1980_and_one_spread(marketdata: Path) -> None:
     assert summary["hit_rate"] == pytest.approx(np.mean(np.array(spreads) > 0), abs=1e-15)
     assert out["now"]["level"] == 3.63 and out["now"]["last_cut"] == "2025-12-01"
     assert out["now"]["cycle_start"] == "2024-10-01" and out["now"]["easing"] is True
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+def test_the_page_shows_the_documents_rate_cut_numbers() -> None:
+    from tests.test_report_contract import contract_violations, render_recording
+
+    market = cycles_market(9, 0.002)
+    small = market.series[SMALL].frame["close"]
+    i = np.arange(len(small))
+    spread = pd.Series(4 + np.sin(i / 17), index=small.index)
+    market.series["BAMLH0A0HYM2"] = daily_value("BAMLH0A0HYM2", spread)
+    week = pd.Timestamp(small.index[-1])
+    doc = compute_metrics(market, CONFIG, week)
+    page, calls = render_recording(doc)
+    assert contract_violations(doc, page, calls) == []
+    shown = {path for path, _ in calls}
+    assert {
+        "ratecuts.easing.cycles.*.12m.spread",
+        "ratecuts.easing.summary.12m.spread_ci99_low",
+        "ratecuts.now.months_since_last_cut",
+        "ratecuts.high_yield.beta",
+    } <= shown
+    section = page.split("## Rate cuts", 1)[1].split("\n## ", 1)[0]
+    first = doc.ratecuts.easing.cycles[0]
+    assert f"| {first.first_cut_month} | 2.00% |" in section
+    assert section.count("| 199") + section.count("| 20") >= 9  # one row per cycle
+    assert "High-yield spread (BAMLH0A0HYM2" in section

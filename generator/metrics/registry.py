@@ -188,7 +188,9 @@ def _sides(base: str, label: str, unit: str, digits: int = 1, signed: bool = Fal
     ]
 
 
-CUT_HORIZONS = {"3m": "3 months", "6m": "6 months", "12m": "12 months"}
+# Horizon key -> (its words after "over", its words before "window").
+CUT_HORIZONS = {"3m": ("3 months", "3-month"), "6m": ("6 months", "6-month"),
+                "12m": ("12 months", "12-month")}  # fmt: skip
 
 
 def _ratecuts() -> list[Metric]:
@@ -197,14 +199,14 @@ def _ratecuts() -> list[Metric]:
     out = [
         Metric(f"{base}.cycles.*.rate_before", "Peak rate before the first cut", YIELD, 2),
     ]
-    for key, words in CUT_HORIZONS.items():
+    for key, (words, span) in CUT_HORIZONS.items():
         row, stats = f"{base}.cycles.*.{key}", f"{base}.summary.{key}"
         out += [
             Metric(f"{row}.small", f"Small caps, {words} after the first cut", PERCENT, 1, True),
             Metric(f"{row}.large", f"Large caps, {words} after the first cut", PERCENT, 1, True),
             Metric(f"{row}.spread", f"Spread, {words} after the first cut", PP, 1, True),
-            Metric(f"{stats}.n", f"Easing cycles with a complete {words} window", COUNT),
-            Metric(f"{stats}.pending", f"Easing cycles whose {words} window is pending", COUNT),
+            Metric(f"{stats}.n", f"Easing cycles with a complete {span} window", COUNT),
+            Metric(f"{stats}.pending", f"Easing cycles whose {span} window is pending", COUNT),
             Metric(f"{stats}.spread_mean", f"Mean spread, {words} after first cuts", PP, 1, True),
             Metric(f"{stats}.spread_median", f"Median spread, {words}", PP, 1, True),
             Metric(f"{stats}.hit_rate", f"Hit rate, {words} after first cuts", PERCENT, 0),
@@ -219,8 +221,8 @@ def _ratecuts() -> list[Metric]:
                 for level in (90, 99)
                 for end in ("low", "high")
             ],
-            Metric(f"{stats}.first_year", f"First cycle with a {words} window", YEAR),
-            Metric(f"{stats}.last_year", f"Last cycle with a {words} window", YEAR),
+            Metric(f"{stats}.first_year", f"First cycle with a {span} window", YEAR),
+            Metric(f"{stats}.last_year", f"Last cycle with a {span} window", YEAR),
         ]
     return [
         *out,
