@@ -12,9 +12,9 @@ import pytest
 from generator.config import load_config
 from generator.metrics import compute_metrics
 from generator.metrics.claims import (
+    CONTRADICTS,
     EVIDENCE,
     EVIDENCE_WORDS,
-    CONTRADICTS,
     NO_DATA,
     NO_EDGE,
     NOT_IN_DOCUMENT,

@@ -63,9 +63,7 @@ def bootstrap_mean_ci(
     return (float(low), float(high))
 
 
-def _bootstrap_rows(
-    rows: np.ndarray, seed: int, resamples: int, *levels: float
-) -> np.ndarray:
+def _bootstrap_rows(rows: np.ndarray, seed: int, resamples: int, *levels: float) -> np.ndarray:
     """bootstrap_mean_ci of every row of a (groups x n) matrix at each of ``levels``, from one
     set of resampled means, as a (groups x 2 * len(levels)) array (low, high per level)."""
     n = rows.shape[1]
