@@ -24,6 +24,7 @@ week's end is pending. Everything is cut at the week's end (point-in-time).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -35,11 +36,17 @@ from generator.metrics.common import (
     Unavailable,
     current_close,
     iso,
+    memo,
     missing,
     record,
 )
 from generator.metrics.groupstats import CI_LEVEL, VERDICT_CI_LEVEL, bootstrap_mean_ci
-from generator.metrics.rates import ROLLING_WEEKS, current_rate_sensitivity, value_on_or_before
+from generator.metrics.rates import (
+    ROLLING_WEEKS,
+    _value_on_or_before,
+    current_rate_sensitivity,
+    value_on_or_before,
+)
 from generator.model import (
     FF_BIG_DAILY,
     FF_BIG_MONTHLY,
@@ -131,72 +138,87 @@ def _target_cut_day(target: pd.Series | None, month: pd.Timestamp) -> pd.Timesta
     return falls.index[0] if len(falls) else None
 
 
-def _wealth(days: np.ndarray, returns: np.ndarray, base_day: np.datetime64) -> pd.Series:
-    """A level compounded from simple returns, with 1.0 dated ``base_day`` (before the first)."""
-    level = np.concatenate([[1.0], np.cumprod(1 + returns)])
-    index = pd.DatetimeIndex(np.concatenate([[base_day], days]).astype("datetime64[ns]"))
-    return pd.Series(level, index=index)
+# A level series as (dates as datetime64, values) arrays: searched many times a week.
+Level = tuple[np.ndarray, np.ndarray]
 
 
-def _french_levels(market: Market) -> list[tuple[str, pd.Series, pd.Series]]:
-    """(label, small level, large level) of the French size portfolios: daily, then monthly."""
+@dataclass(frozen=True)
+class Source:
+    """Where a cycle's returns come from: a label and the small and large levels."""
+
+    label: str
+    small: Level
+    large: Level
+
+
+def _wealth(days: np.ndarray, returns: np.ndarray) -> Level:
+    """A level compounded from simple returns, with 1.0 dated the day before the first."""
+    base = days[:1].astype("datetime64[D]") - np.timedelta64(1, "D")
+    dates = np.concatenate([base.astype(days.dtype), days])
+    return dates, np.concatenate([[1.0], np.cumprod(1 + returns)])
+
+
+def _french_sources(market: Market) -> list[Source]:
+    """The French size portfolios as sources: daily, then monthly (a month's return makes the
+    level at the month's last day)."""
     out = []
     small, big = (_value_series(market, s, "daily") for s in (FF_SMALL_DAILY, FF_BIG_DAILY))
     if small is not None and big is not None:
-        levels = [
-            _wealth(s.index.values, s.to_numpy(float), s.index.values[0] - np.timedelta64(1, "D"))
-            for s in (small, big)
-        ]
-        out.append((f"{FF_SMALL_DAILY} / {FF_BIG_DAILY}", *levels))
+        levels = [_wealth(s.index.values, s.to_numpy(dtype=float)) for s in (small, big)]
+        out.append(Source(f"{FF_SMALL_DAILY} / {FF_BIG_DAILY}", *levels))
     small, big = (_value_series(market, s, "monthly") for s in (FF_SMALL_MONTHLY, FF_BIG_MONTHLY))
     if small is not None and big is not None:
         levels = []
         for s in (small, big):
-            ends = (s.index + pd.offsets.MonthEnd(0)).values  # a month's return: level at its end
-            levels.append(
-                _wealth(ends, s.to_numpy(float), s.index.values[0] - np.timedelta64(1, "D"))
-            )
-        out.append((f"{FF_SMALL_MONTHLY} / {FF_BIG_MONTHLY}", *levels))
+            months = s.index.values.astype("datetime64[M]")
+            ends = (months + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+            # The base (1.0) is dated the day before the first month, its previous month's end.
+            levels.append(_wealth(ends.astype("datetime64[ns]"), s.to_numpy(dtype=float)))
+            levels[-1][0][0] = months[0].astype("datetime64[D]") - np.timedelta64(1, "D")
+        out.append(Source(f"{FF_SMALL_MONTHLY} / {FF_BIG_MONTHLY}", *levels))
     return out
 
 
-def _sources(market: Market, config: Config) -> list[tuple[str, pd.Series, pd.Series]]:
-    """Candidate (label, small level, large level) in order of preference: the pair, then French."""
+def _sources(market: Market, config: Config) -> list[Source]:
+    """Candidate sources in order of preference: the pair's closes, then French."""
     out = []
     small, large = market.close(config.small.index), market.close(config.large.index)
     if small is not None and large is not None and len(small) and len(large):
-        out.append((f"{config.small.index} / {config.large.index}", small, large))
-    return out + _french_levels(market)
+        levels = [(c.index.values, c.to_numpy(dtype=float)) for c in (small, large)]
+        out.append(Source(f"{config.small.index} / {config.large.index}", *levels))
+    return out + _french_sources(market)
 
 
-def _window_start(level: pd.Series, day: pd.Timestamp) -> float:
-    return value_on_or_before(level, day - pd.Timedelta(days=1), "start")
+def _window_start(level: Level, day: pd.Timestamp) -> float:
+    """The level at the last observation before ``day`` (within MAX_START_GAP_DAYS)."""
+    return _value_on_or_before(*level, _day_before(day), "start")
 
 
-def _pick_source(
-    sources: list[tuple[str, pd.Series, pd.Series]], day: pd.Timestamp
-) -> tuple[str, pd.Series, pd.Series] | None:
+@lru_cache(maxsize=4096)  # Timestamp arithmetic costs microseconds; the same days recur weekly
+def _day_before(day: pd.Timestamp) -> pd.Timestamp:
+    return day - pd.Timedelta(days=1)
+
+
+def _pick_source(sources: list[Source], day: pd.Timestamp) -> Source | None:
     """The first source whose small and large both have a level just before ``day``."""
     for source in sources:
         try:
-            for level in source[1:]:
-                _window_start(level, day)
+            _window_start(source.small, day)
+            _window_start(source.large, day)
         except Unavailable:
             continue
         return source
     return None
 
 
+@lru_cache(maxsize=4096)  # DateOffset arithmetic is slow and every week asks for the same windows
 def window_end(day: pd.Timestamp, months: int) -> pd.Timestamp:
     """The last day of the ``months``-month window starting on ``day``."""
     return pd.Timestamp(day) + pd.DateOffset(months=months) - pd.Timedelta(days=1)
 
 
 def _window(
-    source: tuple[str, pd.Series, pd.Series] | None,
-    day: pd.Timestamp,
-    months: int,
-    week_end: pd.Timestamp,
+    source: Source | None, day: pd.Timestamp, months: int, week_end: pd.Timestamp
 ) -> dict[str, Any]:
     end = window_end(day, months)
     out: dict[str, Any] = {"end": iso(end), "pending": bool(end > week_end)}
@@ -207,11 +229,11 @@ def _window(
     else:
         try:
             small, large = (
-                value_on_or_before(level, end, "end") / _window_start(level, day) - 1
-                for level in source[1:]
+                _value_on_or_before(*level, end, "end") / _window_start(level, day) - 1
+                for level in (source.small, source.large)
             )
         except Unavailable as exc:
-            reason = f"{source[0]}: {exc}"
+            reason = f"{source.label}: {exc}"
         else:
             out.update(small=small, large=large, spread=small - large)
             return out
@@ -225,7 +247,7 @@ def _cycle(
     position: int,
     peak: float,
     target: pd.Series | None,
-    sources: list[tuple[str, pd.Series, pd.Series]],
+    sources: list[Source],
     week_end: pd.Timestamp,
 ) -> dict[str, Any]:
     month = _month_start(rates.index[position])
@@ -237,7 +259,7 @@ def _cycle(
         "first_cut": iso(day),
         "dated_by": TARGET_UPPER if cut_day is not None else FED_FUNDS,
         "rate_before": peak,
-        "source": source[0] if source else "none",
+        "source": source.label if source else "none",
     }
     for months in HORIZONS:
         out[f"{months}m"] = _window(source, day, months, week_end)
@@ -290,8 +312,7 @@ def easing_study(
 ) -> dict[str, Any]:
     """Every easing cycle the monthly rate shows up to ``week_end`` with its windows, and the
     summary per horizon (bootstrap intervals at ``levels``). Unavailable without FEDFUNDS."""
-    rates = _monthly_rate(market)
-    found = easing_cycles(rates.to_numpy(dtype=float))
+    rates, found = _rate_cycles(market)
     target = _value_series(market, TARGET_UPPER, "daily")
     sources = _sources(market, config)
     cycles = [
@@ -304,6 +325,12 @@ def easing_study(
         "cycles": cycles,
         "summary": {f"{m}m": horizon_stats(cycles, f"{m}m", levels) for m in HORIZONS},
     }
+
+
+def _rate_cycles(market: Market) -> tuple[pd.Series, Cuts]:
+    """The monthly rate and its cuts, computed once per cut market (study and "now" share it)."""
+    rates = _monthly_rate(market)
+    return memo(market, ("ratecuts", FED_FUNDS), lambda: (rates, easing_cycles(rates.to_numpy())))
 
 
 def _monthly_rate(market: Market) -> pd.Series:
@@ -320,8 +347,7 @@ def _months_between(earlier: pd.Timestamp, later: pd.Timestamp) -> int:
 def policy_now(market: Market, week_end: pd.Timestamp) -> dict[str, Any]:
     """The policy rate at the week's end: the daily target upper limit when it is current, else
     the monthly effective rate; its 12-month change, the last cut and the current cycle."""
-    rates = _monthly_rate(market)
-    found = easing_cycles(rates.to_numpy(dtype=float))
+    rates, found = _rate_cycles(market)
     target = _value_series(market, TARGET_UPPER, "daily")
     current = target is not None and (week_end - target.index[-1]).days <= MAX_START_GAP_DAYS
     series = target if current else rates
