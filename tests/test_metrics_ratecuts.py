@@ -179,6 +179,15 @@ def test_the_target_upper_limit_dates_the_first_cut() -> None:
     assert cycle["3m"]["spread"] == pytest.approx(expected, abs=1e-15)
 
 
+def test_the_target_dates_a_cut_when_its_last_session_is_just_before_the_months_end() -> None:
+    market = one_cycle_market()
+    days = pd.bdate_range("2001-06-01", "2002-01-25")  # ends 6 days before January ends
+    upper = pd.Series(np.where(days < pd.Timestamp("2001-12-12"), 2.0, 1.5), index=days)
+    market.series["DFEDTARU"] = daily_value("DFEDTARU", upper)
+    cycle = section(market, "2003-12-31")["easing"]["cycles"][0]
+    assert (cycle["first_cut"], cycle["dated_by"]) == ("2001-12-12", "DFEDTARU")
+
+
 # --- point-in-time --------------------------------------------------------------------------
 
 

@@ -131,7 +131,9 @@ def _target_cut_day(target: pd.Series | None, month: pd.Timestamp) -> pd.Timesta
         return None
     start = month - pd.DateOffset(months=1)
     end = month + pd.offsets.MonthEnd(0)
-    if target.index[0] > start or target.index[-1] < end:
+    # Covered: observations from the month before's start to (nearly) the month's end; the
+    # last may be a session before a month ending on a weekend or holiday.
+    if target.index[0] > start or (end - target.index[-1]).days > MAX_START_GAP_DAYS:
         return None
     falls = target[target.diff() < 0]
     falls = falls[(falls.index >= start) & (falls.index <= end)]
