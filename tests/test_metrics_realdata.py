@@ -128,7 +128,49 @@ def test_week_2026_08_21_indices_only(real) -> None:  # type: ignore[no-untyped-
     r = both.pct_change().iloc[-252:].to_numpy()
     assert doc["risk"]["corr_1y"] == pytest.approx(np.corrcoef(r[:, 0], r[:, 1])[0, 1], rel=1e-10)
     claims = {c["id"]: c for c in doc["claims"]}
-    assert claims["cycle_phase"]["evidence"]["phase_name"] == "midterm"
+    assert "cycle_phase" not in claims  # 2026 is a midterm year: the midterm claim stands for it
+    assert claims["midterm_year"]["evidence"]["phase_name"] == "midterm"
+    assert "(2026 is one)" in claims["midterm_year"]["statement"]
     assert claims["valuation_discount"]["verdict"] == "not enough data"
     again = compute_metrics(market, config, pd.Timestamp("2026-08-21"))
     assert again.to_plain() == doc and metrics_json(again).endswith("}\n")
+
+
+def french_daily_by_pandas(folder: Path) -> pd.DataFrame:
+    """The size portfolios' daily returns read with pandas alone (decimals, -99.99 dropped)."""
+    path = folder / "french" / "Portfolios_Formed_on_ME_Daily.csv"
+    frame = pd.read_csv(path, usecols=["Date", "Lo 30", "Hi 30"], dtype={"Date": str})
+    frame.index = pd.to_datetime(frame.pop("Date"), format="%Y%m%d")
+    return (frame.where(frame > -99.99) / 100).dropna()
+
+
+def test_the_ken_french_january_and_midterm_records_since_1927(marketdata: Path) -> None:
+    """The long-record claims on the real size portfolios, against pandas: month and calendar
+    returns compounded from the daily file, January spreads since 1927, midterm years."""
+    from generator.sources.csvfiles import parse_file
+
+    market, config, _ = load_real(marketdata)
+    french = parse_file(marketdata / "french" / "Portfolios_Formed_on_ME_Daily.csv")
+    market = Market({**market.series, **{s.symbol: s for s in french}})
+    doc = compute_metrics(market, config, pd.Timestamp("2026-08-21"))
+    claims = {c.id: c for c in doc.claims}
+
+    daily = french_daily_by_pandas(marketdata)
+    monthly = (1 + daily).groupby(daily.index.to_period("M")).prod() - 1
+    monthly = monthly.loc["1927-01":]  # from the first January (the data start in July 1926)
+    january = monthly[monthly.index.month == 1]
+    spread = january["Lo 30"] - january["Hi 30"]
+    january_claim = claims["january_effect_long"]
+    assert january_claim.n == len(spread) == 99 and january_claim.period == "1927-2025"
+    assert january_claim.evidence["spread_mean"] == pytest.approx(spread.mean(), rel=1e-9)
+    assert january_claim.evidence["hit_rate"] == pytest.approx((spread > 0).mean(), rel=1e-12)
+    assert january_claim.verdict == "supports"  # +3.6 pp a January, 74% of years
+
+    complete = monthly.groupby(monthly.index.year).filter(lambda g: len(g) == 12)
+    yearly = (1 + complete).groupby(complete.index.year).prod() - 1
+    midterm = yearly[yearly.index % 4 == 2]
+    midterm_spread = midterm["Lo 30"] - midterm["Hi 30"]
+    long = claims["midterm_year_long"]
+    assert long.n == len(midterm_spread) == 24 and long.period == "1927-2024"
+    assert long.evidence["spread_mean"] == pytest.approx(midterm_spread.mean(), abs=1e-12)
+    assert long.evidence["hit_rate"] == pytest.approx((midterm_spread > 0).mean(), rel=1e-12)
