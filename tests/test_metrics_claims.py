@@ -176,9 +176,10 @@ def test_the_month_period_ends_with_the_last_complete_year_of_that_month() -> No
 def test_claims_without_sections_say_not_enough_data_with_reasons() -> None:
     doc = replace(base_doc(), returns=Missing("x"), seasonality=Missing("x"), rates=Missing("x"),
                   cycle=Missing("x"), highs=Missing("x"), valuation=Missing("x"),
-                  great_rotation=Missing("x"), fundamentals=Missing("x"))  # fmt: skip
+                  great_rotation=Missing("x"), fundamentals=Missing("x"),
+                  ratecuts=Missing("x"))  # fmt: skip
     claims = claims_section(doc)
-    assert len(claims) == 18  # a midterm year: no separate phase claim
+    assert len(claims) == 19  # a midterm year: no separate phase claim
     assert {c.verdict for c in claims} == {NO_DATA}
     assert all(c.reason for c in claims)
     week = claims[0].evidence

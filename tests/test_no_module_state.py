@@ -41,6 +41,8 @@ PURE_CACHES = {
     "generator.metrics.rates._window_start": "calendar arithmetic on a date",
     "generator.metrics.returns.period_boundary": "calendar arithmetic on a date",
     "generator.metrics.returns._earliest_start": "calendar arithmetic on a date",
+    "generator.metrics.ratecuts.window_end": "calendar arithmetic on a date",
+    "generator.metrics.ratecuts._day_before": "calendar arithmetic on a date",
 }
 
 

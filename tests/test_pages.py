@@ -83,6 +83,7 @@ def test_report_sections_in_the_fixed_order() -> None:
     assert headings == [
         "Key takeaways",
         "Claims checked",
+        "Rate cuts",
         "Scoreboard",
         "Relative strength",
         "Highs and drawdowns",

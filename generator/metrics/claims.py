@@ -31,6 +31,7 @@ VERDICTS = (SUPPORTS, CONTRADICTS, NO_EDGE, NO_DATA)
 MIN_SEASONAL_YEARS = 20
 MIN_CYCLES = 8
 VERDICT_LEVEL = "99%"  # groupstats.VERDICT_CI_LEVEL, as the rules print it
+CUT_HORIZON = "12m"  # the event-study horizon the rate-cuts claim judges
 PHASE_NAMES = {0: "election", 1: "post-election", 2: "midterm", 3: "pre-election"}
 MIDTERM = 2
 MIN_ROTATION_WEEKS = 52  # weekly relative returns behind the Great Rotation interval
@@ -107,6 +108,9 @@ EVIDENCE: Mapping[str, Mapping[str, str | None]] = MappingProxyType({
                         "snapshot_date": None},
     "great_rotation": {"gauge": None, "state": None, "first_week": None,
                        **{k: f"great_rotation.gauges.*.{k}" for k in ROTATION_FIGURES}},
+    "rate_cuts": {key: f"ratecuts.easing.summary.{CUT_HORIZON}.{key}"
+                  for key in ("n", "pending", "spread_mean", "spread_median", "hit_rate",
+                              "spread_ci99_low", "spread_ci99_high", "first_year", "last_year")},
 })  # fmt: skip
 
 
@@ -528,6 +532,31 @@ def great_rotation_claim(doc: Document) -> Claim:
                  n=gauge.weekly_n, period=period)  # fmt: skip
 
 
+def rate_cuts_claim(doc: Document) -> Claim:
+    """Small minus large over the 12 months after each Fed easing cycle's first cut: the
+    three-way rule on the 99% interval of the mean spread, over at least MIN_CYCLES cycles."""
+    ratecuts = _section(doc, "ratecuts")
+    easing = ratecuts.easing if ratecuts else None
+    absent = _absent(easing) if isinstance(easing, Missing) else _absent(doc.ratecuts)
+    easing = None if isinstance(easing, Missing) else easing
+    stats = easing.summary.m12 if easing else None
+    statement = "Small caps beat large caps after the Fed starts cutting rates"
+    rule = interval_rule("the mean spread (small minus large) over the 12 months after each Fed "
+                         "easing cycle's first cut", f"{MIN_CYCLES} complete cycles")  # fmt: skip
+    if stats is None:
+        return claim("rate_cuts", statement, rule, NO_DATA, {"n": None},
+                     reason=f"no easing cycles: {absent}")  # fmt: skip
+    evidence = {key: getattr(stats, key) for key in EVIDENCE["rate_cuts"]}
+    verdict = interval_verdict(stats.spread_ci99_low, stats.spread_ci99_high, stats.n, MIN_CYCLES)
+    first, last = stats.first_year, stats.last_year
+    period = f"{first}-{last}" if isinstance(first, int) and isinstance(last, int) else NOT_STATED
+    reason = (f"only {stats.n} easing cycles with a complete 12-month window; at least "
+              f"{MIN_CYCLES} are needed" if stats.n < MIN_CYCLES
+              else "no interval of the mean spread")  # fmt: skip
+    return claim("rate_cuts", statement, rule, verdict, evidence, n=stats.n, period=period,
+                 reason=reason)  # fmt: skip
+
+
 def claims_section(doc: Document) -> tuple[Claim, ...]:
     """Every claim, in a fixed order, from the document's other sections."""
     year, month = int(doc.week_ending[:4]), int(doc.week_ending[5:7])
@@ -556,6 +585,7 @@ def claims_section(doc: Document) -> tuple[Claim, ...]:
         valuation_claim(doc),
         earnings_growth_claim(doc),
         great_rotation_claim(doc),
+        rate_cuts_claim(doc),
     )  # fmt: skip
 
 

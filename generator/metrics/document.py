@@ -35,6 +35,7 @@ from generator.metrics.drawdowns import drawdown_sections
 from generator.metrics.fundamentals import compute_fundamentals
 from generator.metrics.headlines import headline_core
 from generator.metrics.ladder import ladder_section
+from generator.metrics.ratecuts import compute_ratecuts
 from generator.metrics.rates import compute_rates
 from generator.metrics.relative import relative_section
 from generator.metrics.returns import returns_sections
@@ -52,6 +53,7 @@ MARKET_SECTIONS = (
     ("rates", compute_rates),
     ("valuation", compute_valuation),
     ("fundamentals", compute_fundamentals),
+    ("ratecuts", compute_ratecuts),
 )
 
 

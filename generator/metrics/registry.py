@@ -27,12 +27,13 @@ YEARS = "years"  # a count of years
 WEEKS = "weeks"
 SESSIONS = "sessions"
 DAYS = "days"
+MONTHS_COUNT = "months"  # a count of months
 YEAR = "calendar year"  # a year number (1988)
 MONTH = "calendar month"  # 1-12, shown as the month's name
 PHASE = "cycle phase"  # 0-3: election, post-election, midterm, pre-election
 COUNT = "count"  # any other count (resamples, a seed)
-UNITS = (PERCENT, PP, YIELD, BP, INDEX, RATIO, YEARS, WEEKS, SESSIONS, DAYS, YEAR, MONTH, PHASE,
-         COUNT)  # fmt: skip
+UNITS = (PERCENT, PP, YIELD, BP, INDEX, RATIO, YEARS, WEEKS, SESSIONS, DAYS, MONTHS_COUNT, YEAR,
+         MONTH, PHASE, COUNT)  # fmt: skip
 
 NOT_AVAILABLE = "n/a"
 MINUS = "\u2212"  # a real minus sign, so negative numbers do not wrap or read as dashes
@@ -85,7 +86,7 @@ def format_number(value: Any, unit: str, digits: int = 1, signed: bool = False) 
         names = MONTHS if unit == MONTH else PHASES
         index = int(number) - 1 if unit == MONTH else int(number)
         return names[index] if 0 <= index < len(names) else NOT_AVAILABLE
-    if unit in (YEARS, WEEKS, SESSIONS, DAYS, COUNT, YEAR):
+    if unit in (YEARS, WEEKS, SESSIONS, DAYS, MONTHS_COUNT, COUNT, YEAR):
         return _signed(f"{int(round(number))}", number, signed)
     scale, suffix, places = _SHOWN[unit]
     text = f"{number * scale:,.{digits if places is None else places}f}"
@@ -224,6 +225,67 @@ def _fundamentals() -> list[Metric]:
         Metric(f"{base}.book_to_market.months", "Months of book-to-market data", COUNT),
     ]
     return out
+
+
+# Horizon key -> (its words after "over", its words before "window").
+CUT_HORIZONS = {"3m": ("3 months", "3-month"), "6m": ("6 months", "6-month"),
+                "12m": ("12 months", "12-month")}  # fmt: skip
+
+
+def _ratecuts() -> list[Metric]:
+    """The rate-cuts section: per-cycle windows, their summary, the policy rate, the HY spread."""
+    base = "ratecuts.easing"
+    out = [
+        Metric(f"{base}.cycles.*.rate_before", "Peak rate before the first cut", YIELD, 2),
+    ]
+    for key, (words, span) in CUT_HORIZONS.items():
+        row, stats = f"{base}.cycles.*.{key}", f"{base}.summary.{key}"
+        out += [
+            Metric(f"{row}.small", f"Small caps, {words} after the first cut", PERCENT, 1, True),
+            Metric(f"{row}.large", f"Large caps, {words} after the first cut", PERCENT, 1, True),
+            Metric(f"{row}.spread", f"Spread, {words} after the first cut", PP, 1, True),
+            Metric(f"{stats}.n", f"Easing cycles with a complete {span} window", COUNT),
+            Metric(f"{stats}.pending", f"Easing cycles whose {span} window is pending", COUNT),
+            Metric(f"{stats}.spread_mean", f"Mean spread, {words} after first cuts", PP, 1, True),
+            Metric(f"{stats}.spread_median", f"Median spread, {words}", PP, 1, True),
+            Metric(f"{stats}.hit_rate", f"Hit rate, {words} after first cuts", PERCENT, 0),
+            *[
+                Metric(
+                    f"{stats}.spread_ci{level}_{end}",
+                    f"{level}% interval, {end}, {words}",
+                    PP,
+                    1,
+                    True,
+                )  # fmt: skip
+                for level in (90, 99)
+                for end in ("low", "high")
+            ],
+            Metric(f"{stats}.first_year", f"First cycle with a {span} window", YEAR),
+            Metric(f"{stats}.last_year", f"Last cycle with a {span} window", YEAR),
+        ]
+    return [
+        *out,
+        Metric("ratecuts.now.level", "Policy rate", YIELD, 2),
+        Metric("ratecuts.now.change_12m", "Policy rate, 12-month change", BP, 0, True),
+        Metric("ratecuts.now.months_since_last_cut", "Months since the last cut", MONTHS_COUNT),
+        Metric(
+            "ratecuts.now.months_since_cycle_start",
+            "Months since the easing cycle began",
+            MONTHS_COUNT,
+        ),
+        Metric("ratecuts.high_yield.level", "High-yield spread", YIELD, 2),
+        Metric("ratecuts.high_yield.change_13w", "High-yield spread, 13-week change", BP, 0, True),
+        Metric("ratecuts.high_yield.pct_all", "High-yield spread percentile, history", PERCENT, 0),
+        Metric(
+            "ratecuts.high_yield.beta",
+            "Spread beta (pp of relative return per +1 pp of spread)",
+            PP,
+            2,
+            True,
+        ),
+        Metric("ratecuts.high_yield.corr", "Spread correlation", RATIO, 2, True),
+        Metric("ratecuts.high_yield.weeks", "Weeks", WEEKS),
+    ]
 
 
 METRICS: tuple[Metric, ...] = (
@@ -429,6 +491,7 @@ METRICS: tuple[Metric, ...] = (
         True,
     ),
     Metric("great_rotation.gauges.*.weekly_n", "Weekly relative returns in the interval", WEEKS),
+    *_ratecuts(),
 )
 
 # Series that only charts publish (in their data tables): not in the document, so their paths

@@ -180,6 +180,7 @@ def build_report_context(
         "rate_sensitivity": _keyed_rows(rates.sensitivity if rates else None, SENSITIVITY_KEYS),
         "valuation": doc.valuation,
         "fundamentals": doc.fundamentals,
+        "ratecuts": doc.ratecuts,
         "ladder": doc.ladder,
         "changes": doc.changes,
         "sources": doc.sources,
