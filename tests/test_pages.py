@@ -343,3 +343,22 @@ def test_the_narrative_says_an_election_year_and_one_year() -> None:
     narrative = render_report(doc, {}, sample=False).split("<!-- more -->")[0]
     assert "2028 is an election year; in past election years" in narrative
     assert " of 1 year," in narrative
+
+
+def test_a_quoted_command_in_a_reason_is_quoted_and_nothing_becomes_markup() -> None:
+    from generator.pages.filters import md_text
+
+    assert str(md_text("run `generator fetch --source fred`; a_b")) == (
+        "run \u201cgenerator fetch --source fred\u201d; a&#95;b"
+    )
+    # A lone backtick, tags and Markdown stay inert text.
+    assert str(md_text("a ` b <i>*c*</i>")) == "a &#96; b &#60;i&#62;&#42;c&#42;&#60;/i&#62;"
+    assert str(md_text("`<b>`")) == "\u201c&#60;b&#62;\u201d"
+
+
+def test_every_verdict_has_a_mark_that_does_not_rely_on_colour() -> None:
+    from generator.metrics.claims import VERDICTS
+    from generator.pages.filters import verdict
+
+    marks = {str(verdict(v)).split(" ", 1)[0] for v in VERDICTS}
+    assert len(marks) == len(VERDICTS) and "…" not in marks

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,11 +30,17 @@ _ENTITIES["\r"] = " "
 _ENTITY_TABLE = str.maketrans(_ENTITIES)
 
 
+_QUOTED = re.compile(r"`([^`]+)`")
+
+
 def md_text(value: Any) -> Markup:
-    """Any value as inert text in Markdown or HTML (no markup, links or emphasis survive)."""
+    """Any value as inert text in Markdown or HTML (no markup, links or emphasis survive). A
+    `quoted` command, as the document's reasons write one, is shown in quotation marks: an
+    escaped backtick would show as a stray character, and code would end the report tables'
+    plain cells."""
     if isinstance(value, Markup):
         return value
-    return Markup(str(value).translate(_ENTITY_TABLE))
+    return Markup(_QUOTED.sub("\u201c\\1\u201d", str(value)).translate(_ENTITY_TABLE))
 
 
 def _number(value: Any) -> float | None:
@@ -143,8 +150,8 @@ def is_missing(item: Any) -> bool:
 def verdict(text: Any) -> Markup:
     """A claim verdict with a symbol that does not rely on colour alone."""
     marks = {"supports": "✔ supports", "contradicts": "✘ contradicts",
-             "no reliable edge": "≈ no reliable edge"}  # fmt: skip
-    return Markup(marks.get(str(text), "… " + str(md_text(text))))
+             "no reliable edge": "≈ no reliable edge", "not enough data": "○ not enough data"}  # fmt: skip
+    return Markup(marks.get(str(text), str(md_text(text))))
 
 
 def claim_basis(claim: Claim) -> Markup:
