@@ -43,7 +43,6 @@ from generator.metrics.common import (
 from generator.metrics.groupstats import CI_LEVEL, VERDICT_CI_LEVEL, bootstrap_mean_ci
 from generator.metrics.rates import (
     ROLLING_WEEKS,
-    _value_on_or_before,
     current_rate_sensitivity,
     value_on_or_before,
 )
@@ -140,8 +139,28 @@ def _target_cut_day(target: pd.Series | None, month: pd.Timestamp) -> pd.Timesta
     return falls.index[0] if len(falls) else None
 
 
-# A level series as (dates as datetime64, values) arrays: searched many times a week.
+# A level series as (dates as whole days since 1970, int64; values) arrays: searched about 800
+# times a week, where numpy's datetime scalar arithmetic would cost more than the searches.
 Level = tuple[np.ndarray, np.ndarray]
+NS_PER_DAY = 86_400_000_000_000
+
+
+def _level(days: np.ndarray, values: np.ndarray) -> Level:
+    """A Level of datetime64 ``days`` (midnights, as the store's dates are) and ``values``."""
+    return days.astype("datetime64[D]").astype(np.int64), values
+
+
+def _level_at(level: Level, day: pd.Timestamp, what: str) -> float:
+    """The level's last value on or before ``day``; Unavailable when none lies within
+    MAX_START_GAP_DAYS (rates.value_on_or_before, on whole days)."""
+    numbers, values = level
+    mark = day.value // NS_PER_DAY
+    pos = int(numbers.searchsorted(mark, side="right")) - 1
+    if pos < 0 or mark - int(numbers[pos]) > MAX_START_GAP_DAYS:
+        raise Unavailable(
+            f"{what}: no observation within {MAX_START_GAP_DAYS} days before {iso(day)}"
+        )
+    return float(values[pos])
 
 
 @dataclass(frozen=True)
@@ -157,7 +176,7 @@ def _wealth(days: np.ndarray, returns: np.ndarray) -> Level:
     """A level compounded from simple returns, with 1.0 dated the day before the first."""
     base = days[:1].astype("datetime64[D]") - np.timedelta64(1, "D")
     dates = np.concatenate([base.astype(days.dtype), days])
-    return dates, np.concatenate([[1.0], np.cumprod(1 + returns)])
+    return _level(dates, np.concatenate([[1.0], np.cumprod(1 + returns)]))
 
 
 def _french_sources(market: Market) -> list[Source]:
@@ -176,7 +195,7 @@ def _french_sources(market: Market) -> list[Source]:
             ends = (months + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
             # The base (1.0) is dated the day before the first month, its previous month's end.
             levels.append(_wealth(ends.astype("datetime64[ns]"), s.to_numpy(dtype=float)))
-            levels[-1][0][0] = months[0].astype("datetime64[D]") - np.timedelta64(1, "D")
+            levels[-1][0][0] = months[0].astype("datetime64[D]").astype(np.int64) - 1
         out.append(Source(f"{FF_SMALL_MONTHLY} / {FF_BIG_MONTHLY}", *levels))
     return out
 
@@ -186,14 +205,14 @@ def _sources(market: Market, config: Config) -> list[Source]:
     out = []
     small, large = market.close(config.small.index), market.close(config.large.index)
     if small is not None and large is not None and len(small) and len(large):
-        levels = [(c.index.values, c.to_numpy(dtype=float)) for c in (small, large)]
+        levels = [_level(c.index.values, c.to_numpy(dtype=float)) for c in (small, large)]
         out.append(Source(f"{config.small.index} / {config.large.index}", *levels))
     return out + _french_sources(market)
 
 
 def _window_start(level: Level, day: pd.Timestamp) -> float:
     """The level at the last observation before ``day`` (within MAX_START_GAP_DAYS)."""
-    return _value_on_or_before(*level, _day_before(day), "start")
+    return _level_at(level, _day_before(day), "start")
 
 
 @lru_cache(maxsize=4096)  # Timestamp arithmetic costs microseconds; the same days recur weekly
@@ -231,7 +250,7 @@ def _window(
     else:
         try:
             small, large = (
-                _value_on_or_before(*level, end, "end") / _window_start(level, day) - 1
+                _level_at(level, end, "end") / _window_start(level, day) - 1
                 for level in (source.small, source.large)
             )
         except Unavailable as exc:
