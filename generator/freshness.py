@@ -45,6 +45,9 @@ class Freshness:
     age_days: int | None  # days from as_of to the day asked about
     stale_after_days: int
     version: str  # the source's own edition line(s), "" when it states none
+    # Series whose own latest observation is older than stale_after_days: a source is as fresh
+    # as its newest series, so a fresh source can still hold series that stopped long ago.
+    stale_series: int = 0
 
     @property
     def state(self) -> str:
@@ -96,9 +99,13 @@ def _freshness(name: str, members: list[Series], config: Config, day: pd.Timesta
     limit = stale_after_days(config, name)
     if not members:
         return Freshness(name, 0, None, None, limit, "")
-    as_of = max(s.frame.index[-1] for s in members)
+    lasts = [s.frame.index[-1] for s in members]
+    as_of = max(lasts)
     versions = sorted({s.version for s in members if s.version})
-    return Freshness(name, len(members), as_of, (day - as_of).days, limit, " / ".join(versions))
+    stale = sum(1 for last in lasts if (day - last).days > limit)
+    return Freshness(
+        name, len(members), as_of, (day - as_of).days, limit, " / ".join(versions), stale
+    )
 
 
 def _day(day: pd.Timestamp) -> pd.Timestamp:
@@ -146,6 +153,7 @@ def sources_section(market: Market, config: Config, week_end: pd.Timestamp) -> d
             "series": fresh.series,
             "stale_after_days": fresh.stale_after_days,
             "state": fresh.state,
+            "stale_series": fresh.stale_series,
         }
         if fresh.as_of is None:
             reason = f"never fetched (run `generator fetch --source {fresh.name}`)"

@@ -56,10 +56,10 @@ def test_each_source_as_of_the_week_end_point_in_time() -> None:
     cut = truncate_market(market(), WEEK)
     rows = sources_section(cut, CONFIG, WEEK)["rows"]
     assert rows == [
-        {"name": "yahoo", "label": "Yahoo Finance prices", "series": 1, "stale_after_days": 7, "state": "fresh", "as_of": "2026-08-21", "age_days": 0},
-        {"name": "french", "label": "Ken French Data Library", "series": 1, "stale_after_days": 120, "state": "stale", "as_of": "2025-05-30", "age_days": 448},
-        {"name": "fred", "label": "FRED, Federal Reserve Bank of St. Louis", "series": 1, "stale_after_days": 90, "state": "fresh", "as_of": "2026-08-20", "age_days": 1},
-        {"name": "fundamentals", "label": "ETF fundamentals from yfinance", "series": 1, "stale_after_days": 14, "state": "fresh", "as_of": "2026-08-14", "age_days": 7},
+        {"name": "yahoo", "label": "Yahoo Finance prices", "series": 1, "stale_after_days": 7, "state": "fresh", "stale_series": 0, "as_of": "2026-08-21", "age_days": 0},
+        {"name": "french", "label": "Ken French Data Library", "series": 1, "stale_after_days": 120, "state": "stale", "stale_series": 1, "as_of": "2025-05-30", "age_days": 448},
+        {"name": "fred", "label": "FRED, Federal Reserve Bank of St. Louis", "series": 1, "stale_after_days": 90, "state": "fresh", "stale_series": 0, "as_of": "2026-08-20", "age_days": 1},
+        {"name": "fundamentals", "label": "ETF fundamentals from yfinance", "series": 1, "stale_after_days": 14, "state": "fresh", "stale_series": 0, "as_of": "2026-08-14", "age_days": 7},
     ]  # fmt: skip
 
 
@@ -94,6 +94,7 @@ def test_the_page_marks_stale_and_never_fetched_sources() -> None:
     rows = (
         SourceRow("french", "Ken French Data Library", 14, "2025-05-30", 448, 120, "stale"),
         SourceRow("fred", "FRED", 5, "2026-08-20", 1, 90, "fresh"),
+        SourceRow("yahoo", "Yahoo", 11, "2026-08-21", 0, 7, "fresh", stale_series=7),
         SourceRow("fundamentals", "ETF fundamentals", 0, Missing("never fetched"), Missing("never fetched"), 14, "never fetched"),
     )  # fmt: skip
     text = environment().get_template("partials/sources.md.j2").render(sources=Sources(rows))
@@ -101,6 +102,7 @@ def test_the_page_marks_stale_and_never_fetched_sources() -> None:
     assert lines[1:] == [
         "| Ken French Data Library | 14 | 2025-05-30 | 448 | ⚠ stale: older than 120 days |",
         "| FRED | 5 | 2026-08-20 | 1 | fresh |",
+        "| Yahoo | 11 | 2026-08-21 | 0 | fresh, but ⚠ 7 of 11 series older than 7 days |",
         "| ETF fundamentals | 0 | never fetched | n/a | ⚠ never fetched |",
     ]
 
@@ -134,3 +136,11 @@ def minimal_document() -> dict:
         doc[key] = None
         doc[f"{key}_reason"] = "not computed here"
     return doc
+
+
+def test_a_fresh_source_counts_its_series_that_stopped() -> None:
+    """A source is as fresh as its newest series; the series that stopped are counted."""
+    series = {**market().series, "^TNX": price_series("^TNX", ["2019-09-16", "2019-09-17"])}
+    rows = sources_section(truncate_market(Market(series=series), WEEK), CONFIG, WEEK)["rows"]
+    yahoo = rows[0]
+    assert (yahoo["state"], yahoo["series"], yahoo["stale_series"]) == ("fresh", 2, 1)

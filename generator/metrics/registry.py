@@ -454,6 +454,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("sources.rows.*.series", "Stored series", COUNT),
     Metric("sources.rows.*.age_days", "Age of the latest observation", DAYS),
     Metric("sources.rows.*.stale_after_days", "Stale after", DAYS),
+    Metric("sources.rows.*.stale_series", "Series older than the limit", COUNT),
     Metric("great_rotation.ci_level", "Level of the weekly relative return's interval", PERCENT, 0),
     Metric("great_rotation.gauges.*.weeks", "Weekly closes of the gauge's history", WEEKS),
     *[

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from generator.metrics.codec import Missing
+from generator.metrics.codec import OMIT, Missing
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,8 @@ class SourceRow:
     age_days: int | Missing
     stale_after_days: int
     state: str
+    # Series older than stale_after_days themselves (absent in documents written before it).
+    stale_series: int | Missing = field(default=0, metadata=OMIT, kw_only=True)
 
 
 @dataclass(frozen=True)
