@@ -332,3 +332,19 @@ def test_real_week_2026_08_21_claim_reads_the_index_pair(marketdata: Path) -> No
     expected = rotation_state(gauge.change_13w, gauge.change_52w, gauge.change_13w_pct)
     assert gauge.state == expected
     assert claim.verdict in (SUPPORTS, CONTRADICTS, NO_EDGE)
+
+
+def test_the_page_lists_gauges_without_current_data_in_one_line_not_as_rows() -> None:
+    from generator.pages.render import environment
+
+    doc = base_doc()
+    gone = Missing("RSP is not in the store")
+    rsp = replace(doc.great_rotation.gauges["equal_vs_cap"], change_4w=gone, change_13w=gone,
+                  change_52w=gone, pct_all=gone)  # fmt: skip
+    gauges = MappingProxyType({**doc.great_rotation.gauges, "equal_vs_cap": rsp})
+    doc = replace(doc, great_rotation=replace(doc.great_rotation, gauges=gauges))
+    text = environment().get_template("partials/rotation.md.j2").render(doc=doc)
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
+    assert [row.split(" | ")[0] for row in rows] == ["| Gauge", "| IWM / QQQ", "| ^RUT / ^IXIC"]
+    assert "Without current data: RSP / SPY (RSP is not in the store)." in text
+    assert "n/a" not in text
