@@ -362,3 +362,15 @@ def test_every_verdict_has_a_mark_that_does_not_rely_on_colour() -> None:
 
     marks = {str(verdict(v)).split(" ", 1)[0] for v in VERDICTS}
     assert len(marks) == len(VERDICTS) and "…" not in marks
+
+
+def test_claim_evidence_reads_in_declared_order_low_before_high() -> None:
+    page = render_report(fixed_doc(), fixed_charts(), sample=False)
+    row = next(
+        line
+        for line in page.splitlines()
+        if line.startswith("| Small caps tend to beat large caps in January |")
+    )
+    labels = [part.split(":")[0].strip() for part in row.split(" | ")[-1].split(";")]
+    assert labels[:2] == ["Month", "Since"]
+    assert labels.index("99% interval, low") + 1 == labels.index("99% interval, high")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -154,6 +154,13 @@ def verdict(text: Any) -> Markup:
     return Markup(marks.get(str(text), str(md_text(text))))
 
 
+def evidence_items(evidence: Mapping[str, Any], claim_id: str) -> list[tuple[str, Any]]:
+    """A claim's evidence in the order ``claims.EVIDENCE`` declares it (what it is, then its
+    statistics, an interval's low before its high), whatever order the mapping holds."""
+    order = {key: i for i, key in enumerate(EVIDENCE[claim_id])}
+    return sorted(evidence.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
 def claim_basis(claim: Claim) -> Markup:
     """What a verdict rests on: "n = 39, 1988-2025" (either part when the other is absent)."""
     parts = []
@@ -194,6 +201,7 @@ FILTERS = {
     "evidence_label": evidence_label,
     "verdict": verdict,
     "claim_basis": claim_basis,
+    "evidence_items": evidence_items,
     "lower_first": lower_first,
     "table_cells": table_cells,
     "yaml_str": yaml_str,
