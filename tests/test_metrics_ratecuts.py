@@ -437,6 +437,7 @@ def test_the_page_shows_the_documents_rate_cut_numbers() -> None:
     } <= shown
     section = page.split("## Rate cuts", 1)[1].split("\n## ", 1)[0]
     first = doc.ratecuts.easing.cycles[0]
-    assert f"| {first.first_cut_month} | 2.00% |" in section
+    assert f"| {first.first_cut_month} | 2.00% | Russell 2000 vs S&#38;P 500 |" in section
+    assert "FF_ME" not in section and "^RUT /" not in section  # data named in words
     assert section.count("| 199") + section.count("| 20") >= 9  # one row per cycle
     assert "High-yield spread (BAMLH0A0HYM2" in section
