@@ -541,3 +541,29 @@ def test_file_tables_are_kept_per_frame_not_per_content() -> None:
     (table,) = datafile.file_tables("drawdowns", changed)
     assert table["drawdown_small"].iloc[-1] == -0.5
     assert table.attrs == {} and frame.attrs  # the tables are data; the frame keeps its names
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_every_ordinal_position_keeps_the_data_order(name: str) -> None:
+    """Months and phases are ordinal positions: without "sort": null (or a list) on EVERY layer
+    that encodes them, Vega-Lite unions the layers' domains sorted alphabetically, and the
+    seasonal path ran Apr, Aug, Dec, Feb, ... on every report."""
+    spec = json.loads(spec_json(long_specs()[name]))
+    positions = [d[ch] for d in walk(spec) for ch in ("x", "y")
+                 if isinstance(d.get(ch), dict) and d[ch].get("type") in ("ordinal", "nominal")
+                 and "field" in d[ch]]  # fmt: skip
+    unsorted = [p["field"] for p in positions if "sort" not in p]
+    assert unsorted == []
+
+
+def test_the_seasonal_path_draws_its_months_in_calendar_order() -> None:
+    """What a reader sees: the x-axis labels of the drawn chart (vl-convert renders the spec as
+    the browser's Vega would), January to December."""
+    import re
+
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(json.loads(spec_json(long_specs()["seasonal_path"])))
+    months = re.findall(r"<text[^>]*>([A-Z][a-z]{2})</text>", svg)
+    assert months == ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                      "Nov", "Dec"]  # fmt: skip

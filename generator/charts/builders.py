@@ -166,7 +166,11 @@ def _hover_rules(base: alt.Chart, x: Field, fields: list[Field]) -> alt.Chart:
     return (
         base.mark_rule(strokeWidth=1)
         .encode(
-            x=alt.X(x.name, type=x.type),
+            # An ordinal x keeps the data's order here too: the layers share one scale, and a
+            # layer without sort=None would sort the union (months) alphabetically.
+            x=alt.X(x.name, type=x.type, sort=None)
+            if x.type == "ordinal"
+            else alt.X(x.name, type=x.type),
             opacity=alt.when(nearest).then(alt.value(0.6)).otherwise(alt.value(0)),
             tooltip=[x.tooltip(), *(f.tooltip() for f in fields)],
         )
