@@ -374,3 +374,33 @@ def test_claim_evidence_reads_in_declared_order_low_before_high() -> None:
     labels = [part.split(":")[0].strip() for part in row.split(" | ")[-1].split(";")]
     assert labels[:2] == ["Month", "Since"]
     assert labels.index("99% interval, low") + 1 == labels.index("99% interval, high")
+
+
+def section_of(page: str, title: str) -> str:
+    return page.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_what_changed_shows_the_five_largest_moves_and_no_zero_rows() -> None:
+    doc = fixed_doc()
+    assert len(doc.changes.items) > 5  # the document keeps every measure
+    rows = [line for line in section_of(render_report(doc, {}, sample=False),
+                                        "What changed since last week").splitlines()
+            if line.startswith("| ") and "---" not in line][1:]  # fmt: skip
+    assert 1 <= len(rows) <= 5
+    assert not [row for row in rows if row.rstrip(" |").endswith(("0.00", "+0.0 pp", "−0.0 pp"))]
+    still = replace(doc, changes=replace(doc.changes, items=tuple(
+        replace(item, change=0.0) for item in doc.changes.items)))  # fmt: skip
+    text = section_of(render_report(still, {}, sample=False), "What changed since last week")
+    assert "no headline number moved" in text and "|" not in text
+
+
+def test_a_streak_under_two_weeks_is_not_a_takeaway_and_reasons_stay_out_of_table_cells() -> None:
+    doc = fixed_doc()
+    assert doc.relative.outperf_streak_weeks == 0
+    page = render_report(doc, {}, sample=False)
+    assert "outperformance streak" not in section_of(page, "Key takeaways")
+    gone = Missing("^IRX data ends 2019-09-17, before the week ending 2026-11-20")
+    rates = replace(doc.rates, sensitivity={**doc.rates.sensitivity, "13w": gone})
+    text = section_of(render_report(replace(doc, rates=rates), {}, sample=False), "Rates")
+    assert "Not available for the 13w yield: ^IRX data ends 2019-09-17" in text
+    assert not [line for line in text.splitlines() if line.startswith("|") and "^IRX data" in line]

@@ -19,7 +19,15 @@ from markupsafe import Markup
 from generator.metrics import registry
 from generator.metrics.claims import ratio_is_unusual
 from generator.metrics.codec import Missing
-from generator.metrics.schema import Document, MonthStats, PeriodReturns, Returns, Seasonality
+from generator.metrics.schema import (
+    Change,
+    Changes,
+    Document,
+    MonthStats,
+    PeriodReturns,
+    Returns,
+    Seasonality,
+)
 from generator.pages.filters import md_text
 
 RATE_KEYS = ("13w", "5y", "10y", "30y")
@@ -28,6 +36,7 @@ PERIODS = ("1w", "mtd", "qtd", "ytd", "1y", "3y_ann", "5y_ann", "10y_ann")
 SIDES = ("small", "large")
 MAX_TABLE_ROWS = 60  # longer chart data goes to the CSV download only
 RECENT_REGIMES = 6
+MAX_MOVES = 5  # "what changed" shows this many of the largest moves
 PHASE_NAMES = ("election", "post-election", "midterm", "pre-election")
 # Charts by report section, in page order; the home page shows HOME_CHARTS.
 SECTION_CHARTS = {
@@ -183,6 +192,7 @@ def build_report_context(
         "ratecuts": doc.ratecuts,
         "ladder": doc.ladder,
         "changes": doc.changes,
+        "moves": largest_moves(doc.changes),
         "sources": doc.sources,
         "claims": doc.claims,
         "charts": charts,
@@ -298,3 +308,17 @@ def _image_path(week: str) -> Markup:
     """
     day = dt.date.fromisoformat(str(week)[:10])
     return Markup(f"blog/{day:%Y/%m/%d}/ytd_rebased.svg")
+
+
+def largest_moves(changes: Changes | Missing) -> tuple[Change, ...]:
+    """The MAX_MOVES largest week-over-week moves (the document ranks them), leaving out those
+    that round to zero in their registry format: a row of "+0.00" tells a reader nothing."""
+    if isinstance(changes, Missing):
+        return ()
+    moves = [item for item in changes.items
+             if not isinstance(item.change, Missing) and _shows_a_move(item)]  # fmt: skip
+    return tuple(moves[:MAX_MOVES])
+
+
+def _shows_a_move(item: Change) -> bool:
+    return any(c in "123456789" for c in registry.metric(item.key).format_change(item.change))
