@@ -404,3 +404,16 @@ def test_a_streak_under_two_weeks_is_not_a_takeaway_and_reasons_stay_out_of_tabl
     text = section_of(render_report(replace(doc, rates=rates), {}, sample=False), "Rates")
     assert "Not available for the 13w yield: ^IRX data ends 2019-09-17" in text
     assert not [line for line in text.splitlines() if line.startswith("|") and "^IRX data" in line]
+
+
+def test_funds_and_gauges_without_data_are_one_line_each_not_rows_of_na() -> None:
+    doc = fixed_doc()
+    gone = Missing("IWC is not in the store")
+    rows = tuple(replace(r, w1=gone, ytd=gone, y1=gone) if r.symbol == "IWC" else r
+                 for r in doc.ladder.rows)  # fmt: skip
+    page = render_report(replace(doc, ladder=replace(doc.ladder, rows=rows)), {}, sample=False)
+    text = section_of(page, "Size ladder and rotation gauges")
+    assert "Funds without current data: IWC (IWC is not in the store)." in text
+    assert not [line for line in text.splitlines() if line.startswith("| ") and "IWC" in line]
+    html = markdown.markdown(text, extensions=["tables"])
+    assert html.count("<table>") == 2  # the funds and the gauges, each still a table
