@@ -444,3 +444,19 @@ def test_the_january_story_is_written_out_in_january() -> None:
     january = next(line for line in text.splitlines() if line.startswith("| January effect |"))
     assert "January, Russell 2000 vs S&#38;P 500: small caps led in" in january
     assert "Ken French size portfolios: small caps led in" in january
+
+
+def test_a_week_among_the_ten_worst_since_the_data_start_is_the_first_takeaway() -> None:
+    from generator.metrics.schema import SideWeekRank, WeekRank
+
+    doc = fixed_doc()
+    ranks = WeekRank(SideWeekRank(1100, 1098, 3, 1987), SideWeekRank(4213, 4212, 2, 1928))
+    text = section_of(render_report(replace(doc, week_rank=ranks), {}, sample=False),
+                      "Key takeaways")  # fmt: skip
+    lines = text.strip().splitlines()
+    assert lines[0] == "- This was the Russell 2000's 3rd-worst week since 1987 (of 1100 weeks)."
+    assert lines[1] == "- This was the S&#38;P 500's 2nd-worst week since 1928 (of 4213 weeks)."
+    ordinary = WeekRank(SideWeekRank(1100, 500, 601, 1987), Missing("no close"))
+    text = section_of(render_report(replace(doc, week_rank=ordinary), {}, sample=False),
+                      "Key takeaways")  # fmt: skip
+    assert "This was the" not in text

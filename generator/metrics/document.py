@@ -37,6 +37,7 @@ from generator.metrics.headlines import headline_core
 from generator.metrics.ladder import ladder_section
 from generator.metrics.ratecuts import compute_ratecuts
 from generator.metrics.rates import compute_rates
+from generator.metrics.records import week_rank_section
 from generator.metrics.relative import relative_section
 from generator.metrics.returns import returns_sections
 from generator.metrics.risk import risk_section
@@ -54,6 +55,7 @@ MARKET_SECTIONS = (
     ("valuation", compute_valuation),
     ("fundamentals", compute_fundamentals),
     ("ratecuts", compute_ratecuts),
+    ("week_rank", week_rank_section),
 )
 
 

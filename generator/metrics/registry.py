@@ -451,6 +451,16 @@ METRICS: tuple[Metric, ...] = (
     Metric("ladder.rotation.*.ratio", "Gauge ratio", RATIO, 4),
     Metric("ladder.rotation.*.change_1w", "Gauge, week change", PERCENT, 2, True),
     Metric("ladder.rotation.*.pct_52w", "Gauge percentile, 52 weeks", PERCENT, 0),
+    *[
+        Metric(f"week_rank.{side}.{key}", f"{label}, {words}", unit)
+        for side, words in (("small", "small caps"), ("large", "large caps"))
+        for key, label, unit in (
+            ("weeks", "Weekly returns ranked", WEEKS),
+            ("rank_best", "This week's rank among the best weeks", COUNT),
+            ("rank_worst", "This week's rank among the worst weeks", COUNT),
+            ("first_year", "First year of the weekly ranking", YEAR),
+        )
+    ],
     Metric("sources.rows.*.series", "Stored series", COUNT),
     Metric("sources.rows.*.age_days", "Age of the latest observation", DAYS),
     Metric("sources.rows.*.stale_after_days", "Stale after", DAYS),

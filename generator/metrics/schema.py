@@ -440,6 +440,22 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class SideWeekRank:
+    """This week's price return ranked among every weekly return since ``first_year``."""
+
+    weeks: int
+    rank_best: int
+    rank_worst: int
+    first_year: int
+
+
+@dataclass(frozen=True)
+class WeekRank:
+    small: SideWeekRank | Missing
+    large: SideWeekRank | Missing
+
+
+@dataclass(frozen=True)
 class Document:
     """Everything computed for one week (see the methodology page for each definition)."""
 
@@ -472,6 +488,8 @@ class Document:
     sources: Sources | Missing = field(metadata=OMIT)
     # Absent from documents written before the Great Rotation evidence existed.
     great_rotation: GreatRotation | Missing = field(metadata=OMIT)
+    # Absent from documents written before the week's rank was published.
+    week_rank: WeekRank | Missing = field(metadata=OMIT)
     # Absent from documents written before the rate-cuts study existed.
     ratecuts: RateCuts | Missing = field(metadata=OMIT)
 

@@ -193,6 +193,7 @@ def build_report_context(
         "ladder": doc.ladder,
         "changes": doc.changes,
         "moves": largest_moves(doc.changes),
+        "week_rank": doc.week_rank,
         "sources": doc.sources,
         "claims": doc.claims,
         "charts": charts,

@@ -161,6 +161,15 @@ def evidence_items(evidence: Mapping[str, Any], claim_id: str) -> list[tuple[str
     return sorted(evidence.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
 
 
+def ranked(rank: Any, word: str) -> str:
+    """A rank in words: 1 -> "worst", 2 -> "2nd-worst", 11 -> "11th-worst"."""
+    place = int(rank)
+    if place == 1:
+        return word
+    suffix = "th" if 10 <= place % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(place % 10, "th")
+    return f"{place}{suffix}-{word}"
+
+
 def claim_basis(claim: Claim) -> Markup:
     """What a verdict rests on: "n = 39, 1988-2025" (either part when the other is absent)."""
     parts = []
@@ -201,6 +210,7 @@ FILTERS = {
     "evidence_label": evidence_label,
     "verdict": verdict,
     "claim_basis": claim_basis,
+    "ranked": ranked,
     "evidence_items": evidence_items,
     "lower_first": lower_first,
     "table_cells": table_cells,
