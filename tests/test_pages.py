@@ -460,3 +460,10 @@ def test_a_week_among_the_ten_worst_since_the_data_start_is_the_first_takeaway()
     text = section_of(render_report(replace(doc, week_rank=ordinary), {}, sample=False),
                       "Key takeaways")  # fmt: skip
     assert "This was the" not in text
+
+
+def test_an_interval_end_just_above_zero_does_not_print_as_zero() -> None:
+    from generator.metrics.registry import metric as declared
+
+    for path in ("seasonality.months.*.spread_ci99_low", "cycle.phases.*.spread_ci99_low"):
+        assert declared(path).format(0.0004) == "+0.04 pp"

@@ -155,8 +155,10 @@ def _stats(base: str, digits: int = 2) -> list[Metric]:
         Metric(f"{base}.hit_rate", "Hit rate", PERCENT, 0, headline=True),
         Metric(f"{base}.spread_ci90_low", "90% interval, low", PP, 1, True),
         Metric(f"{base}.spread_ci90_high", "90% interval, high", PP, 1, True),
-        Metric(f"{base}.spread_ci99_low", "99% interval, low", PP, 1, True),
-        Metric(f"{base}.spread_ci99_high", "99% interval, high", PP, 1, True),
+        # Two decimals: the verdict turns on the sign of these ends, and "0.0 pp" beside
+        # "supports" (an end of +0.04 pp) read as a contradiction.
+        Metric(f"{base}.spread_ci99_low", "99% interval, low", PP, 2, True),
+        Metric(f"{base}.spread_ci99_high", "99% interval, high", PP, 2, True),
     ]
 
 
