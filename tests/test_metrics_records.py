@@ -50,9 +50,29 @@ def test_too_little_history_or_no_previous_week_is_unavailable() -> None:
 
 
 def test_later_data_changes_nothing() -> None:
-    closes = fridays(list(100 + np.sin(np.arange(120)) * 5))
-    assert week_rank(closes.iloc[:100]) == week_rank(closes.iloc[:100].copy())
-    assert week_rank(closes.iloc[:100])["weeks"] == 99
+    """The section reads closes up to the week's end only: a crash the week after, in the
+    market it is given, changes neither rank nor count."""
+    from generator.config import load_config
+    from generator.metrics.records import week_rank_section
+    from generator.model import Market, Series
+    from tests.conftest import ROOT
+
+    config = load_config(ROOT / "smallcap.toml")
+    values = list(100 + np.sin(np.arange(120)) * 5)
+    values[101] = 10.0  # after the week: the worst week by far if it were seen
+
+    def market(closes: pd.Series) -> Market:
+        frame = pd.DataFrame({c: closes.to_numpy() for c in
+                              ("open", "high", "low", "close", "adj_close", "volume")},
+                             index=closes.index.rename("date"))  # fmt: skip
+        symbols = (config.small.index, config.large.index)
+        return Market({s: Series(s, frame, "test") for s in symbols})
+
+    closes = fridays(values)
+    week = closes.index[99]
+    seen = week_rank_section(market(closes), config, week)
+    assert seen == week_rank_section(market(closes.iloc[:100]), config, week)
+    assert seen["small"]["weeks"] == 99 and seen["small"]["rank_worst"] > 1
 
 
 @pytest.mark.parametrize(("rank", "text"), [(1, "worst"), (2, "2nd-worst"), (3, "3rd-worst"),
