@@ -389,11 +389,10 @@ def policy_now(market: Market, week_end: pd.Timestamp) -> dict[str, Any]:
     )
     if current:
         falls = series.index[series.diff().to_numpy() < 0]
-        last_cut = falls[-1] if len(falls) else None
     else:
         # A month's average falls by less than a whole step when the cut came mid-month.
         falls = rates.index[rates.diff().to_numpy() <= -LAST_CUT_FALL]
-        last_cut = falls[-1] if len(falls) else None
+    last_cut = falls[-1] if len(falls) else None
     start = rates.index[found.first_cuts[-1]] if found.first_cuts else None
     for key, day, what in (("last_cut", last_cut, "cut"), ("cycle_start", start, "easing cycle")):
         if day is None:
