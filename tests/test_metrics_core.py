@@ -346,3 +346,14 @@ def test_compute_core_identity_and_missing_pair() -> None:
     empty = compute_core(Market(series={}), CONFIG, dates[-1])
     assert empty["relative"] is None and empty["relative_reason"] == "SM is not in the store"
     assert empty["drawdown"]["small"] is None and empty["data_through"] is None
+
+
+def test_a_period_before_the_history_is_named_in_words_in_its_reason() -> None:
+    # The report printed "after the 10y_ann start 1998-10-10": a raw key in front of readers.
+    days = pd.bdate_range("2000-05-26", "2008-10-10")
+    close = pd.Series(np.linspace(100.0, 120.0, len(days)), index=days)
+    with pytest.raises(Unavailable) as caught:
+        period_return(close, pd.Timestamp("2008-10-10"), "10y_ann")
+    assert str(caught.value) == (
+        "history starts 2000-05-26, after the 10-year period's start 1998-10-10"
+    )

@@ -174,7 +174,9 @@ def test_large_lead_and_missing_sections() -> None:
     page = render_report(doc, {}, sample=True)
     assert "large caps led by 3.0 pp" in page
     assert "## Presidential cycle\n\nNot available: not enough years.\n" in page
-    assert "| 10 years, annualised | n/a | n/a | n/a |" in page
+    # A period neither side can give is one line with its reason, not a row of n/a.
+    assert "| 10 years, annualised |" not in page.split("Total returns of the ETFs")[0]
+    assert "\n\nNot available: 10 years, annualised (too short).\n" in page
     assert "vl-chart" not in page
     assert categories(doc) == ["Large caps led", "Midterm year"]
 
@@ -403,7 +405,7 @@ def test_a_streak_under_two_weeks_is_not_a_takeaway_and_reasons_stay_out_of_tabl
     gone = Missing("^IRX data ends 2019-09-17, before the week ending 2026-11-20")
     rates = replace(doc.rates, sensitivity={**doc.rates.sensitivity, "13w": gone})
     text = section_of(render_report(replace(doc, rates=rates), {}, sample=False), "Rates")
-    assert "Not available for the 13w yield: ^IRX data ends 2019-09-17" in text
+    assert "Rate sensitivity not available: 13w yield (^IRX data ends 2019-09-17" in text
     assert not [line for line in text.splitlines() if line.startswith("|") and "^IRX data" in line]
 
 
@@ -467,3 +469,35 @@ def test_an_interval_end_just_above_zero_does_not_print_as_zero() -> None:
 
     for path in ("seasonality.months.*.spread_ci99_low", "cycle.phases.*.spread_ci99_low"):
         assert declared(path).format(0.0004) == "+0.04 pp"
+
+
+def test_yields_without_data_are_one_line_and_the_slope_is_left_out() -> None:
+    # On real data since 2019 every yield was a row of "n/a" and the slope read "n/a".
+    doc = fixed_doc()
+    gone = Missing("^IRX data ends 2019-09-17, before the week ending 2026-11-20")
+    yields = {**doc.rates.yields, "13w": gone}
+    rates = replace(doc.rates, yields=yields, slope_10y_13w=Missing("no 13-week yield"))
+    text = section_of(render_report(replace(doc, rates=rates), {}, sample=False), "Rates")
+    assert "Yields not available: 13w (^IRX data ends 2019-09-17, before the week ending " in text
+    assert "| 10y | ^TNX |" in text
+    assert not [line for line in text.splitlines() if line.startswith("| 13w | ^IRX")]
+    assert "Slope" not in text and "n/a" not in text
+    every = {key: gone for key in doc.rates.yields}
+    text = section_of(render_report(replace(doc, rates=replace(rates, yields=every)), {},
+                                    sample=False), "Rates")  # fmt: skip
+    assert "Treasury yields in percent" not in text and "| Yield | Symbol |" not in text
+    html = markdown.markdown(text, extensions=["tables"])
+    # Each missing list is its own paragraph, not run into the next one.
+    assert "<p>Yields not available:" in html and "<p>Rate sensitivity" in html
+
+
+def test_a_source_never_fetched_shows_dashes_not_na() -> None:
+    doc = fixed_doc()
+    assert doc.sources is not None and not isinstance(doc.sources, Missing)
+    row = replace(doc.sources.rows[0], as_of=Missing("never fetched"),
+                  age_days=Missing("never fetched"), state="never fetched")  # fmt: skip
+    sources = replace(doc.sources, rows=(row, *doc.sources.rows[1:]))
+    text = section_of(render_report(replace(doc, sources=sources), {}, sample=False),
+                      "Sources and freshness")  # fmt: skip
+    assert f"| {row.label} | " in text and "⚠ never fetched" in text
+    assert "n/a" not in text

@@ -23,6 +23,17 @@ from generator.model import Market
 
 PERIODS = ("1w", "mtd", "qtd", "ytd", "1y", "3y_ann", "5y_ann", "10y_ann")
 YEARS = {"1y": 1, "3y_ann": 3, "5y_ann": 5, "10y_ann": 10}
+# How a reason names a period: reasons are printed on the report page.
+PERIOD_WORDS = {
+    "1w": "week",
+    "mtd": "month",
+    "qtd": "quarter",
+    "ytd": "year",
+    "1y": "1-year",
+    "3y_ann": "3-year",
+    "5y_ann": "5-year",
+    "10y_ann": "10-year",
+}
 
 
 @lru_cache(maxsize=4096)
@@ -62,12 +73,14 @@ def start_position(days: np.ndarray, week_end: pd.Timestamp, period: str) -> int
     if pos < 0:
         raise Unavailable(
             f"history starts {iso(days[0]) if len(days) else 'nowhere'}, "
-            f"after the {period} start {iso(boundary)}"
+            f"after the {PERIOD_WORDS[period]} period's start {iso(boundary)}"
         )
     if days[pos] < _earliest_start(boundary):
         raise Unavailable(f"no close within {MAX_START_GAP_DAYS} days before {iso(boundary)}")
     if pos >= len(days) - 1:
-        raise Unavailable(f"no close after the {period} start {iso(days[pos])}")
+        raise Unavailable(
+            f"no close after the {PERIOD_WORDS[period]} period's start {iso(days[pos])}"
+        )
     return pos
 
 
