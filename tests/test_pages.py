@@ -501,3 +501,10 @@ def test_a_source_never_fetched_shows_dashes_not_na() -> None:
                       "Sources and freshness")  # fmt: skip
     assert f"| {row.label} | " in text and "⚠ never fetched" in text
     assert "n/a" not in text
+
+
+def test_rotation_gauges_name_their_indices_for_readers() -> None:
+    # The gauges table showed only "^RUT / ^IXIC" and "RSP / SPY".
+    page = render_report(fixed_doc(), {}, sample=False)
+    assert "| Russell 2000 / Nasdaq Composite &#40;^RUT / ^IXIC&#41; |" in page
+    assert "| S&#38;P 500 Equal Weight / S&#38;P 500 &#40;RSP / SPY&#41; |" in page

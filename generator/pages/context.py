@@ -169,6 +169,7 @@ def build_report_context(
         "week": doc.week_ending,
         "data_through": doc.data_through,
         "names": _names(doc),
+        "gauge_labels": gauge_labels(doc),
         "leader": _leader(week_spread),
         "scoreboard": _scoreboard(returns),
         "scoreboard_tr": _scoreboard(present(doc.returns_tr)),
@@ -257,6 +258,43 @@ def _names(doc: Document) -> dict[str, str]:
         "small_tr": present(doc.small_total_return) or "",
         "large_tr": present(doc.large_total_return) or "",
     }
+
+
+# Indices a gauge may name that neither the pair nor the ladder labels (README: rotation).
+INDEX_NAMES = {"^IXIC": "Nasdaq Composite", "^NDX": "Nasdaq-100", "^DJI": "Dow Jones Industrials"}
+
+
+def symbol_names(doc: Document) -> dict[str, str]:
+    """A reader's name for each symbol the report shows: the pair's names (for its index and
+    its total-return ETF), the ladder's labels, and the well-known indices above."""
+    names = dict(INDEX_NAMES)
+    ladder = present(doc.ladder)
+    if ladder:
+        names.update((row.symbol, row.label) for row in ladder.rows)
+    for side in ("small", "large"):
+        name = getattr(doc, f"{side}_name") or getattr(doc, side)
+        names[getattr(doc, side)] = name
+        if present(getattr(doc, f"{side}_total_return")):
+            names[getattr(doc, f"{side}_total_return")] = name
+    return names
+
+
+def gauge_labels(doc: Document) -> dict[str, str]:
+    """Each rotation gauge's label for readers, keyed by its "NUM / DEN" symbols (as the
+    Great Rotation claim's evidence names its gauge): "Russell 2000 / Nasdaq Composite (^RUT /
+    ^IXIC)"; a symbol without a name stays a symbol."""
+    rotation = present(doc.great_rotation)
+    if not rotation:
+        return {}
+    names = symbol_names(doc)
+    labels = {}
+    for gauge in rotation.gauges.values():
+        num, den = gauge.numerator, gauge.denominator
+        words = f"{names.get(num, num)} / {names.get(den, den)}"
+        labels[f"{num} / {den}"] = (
+            words if words == f"{num} / {den}" else f"{words} ({num} / {den})"
+        )
+    return labels
 
 
 def _leader(spread: Any) -> str | None:
