@@ -155,3 +155,12 @@ def test_search_indexes_a_report_without_its_tables_and_charts(site: SampleSite)
 def _long(iso: str) -> str:
     day = date.fromisoformat(iso)
     return f"{day:%B} {day.day}, {day.year}"
+
+
+def test_every_listing_offers_continue_reading_for_each_report(site: SampleSite) -> None:
+    # The blog shows "Continue reading" when a post has more than its excerpt; the hook that
+    # shortens a post's Markdown for the listings (post_excerpts.py) must keep that.
+    out = site.build.site_dir
+    for listing in ("blog/index.html", "blog/archive/2026/index.html"):
+        html = (out / listing).read_text(encoding="utf-8")
+        assert html.count("Continue reading") == len(site.weeks), listing
