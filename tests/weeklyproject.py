@@ -34,7 +34,7 @@ NOW = pd.Timestamp("2026-11-23 12:00", tz="America/New_York").tz_convert("UTC")
 # Caches that only save time (generator/runcontext.py, the weekly job's page cache): a run may add
 # to them, failed or not. A staging folder left in .cache/ still shows.
 DISPOSABLE = tuple(
-    f".cache/{name}" for name in ("calendar", "chart-templates", "jinja", "js", "site-pages")
+    f".cache/{name}" for name in ("calendar", "chart-templates", "jinja", "js", "site-markdown")
 )
 
 
