@@ -10,15 +10,12 @@ from pathlib import Path
 
 from generator.errors import SiteError
 
-RENDER_CACHE_ENV = "SMALLCAP_RENDER_CACHE"
 
-
-def run_mkdocs(config_path: Path, render_cache: Path) -> None:
+def run_mkdocs(config_path: Path) -> None:
     """Run MkDocs in the config's folder (its paths are relative to it); SiteError on a warning."""
     env = {
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",  # mkdocs-material's banner is not a warning
-        RENDER_CACHE_ENV: str(render_cache),  # overrides/hooks/render_cache.py
     }
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_path)]
     done = subprocess.run(

@@ -14,10 +14,14 @@ git tree clean. The site is
 built into a temp folder and renamed into place: a failed build leaves the old site as it was.
 
 Files are hard-linked into the build folder rather than copied (a 1,000-report archive is some
-16,000 files), and the build folder keeps the hooks' cache (``cache/pages``) through which
-unchanged reports reuse their HTML, page file and search entries from the previous build
-(overrides/hooks/render_cache.py, output_cache.py). MkDocs runs in the build folder with paths
-relative to it, so the same project builds the same config wherever the build folder is.
+16,000 files). Each report page is then written as the build reads it (``site_docs``,
+``site_markdown``): its tables of plain cells already in HTML, so Python-Markdown passes them
+through (the longest part of converting a report), and its JSON files (chart specs,
+``metrics.json``) set aside and linked beside the report page after the build (``site_post``).
+MkDocs itself runs with its public configuration only, no hooks: a plain ``mkdocs build`` of the
+assembled folder gives the same pages (tests/test_site_build.py). MkDocs runs in the build folder
+with paths relative to it, so the same project builds the same config wherever the build folder
+is.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from generator.errors import SiteError
 from generator.site_config import CONFIG_FILE, build_config
 from generator.site_docs import assemble_docs
 from generator.site_js import bundle_in_background, chart_scripts, write_bundle
+from generator.site_post import measure_enclosures, publish_sidecars
 
 __all__ = ["BUILD_DIR", "SiteBuild", "SiteError", "build_site", "replace_dir"]
 
@@ -60,7 +65,7 @@ def build_site(
     content_dir: Path | None = None,
     build_dir: Path | None = None,
     site_url: str | None = None,
-    render_cache: Path | None = None,
+    markdown_cache: Path | None = None,
     js_alongside: bool = True,
     run: RunContext | None = None,
 ) -> SiteBuild:
@@ -68,8 +73,9 @@ def build_site(
 
     ``site_url`` overrides mkdocs.yml's: Material's instant navigation only follows links whose
     host and path match it, so a local preview is built for the address it is served from.
-    ``render_cache`` is the folder of the hooks' cache (default: ``cache/pages`` in the build
-    folder); a caller whose build folder is temporary keeps it elsewhere to build warm.
+    ``markdown_cache`` keeps the reports' Markdown as the build reads it, by content (default:
+    ``cache/markdown`` in the build folder); a caller whose build folder is temporary keeps it
+    elsewhere.
     ``js_alongside`` generates the Vega bundle (when the cache folder does not keep it: some 4 s
     and 150 MB in vl-convert's process) while MkDocs runs, rather than before it: faster, but
     the two processes' memory adds up. ``run`` keeps the bundle in its cache folder and starts
@@ -78,19 +84,23 @@ def build_site(
     project_dir = Path(project_dir).resolve()
     build_dir = Path(build_dir or project_dir / BUILD_DIR).resolve()
     site_dir = Path(site_dir).resolve()
-    docs_out, site_tmp = build_dir / "docs", build_dir / "site"
+    docs_out, site_tmp, sidecars = (build_dir / name for name in ("docs", "site", "sidecars"))
     build_dir.mkdir(parents=True, exist_ok=True)
+    markdown_cache = Path(markdown_cache or build_dir / "cache" / "markdown").resolve()
     # Generating the Vega bundle takes vl-convert some 4 s in its own process (unless kept in
     # the cache folder); MkDocs only links to it, so it is written into the site afterwards.
     with bundle_in_background(js_alongside, run) as bundle:
-        assemble_docs(project_dir, content_dir and Path(content_dir), docs_out)
+        assemble_docs(
+            project_dir, content_dir and Path(content_dir), docs_out, sidecars, markdown_cache
+        )
         relative = [Path(p.name) for p in (docs_out, site_tmp)]
         config = build_config(project_dir, *relative, chart_scripts(), Path("cache"), site_url)
         config_path = build_dir / CONFIG_FILE
         config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
         shutil.rmtree(site_tmp, ignore_errors=True)
-        render_cache = Path(render_cache or build_dir / "cache" / "pages").resolve()
-        mkdocs_run.run_mkdocs(config_path, render_cache)
+        mkdocs_run.run_mkdocs(config_path)
+        publish_sidecars(sidecars, site_tmp)
+        measure_enclosures(site_tmp, config.get("site_url") or "")
         write_bundle(site_tmp, bundle.result())
     replace_dir(site_tmp, site_dir)
     return _summary(site_dir)

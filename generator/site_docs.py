@@ -1,19 +1,107 @@
 """Assembling the docs folder MkDocs reads: the project's ``docs/``, then a content folder laid
-over it (the sample reports and home page under ``sample/docs``), hard-linked, not copied."""
+over it (the sample reports and home page under ``sample/docs``), hard-linked, not copied; then
+each report made ready for the build (generator/site_markdown.py): its tables written as HTML,
+its JSON files set aside to be published beside the report page after the build."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
 
+from generator.site_markdown import html_tables, sidecar_links
 
-def assemble_docs(project_dir: Path, content_dir: Path | None, docs_out: Path) -> None:
-    """Fill ``docs_out`` with the project's docs, then the content folder laid over them."""
+POSTS = Path("blog") / "posts"  # the blog plugin's post_dir: a post there is published
+BLOG = Path("blog")  # ... at blog/YYYY/MM/DD/ (post_url_format "{date}")
+SIDECAR_SUFFIX = ".json"  # chart specs and metrics.json, fetched by relative URL from the post
+
+
+def assemble_docs(
+    project_dir: Path,
+    content_dir: Path | None,
+    docs_out: Path,
+    sidecars_out: Path,
+    cache_dir: Path | None = None,
+) -> None:
+    """Fill ``docs_out`` with the project's docs, then the content folder laid over them; move
+    the reports' JSON files to ``sidecars_out`` (laid out as in the site) and write each
+    report's Markdown as the build reads it (kept in ``cache_dir`` by content when given)."""
     shutil.rmtree(docs_out, ignore_errors=True)
+    shutil.rmtree(sidecars_out, ignore_errors=True)
     shutil.copytree(project_dir / "docs", docs_out, copy_function=link_or_copy)
     if content_dir is not None and content_dir.resolve() != (project_dir / "docs").resolve():
         shutil.copytree(content_dir, docs_out, dirs_exist_ok=True, copy_function=link_or_copy)
+    used: set[Path] = set()
+    if cache_dir is not None:  # entries made by another version of the conversion never match
+        cache_dir = cache_dir / _converter_version()
+    for page in sorted((docs_out / POSTS).rglob("*.md")):
+        names = set_sidecars_aside(page.parent, docs_out, sidecars_out)
+        write_build_markdown(page, names, cache_dir, used)
+    if cache_dir is not None and cache_dir.is_dir():
+        for entry in set(cache_dir.glob("*.md")) - used:
+            entry.unlink()  # a report since changed or removed: the cache holds one per report
+
+
+def set_sidecars_aside(folder: Path, docs_out: Path, sidecars_out: Path) -> set[str]:
+    """Move a report folder's JSON files to where the site has them; their names.
+
+    MkDocs publishes a ``.json`` file as a static page at its source path (the blog plugin moves
+    only media files with their post), so the build's post-step links them beside the report
+    page instead (generator/site.py), as it writes the chart JavaScript.
+    """
+    sidecars = sorted(p for p in folder.iterdir() if p.suffix == SIDECAR_SUFFIX and p.is_file())
+    if sidecars:
+        target = sidecars_out / BLOG / folder.relative_to(docs_out / POSTS)
+        target.mkdir(parents=True, exist_ok=True)
+        for path in sidecars:
+            os.replace(path, target / path.name)
+    return {p.name for p in sidecars}
+
+
+def write_build_markdown(
+    page: Path, sidecars: set[str], cache_dir: Path | None, used: set[Path]
+) -> None:
+    """Replace the (linked) report page by its Markdown as the build reads it; the cache entry
+    read or written is added to ``used``."""
+    text = page.read_text(encoding="utf-8")
+    built = _cached_build_markdown(text, sidecars, cache_dir, used)
+    if built == text:
+        return
+    page.unlink()  # a hard link to the archive's file: never written through
+    page.write_text(built, encoding="utf-8")
+
+
+def _cached_build_markdown(
+    text: str, sidecars: set[str], cache_dir: Path | None, used: set[Path]
+) -> str:
+    """``build_markdown``, read from ``cache_dir`` when this very input was converted before."""
+    if cache_dir is None:
+        return build_markdown(text, sidecars)
+    key = hashlib.sha256("\0".join([text, *sorted(sidecars)]).encode()).hexdigest()
+    entry = cache_dir / f"{key}.md"
+    used.add(entry)
+    if entry.is_file():
+        return entry.read_text(encoding="utf-8")
+    built = build_markdown(text, sidecars)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = entry.with_name(f".{entry.name}.{os.getpid()}")
+    partial.write_text(built, encoding="utf-8")
+    os.replace(partial, entry)
+    return built
+
+
+def _converter_version() -> str:
+    """A digest of the conversion's code: a cache entry is reused by the same code only."""
+    from generator import site_markdown
+
+    return hashlib.sha256(Path(site_markdown.__file__).read_bytes()).hexdigest()[:16]
+
+
+def build_markdown(text: str, sidecars: set[str]) -> str:
+    """A report's Markdown with its plain tables in HTML and its links to its JSON files in
+    HTML (generator/site_markdown.py)."""
+    return sidecar_links(html_tables(text), sidecars)
 
 
 def link_or_copy(source: str, target: str) -> str:

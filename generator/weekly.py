@@ -211,14 +211,14 @@ def _build(
 ) -> None:
     from generator.site import build_site
 
-    # The staged build folder is thrown away; its page cache is kept (content-keyed, reusable).
+    # The staged build folder is thrown away; its Markdown cache is kept (content-keyed).
     build_site(
         layout.project,
         site,
         content_dir=docs,
         build_dir=work / "build",
         site_url=site_url,
-        render_cache=layout.cache / "site-pages",
+        markdown_cache=layout.cache / "site-markdown",
         js_alongside=False,  # the job's peak memory: vl-convert ends before MkDocs starts
         run=run,
     )

@@ -343,7 +343,7 @@ def test_week_published_once_its_early_close_has_rung(
     assert site_page.read_text() == f"{WEEK_N} {THANKSGIVING_WEEK}\n"
     # Warm from the project's cache folder; vl-convert done before MkDocs (the memory target).
     assert fake_build_site.asked == {  # type: ignore[attr-defined]
-        "render_cache": project / ".cache" / "site-pages",
+        "markdown_cache": project / ".cache" / "site-markdown",
         "js_alongside": False,
     }
 

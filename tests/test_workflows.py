@@ -335,7 +335,7 @@ def test_weekly_build_keeps_derived_files_from_its_last_successful_run(
     assert folders == save["with"]["path"].split()
     # Derived files only: never the store, the archive or fetched market data.
     assert all(f.startswith(".cache/") and "yfinance" not in f for f in folders)
-    assert ".cache/site-pages" in folders and ".cache/js" in folders
+    assert ".cache/site-markdown" in folders and ".cache/js" in folders
     assert restore["with"]["key"] == save["with"]["key"] == "weekly-derived-${{ github.run_id }}"
     assert restore["with"]["restore-keys"] == "weekly-derived-"
 

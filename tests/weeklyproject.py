@@ -34,7 +34,7 @@ NOW = pd.Timestamp("2026-11-23 12:00", tz="America/New_York").tz_convert("UTC")
 # Caches that only save time (generator/runcontext.py, the weekly job's page cache): a run may add
 # to them, failed or not. A staging folder left in .cache/ still shows.
 DISPOSABLE = tuple(
-    f".cache/{name}" for name in ("calendar", "chart-templates", "jinja", "js", "site-pages")
+    f".cache/{name}" for name in ("calendar", "chart-templates", "jinja", "js", "site-markdown")
 )
 
 
@@ -103,12 +103,12 @@ def fake_build_site(
     content_dir=None,
     build_dir=None,
     site_url=None,
-    render_cache=None,
+    markdown_cache=None,
     js_alongside=True,
     run=None,
 ):  # type: ignore[no-untyped-def]
     """Stands in for MkDocs: a one-page site listing the archived weeks (and what it was asked)."""
-    fake_build_site.asked = {"render_cache": render_cache, "js_alongside": js_alongside}  # type: ignore[attr-defined]
+    fake_build_site.asked = {"markdown_cache": markdown_cache, "js_alongside": js_alongside}  # type: ignore[attr-defined]
     site_dir = Path(site_dir)
     site_dir.mkdir(parents=True, exist_ok=True)
     weeks = archive.archived_weeks(Path(content_dir)) if content_dir else []

@@ -1,0 +1,163 @@
+"""A report's Markdown as the site build reads it: its tables of plain cells already in HTML.
+
+A report holds some 1,000 table cells of numbers and words. Python-Markdown's ``tables``
+extension makes an element per cell and runs every inline pattern over it: about three quarters
+of a report's conversion, most of a cold build of a large archive. A cell with no inline markup
+converts to its own text, escaped by the serializer, so a table whose every cell is such plain
+text is written here as exactly the HTML the extension, the prettifier and the serializer would
+produce, and Python-Markdown passes it through as a raw HTML block. A table of data behind a
+chart sits in a collapsible note (``??? note "Data: ..."``, pymdownx.details); raw HTML is only
+recognised at the start of a line, so such a note is written as the ``<details>`` element the
+extension would produce around the table.
+
+Anything else stays Markdown for MkDocs to convert as before: a table with a cell that could hold
+markup, a table that is not a whole block, a note holding more than one table. The report
+tables and chart embeds are marked ``data-search-exclude`` (Material's documented search
+exclusion): search indexes a report's prose, not its columns of numbers nor the charts' text
+for readers without JavaScript.
+
+tests/test_site_markdown.py compares the conversion with Python-Markdown's, table by table and
+report by report; tests/test_site_build.py compares the site with a plain MkDocs build of the
+unconverted Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# An ``&`` that does not start an entity (``&#38;``, ``&#x26;``, ``&amp;``): Python-Markdown's
+# serializer escapes exactly these, so a cell written here reads as the serializer would write it.
+BARE_AMPERSAND = re.compile(r"&(?!(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.IGNORECASE)
+# Characters that start an inline pattern or an attribute list (``{: .class}``) in a cell.
+MARKUP = frozenset("\\`*_[<{")
+SEPARATOR_CELL = re.compile(r" *:?-+:? *")
+NOTE = re.compile(r'\?\?\? note "([^"\\]*)"')
+INDENT = "    "
+FENCE = re.compile(r" {0,3}(```|~~~)")
+ALIGN = {(True, True): "center", (True, False): "left", (False, True): "right"}
+SEARCH_EXCLUDE = " data-search-exclude"
+CHART = '<div class="vl-chart" '  # a chart embed (templates/partials/chart.j2) starts a line
+
+
+def html_tables(markdown: str, *, search_exclude: bool = True) -> str:
+    """``markdown`` with its top-level tables of plain cells (and the notes holding only such a
+    table) written as the HTML Python-Markdown would make of them; the rest unchanged."""
+    mark = SEARCH_EXCLUDE if search_exclude else ""
+    # Split at blank lines (a run of them leaves empty blocks: joining gives the text back).
+    blocks = markdown.split("\n\n")
+    out: list[str] = []
+    fenced = False  # inside a fenced code block: nothing there is a table
+    glued = False  # this block follows a raw HTML block on its next line
+    i = 0
+    while i < len(blocks):
+        block, html, used = blocks[i], None, 1
+        if fenced:
+            pass
+        elif block.startswith("|") and _may_follow_raw_html(blocks, i + 1):
+            html = _table_block(block, mark)
+        elif NOTE.fullmatch(block) and i + 1 < len(blocks) and _may_follow_raw_html(blocks, i + 2):
+            html, used = _note_block(block, blocks[i + 1], mark), 2
+        fenced ^= sum(1 for line in block.split("\n") if FENCE.match(line)) % 2 == 1
+        out.append(("\n" if glued else "\n\n") if i else "")
+        out.append(block if html is None else html)
+        # Python-Markdown keeps a blank line after a raw HTML block in its output, where the
+        # table extension leaves none; a raw block ended by text on its next line has none.
+        glued = html is not None
+        i += 1 if html is None else used
+    text = "".join(out)
+    return text.replace("\n" + CHART, "\n" + CHART + mark.lstrip() + " ") if mark else text
+
+
+def _may_follow_raw_html(blocks: list[str], i: int) -> bool:
+    """Whether the block at ``i`` (if any) may follow a raw HTML block on its next line: text
+    that starts at the margin, not a blank line or indented text."""
+    return i >= len(blocks) or blocks[i][:1] not in ("", " ", "\t")
+
+
+def _table_block(block: str, mark: str) -> str | None:
+    """A top-level table block as HTML, or None."""
+    if not block.startswith("|"):
+        return None
+    table = table_html(block.split("\n"))
+    return None if table is None else table.replace("<table>", f"<table{mark}>", 1)
+
+
+def _note_block(title_line: str, body: str, mark: str) -> str | None:
+    """A ``??? note "title"`` holding only a table, as pymdownx.details writes it, or None."""
+    title = NOTE.fullmatch(title_line).group(1)  # type: ignore[union-attr]
+    lines = body.split("\n")
+    if not MARKUP.isdisjoint(title) or not all(line.startswith(INDENT + "|") for line in lines):
+        return None
+    table = table_html([line[len(INDENT) :] for line in lines])
+    if table is None:
+        return None
+    return (
+        f'<details class="note"{mark}>\n<summary>{escaped_text(title)}</summary>\n{table}\n'
+        "</details>"
+    )
+
+
+def table_html(lines: list[str]) -> str | None:
+    """The HTML of a table given as its lines (header, separator, rows), or None when it is not
+    a table of plain cells with a border on both sides."""
+    lines = [line.strip(" ") for line in lines]
+    if len(lines) < 3 or not all(len(line) > 1 and line[0] == line[-1] == "|" for line in lines):
+        return None
+    separator = lines[1][1:-1].split("|")
+    if not all(SEPARATOR_CELL.fullmatch(cell) for cell in separator):
+        return None
+    aligns = [_align(cell.strip(" ")) for cell in separator]
+    header = _cells(lines[0], "th", aligns)
+    body = [_cells(line, "td", aligns) for line in lines[2:]]
+    if header is None or any(row is None for row in body):
+        return None
+    rows = "\n".join(f"<tr>\n{row}\n</tr>" for row in body)
+    return f"<table>\n<thead>\n<tr>\n{header}\n</tr>\n</thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
+
+
+def _cells(row: str, tag: str, aligns: list[str]) -> str | None:
+    """A row's cells as HTML (as many as the separator has: extra ones are dropped, missing
+    ones are empty, as the extension does), or None when a cell could hold markup."""
+    cells = row[1:-1].split("|")
+    html = []
+    for i, align in enumerate(aligns):
+        text = cells[i].strip(" ") if i < len(cells) else ""
+        if not MARKUP.isdisjoint(text):
+            return None
+        html.append(f"<{tag}{align}>{escaped_text(text)}</{tag}>")
+    return "\n".join(html)
+
+
+def _align(cell: str) -> str:
+    """A column's alignment attribute, from its separator cell (the extension's default form)."""
+    align = ALIGN.get((cell.startswith(":"), cell.endswith(":")))
+    return "" if align is None else f' style="text-align: {align};"'
+
+
+def escaped_text(text: str) -> str:
+    """Text as HTML character data: bare ``&``, ``<`` and ``>`` escaped, entities kept."""
+    if "&" in text:
+        text = BARE_AMPERSAND.sub("&amp;", text)
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def sidecar_links(markdown: str, names: Iterator[str] | set[str]) -> str:
+    """``markdown`` with its links to the files ``names`` (beside the report) written as HTML.
+
+    The build publishes those files beside the report page itself (generator/site.py), not
+    through MkDocs, which would resolve such a link to the report's source folder. A link whose
+    text could hold markup stays Markdown (MkDocs then fails the build on it).
+    """
+    wanted = set(names)
+
+    def html(match: re.Match[str]) -> str:
+        text, target = match.group(1), match.group(2)
+        if target not in wanted or not MARKUP.isdisjoint(text) or "&" in text:
+            return match.group(0)
+        return f'<a href="{target}">{text}</a>'
+
+    return LINK.sub(html, markdown)
+
+
+LINK = re.compile(r"(?<![!\\\]])\[([^\[\]\n]+)\]\(([A-Za-z0-9_.-]+)\)")

@@ -1,0 +1,39 @@
+"""What the build adds to the site MkDocs wrote: the reports' JSON files beside their pages, and
+the byte length of the feeds' chart enclosures."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from generator.site_docs import link_or_copy
+
+ENCLOSURE = re.compile(r'<enclosure url="([^"]+)" type="([^"]+)" length="None" />')
+
+
+def publish_sidecars(sidecars: Path, site_dir: Path) -> None:
+    """Link the reports' JSON files (set aside by ``assemble_docs``, laid out as in the site)
+    into the built site, beside their report pages."""
+    if sidecars.is_dir():
+        shutil.copytree(sidecars, site_dir, dirs_exist_ok=True, copy_function=link_or_copy)
+
+
+def measure_enclosures(site_dir: Path, site_url: str) -> None:
+    """Give the feeds' chart enclosures their byte length.
+
+    The RSS plugin measures a page's ``image`` (a path from the site root) next to the page's
+    source file, finds nothing there and writes "None"; the image is in the built site.
+    """
+    for feed in sorted(site_dir.glob("feed_rss_*.xml")):
+        text = feed.read_text(encoding="utf-8")
+
+        def measured(match: re.Match[str]) -> str:
+            path = site_dir / match.group(1).removeprefix(site_url)
+            if not path.is_file():
+                return match.group(0)
+            return f'<enclosure url="{match.group(1)}" type="{match.group(2)}" length="{path.stat().st_size}" />'
+
+        fixed = ENCLOSURE.sub(measured, text)
+        if fixed != text:
+            feed.write_text(fixed, encoding="utf-8")

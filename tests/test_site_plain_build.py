@@ -1,0 +1,123 @@
+"""The guard of the site build's speed work: the site `generator site` builds is what a plain
+`mkdocs build` (no hooks) makes of the same docs, byte for byte, plus what the build adds after
+MkDocs (the reports' JSON files beside their pages, the chart JavaScript, the feeds' enclosure
+lengths); and with the reports' tables left in Markdown, the pages are the same but for the
+tables' search exclusion."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import mkdocs_run
+from generator.site_docs import POSTS, SIDECAR_SUFFIX
+from generator.site_js import JS_DIR
+from generator.site_markdown import sidecar_links
+from generator.site_post import ENCLOSURE
+from tests.sitebuild import SampleSite, sample_site
+
+pytestmark = pytest.mark.sitebuild
+
+LENGTH = re.compile(r'(<enclosure url="[^"]+" type="[^"]+" length=)"\d+"')
+BUILD_TIME = re.compile(r"<(pubDate|lastBuildDate)>[^<]* -0000</")  # the channel's, not items'
+
+
+@pytest.fixture(scope="module")
+def site() -> SampleSite:
+    return sample_site()
+
+
+def plain_build(site: SampleSite, docs: Path, out: Path) -> Path:
+    """``docs`` built by ``mkdocs build --strict`` with the build's mkdocs.yml, hooks removed."""
+    build = site.build.site_dir.parent / "build"
+    config = yaml.safe_load((build / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["hooks"], "the build runs the public hook the comparison leaves out"
+    config.update(hooks=[], docs_dir=str(docs), site_dir=str(out / "site"))
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    mkdocs_run.run_mkdocs(path)
+    return out / "site"
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def added_after_mkdocs(site: SampleSite, built: dict[str, bytes]) -> set[str]:
+    """The files the build writes after MkDocs: chart JavaScript, the reports' JSON files."""
+    added = {name for name in built if name.startswith(JS_DIR.as_posix() + "/")}
+    for week in site.weeks:
+        folder = site.content / POSTS / week.replace("-", "/")
+        added |= {
+            f"blog/{week.replace('-', '/')}/{p.name}"
+            for p in folder.iterdir()
+            if p.suffix == SIDECAR_SUFFIX
+        }
+    return added
+
+
+def feed(data: bytes, *, lengths: bool = False) -> bytes:
+    """An RSS feed without its build time; with its enclosure lengths as the RSS plugin writes
+    them ("None") unless ``lengths``."""
+    text = BUILD_TIME.sub(r"<\1>build time</", data.decode("utf-8"))
+    return (text if lengths else LENGTH.sub(r'\1"None"', text)).encode("utf-8")
+
+
+def test_the_site_is_a_plain_mkdocs_build_of_the_assembled_docs(
+    tmp_path: Path, site: SampleSite
+) -> None:
+    docs = site.build.site_dir.parent / "build" / "docs"
+    plain = files(plain_build(site, docs, tmp_path))
+    built = files(site.build.site_dir)
+    added = added_after_mkdocs(site, built)
+    assert len(added) > 3 * len(site.weeks)
+    assert set(built) - set(plain) == added
+    assert set(plain) <= set(built)
+    feeds = ["feed_rss_created.xml", "feed_rss_updated.xml"]
+    assert [name for name in plain if plain[name] != built[name] and name not in feeds] == []
+    for name in feeds:
+        assert ENCLOSURE.search(plain[name].decode("utf-8"))  # the plugin's "None"
+        assert not ENCLOSURE.search(built[name].decode("utf-8"))  # measured by the build
+        assert feed(built[name]) == feed(plain[name], lengths=True)
+
+
+def test_tables_written_in_html_make_the_pages_markdown_would(
+    tmp_path: Path, site: SampleSite
+) -> None:
+    """The assembled docs with each report's original Markdown (its tables in Markdown) give the
+    same site, but for the ``data-search-exclude`` of the report tables and the search index."""
+    assembled = site.build.site_dir.parent / "build" / "docs"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for path in assembled.rglob("*"):
+        target = docs / path.relative_to(assembled)
+        if path.is_dir():
+            target.mkdir(exist_ok=True)
+        else:
+            target.write_bytes(path.read_bytes())
+    pages = 0
+    for original in (site.content / POSTS).rglob("index.md"):
+        target = docs / original.relative_to(site.content)
+        names = {p.name for p in original.parent.iterdir() if p.suffix == SIDECAR_SUFFIX}
+        converted = target.read_text(encoding="utf-8")
+        markdown = sidecar_links(original.read_text(encoding="utf-8"), names)
+        assert converted.count("<table data-search-exclude>") >= 15
+        assert markdown.count("<table") == 0
+        target.write_text(markdown, encoding="utf-8")
+        pages += 1
+    assert pages == len(site.weeks)
+    plain = files(plain_build(site, docs, tmp_path / "out"))
+    built = files(site.build.site_dir)
+    for name, data in plain.items():
+        if name == "search/search_index.json":
+            continue
+        mine = built[name].replace(b" data-search-exclude", b"")
+        if name.startswith("feed_rss_"):
+            mine, data = feed(mine), feed(data)
+        assert mine == data, name
