@@ -463,6 +463,16 @@ METRICS: tuple[Metric, ...] = (
             ("first_year", "First year of the weekly ranking", YEAR),
         )
     ],
+    *[
+        Metric(
+            f"lead.records.{side}.weeks_since_previous_record",
+            f"Weeks since the record this close beat, {words}",
+            WEEKS,
+        )
+        for side, words in (("small", "small caps"), ("large", "large caps"))
+    ],
+    Metric("lead.underperf_streak_record_weeks", "Longest run of weeks large caps led", WEEKS),
+    Metric("lead.ratio_first_year", "First year of the ratio small / large", YEAR),
     Metric("sources.rows.*.series", "Stored series", COUNT),
     Metric("sources.rows.*.age_days", "Age of the latest observation", DAYS),
     Metric("sources.rows.*.stale_after_days", "Stale after", DAYS),
