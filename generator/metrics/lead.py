@@ -43,11 +43,12 @@ SIDES = ("small", "large")
 
 
 def side_record(close: pd.Series, week_end: pd.Timestamp) -> dict[str, Any]:
-    """Whether the last close of ``close`` (cut at the week's end) is above every earlier close,
+    """The last close of ``close`` (cut at the week's end), whether it is above every earlier close,
     and, when it is, the date of the highest close before the week (the record it beat) and
     the whole weeks from that record's week to this one."""
     values = close.to_numpy(dtype=float)
-    out: dict[str, Any] = {"record_close": bool(len(values) > 1 and values[-1] > values[:-1].max())}
+    record = bool(len(values) > 1 and values[-1] > values[:-1].max())
+    out: dict[str, Any] = {"close": float(values[-1]), "record_close": record}
     monday = week_monday(week_end)
     before = close[close.index < monday]
     if not out["record_close"]:

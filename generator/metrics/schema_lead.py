@@ -20,8 +20,10 @@ class LeadFact:
 
 @dataclass(frozen=True)
 class SideRecord:
-    """Whether the week's last close is the index's highest close so far, and the record it beat."""
+    """The week's last close, whether it is the index's highest close so far, and the record it
+    beat."""
 
+    close: float
     record_close: bool
     previous_record_date: str | Missing
     weeks_since_previous_record: int | Missing

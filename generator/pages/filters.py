@@ -186,6 +186,12 @@ def lower_first(text: Any) -> str:
     return text[:1].lower() + text[1:]
 
 
+def upper_first(text: Any) -> str:
+    """A phrase opening a sentence: its first letter in upper case (names keep their case)."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
 def yaml_str(value: Any) -> Markup:
     """A YAML double-quoted scalar (front matter) holding inert text."""
     text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
@@ -213,6 +219,7 @@ FILTERS = {
     "ranked": ranked,
     "evidence_items": evidence_items,
     "lower_first": lower_first,
+    "upper_first": upper_first,
     "table_cells": table_cells,
     "yaml_str": yaml_str,
 }
