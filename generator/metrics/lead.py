@@ -5,7 +5,7 @@ The ranking (the methodology's "The week's lead"), most unusual first:
 1. ``record_close``: an index's last close of the week is its highest close since its data
    start (both indices: one fact, side ``both``);
 2. ``week_rank``: an index's weekly return is among the TOP_WEEKS best or worst since its data
-   start (``week_rank``); the rarer rank first, then the longer history;
+   start (``week_rank``); the rarer rank first, then the longer history, then the larger move;
 3. ``streak``: one side has beaten the other MIN_STREAK_WEEKS weeks in a row or more;
 4. ``regime_change``: a change of leadership regime (``relative.regimes``) confirmed this week;
 5. ``spread``: the week's small-minus-large spread, always last when the week has returns.
@@ -143,13 +143,15 @@ def _record_facts(doc: Document) -> list[LeadFact]:
 
 
 def _rank_facts(doc: Document) -> list[LeadFact]:
-    ranks = _present(doc.week_rank)
+    ranks, returns = _present(doc.week_rank), _present(doc.returns)
     found = []
     for side in SIDES:
         r = _present(getattr(ranks, side)) if ranks else None
         if r is not None and min(r.rank_best, r.rank_worst) <= TOP_WEEKS:
-            found.append((min(r.rank_best, r.rank_worst), -r.weeks, side))
-    return [LeadFact("week_rank", side) for _, _, side in sorted(found)]
+            move = _present(getattr(returns.w1, side)) if returns else None
+            size = abs(move) if move is not None else 0.0
+            found.append((min(r.rank_best, r.rank_worst), -r.weeks, -size, side))
+    return [LeadFact("week_rank", item[-1]) for item in sorted(found)]
 
 
 def _streak_facts(doc: Document) -> list[LeadFact]:
