@@ -61,6 +61,9 @@ def test_a_record_close_heads_the_title() -> None:
         title_of(page) == f"Week ending June 30, 2023: the S&#38;P 500 closes at a record {level}"
     )
     assert narrative_of(page).startswith(f"The S&#38;P 500 closed at a record {level}, ")
+    # The box names the record once, escaped once ("S&#38;&#35;38;P" was seen on real data).
+    box = page.split('<div class="summary-box" markdown>\n', 1)[1].split("</div>", 1)[0]
+    assert f"\n- The S&#38;P 500 closes at a record {level}.\n" in box
 
 
 def test_a_streak_heads_the_title_of_an_ordinary_week() -> None:

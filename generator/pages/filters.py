@@ -186,10 +186,12 @@ def lower_first(text: Any) -> str:
     return text[:1].lower() + text[1:]
 
 
-def upper_first(text: Any) -> str:
-    """A phrase opening a sentence: its first letter in upper case (names keep their case)."""
-    text = str(text)
-    return text[:1].upper() + text[1:]
+def upper_first(text: Any) -> Any:
+    """A phrase opening a sentence: its first letter in upper case (names keep their case).
+    Markup (a macro's output, already escaped) stays Markup, so it is not escaped twice."""
+    plain = str(text)
+    raised = plain[:1].upper() + plain[1:]
+    return Markup(raised) if isinstance(text, Markup) else raised
 
 
 def yaml_str(value: Any) -> Markup:
