@@ -13,6 +13,7 @@ import pandas as pd
 from generator.config import load_config
 from generator.metrics import compute_metrics
 from generator.metrics.schema import Document
+from generator.metrics.schema_lead import LeadFact
 from generator.model import Market
 from generator.pages import render_report
 from generator.sources.sample import sample_market
@@ -152,3 +153,18 @@ def test_the_summary_box_shows_both_sides_at_a_glance() -> None:
         "| Weeks ranked since | 2020 | 2020 |",
     ]
     assert page.index("summary-box") < page.index("<!-- more -->") < page.index("## Key takeaways")
+
+
+def test_a_level_week_reads_level_not_led() -> None:
+    from dataclasses import replace
+
+    from generator.metrics.lead import with_lead
+    from tests.test_pages import fixed_doc
+
+    doc = fixed_doc()
+    level = replace(doc.returns.w1, small=0.01, large=0.01, spread=0.0)
+    doc = with_lead(replace(doc, returns=replace(doc.returns, w1=level)))
+    assert doc.lead.facts == (LeadFact("spread", "none"),)
+    page = render_report(doc, {}, sample=False)
+    assert title_of(page) == "Week ending November 20, 2026: small and large caps finished level"
+    assert " led by 0.0 pp" not in page
