@@ -104,26 +104,44 @@ def test_report_sections_in_the_fixed_order() -> None:
 def test_narrative_follows_the_numbers() -> None:
     doc = fixed_doc()
     page = render_report(doc, fixed_charts(), sample=False)
-    week, ytd = doc.returns.w1, doc.returns.ytd
+    week, ytd, mtd = doc.returns.w1, doc.returns.ytd, doc.returns.mtd
     leader = "small" if week.spread > 0 else "large"
-    assert (
-        f"# Week ending November 20, 2026: {leader} caps led by {pp(week.spread, 1, signed=False)}\n"
-        in page
-    )
+    other = "large" if leader == "small" else "small"
+    # Both fell this week: the leader "fell less", it did not "lead".
+    assert getattr(week, leader) < 0
+    words = f"{leader} caps fell less than {other} caps, by {pp(week.spread, 1, signed=False)}"
+    assert f"# Week ending November 20, 2026: {words}\n" in page
     assert (f"returned {pct(week.small, 1)} and large caps (S&#38;P 500) {pct(week.large, 1)}, so "
-            f"{leader} caps led by {pp(week.spread, 1, signed=False)}.") in page  # fmt: skip
-    assert f"a gap of {pp(ytd.spread, 1)}." in page
+            f"{words}.") in page  # fmt: skip
+    assert f"a gap of {pp(ytd.spread, 1)}" in page
+    november = doc.seasonality.month(11)
+    claim = next(c for c in doc.claims if c.id == "current_month")
+    edge = {"supports": "the record is on their side",
+            "contradicts": "the record is against them",
+            "no reliable edge": "the record gives them no reliable edge"}[claim.verdict]  # fmt: skip
+    assert (f"In November so far, small caps returned {pct(mtd.small, 1)} and large caps "
+            f"{pct(mtd.large, 1)}; since {doc.seasonality.first_year}, small caps beat large caps "
+            f"in November in {november.hit_rate * 100:.0f}% of {november.years} years "
+            f"(mean spread {pp(november.spread_mean, 1)}); {edge}.") in page  # fmt: skip
+    assert "December" not in page.split("<!-- more -->")[0]  # not the month's last report
+    phase = doc.cycle.current_phase()
+    assert (f"2026 is a midterm year, and in past midterm years small caps led in "
+            f"{phase.hit_rate * 100:.0f}% of {phase.years} years") in page  # fmt: skip
+    assert "Sample data" not in page
+
+
+def test_the_months_last_report_looks_at_the_next_month() -> None:
+    doc = fixed_doc("2026-11-27")  # the next report is dated December 4
+    page = render_report(doc, {}, sample=False)
     december = doc.seasonality.month(12)
     claim = next(c for c in doc.claims if c.id == "next_month")
     edge = {"supports": "the record is on their side",
             "contradicts": "the record is against them",
             "no reliable edge": "the record gives them no reliable edge"}[claim.verdict]  # fmt: skip
-    assert (f"in December in {december.hit_rate * 100:.0f}% of {december.years} years since "
-            f"{doc.seasonality.first_year} (mean spread {pp(december.spread_mean, 1)}); {edge}.") in page  # fmt: skip
-    phase = doc.cycle.current_phase()
-    assert (f"2026 is a midterm year; in past midterm years small caps led in "
-            f"{phase.hit_rate * 100:.0f}% of {phase.years} years") in page  # fmt: skip
-    assert "Sample data" not in page
+    assert (f"Next month, small caps beat large caps in December in "
+            f"{december.hit_rate * 100:.0f}% of {december.years} years since "
+            f"{doc.seasonality.first_year} (mean spread {pp(december.spread_mean, 1)}); {edge}."
+            ) in page.split("<!-- more -->")[0]  # fmt: skip
 
 
 def test_narrative_verdict_is_the_claims_verdict() -> None:
@@ -132,7 +150,8 @@ def test_narrative_verdict_is_the_claims_verdict() -> None:
     doc = fixed_doc()
     months = tuple(replace(m, years=19, hit_rate=0.9, spread_ci99_low=0.01) if m.month == 12
                    else m for m in doc.seasonality.months)  # fmt: skip
-    doc = replace(doc, seasonality=replace(doc.seasonality, months=months), claims=())
+    doc = replace(doc, seasonality=replace(doc.seasonality, months=months), claims=(),
+                  week_ending="2026-11-27")  # the month's last report speaks of December  # fmt: skip
     from generator.metrics.claims import with_claims
 
     page = render_report(with_claims(doc), {}, sample=False)
@@ -344,7 +363,7 @@ def test_the_narrative_says_an_election_year_and_one_year() -> None:
     phases = tuple(replace(p, years=1) for p in doc.cycle.phases)
     doc = replace(doc, cycle=replace(doc.cycle, phase=0, phases=phases))
     narrative = render_report(doc, {}, sample=False).split("<!-- more -->")[0]
-    assert "2028 is an election year; in past election years" in narrative
+    assert "2028 is an election year, and in past election years" in narrative
     assert " of 1 year," in narrative
 
 
@@ -448,20 +467,28 @@ def test_the_january_story_is_written_out_in_january() -> None:
     assert "Ken French size portfolios: small caps led in" in january
 
 
-def test_a_week_among_the_ten_worst_since_the_data_start_is_the_first_takeaway() -> None:
+def test_the_weeks_result_then_a_week_among_the_ten_worst_lead_the_takeaways() -> None:
+    from generator.metrics.lead import with_lead
     from generator.metrics.schema import SideWeekRank, WeekRank
 
     doc = fixed_doc()
     ranks = WeekRank(SideWeekRank(1100, 1098, 3, 1987), SideWeekRank(4213, 4212, 2, 1928))
-    text = section_of(render_report(replace(doc, week_rank=ranks), {}, sample=False),
+    text = section_of(render_report(with_lead(replace(doc, week_rank=ranks)), {}, sample=False),
                       "Key takeaways")  # fmt: skip
     lines = text.strip().splitlines()
-    assert lines[0] == "- This was the Russell 2000's 3rd-worst week since 1987 (of 1100 weeks)."
-    assert lines[1] == "- This was the S&#38;P 500's 2nd-worst week since 1928 (of 4213 weeks)."
+    week = doc.returns.w1
+    assert lines[0] == (f"- The week: large caps fell less than small caps, by "
+                        f"{pp(week.spread, 1, signed=False)} (Russell 2000 {pct(week.small)}, "
+                        f"S&#38;P 500 {pct(week.large)}).")  # fmt: skip
+    # The rarer rank first: the S&P 500's 2nd-worst, then the Russell 2000's 3rd-worst.
+    assert lines[1] == (f"- The S&#38;P 500 fell {pct(week.large, 1)[1:]}, its 2nd-worst week "
+                        "since 1928 (of 4213 weeks).")  # fmt: skip
+    assert lines[2] == (f"- The Russell 2000 fell {pct(week.small, 1)[1:]}, its 3rd-worst week "
+                        "since 1987 (of 1100 weeks).")  # fmt: skip
     ordinary = WeekRank(SideWeekRank(1100, 500, 601, 1987), Missing("no close"))
-    text = section_of(render_report(replace(doc, week_rank=ordinary), {}, sample=False),
+    text = section_of(render_report(with_lead(replace(doc, week_rank=ordinary)), {}, sample=False),
                       "Key takeaways")  # fmt: skip
-    assert "This was the" not in text
+    assert "worst week" not in text
 
 
 def test_an_interval_end_just_above_zero_does_not_print_as_zero() -> None:

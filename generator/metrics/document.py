@@ -35,6 +35,7 @@ from generator.metrics.drawdowns import drawdown_sections
 from generator.metrics.fundamentals import compute_fundamentals
 from generator.metrics.headlines import headline_core
 from generator.metrics.ladder import ladder_section
+from generator.metrics.lead import lead_section, with_lead
 from generator.metrics.ratecuts import compute_ratecuts
 from generator.metrics.rates import compute_rates
 from generator.metrics.records import week_rank_section
@@ -56,6 +57,7 @@ MARKET_SECTIONS = (
     ("fundamentals", compute_fundamentals),
     ("ratecuts", compute_ratecuts),
     ("week_rank", week_rank_section),
+    ("lead", lead_section),
 )
 
 
@@ -84,7 +86,7 @@ def compute_metrics(
     sections["sources"] = sources_section(market, config, week_end)
     sections["great_rotation"] = great_rotation_section(market, config, week_end)
     sections.update(schema_version=SCHEMA_VERSION, changes=None, claims=[])
-    doc = typed_document(sections)
+    doc = with_lead(typed_document(sections))
     return with_claims(replace(doc, changes=_changes(doc, market, config, week_end, previous)))
 
 

@@ -358,7 +358,7 @@ METRICS: tuple[Metric, ...] = (
         "relative.regimes.*.large_return", "Large caps' return over the regime", PERCENT, 1, True
     ),  # fmt: skip
     Metric("relative.regimes.*.cum_spread", "Cumulative spread", PP, 1, True),
-    Metric("relative.regimes.*.relative_return", "Change of the ratio", PERCENT, 1, True),
+    Metric("relative.regimes.*.relative_return", "Change of the ratio", PERCENT, 1, True, True),
     *_sides(
         "risk.vol_3m", "Volatility of {side}, 3 months (annualised)", PERCENT, 1, False, 0.01
     ),  # fmt: skip
@@ -463,6 +463,25 @@ METRICS: tuple[Metric, ...] = (
             ("first_year", "First year of the weekly ranking", YEAR),
         )
     ],
+    *[
+        m
+        for side, words in (("small", "small caps"), ("large", "large caps"))
+        for m in (
+            Metric(f"lead.records.{side}.close", f"Index level, {words}", INDEX, 2, headline=True),
+            Metric(
+                f"lead.records.{side}.weeks_since_previous_record",
+                f"Weeks since the record this close beat, {words}",
+                WEEKS,
+            ),
+        )
+    ],
+    Metric(
+        "lead.underperf_streak_record_weeks",
+        "Longest run of weeks large caps led",
+        WEEKS,
+        headline=True,
+    ),
+    Metric("lead.ratio_first_year", "First year of the ratio small / large", YEAR, headline=True),
     Metric("sources.rows.*.series", "Stored series", COUNT),
     Metric("sources.rows.*.age_days", "Age of the latest observation", DAYS),
     Metric("sources.rows.*.stale_after_days", "Stale after", DAYS),

@@ -25,6 +25,7 @@ from generator.metrics.codec import (
     record_to_plain,
 )
 from generator.metrics.schema_fundamentals import Fundamentals
+from generator.metrics.schema_lead import Lead
 from generator.metrics.schema_ratecuts import RateCuts
 from generator.metrics.schema_rotation import GreatRotation
 from generator.metrics.schema_sources import Sources
@@ -492,6 +493,8 @@ class Document:
     week_rank: WeekRank | Missing = field(metadata=OMIT)
     # Absent from documents written before the rate-cuts study existed.
     ratecuts: RateCuts | Missing = field(metadata=OMIT)
+    # The week's facts ranked for the headline; absent from documents written before it.
+    lead: Lead | Missing = field(metadata=OMIT)
 
     def to_plain(self) -> dict[str, Any]:
         """The JSON-ready form written to ``metrics.json``."""

@@ -182,6 +182,8 @@ def build_report_context(
         "seasonality": doc.seasonality,
         "month_now": _month_stats(seasonality, int(doc.week_ending[5:7])),
         "next_month": _month_stats(seasonality, _next_month(doc.week_ending)),
+        "month_turn": is_months_last_report(doc.week_ending),
+        "lead": doc.lead,
         "claims_by_id": {c.id: c for c in doc.claims},
         "cycle": doc.cycle,
         "phase": _phase_stats(cycle),
@@ -333,6 +335,12 @@ def _phase_stats(cycle: Any) -> Any:
 
 def _next_month(week: str) -> int:
     return int(week[5:7]) % 12 + 1
+
+
+def is_months_last_report(week: str) -> bool:
+    """Whether the next weekly report falls in the next month (the narrative then looks ahead)."""
+    day = dt.date.fromisoformat(week[:10])
+    return (day + dt.timedelta(days=7)).month != day.month
 
 
 def _month_stats(seasonality: Seasonality | None, month: int) -> MonthStats | None:

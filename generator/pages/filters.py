@@ -186,6 +186,14 @@ def lower_first(text: Any) -> str:
     return text[:1].lower() + text[1:]
 
 
+def upper_first(text: Any) -> Any:
+    """A phrase opening a sentence: its first letter in upper case (names keep their case).
+    Markup (a macro's output, already escaped) stays Markup, so it is not escaped twice."""
+    plain = str(text)
+    raised = plain[:1].upper() + plain[1:]
+    return Markup(raised) if isinstance(text, Markup) else raised
+
+
 def yaml_str(value: Any) -> Markup:
     """A YAML double-quoted scalar (front matter) holding inert text."""
     text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
@@ -213,6 +221,7 @@ FILTERS = {
     "ranked": ranked,
     "evidence_items": evidence_items,
     "lower_first": lower_first,
+    "upper_first": upper_first,
     "table_cells": table_cells,
     "yaml_str": yaml_str,
 }
