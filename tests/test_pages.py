@@ -482,9 +482,9 @@ def test_the_weeks_result_then_a_week_among_the_ten_worst_lead_the_takeaways() -
                         f"S&#38;P 500 {pct(week.large)}).")  # fmt: skip
     # The rarer rank first: the S&P 500's 2nd-worst, then the Russell 2000's 3rd-worst.
     assert lines[1] == (f"- The S&#38;P 500 fell {pct(week.large, 1)[1:]}, its 2nd-worst week "
-                        "since 1928 (of 4213 weeks).")  # fmt: skip
+                        "since 1928 (of 4,213 weeks).")  # fmt: skip
     assert lines[2] == (f"- The Russell 2000 fell {pct(week.small, 1)[1:]}, its 3rd-worst week "
-                        "since 1987 (of 1100 weeks).")  # fmt: skip
+                        "since 1987 (of 1,100 weeks).")  # fmt: skip
     ordinary = WeekRank(SideWeekRank(1100, 500, 601, 1987), Missing("no close"))
     text = section_of(render_report(with_lead(replace(doc, week_rank=ordinary)), {}, sample=False),
                       "Key takeaways")  # fmt: skip

@@ -63,8 +63,8 @@ def test_a_record_close_heads_the_title() -> None:
     )
     assert narrative_of(page).startswith(f"The S&#38;P 500 closed at a record {level}, ")
     # The box names the record once, escaped once ("S&#38;&#35;38;P" was seen on real data).
-    box = page.split('<div class="summary-box" markdown>\n', 1)[1].split("</div>", 1)[0]
-    assert f"\n- The S&#38;P 500 closes at a record {level}.\n" in box
+    box = page.split('<div class="summary-box">\n', 1)[1].split("</div>", 1)[0]
+    assert f"\n<li>The S&#38;P 500 closes at a record {level}.</li>\n" in box
 
 
 def test_a_streak_heads_the_title_of_an_ordinary_week() -> None:
@@ -134,24 +134,27 @@ def test_the_summary_box_shows_both_sides_at_a_glance() -> None:
     large[LAST_WEEK] *= np.linspace(0.94, 0.70, LAST_WEEK.sum())
     doc = document(small, large)
     page = render_report(doc, {}, sample=False)
-    box = page.split('<div class="summary-box" markdown>\n', 1)[1].split("</div>", 1)[0]
+    box = page.split('<div class="summary-box">\n', 1)[1].split("</div>", 1)[0]
 
     def pct(x: float, digits: int = 2) -> str:
         return f"{x * 100:+.{digits}f}%".replace("-", "\u2212")
 
     r, h = doc.returns, doc.highs
-    rows = [line for line in box.splitlines() if line.startswith("| ")]
-    assert rows == [
-        "| At a glance | Russell 2000 | S&#38;P 500 |",
-        f"| Level | {small[-1]:,.2f} | {large[-1]:,.2f} |",
-        f"| Week | {pct(r.w1.small)} | {pct(r.w1.large)} |",
-        f"| Year to date | {pct(r.ytd.small)} | {pct(r.ytd.large)} |",
-        f"| 1 year | {pct(r.y1.small)} | {pct(r.y1.large)} |",
-        f"| From all-time high | {pct(h.small.pct_from_all_time, 1)} | "
-        f"{pct(h.large.pct_from_all_time, 1)} |",
-        "| The week's rank | worst | worst |",
-        "| Weeks ranked since | 2020 | 2020 |",
+    rows = [
+        tuple(re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row))
+        for row in re.findall(r"<tr>(.*?)</tr>", box)
     ]
+    assert rows == [
+        ("At a glance", "Russell 2000", "S&#38;P 500"),
+        ("Level", f"{small[-1]:,.2f}", f"{large[-1]:,.2f}"),
+        ("Week", pct(r.w1.small), pct(r.w1.large)),
+        ("Year to date", pct(r.ytd.small), pct(r.ytd.large)),
+        ("1 year", pct(r.y1.small), pct(r.y1.large)),
+        ("From all-time high", pct(h.small.pct_from_all_time, 1),
+         pct(h.large.pct_from_all_time, 1)),
+        ("The week&#39;s rank", "worst", "worst"),
+        ("Weeks ranked since", "2020", "2020"),
+    ]  # fmt: skip
     assert page.index("summary-box") < page.index("<!-- more -->") < page.index("## Key takeaways")
 
 

@@ -86,8 +86,11 @@ def format_number(value: Any, unit: str, digits: int = 1, signed: bool = False) 
         names = MONTHS if unit == MONTH else PHASES
         index = int(number) - 1 if unit == MONTH else int(number)
         return names[index] if 0 <= index < len(names) else NOT_AVAILABLE
-    if unit in (YEARS, WEEKS, SESSIONS, DAYS, MONTHS_COUNT, COUNT, YEAR):
+    if unit == YEAR:
         return _signed(f"{int(round(number))}", number, signed)
+    if unit in (YEARS, WEEKS, SESSIONS, DAYS, MONTHS_COUNT, COUNT):
+        # Thousands separated, as every other number: "of 4,213 weeks".
+        return _signed(f"{int(round(number)):,}", number, signed)
     scale, suffix, places = _SHOWN[unit]
     text = f"{number * scale:,.{digits if places is None else places}f}"
     if float(text.replace(",", "")) == 0:

@@ -167,7 +167,7 @@ def ranked(rank: Any, word: str) -> str:
     if place == 1:
         return word
     suffix = "th" if 10 <= place % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(place % 10, "th")
-    return f"{place}{suffix}-{word}"
+    return f"{place:,}{suffix}-{word}"
 
 
 def claim_basis(claim: Claim) -> Markup:
