@@ -134,6 +134,8 @@ def test_a_story_without_enough_data_says_why_in_words() -> None:
     assert ("Cannot be tested: no fundamentals fetched yet: run “generator fetch --source "
             "fundamentals”; history starts building weekly.") in earnings  # fmt: skip
     assert "<small>" not in earnings  # no "n = –" line for a story that has no n
+    assert "January, Russell 2000" not in [r.label for r in spread_rows(short)]  # not judged
+    assert "January, Ken French" in [r.label for r in spread_rows(short)]
     shown = text.split("??? note", 1)[0]
     assert "n/a" not in shown and "undefined" not in shown and "None" not in shown
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.metrics.schema import Claim, Document
-from generator.metrics.verdicts import MIDTERM
+from generator.metrics.verdicts import MIDTERM, NO_DATA
 
 # A seasonal story is written out when this month or the next falls in its season.
 Season = Callable[[int, int], bool]  # (year, month) -> in season
@@ -69,12 +69,15 @@ def _row_label(cid: str, small_name: str) -> str:
 
 
 def _has_interval(claim: Claim) -> bool:
-    return all(isinstance(claim.evidence.get(k), int | float) for k in SPREAD_KEYS)
+    """Whether the claim was judged on an interval (not "not enough data": an interval of too
+    few years is not drawn as if it were evidence)."""
+    numbers = all(isinstance(claim.evidence.get(k), int | float) for k in SPREAD_KEYS)
+    return numbers and claim.verdict != NO_DATA
 
 
 def spread_rows(doc: Document) -> tuple[SpreadRow, ...]:
-    """The claims of SPREAD_CLAIMS in the document with a mean spread and both interval ends,
-    in that order, labelled for the chart (the index pair by the small side's name)."""
+    """The claims of SPREAD_CLAIMS in the document judged on a mean spread and both interval
+    ends, in that order, labelled for the chart (the index pair by the small side's name)."""
     by_id = {c.id: c for c in doc.claims}
     small = doc.small_name or doc.small
     return tuple(SpreadRow(_row_label(cid, small), by_id[cid]) for cid in SPREAD_CLAIMS
