@@ -178,7 +178,8 @@ def test_the_charts_data_table_has_human_headers_and_the_claims_formats() -> Non
     view = ChartView("scorecard", "Story scorecard", "Dots and intervals.", svg=False)
     text = scorecard(doc, {"scorecard": view})
     assert 'data-spec="scorecard.vl.json"' in text
-    table = text.split('??? note "Data: Story scorecard"', 1)[1].split("??? note", 1)[0]
+    note = '??? note scorecard-data "Data: Story scorecard"'
+    table = text.split(note, 1)[1].split("??? note", 1)[0]
     lines = [line.strip() for line in table.strip().splitlines()]
     assert lines[0] == "| Story | Mean spread | 99% interval | n |"
     january = {c.id: c for c in doc.claims}["january_effect"]

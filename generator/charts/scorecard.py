@@ -30,7 +30,8 @@ else:
     alt = lazy_module("altair")
 
 NAME = "scorecard"
-TITLE = "Story scorecard: each effect and its 99% interval"
+# Title, subtitle and axis title fit a 375 px screen (Vega does not wrap them).
+TITLE = "Stories: effect and 99% interval"
 COLUMNS = ("label", "verdict", "estimate", "low", "high", "n", "estimate_text", "interval_text",
            "basis")  # fmt: skip
 # Axis labels in percentage points from the stored decimals ("+5", "−2.5"; zero unsigned).
@@ -80,8 +81,7 @@ def draw(tables: tuple[Table, ...], attrs: Any) -> alt.LayerChart:
     """Per row: a rule over the 99% interval and a dot at the estimate; a dashed rule at zero."""
     table = tables[0]
     y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=170))
-    x_axis = alt.Axis(title="Mean spread, small minus large (pp)", labelExpr=PP_LABELS,
-                      tickCount=6)  # fmt: skip
+    x_axis = alt.Axis(title="Small minus large (pp)", labelExpr=PP_LABELS, tickCount=6)
     tips = [Field("label", "Story", "nominal").tooltip(),
             Field("estimate_text", "Mean spread", "nominal").tooltip(),
             Field("interval_text", "99% interval", "nominal").tooltip(),
@@ -99,7 +99,7 @@ def draw(tables: tuple[Table, ...], attrs: Any) -> alt.LayerChart:
 
 
 def subtitle(frame: pd.DataFrame) -> str:
-    return "Dot: the mean spread; line: its 99% interval; dashed: zero (no edge)"
+    return "Dot: mean spread · line: 99% interval · dashed: zero"
 
 
 def describe(frame: pd.DataFrame) -> str:
