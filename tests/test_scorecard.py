@@ -199,3 +199,22 @@ def test_every_claim_is_kept_in_a_collapsed_list_not_a_table() -> None:
     items = [line for line in listed.splitlines() if line.startswith("    - ")]
     assert len(items) == len(doc.claims)
     assert not [line for line in text.splitlines() if line.startswith("|")]
+
+
+def test_the_rate_cuts_sentence_counts_cycles_and_says_when_one_is_pending() -> None:
+    doc = doc_of(JANUARY_WEEK)
+    evidence = {"n": 27, "pending": 1, "wins": 13, "spread_mean": 0.037, "spread_median": -0.005,
+                "hit_rate": 13 / 27, "spread_ci99_low": -0.047, "spread_ci99_high": 0.148,
+                "first_year": 1957, "last_year": 2024}  # fmt: skip
+    cuts = replace({c.id: c for c in doc.claims}["rate_cuts"], verdict="no reliable edge",
+                   evidence=evidence, n=27, period="1957-2024")  # fmt: skip
+    text = scorecard(replace(doc, claims=tuple(cuts if c.id == "rate_cuts" else c
+                                               for c in doc.claims)))  # fmt: skip
+    assert (
+        "In the 12 months after the first cut of 27 Fed easing cycles since 1957, small caps beat "
+        "large caps in 13; the average edge, +3.7 pp, is indistinguishable from zero (99% "
+        "interval −4.7 pp to +14.8 pp). 1 more cycle is too recent for a full 12 months."
+    ) in text
+    assert "Rate cuts, 12 months after" in [
+        r.label for r in spread_rows(replace(doc, claims=(cuts,)))
+    ]
