@@ -237,6 +237,7 @@ def generate_report(
     caches and renderer of the run (None: a context of this call's own, keeping nothing).
     """
     from generator.charts import compute_chart_data
+    from generator.charts.scorecard import document_charts
     from generator.metrics import compute_metrics
     from generator.metrics.common import truncate_market
 
@@ -248,7 +249,7 @@ def generate_report(
     with naming_the_week(week, report_dir(docs_dir, week)):
         cut = truncate_market(market, week, run.calendar)  # shared by the metrics and the charts
         doc = compute_metrics(cut, config, week)
-        data = compute_chart_data(cut, config, week)
+        data = {**compute_chart_data(cut, config, week), **document_charts(doc)}
         specs = build_specs(data, sample=market.sample, run=run)
         svgs = draw_images(specs, data, images=images, renderer=renderer, run=run)
         return write_report(docs_dir, doc, specs, data, svgs, force=force, run=run)

@@ -149,3 +149,49 @@ def test_feed_parses_as_rss_with_the_reports_newest_first(
         w.replace("-", "/") + "/" for w in reversed(site.weeks)
     ]
     assert seen["foreign"] == []
+
+
+# Every block of the story scorecard (its stories, the chart, the collapsed lists opened): the
+# right edge inside the viewport and no content wider than its box.
+SCORECARD_OVERFLOW = """() => {
+    const start = document.getElementById('story-scorecard');
+    if (!start) return null;
+    const width = document.documentElement.clientWidth;
+    const blocks = [];
+    // The scorecard ends with its collapsed list of every claim.
+    for (let el = start.nextElementSibling; el && el.tagName !== 'H2'; el = el.nextElementSibling) {
+        if (el.tagName === 'DETAILS') el.open = true;
+        blocks.push(el);
+        if (el.tagName === 'DETAILS' && el.textContent.trim().startsWith('All claims checked')) break;
+    }
+    const wide = [];
+    for (const el of blocks.flatMap(b => [b, ...b.querySelectorAll('*')])) {
+        const box = el.getBoundingClientRect();
+        // scrollWidth means nothing on SVG elements: those are held to the viewport only.
+        const html = el instanceof HTMLElement;
+        const overflows = html && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1;
+        if (box.right > width + 1 || overflows) {
+            const name = html ? el.className : el.getAttribute('class');
+            wide.push(`${el.tagName}.${name}: right ${box.right}, ` +
+                      `scroll ${el.scrollWidth} > ${el.clientWidth}`);
+        }
+    }
+    const stories = blocks.filter(b => b.classList.contains('scorecard-story')).length;
+    const charts = blocks.filter(b => b.querySelector('div.vl-chart svg')).length;
+    return {width, stories, charts, wide};
+}"""
+
+
+def test_the_scorecard_needs_no_horizontal_scroll_at_375_px(
+    browser_page, base_url: str, site: SampleSite
+) -> None:  # type: ignore[no-untyped-def]
+    page, seen = browser_page
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(base_url + f"blog/{site.weeks[-1].replace('-', '/')}/")
+    _charts_rendered(page)
+    found = page.evaluate(SCORECARD_OVERFLOW)
+    assert found is not None, "no story scorecard on the report"
+    assert found["stories"] >= 5 and found["charts"] == 1, found
+    assert found["wide"] == [], found
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert seen["console"] == [] and seen["failed"] == []

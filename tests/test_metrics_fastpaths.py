@@ -83,6 +83,7 @@ def reference_group_arrays(
             row[f"{side}_median"] = (ranked[(n - 1) // 2] + ranked[n // 2]) / 2 if n else np.nan
         wins = functools.reduce(operator.add, (stats["spread"] > 0).astype(float).tolist(), 0.0)
         row["hit_rate"] = wins / n if n else np.nan
+        row["wins"] = wins
         for level, name in ((CI_LEVEL, "ci90"), (VERDICT_CI_LEVEL, "ci99")):
             low = high = np.nan
             if n >= 2:

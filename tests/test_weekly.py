@@ -88,6 +88,7 @@ def test_first_run_publishes_week_n(project: Path) -> None:
         "relative_ratio.vl.json",
         "rolling_12m_spread.vl.json",
         "rolling_risk.vl.json",
+        "scorecard.vl.json",
         "seasonal_path.vl.json",
         "yields_vs_relative.vl.json",
         "ytd_rebased.svg",
@@ -114,7 +115,7 @@ def test_rehearsal_same_week_twice_then_the_next(
 
     assert run_cli("weekly", "--sample", "--week", WEEK_NEXT) == 0
     out = stderr_lines(capsys)
-    assert out[0] == "week ending 2026-11-20: report written; 37 files changed; site built"
+    assert out[0] == "week ending 2026-11-20: report written; 38 files changed; site built"
     docs = project / "sample" / "docs"
     assert archive.archived_weeks(docs) == [WEEK_N, WEEK_NEXT]
     # Every change is listed: the new report, the home page and the store (manifest last).

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from generator.charts import scorecard
 from generator.charts.builders import (
     DATE,
     PCT,
@@ -393,4 +394,6 @@ CHARTS: dict[str, ChartDef] = {
     "ladder": ChartDef("Size and style ladder", _ladder,
                        lambda f: "Total returns (adjusted closes where available)", _ladder_text,
                        _ladder_tables),
+    scorecard.NAME: ChartDef(scorecard.TITLE, scorecard.draw, scorecard.subtitle,
+                             scorecard.describe),
 }  # fmt: skip

@@ -26,6 +26,7 @@ STAT_COLUMNS = (
     "spread_mean",
     "spread_median",
     "hit_rate",
+    "wins",
     "years",
     "spread_ci90_low",
     "spread_ci90_high",
@@ -124,7 +125,7 @@ def group_arrays(
 ) -> dict[str, np.ndarray]:
     """STAT_COLUMNS per group (arrays aligned with ``groups``) of paired returns.
 
-    ``spread`` = small - large; ``hit_rate`` = share of rows where small beat large; ``years`` =
+    ``spread`` = small - large; ``hit_rate`` = share of rows where small beat large (``wins`` of them); ``years`` =
     rows in the group (0 gives NaN statistics). The bootstrap resamples each group's spreads in
     row (chronological) order. Vectorised over rows: sums by bincount; medians and intervals
     from one (groups x size) matrix per distinct group size, so the only loop is over sizes.
@@ -142,7 +143,9 @@ def group_arrays(
         for side, values in sides.items():
             out[f"{side}_mean"] = np.bincount(gid, weights=values, minlength=size) / counts
         wins = (spread > 0).astype(float)
-        out["hit_rate"] = np.bincount(gid, weights=wins, minlength=size) / counts
+        # The count of years small led, beside its share: sentences say "in 16 of 39 years".
+        out["wins"] = np.bincount(gid, weights=wins, minlength=size).astype(int)
+        out["hit_rate"] = out["wins"] / counts
     out.update({key: np.full(size, np.nan) for key in _BY_SIZE})
     grouped = np.argsort(gid, kind="stable")  # rows by group, in row order within a group
     for count in sorted(set(counts[counts >= 1].tolist())):  # np.unique, at a tenth of the cost

@@ -217,9 +217,9 @@ def stats_records(
     out = []
     for row, name in enumerate(labels):
         years = int(columns["years"][row])
-        item: dict[str, Any] = {label: name, "years": years}
+        item: dict[str, Any] = {label: name, "years": years, "wins": int(columns["wins"][row])}
         for key in STAT_COLUMNS:
-            if key == "years":
+            if key in item:
                 continue
             item[key] = num(columns[key][row])
             if item[key] is None:

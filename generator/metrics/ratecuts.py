@@ -300,14 +300,15 @@ def horizon_stats(
     }
     reason = f"no complete {key} window after a first cut"
     if not len(rows):
-        for k in ("spread_mean", "spread_median", "hit_rate", *_interval_keys(), "first_year",
-                  "last_year"):  # fmt: skip
+        for k in ("spread_mean", "spread_median", "hit_rate", "wins", *_interval_keys(),
+                  "first_year", "last_year"):  # fmt: skip
             missing(out, k, reason)
         return out
     out.update(
         spread_mean=float(spreads.mean()),
         spread_median=float(np.median(spreads)),
         hit_rate=float((spreads > 0).mean()),
+        wins=int((spreads > 0).sum()),
         first_year=int(rows[0][0][:4]),
         last_year=int(rows[-1][0][:4]),
     )

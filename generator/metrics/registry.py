@@ -156,6 +156,7 @@ def _stats(base: str, digits: int = 2) -> list[Metric]:
         Metric(f"{base}.spread_mean", "Mean spread", PP, digits, True, True),
         Metric(f"{base}.spread_median", "Median spread", PP, digits, True),
         Metric(f"{base}.hit_rate", "Hit rate", PERCENT, 0, headline=True),
+        Metric(f"{base}.wins", "Years small caps led", YEARS),
         Metric(f"{base}.spread_ci90_low", "90% interval, low", PP, 1, True),
         Metric(f"{base}.spread_ci90_high", "90% interval, high", PP, 1, True),
         # Two decimals: the verdict turns on the sign of these ends, and "0.0 pp" beside
@@ -254,6 +255,7 @@ def _ratecuts() -> list[Metric]:
             Metric(f"{stats}.spread_mean", f"Mean spread, {words} after first cuts", PP, 1, True),
             Metric(f"{stats}.spread_median", f"Median spread, {words}", PP, 1, True),
             Metric(f"{stats}.hit_rate", f"Hit rate, {words} after first cuts", PERCENT, 0),
+            Metric(f"{stats}.wins", f"Cycles small caps led, {words} after first cuts", COUNT),
             *[
                 Metric(
                     f"{stats}.spread_ci{level}_{end}",

@@ -176,6 +176,8 @@ class Stats:
     # The verdicts' stricter 99% interval; absent in documents written before it existed.
     spread_ci99_low: Num = field(metadata=OMIT, kw_only=True)
     spread_ci99_high: Num = field(metadata=OMIT, kw_only=True)
+    # How many of ``years`` small led (``hit_rate`` as a count); absent in older documents.
+    wins: Count = field(default=Missing(), metadata=OMIT, kw_only=True)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.metrics.codec import Missing
+from generator.metrics.codec import OMIT, Missing
 
 Num = float | Missing
 Count = int | Missing
@@ -62,6 +62,8 @@ class HorizonStats:
     spread_ci99_high: Num
     first_year: Count
     last_year: Count
+    # How many of the ``n`` windows small led (``hit_rate`` as a count); absent in older documents.
+    wins: Count = field(default=Missing(), metadata=OMIT, kw_only=True)
 
 
 @dataclass(frozen=True)

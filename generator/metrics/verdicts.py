@@ -43,7 +43,7 @@ def interval_rule(effect: str, minimum: str) -> str:
 
 SEASONAL_RULE = interval_rule("the mean spread (small minus large)", f"{MIN_SEASONAL_YEARS} years")
 CYCLE_RULE = interval_rule("the mean calendar-year spread", f"{MIN_CYCLES} cycles")
-STATS_KEYS = ("years", "hit_rate", "spread_mean", "spread_median", "spread_ci99_low",
+STATS_KEYS = ("years", "wins", "hit_rate", "spread_mean", "spread_median", "spread_ci99_low",
               "spread_ci99_high")  # fmt: skip
 
 
@@ -104,7 +104,7 @@ EVIDENCE: Mapping[str, Mapping[str, str | None]] = MappingProxyType({
     "great_rotation": {"gauge": None, "state": None, "first_week": None,
                        **{k: f"great_rotation.gauges.*.{k}" for k in ROTATION_FIGURES}},
     "rate_cuts": {key: f"ratecuts.easing.summary.{CUT_HORIZON}.{key}"
-                  for key in ("n", "pending", "spread_mean", "spread_median", "hit_rate",
+                  for key in ("n", "pending", "wins", "spread_mean", "spread_median", "hit_rate",
                               "spread_ci99_low", "spread_ci99_high", "first_year", "last_year")},
 })  # fmt: skip
 

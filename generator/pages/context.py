@@ -28,6 +28,7 @@ from generator.metrics.schema import (
     Returns,
     Seasonality,
 )
+from generator.metrics.stories import spread_rows, stories
 from generator.pages.filters import md_text
 
 RATE_KEYS = ("13w", "5y", "10y", "30y")
@@ -54,6 +55,8 @@ HOME_CHARTS = ("ytd_rebased", "relative_ratio")
 # Every other chart needs JavaScript; its numbers stay reachable in a table or the CSV.
 SVG_CHARTS = ("ytd_rebased", "relative_ratio", "month_spread", "ladder")
 CHART_NAME = re.compile(r"[a-z0-9_]+")
+# Charts whose data table the page writes itself (the scorecard's: each claim's own formats).
+OWN_TABLE_CHARTS = ("scorecard",)
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def chart_view(
     if isinstance(title, Mapping):
         title = title.get("text", name)
     description = str(spec.get("description") or title)
-    if frame is None or len(frame) > MAX_TABLE_ROWS:
+    if frame is None or len(frame) > MAX_TABLE_ROWS or name in OWN_TABLE_CHARTS:
         return ChartView(name, str(title), description, svg=svg)
     frame = frame.reset_index(drop=frame.index.name is None)
     formats = CHART_TABLE_METRICS.get(name, {})
@@ -185,6 +188,8 @@ def build_report_context(
         "month_turn": is_months_last_report(doc.week_ending),
         "lead": doc.lead,
         "claims_by_id": {c.id: c for c in doc.claims},
+        "stories": stories(doc),
+        "spread_rows": spread_rows(doc),
         "cycle": doc.cycle,
         "phase": _phase_stats(cycle),
         "rates": doc.rates,

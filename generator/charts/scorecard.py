@@ -1,0 +1,116 @@
+"""The story scorecard's dot-and-interval chart: one row per story claim with a mean spread.
+
+Unlike the other charts, its frame comes from the metrics document, not the market: each row is
+a claim's evidence as the document holds it (``metrics.stories.spread_rows``), never
+recomputed. All rows are mean spreads (small minus large, in percentage points) and share one
+axis; a dashed line marks zero, so an interval crossing it reads as "no reliable edge".
+
+Frame ``scorecard``: ``label, verdict, estimate, low, high, n, estimate_text, interval_text,
+basis`` - the claim's ``spread_mean`` and 99% interval ends (decimals), n, and the same numbers
+as the registry formats them (the tooltips and the description show exactly the page's text).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from generator.charts.builders import Field, Table, chart_data
+from generator.lazy import lazy_module
+from generator.metrics import registry
+from generator.metrics.codec import Missing
+from generator.metrics.schema import Claim, Document
+from generator.metrics.stories import SPREAD_KEYS, spread_rows
+from generator.metrics.verdicts import EVIDENCE
+
+if TYPE_CHECKING:
+    import altair as alt
+else:
+    alt = lazy_module("altair")
+
+NAME = "scorecard"
+# Title, subtitle and axis title fit a 375 px screen (Vega does not wrap them).
+TITLE = "Stories: effect and 99% interval"
+COLUMNS = ("label", "verdict", "estimate", "low", "high", "n", "estimate_text", "interval_text",
+           "basis")  # fmt: skip
+# Axis labels in percentage points from the stored decimals ("+5", "−2.5"; zero unsigned).
+PP_LABELS = "datum.value == 0 ? '0' : replace(format(datum.value * 100, '+~g'), '-', '\u2212')"
+
+
+def _shown(claim: Claim, key: str) -> str:
+    return registry.metric(EVIDENCE[claim.id][key]).format(claim.evidence[key])  # type: ignore[arg-type]
+
+
+def _basis(claim: Claim) -> str:
+    parts = [] if isinstance(claim.n, Missing) else [f"n = {claim.n}"]
+    return ", ".join(parts + ([] if isinstance(claim.period, Missing) else [claim.period]))
+
+
+def scorecard_frame(doc: Document) -> pd.DataFrame:
+    """The chart's rows from the document's claims (empty when no story has an interval)."""
+    rows = spread_rows(doc)
+    estimate, low, high = ([float(r.claim.evidence[k]) for r in rows] for k in SPREAD_KEYS)  # type: ignore[arg-type]
+    return pd.DataFrame(
+        {
+            "label": [r.label for r in rows],
+            "verdict": [r.claim.verdict for r in rows],
+            "estimate": pd.Series(estimate, dtype=float),
+            "low": pd.Series(low, dtype=float),
+            "high": pd.Series(high, dtype=float),
+            "n": pd.Series([int(r.claim.n) for r in rows], dtype="int64"),  # type: ignore[arg-type]
+            "estimate_text": [_shown(r.claim, SPREAD_KEYS[0]) for r in rows],
+            "interval_text": [f"{_shown(r.claim, SPREAD_KEYS[1])} to {_shown(r.claim, SPREAD_KEYS[2])}"
+                              for r in rows],
+            "basis": [_basis(r.claim) for r in rows],
+        },
+        columns=list(COLUMNS),
+    )  # fmt: skip
+
+
+def document_charts(doc: Document) -> dict[str, pd.DataFrame]:
+    """The frames of the charts drawn from the document: the scorecard's, when it has rows."""
+    frame = scorecard_frame(doc)
+    if frame.empty:
+        return {}
+    frame.attrs.update(small=doc.small_name or doc.small, large=doc.large_name or doc.large)
+    return {NAME: frame}
+
+
+def draw(tables: tuple[Table, ...], attrs: Any) -> alt.LayerChart:
+    """Per row: a rule over the 99% interval and a dot at the estimate; a dashed rule at zero."""
+    table = tables[0]
+    y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=170))
+    x_axis = alt.Axis(title="Small minus large (pp)", labelExpr=PP_LABELS, tickCount=6)
+    tips = [Field("label", "Story", "nominal").tooltip(),
+            Field("estimate_text", "Mean spread", "nominal").tooltip(),
+            Field("interval_text", "99% interval", "nominal").tooltip(),
+            Field("verdict", "Verdict", "nominal").tooltip(),
+            Field("basis", "n, period", "nominal").tooltip()]  # fmt: skip
+    base = alt.Chart()
+    interval = base.mark_rule(strokeWidth=2).encode(
+        y=y, x=alt.X("low:Q", axis=x_axis), x2="high:Q", tooltip=tips
+    )
+    dot = base.mark_point(filled=True, size=70, opacity=1).encode(
+        y=y, x=alt.X("estimate:Q", axis=x_axis), tooltip=tips
+    )
+    zero = base.mark_rule(strokeDash=[4, 3]).encode(x=alt.datum(0))
+    return alt.layer(zero, interval, dot, data=chart_data(table))
+
+
+def subtitle(frame: pd.DataFrame) -> str:
+    return "Dot: mean spread · line: 99% interval · dashed: zero"
+
+
+def describe(frame: pd.DataFrame) -> str:
+    rows = "; ".join(
+        f"{label} {estimate} (99% interval {interval}, {verdict})"
+        for label, estimate, interval, verdict in zip(
+            frame["label"], frame["estimate_text"], frame["interval_text"], frame["verdict"],
+            strict=True,
+        )
+    )  # fmt: skip
+    return (
+        "Dot-and-interval chart of each story's mean spread of small caps over large caps, in "
+        f"percentage points, with its 99% interval and a line at zero: {rows}."
+    )
