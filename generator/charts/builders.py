@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,13 @@ SAMPLE_NOTE = "Sample data: synthetic, not real market prices"
 DATE_FORMAT = "%Y-%m-%d"
 PCT = ".0%"
 PCT_TIP = ".2%"
+
+
+# A category label broken into lines of at most 34 characters at spaces (a long fund name reads
+# in full instead of ending in "…"); Vega draws an array of strings as lines.
+WRAPPED_LABEL = (
+    "split(trim(replace(datum.label, regexp('(.{1,34})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,16 @@ class Field:
 
 
 DATE = Field("date", "Week ending", "temporal")
+FIXED = re.compile(r"\.(\d+)([f%])")
+
+
+def value_axis(field: Field, **kwargs: Any) -> alt.Axis:
+    """A quantitative axis in ``field``'s format whose ticks are at least one step of that format
+    apart, so no two tick labels read the same ("2%, 2%, 1%, 1%" on a narrow range)."""
+    match = FIXED.fullmatch(field.format or "")
+    if match:
+        kwargs["tickMinStep"] = 10.0 ** -(int(match[1]) + (2 if match[2] == "%" else 0))
+    return alt.Axis(title=field.title, format=field.format, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -153,30 +171,73 @@ def _labelled_fold(chart: alt.Chart, labels: dict[str, str]) -> alt.Chart:
 
 
 def _series_color(labels: dict[str, str], title: str = "Series") -> alt.Color:
-    legend = alt.Legend(title=None, orient="top") if len(labels) > 1 else None
+    # labelLimit 0: a series name is never cut short ("Small ÷ large, rebased (start …").
+    legend = alt.Legend(title=None, orient="top", labelLimit=0) if len(labels) > 1 else None
     return alt.Color(f"{SERIES}:N", title=title, sort=list(labels.values()), legend=legend)
 
 
-def _hover_rules(base: alt.Chart, x: Field, fields: list[Field]) -> alt.Chart:
-    """Invisible vertical rules that show every series' value at the nearest x."""
-    nearest = alt.selection_point(
-        name="nearest", fields=[x.name], nearest=True, on="pointerover", empty=False,
-        clear="pointerout",
-    )  # fmt: skip
+# What a tooltip shows for a value the data does not have (an average before its first window,
+# a month of this year still to come): a dash, never "null" or "NaN".
+NO_VALUE = "–"
+
+
+def tip_text(field: Field) -> str:
+    """A Vega expression giving ``field``'s value as tooltip text in its format, or ``NO_VALUE``."""
+    value = f"datum[{json.dumps(field.name)}]"
+    fmt = json.dumps(field.tip_format or field.format or "")
     return (
-        base.mark_rule(strokeWidth=1)
-        .encode(
-            # An ordinal x keeps the data's order here too: the layers share one scale, and a
-            # layer without sort=None would sort the union (months) alphabetically.
-            x=alt.X(x.name, type=x.type, sort=None)
-            if x.type == "ordinal"
-            else alt.X(x.name, type=x.type),
-            opacity=alt.when(nearest).then(alt.value(0.6)).otherwise(alt.value(0)),
-            tooltip=[x.tooltip(), *(f.tooltip() for f in fields)],
-        )
-        .add_params(nearest)
-        .properties(name=HOVER)
+        f"isValid({value}) && isFinite({value}) ? format({value}, {fmt}) : {json.dumps(NO_VALUE)}"
     )
+
+
+def _text_tips(chart: alt.Chart, fields: list[Field]) -> tuple[alt.Chart, list[alt.Tooltip]]:
+    """The chart with each field's tooltip text computed (``tip_<name>``), and those tooltips."""
+    names = {f"tip_{f.name}": tip_text(f) for f in fields}
+    tips = [alt.Tooltip(f"tip_{f.name}", type="nominal", title=f.title) for f in fields]
+    return chart.transform_calculate(**names), tips
+
+
+def _hover_rules(base: alt.Chart, x: Field, fields: list[Field]) -> alt.Chart:
+    """Invisible columns, one per x, that show every series' value there and light up under
+    the pointer (a thin rule for weekly dates, a faint band for a month).
+
+    Not Vega-Lite's nearest-point selection: its Voronoi cells read text (nominal) tooltip fields
+    from the wrong datum and show "undefined", and a number it cannot find as "0.00%". A column
+    reaches halfway to its neighbours (three days beyond the ends), so every x can be hovered.
+    """
+    base, tips = _text_tips(base, fields)
+    hovered = alt.selection_point(name="nearest", fields=[x.name], on="pointerover",
+                                  empty=False, clear="pointerout")  # fmt: skip
+    enc: dict[str, Any] = {"y": alt.value(0), "y2": alt.value(HEIGHT),
+                           "tooltip": [x.tooltip(), *tips]}  # fmt: skip
+    if x.type == "ordinal":
+        # sort=None: the layers share one scale; without it the union (months) sorts by name.
+        enc.update(x=alt.X(x.name, type=x.type, sort=None))
+        shown, drawn = 0.08, base.mark_bar()
+    else:
+        base = _column_edges(base, x.name)
+        enc.update(x=alt.X("hover_from:T"), x2=alt.X2("hover_to"))
+        shown, drawn = 0.6, base.mark_rect()
+    enc["opacity"] = alt.when(hovered).then(alt.value(shown)).otherwise(alt.value(0))
+    return drawn.encode(**enc).add_params(hovered).properties(name=HOVER)
+
+
+def _column_edges(chart: alt.Chart, date: str) -> alt.Chart:
+    """``hover_from``/``hover_to``: the midpoints to the previous and next date (in ms)."""
+    day = 86_400_000
+    now, prev, nxt = (
+        f"time(datum[{json.dumps(date)}])",
+        "time(datum.hover_prev)",
+        "time(datum.hover_next)",
+    )
+    return chart.transform_window(
+        window=[alt.WindowFieldDef(op="lag", field=date, **{"as": "hover_prev"}),
+                alt.WindowFieldDef(op="lead", field=date, **{"as": "hover_next"})],
+        sort=[alt.SortField(date)],
+    ).transform_calculate(
+        hover_from=f"isValid(datum.hover_prev) ? ({prev} + {now}) / 2 : {now} - {3 * day}",
+        hover_to=f"isValid(datum.hover_next) ? ({now} + {nxt}) / 2 : {now} + {3 * day}",
+    )  # fmt: skip
 
 
 def _x_encoding(x: Field) -> alt.X:
@@ -211,7 +272,7 @@ def build_line_chart(
     shades = (shade,) if shade is not None and not shade.empty else ()
     data = chart_data(table, *shades)
     base = _labelled_fold(_rows(alt.Chart(), table), series)
-    y_enc = alt.Y("value:Q", axis=alt.Axis(title=y.title, format=y.format))
+    y_enc = alt.Y("value:Q", axis=value_axis(y))
     drawn = base.mark_area(opacity=0.7) if mark == "area" else base.mark_line(strokeWidth=1.5)
     layers: list[alt.Chart] = [_shade_bands(s) for s in shades]
     layers.append(
@@ -257,9 +318,9 @@ def build_bar_chart(
         raise ValueError("bar charts draw inline tables only")
     data = chart_data(table)
     base = _labelled_fold(alt.Chart(data), series)
-    cat = alt.Axis(title=category.title, labelLimit=220, labelAngle=0)
+    cat = alt.Axis(title=category.title, labelLimit=220, labelAngle=0, labelExpr=WRAPPED_LABEL)
     cat_kw: dict[str, Any] = {"type": "nominal", "axis": cat, "sort": None}
-    val = alt.Axis(title=value.title, format=value.format)
+    val = value_axis(value)
     tips = [category.tooltip(), alt.Tooltip(f"{SERIES}:N", title="Series"),
             alt.Tooltip("value:Q", title=value.title, format=value.tip_format or value.format),
             *(f.tooltip() for f in extra_tips)]  # fmt: skip
@@ -312,7 +373,7 @@ def build_dual_line_chart(table: Table, *, x: Field, left: Field, right: Field) 
             .encode(
                 x=_x_encoding(x),
                 y=alt.Y(f.name, type="quantitative",
-                        axis=alt.Axis(title=f.title, format=f.format, orient=orient),
+                        axis=value_axis(f, orient=orient),
                         scale=alt.Scale(zero=False)),
                 color=_series_color({left.name: left.title, right.name: right.title}),
             )
