@@ -76,13 +76,14 @@ def _natural(labels: Sequence[str], order: Sequence[str]) -> bool:
 
 def axis_problems(chart: str, axis: Mapping[str, Any]) -> list[str]:
     """An axis's ordinal labels out of their natural order, or a tick label shown twice."""
-    labels = list(axis["labels"])
+    labels = [label for label in axis["labels"] if label]  # an unlabelled tick shows nothing
     where = f"{chart}: axis {axis['title']!r}"
     out = []
     for order in (MONTHS, PHASES):
         if labels and all(label in order for label in labels) and not _natural(labels, order):
             out.append(f"{where} labels out of order: {labels}")
-    if labels and all(label.isdigit() for label in labels) and labels != sorted(labels, key=int):
+    years = [int(label) for label in labels if label.isdigit()]
+    if labels and len(years) == len(labels) and years not in (sorted(years), sorted(years)[::-1]):
         out.append(f"{where} years out of order: {labels}")
     repeated = sorted({label for label in labels if labels.count(label) > 1})
     if repeated:

@@ -22,7 +22,8 @@ def test_months_in_alphabetical_order_are_reported() -> None:
 def test_cycle_phases_and_years_keep_their_order() -> None:
     assert axis_problems("c", {"title": "p", "labels": ["Midterm", "Election"]})
     assert not axis_problems("c", {"title": "p", "labels": ["Election", "Midterm", "Pre-election"]})
-    assert axis_problems("c", {"title": "y", "labels": ["2020", "2019"]})
+    assert axis_problems("c", {"title": "y", "labels": ["2020", "2010", "2015"]})
+    assert not axis_problems("c", {"title": "y", "labels": ["2020", "2015", "", "2010"]})
 
 
 def test_repeated_tick_labels_are_reported() -> None:

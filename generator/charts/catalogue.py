@@ -27,7 +27,9 @@ from generator.charts.builders import (
     Table,
     build_bar_chart,
     build_dual_line_chart,
+    build_heatmap,
     build_line_chart,
+    build_sign_bar_chart,
 )
 from generator.lazy import lazy_module
 
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
 else:
     alt = lazy_module("altair")  # drawn only when a template is not cached (charts.specs)
 
+# Pixels per ladder row (three bars side by side, a name of up to two lines).
+LADDER_ROW = 40
 PERIOD_LABELS = {"1w": "1 week", "ytd": "Year to date", "1y": "1 year"}
 
 
@@ -151,6 +155,7 @@ def _ratio_text(frame: pd.DataFrame) -> str:
 
 def _spread12(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     y = Field("value", "12-month return spread (%)", format=PCT, tip_format=PCT_TIP)
+    n = _sides(attrs)
     return build_line_chart(
         tables[0],
         x=DATE,
@@ -158,6 +163,7 @@ def _spread12(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
         series={"spread_12m": "Small minus large"},
         mark="area",
         zero=True,
+        signs=(f"{n['small']} ahead", f"{n['large']} ahead"),
     )
 
 
@@ -175,6 +181,10 @@ _HIT = Field("hit_rate", "Hit rate (share of years small led)", format=".0%")
 _YEARS = Field("years", "Years", format="d")
 
 
+_CI99 = (Field("spread_ci99_low", "99% interval, low", format=PCT_TIP),
+         Field("spread_ci99_high", "99% interval, high", format=PCT_TIP))  # fmt: skip
+
+
 def _months(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     return build_bar_chart(
         tables[0],
@@ -183,7 +193,9 @@ def _months(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
                     tip_format=PCT_TIP),
         series={"spread_mean": "Mean spread"},
         label=_HIT,
+        highlight="current",
         extra_tips=(_HIT, _YEARS),
+        interval=_CI99 if "spread_ci99_low" in tables[0].columns else None,
     )  # fmt: skip
 
 
@@ -235,6 +247,8 @@ def _cycle(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
         series={"small_mean": n["small"], "large_mean": n["large"]},
         highlight="current",
         extra_tips=(Field("spread_mean", "Mean spread", format=PCT_TIP), _HIT, _YEARS),
+        # n per phase, and which phase this year is (the faded bars are the other phases).
+        note="'n = ' + datum.years + (datum.current == 1 ? ' · this year' : '')",
     )
 
 
@@ -313,15 +327,18 @@ def _yields_text(frame: pd.DataFrame) -> str:
 def _ladder_tables(frame: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
     """One row per fund (first-seen order), one column per period (a pivot, without pandas'
     pivot machinery: it costs milliseconds on this 30-row frame, every week)."""
-    values: dict[tuple[str, str], dict[str, float]] = {}
-    columns = ("symbol", "label", "period", "value")
-    for symbol, label, period, value in zip(*(frame[c].tolist() for c in columns), strict=True):
-        values.setdefault((symbol, label), {})[period] = value
+    values: dict[tuple[str, str, str], dict[str, float]] = {}
+    columns = ("symbol", "label", "basis", "period", "value")
+    rows = zip(*(frame[c].tolist() for c in columns), strict=True)
+    for symbol, label, basis, period, value in rows:
+        values.setdefault((symbol, label, basis), {})[period] = value
     present = set(frame["period"].tolist())
     wide = pd.DataFrame(
         {
             "symbol": pd.Series([k[0] for k in values], dtype=frame["symbol"].dtype),
-            "label": pd.Series([k[1] for k in values], dtype=frame["label"].dtype),
+            # The bar's name says its basis: an index's price return is no total return.
+            "name": pd.Series([f"{k[1]} ({k[2]})" for k in values], dtype=object),
+            "basis": pd.Series([k[2] for k in values], dtype=object),
             **{
                 p: pd.Series([v.get(p, math.nan) for v in values.values()], dtype=float)
                 for p in PERIOD_LABELS
@@ -337,12 +354,12 @@ def _ladder(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     series = {p: PERIOD_LABELS[p] for p in PERIOD_LABELS if p in tables[0].columns}
     return build_bar_chart(
         tables[0],
-        category=Field("label", "Index or fund", "nominal"),
-        value=Field("value", "Total return (%)", format=PCT, tip_format=PCT_TIP),
+        category=Field("name", "Index or fund (return basis)", "nominal"),
+        value=Field("value", "Return (%)", format=PCT, tip_format=PCT_TIP),
         series=series,
         horizontal=True,
-        extra_tips=(Field("symbol", "Symbol", "nominal"),),
-    )
+        extra_tips=(Field("symbol", "Symbol", "nominal"), Field("basis", "Basis", "nominal")),
+    ).properties(height=alt.Step(LADDER_ROW))  # room for a name of two lines per row
 
 
 def _ladder_text(frame: pd.DataFrame) -> str:
@@ -362,6 +379,78 @@ def _ladder_text(frame: pd.DataFrame) -> str:
     )
 
 
+def _ratio_zoom(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
+    y = Field("value", "Price ratio (small ÷ large)", format=".3~g", tip_format=".4~g")
+    series = {"ratio": "Ratio", "ma50": "50-session average", "ma200": "200-session average"}
+    # Month and year on every tick (Vega's default repeats "April, July" under each year).
+    x = Field("date", "Week ending", "temporal", format="%b %Y")
+    return build_line_chart(tables[0], x=x, y=y, series=series)
+
+
+def _ratio_zoom_text(frame: pd.DataFrame) -> str:
+    n = _sides(frame.attrs)
+    dates, ratio = _arrays(frame, "date", "ratio")
+    low, high = np.nanargmin(ratio), np.nanargmax(ratio)
+    return (
+        f"Line chart of the price ratio of {n['small']} to {n['large']} over the last three "
+        f"years, weekly from {_day(dates[0])} to {_day(dates[-1])}, with its 50- and "
+        f"200-session moving averages. Now {ratio[-1]:.4g}; highest {ratio[high]:.4g} on "
+        f"{_day(dates[high])}, lowest {ratio[low]:.4g} on {_day(dates[low])}."
+    )
+
+
+def _strip_tables(frame: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
+    """The strip's weeks with a short label each ("Nov 20")."""
+    weeks = pd.DatetimeIndex(frame["date"]).strftime("%b %d").str.replace(" 0", " ")
+    return (frame.assign(week=list(weeks)),)
+
+
+def _strip(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
+    n = _sides(attrs)
+    return build_sign_bar_chart(
+        tables[0],
+        category=Field("week", "Week ending", "nominal"),
+        value=Field("spread", "Week's return spread, small minus large (pp)", format=PCT,
+                    tip_format=PCT_TIP),
+        sides={"small": n["small"], "large": n["large"], "tie": "Tie"},
+        side="leader",
+        extra_tips=(Field("small", n["small"], format=PCT_TIP),
+                    Field("large", n["large"], format=PCT_TIP)),
+    )  # fmt: skip
+
+
+def _strip_text(frame: pd.DataFrame) -> str:
+    n = _sides(frame.attrs)
+    dates, leader = _arrays(frame, "date", "leader")
+    small = int((leader.astype(object) == "small").sum())
+    return (
+        f"Bar chart of the return spread of {n['small']} minus {n['large']} in each of the "
+        f"last {len(dates)} weeks, to {_day(dates[-1])}, coloured by the side that led: "
+        f"{n['small']} led {small} of them, {n['large']} "
+        f"{int((leader.astype(object) == 'large').sum())}."
+    )
+
+
+def _heatmap(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
+    return build_heatmap(
+        tables[0],
+        x=Field("month_name", "Month", "ordinal"),
+        y=Field("year", "Year", "ordinal"),
+        value=Field("spread", "Spread, small minus large", format=PCT, tip_format=PCT_TIP),
+    )
+
+
+def _heatmap_text(frame: pd.DataFrame) -> str:
+    years, names, spread = _arrays(frame, "year", "month_name", "spread")
+    best, worst = np.nanargmax(spread), np.nanargmin(spread)
+    return (
+        f"Heatmap of the monthly return of small caps minus large caps, one row per year from "
+        f"{int(years[0])} to {int(years[-1])} and one column per month. Best month: "
+        f"{names[best]} {int(years[best])} ({_pct(spread[best])}); worst: {names[worst]} "
+        f"{int(years[worst])} ({_pct(spread[worst])})."
+    )
+
+
 def _pair_subtitle(what: str) -> Callable[[pd.DataFrame], str]:
     return lambda f: f"{_sides(f.attrs)['small']} against {_sides(f.attrs)['large']}, {what}"
 
@@ -372,6 +461,11 @@ CHARTS: dict[str, ChartDef] = {
     "relative_ratio": ChartDef("Relative strength: small ÷ large", _ratio,
                                _pair_subtitle("weekly; shaded: small caps led"), _ratio_text,
                                _ratio_tables, _RATIO_FILE),
+    "relative_ratio_3y": ChartDef("Relative strength, last three years", _ratio_zoom,
+                                  _pair_subtitle("weekly"), _ratio_zoom_text),
+    "leadership_strip": ChartDef("Who led, week by week", _strip,
+                                 _pair_subtitle("the last 12 weeks"), _strip_text,
+                                 _strip_tables),
     "rolling_12m_spread": ChartDef("Rolling 12-month return spread", _spread12,
                                    _pair_subtitle("weekly, trailing 252 sessions"),
                                    _spread12_text, file_columns=_SPREAD_FILE),
@@ -380,6 +474,8 @@ CHARTS: dict[str, ChartDef] = {
                              _months_text),
     "seasonal_path": ChartDef("This year against the average seasonal path", _path,
                               _pair_subtitle("cumulative spread, month-end closes"), _path_text),
+    "spread_heatmap": ChartDef("Every month since the data starts", _heatmap,
+                               _pair_subtitle("monthly return spread"), _heatmap_text),
     "cycle_phases": ChartDef("Presidential cycle", _cycle,
                              _pair_subtitle("highlighted: this year's phase"), _cycle_text),
     "drawdowns": ChartDef("Drawdowns", _drawdowns, _pair_subtitle("weekly"), _drawdowns_text,
@@ -391,6 +487,7 @@ CHARTS: dict[str, ChartDef] = {
                                    _pair_subtitle("10-year yield"), _yields_text,
                                    file_columns=_SAME),
     "ladder": ChartDef("Size and style ladder", _ladder,
-                       lambda f: "Total returns (adjusted closes where available)", _ladder_text,
+                       lambda f: "Each name says its basis: total return (dividends in) or price return",
+                       _ladder_text,
                        _ladder_tables),
 }  # fmt: skip

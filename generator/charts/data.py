@@ -21,8 +21,17 @@ Frames and their columns (dates are naive ``Timestamp``s; returns and spreads ar
   then sampled). ``kind="regime"`` rows: one per leadership regime (``date`` = start, ``end``,
   ``leader`` small/large/none, ``cum_spread``) from ``metrics.relative.regime_table``.
 - ``rolling_12m_spread``: ``date, spread`` - 252-session return of small minus that of large.
-- ``month_spread``: ``month, month_name, small_mean, large_mean, spread_mean, hit_rate, years`` -
-  the months with years of ``metrics.monthly.month_stats`` (the seasonality section's table).
+- ``month_spread``: ``month, month_name, small_mean, large_mean, spread_mean, hit_rate, years,
+  spread_ci99_low, spread_ci99_high, current`` - the months with years of
+  ``metrics.monthly.month_stats`` (the seasonality section's table, its 99% interval of the mean
+  spread), ``current`` 1 for the week's month.
+- ``relative_ratio_3y``: ``date, ratio, ma50, ma200`` - the ratio chart's weekly rows of the
+  trailing three years.
+- ``leadership_strip``: ``date, small, large, spread, leader`` - each of the trailing 12 weeks'
+  return of both sides (last close of the week against the previous week's), their spread and
+  which side led (``small``, ``large`` or ``tie``).
+- ``spread_heatmap``: ``year, month, month_name, spread`` - every paired month's small minus
+  large return (the months the seasonality statistics are computed from).
 - ``seasonal_path``: ``month, month_name, current, average`` - ``metrics.seasonality.
   seasonal_paths``: compounded small minus compounded large return from the start of the year
   through each complete month, and its average over the complete years before.
@@ -35,8 +44,9 @@ Frames and their columns (dates are naive ``Timestamp``s; returns and spreads ar
   correlation and beta of small on large.
 - ``yields_vs_relative``: ``date, relative, yield_10y`` - small/large ratio rebased to 100 at the
   window start, and the 10-year Treasury yield (percent).
-- ``ladder``: ``symbol, label, period, value`` - 1w, YTD and 1y total returns (pair indices first,
-  then the ladder in config order).
+- ``ladder``: ``symbol, label, basis, period, value`` - 1w, YTD and 1y returns of adjusted closes
+  (pair indices first, then the ladder in config order); ``basis`` says whether they are
+  "total return" (adjusted closes differ from closes) or "price return" (an index).
 
 Frame ``attrs`` carry display names for the builders: ``small``/``large`` (side names) and, where
 useful, ``first_year``/``last_year``/``year``.
@@ -68,6 +78,11 @@ PHASE_NAMES = ("Election", "Post-election", "Midterm", "Pre-election")
 # The columns of the metrics' month and phase tables the charts draw.
 MONTH_COLUMNS = ("small_mean", "large_mean", "spread_mean", "hit_rate", "years")
 PHASE_COLUMNS = MONTH_COLUMNS
+# The verdicts' 99% interval of the mean spread (the seasonality section's, the same numbers).
+INTERVAL_COLUMNS = ("spread_ci99_low", "spread_ci99_high")
+# The ratio's zoom and the leadership strip: the trailing window they show.
+ZOOM_YEARS = 3
+STRIP_WEEKS = 12
 
 
 @dataclass(frozen=True)
@@ -248,7 +263,8 @@ def month_spread_frame(inputs: _Inputs) -> pd.DataFrame:
         {
             "month": shown["month"].to_numpy(),
             "month_name": [MONTH_NAMES[m - 1] for m in shown["month"].tolist()],
-            **{name: shown[name].to_numpy() for name in MONTH_COLUMNS},
+            **{name: shown[name].to_numpy() for name in MONTH_COLUMNS + INTERVAL_COLUMNS},
+            "current": (shown["month"].to_numpy() == inputs.week_end.month).astype(int),
         }
     )
     keys = months.months.keys
@@ -293,6 +309,51 @@ def cycle_phases_frame(inputs: _Inputs) -> pd.DataFrame:
     )
 
 
+def relative_ratio_3y_frame(inputs: _Inputs) -> pd.DataFrame:
+    """The ratio chart's weekly rows (the same numbers) of the trailing ``ZOOM_YEARS``."""
+    frame = relative_ratio_frame(inputs)
+    start = history.detail_start(inputs.week_end, ZOOM_YEARS)
+    if frame["date"].iloc[0] >= start:
+        raise Unavailable(f"less than {ZOOM_YEARS} years of history: the full chart shows them")
+    weeks = (frame["kind"].to_numpy(dtype=object) == "week") & (frame["date"].to_numpy() >= start)
+    return pd.DataFrame({c: frame[c].to_numpy()[weeks] for c in ("date", "ratio", "ma50", "ma200")})
+
+
+def leadership_strip_frame(inputs: _Inputs) -> pd.DataFrame:
+    """``date, small, large, spread, leader`` of the trailing ``STRIP_WEEKS`` weeks: each side's
+    week return from the week's last close to the previous week's (the scoreboard's 1w)."""
+    dates, s, lg = inputs.arrays()
+    last = week_last_rows(dates)
+    if np.count_nonzero(last) < 2:
+        raise Unavailable("fewer than two weeks of common history")
+    weeks, sw, lw = (
+        dates[last][-STRIP_WEEKS - 1 :],
+        s[last][-STRIP_WEEKS - 1 :],
+        lg[last][-STRIP_WEEKS - 1 :],
+    )
+    small, large = sw[1:] / sw[:-1] - 1, lw[1:] / lw[:-1] - 1
+    spread = small - large
+    leader = np.where(spread > 0, "small", np.where(spread < 0, "large", "tie"))
+    return history.date_frame(
+        weeks[1:], {"small": small, "large": large, "spread": spread, "leader": leader}
+    )
+
+
+def spread_heatmap_frame(inputs: _Inputs) -> pd.DataFrame:
+    """``year, month, month_name, spread``: every paired month's small minus large return (the
+    months the seasonality statistics are computed from)."""
+    months = _pair_months_of(inputs).months
+    keys = months.keys.astype(int)
+    return pd.DataFrame(
+        {
+            "year": keys // 12,
+            "month": keys % 12 + 1,
+            "month_name": [MONTH_NAMES[k % 12] for k in keys.tolist()],
+            "spread": months.small - months.large,
+        }
+    )
+
+
 def ladder_frame(inputs: _Inputs) -> pd.DataFrame:
     config, week_end = inputs.config, inputs.week_end
     entries = [(config.small.index, config.small.name), (config.large.index, config.large.name)]
@@ -300,21 +361,40 @@ def ladder_frame(inputs: _Inputs) -> pd.DataFrame:
     rows = []
     for symbol, label in entries:
         row = ladder_row(inputs.market, symbol, label, week_end)
+        basis = _return_basis(inputs.market, symbol, week_end)
         for period in LADDER_PERIODS:
             if row.get(period) is not None:
-                rows.append((symbol, label, period, float(row[period])))
+                rows.append((symbol, label, basis, period, float(row[period])))
     if not rows:
         raise Unavailable(f"no ladder symbol has data for the week ending {iso(week_end)}")
-    symbols, labels, periods, values = (list(column) for column in zip(*rows, strict=True))
-    return pd.DataFrame({"symbol": symbols, "label": labels, "period": periods, "value": values})
+    symbols, labels, bases, periods, values = (list(c) for c in zip(*rows, strict=True))
+    return pd.DataFrame(
+        {"symbol": symbols, "label": labels, "basis": bases, "period": periods, "value": values}
+    )
+
+
+def _return_basis(market: Market, symbol: str, week_end: pd.Timestamp) -> str:
+    """What the ladder's return of ``symbol`` is: "total return" when its adjusted closes (which
+    the ladder reads) differ from its closes (dividends reinvested), else "price return" (an
+    index, or a fund whose source gives no adjustment)."""
+    try:
+        adjusted = current_close(market, symbol, week_end, adjusted=True).to_numpy()
+        plain = current_close(market, symbol, week_end).to_numpy()
+    except Unavailable:
+        return "price return"
+    same = len(adjusted) == len(plain) and np.allclose(adjusted, plain, rtol=1e-9, atol=0)
+    return "price return" if same else "total return"
 
 
 FRAMES: dict[str, Callable[[_Inputs], pd.DataFrame]] = {
     "ytd_rebased": ytd_rebased_frame,
     "relative_ratio": relative_ratio_frame,
+    "relative_ratio_3y": relative_ratio_3y_frame,
+    "leadership_strip": leadership_strip_frame,
     "rolling_12m_spread": rolling_12m_spread_frame,
     "month_spread": month_spread_frame,
     "seasonal_path": seasonal_path_frame,
+    "spread_heatmap": spread_heatmap_frame,
     "cycle_phases": cycle_phases_frame,
     "drawdowns": drawdowns_frame,
     "rolling_risk": rolling_risk_frame,
