@@ -94,3 +94,23 @@ def test_the_heatmap_and_the_strip_draw_every_month_and_week(frames) -> None:  #
     assert len(strip) == 12 and set(strip["leader"]) <= {"small", "large", "tie"}
     assert (strip["leader"] == "small").tolist() == (strip["spread"] > 0).tolist()
     assert heat.groupby("year").size().max() == 12 and heat["year"].is_monotonic_increasing
+
+
+def test_the_midterm_path_and_french_months_are_the_documents_numbers(frames) -> None:  # type: ignore[no-untyped-def]
+    from generator.metrics import compute_metrics
+
+    config = load_config(ROOT / "smallcap.toml")
+    market = Market(series={s.symbol: s for s in sample_market(config, WEEK)}, sample=True)
+    doc = compute_metrics(market, config, pd.Timestamp(WEEK))
+    path = frames["seasonal_path"]
+    assert path.attrs["phase"] == "midterm"  # 2026
+    documented = [p.spread for p in doc.cycle.phase_average_path]
+    assert path["phase_average"].tolist() == pytest.approx(documented, rel=1e-12)
+    french = frames["french_months"]
+    rows = {m.month: m for m in doc.seasonality.french.months}
+    assert french["spread_mean"].tolist() == pytest.approx(
+        [rows[m].spread_mean for m in french["month"]], rel=1e-12
+    )
+    assert french["spread_ci99_low"].tolist() == pytest.approx(
+        [rows[m].spread_ci99_low for m in french["month"]], rel=1e-12
+    )

@@ -216,9 +216,10 @@ def _path(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     average = f"Average {attrs.get('first_year')}–{attrs.get('last_year')}"
     y = Field("value", "Cumulative spread since Jan 1 (%)", format=PCT, tip_format=PCT_TIP)
     x = Field("month_name", "Through end of month", "ordinal")
-    return build_line_chart(
-        tables[0], x=x, y=y, series={"current": str(year), "average": average}, zero=True
-    )
+    series = {"current": str(year), "average": average}
+    if "phase_average" in tables[0].columns:
+        series["phase_average"] = f"Average {attrs.get('phase')} year ({attrs.get('phase_years')})"
+    return build_line_chart(tables[0], x=x, y=y, series=series, zero=True)
 
 
 def _path_text(frame: pd.DataFrame) -> str:
@@ -235,6 +236,19 @@ def _path_text(frame: pd.DataFrame) -> str:
     return head + (
         f" Through {names[last]}: {_pct(current[last])} against an average of "
         f"{_pct(average[last])}."
+    )
+
+
+def _french_text(frame: pd.DataFrame) -> str:
+    names, spread, hits = _arrays(frame, "month_name", "spread_mean", "hit_rate")
+    best, worst = np.nanargmax(spread), np.nanargmin(spread)
+    return (
+        f"Bar chart of the mean monthly return of the Ken French small-cap portfolio (bottom 30% "
+        f"by size) minus the large-cap portfolio (top 30%) for each calendar month, "
+        f"{frame.attrs.get('first_year')} to {frame.attrs.get('last_year')}, with 99% intervals, "
+        f"labelled with the share of years small caps led. Best: {names[best]} "
+        f"({_pct(spread[best])}, led in {hits[best]:.0%} of years); worst: {names[worst]} "
+        f"({_pct(spread[worst])}, led in {hits[worst]:.0%})."
     )
 
 
@@ -470,8 +484,13 @@ CHARTS: dict[str, ChartDef] = {
                                    _pair_subtitle("weekly, trailing 252 sessions"),
                                    _spread12_text, file_columns=_SPREAD_FILE),
     "month_spread": ChartDef("Seasonality: small minus large by month", _months,
-                             _pair_subtitle("labels: share of years small caps led"),
+                             _pair_subtitle("labels: share of years small caps led; "
+                                            "whiskers: 99% interval"),
                              _months_text),
+    "french_months": ChartDef("Seasonality since 1926: Ken French size portfolios", _months,
+                              lambda f: "Bottom 30% against top 30% by size; labels: share of "
+                                        "years small caps led; whiskers: 99% interval",
+                              _french_text),
     "seasonal_path": ChartDef("This year against the average seasonal path", _path,
                               _pair_subtitle("cumulative spread, month-end closes"), _path_text),
     "spread_heatmap": ChartDef("Every month since the data starts", _heatmap,

@@ -32,9 +32,12 @@ Frames and their columns (dates are naive ``Timestamp``s; returns and spreads ar
   which side led (``small``, ``large`` or ``tie``).
 - ``spread_heatmap``: ``year, month, month_name, spread`` - every paired month's small minus
   large return (the months the seasonality statistics are computed from).
-- ``seasonal_path``: ``month, month_name, current, average`` - ``metrics.seasonality.
-  seasonal_paths``: compounded small minus compounded large return from the start of the year
-  through each complete month, and its average over the complete years before.
+- ``seasonal_path``: ``month, month_name, current, average, phase_average`` - ``metrics.
+  seasonality.seasonal_paths``: compounded small minus compounded large return from the start of
+  the year through each complete month, its average over the complete years before, and the
+  average over those years in this year's cycle phase (the cycle section's ``phase_average_path``).
+- ``french_months``: the ``month_spread`` columns for the Ken French size portfolios
+  (``metrics.seasonality.french_months``, the seasonality section's ``french`` table).
 - ``cycle_phases``: ``phase, phase_name, small_mean, large_mean, spread_mean, hit_rate, years,
   current`` - the phases with years of ``metrics.cycle.phase_stats`` (calendar-year returns
   grouped by presidential-cycle phase, year mod 4).
@@ -66,11 +69,12 @@ from generator.metrics.common import Unavailable, current_close, iso, truncate_m
 from generator.metrics.cycle import phase_stats
 from generator.metrics.drawdowns import drawdown_path
 from generator.metrics.ladder import LADDER_PERIODS, ladder_row
-from generator.metrics.monthly import PairMonths, pair_months
+from generator.metrics.monthly import PairMonths, pair_months, stats_table
+from generator.metrics.paths import mean_path
 from generator.metrics.relative import moving_average, regime_table, week_last_rows
 from generator.metrics.returns import rebased_table
 from generator.metrics.risk import rolling_risk_table
-from generator.metrics.seasonality import seasonal_paths
+from generator.metrics.seasonality import french_month_arrays, french_months, seasonal_paths
 from generator.model import Market
 
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -279,15 +283,44 @@ def seasonal_path_frame(inputs: _Inputs) -> pd.DataFrame:
     if paths.years == 0:
         raise Unavailable(f"no complete calendar year of months before {year}")
     table = paths.table
+    # The average path of the years in this year's cycle phase (the cycle section's).
+    months, phase = _pair_months_of(inputs), year % 4
+    in_phase, phase_years = mean_path(
+        months.grid, (months.years % 4 == phase) & (months.years < year)
+    )
     frame = pd.DataFrame(
         {
             "month": table["month"].to_numpy(),
             "month_name": list(MONTH_NAMES),
             "current": table["current"].to_numpy(),
             "average": table["average"].to_numpy(),
+            "phase_average": in_phase,
         }
     )
-    frame.attrs.update(year=year, first_year=paths.first_year, last_year=paths.last_year)
+    frame.attrs.update(year=year, first_year=paths.first_year, last_year=paths.last_year,
+                       phase=PHASE_NAMES[phase].lower(), phase_years=phase_years)  # fmt: skip
+    return frame
+
+
+def french_months_frame(inputs: _Inputs) -> pd.DataFrame:
+    """The month-spread frame of the Ken French size portfolios (the seasonality section's
+    ``french`` table: bottom against top 30% by size, since 1926)."""
+    pairs = french_months(inputs.market, inputs.week_end).pairs
+    table = stats_table(
+        "month", list(range(1, 13)), french_month_arrays(inputs.market, inputs.week_end)
+    )
+    shown = table[table["years"].to_numpy() > 0]
+    if shown.empty:
+        raise Unavailable("no complete month of the Ken French size portfolios")
+    frame = pd.DataFrame(
+        {
+            "month": shown["month"].to_numpy(),
+            "month_name": [MONTH_NAMES[m - 1] for m in shown["month"].tolist()],
+            **{name: shown[name].to_numpy() for name in MONTH_COLUMNS + INTERVAL_COLUMNS},
+            "current": (shown["month"].to_numpy() == inputs.week_end.month).astype(int),
+        }
+    )
+    frame.attrs.update(first_year=pairs.first_year(), last_year=int(pairs.keys[-1] // 12))
     return frame
 
 
@@ -393,6 +426,7 @@ FRAMES: dict[str, Callable[[_Inputs], pd.DataFrame]] = {
     "leadership_strip": leadership_strip_frame,
     "rolling_12m_spread": rolling_12m_spread_frame,
     "month_spread": month_spread_frame,
+    "french_months": french_months_frame,
     "seasonal_path": seasonal_path_frame,
     "spread_heatmap": spread_heatmap_frame,
     "cycle_phases": cycle_phases_frame,
