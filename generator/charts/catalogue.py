@@ -38,8 +38,9 @@ if TYPE_CHECKING:
 else:
     alt = lazy_module("altair")  # drawn only when a template is not cached (charts.specs)
 
-# Pixels per ladder row (three bars side by side, a name of up to two lines).
-LADDER_ROW = 40
+# Pixels per ladder bar (a step of the inner, per-period band: a row of three bars and its
+# padding is ~50 px, room for a name of two lines).
+LADDER_BAR = 14
 PERIOD_LABELS = {"1w": "1 week", "ytd": "Year to date", "1y": "1 year"}
 
 
@@ -373,7 +374,7 @@ def _ladder(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
         series=series,
         horizontal=True,
         extra_tips=(Field("symbol", "Symbol", "nominal"), Field("basis", "Basis", "nominal")),
-    ).properties(height=alt.Step(LADDER_ROW))  # room for a name of two lines per row
+    ).properties(height=alt.Step(LADDER_BAR))
 
 
 def _ladder_text(frame: pd.DataFrame) -> str:
