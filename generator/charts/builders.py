@@ -44,6 +44,7 @@ HOVER = "hover"
 SERIES = "series"
 SAMPLE_NOTE = "Sample data: synthetic, not real market prices"
 DATE_FORMAT = "%Y-%m-%d"
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 PCT = ".0%"
 PCT_TIP = ".2%"
 
@@ -456,17 +457,22 @@ def build_sign_bar_chart(
 def build_heatmap(
     table: Table, *, x: Field, y: Field, value: Field, every: int = 5
 ) -> alt.LayerChart:
-    """Cells of ``value`` by ``x`` (in data order) and ``y`` (numbers, newest at the top, every
-    ``every``-th labelled), coloured on a diverging scale centred on zero."""
-    base, tips = _text_tips(alt.Chart(chart_data(table)), [value])
+    """Cells of ``value`` by ``x`` (month numbers, labelled by name) and ``y`` (numbers, newest
+    at the top, every ``every``-th labelled), coloured on a diverging scale centred on zero."""
+    names = json.dumps(list(MONTH_ABBR))
+    named = alt.Chart(chart_data(table)).transform_calculate(
+        month_name=f"{names}[datum[{json.dumps(x.name)}] - 1]"
+    )
+    base, tips = _text_tips(named, [value])
     y_axis = alt.Axis(title=y.title, labelExpr=f"datum.value % {every} == 0 ? datum.label : ''")
     color_scale = alt.Scale(type="linear", domainMid=0, range="diverging", reverse=True)
     legend = alt.Legend(title=value.title, format=value.format, orient="top", gradientLength=200)
+    x_axis = alt.Axis(title=x.title, labelAngle=0, labelExpr=f"{names}[datum.value - 1]")
     cells = base.mark_rect().encode(
-        x=alt.X(x.name, type="ordinal", axis=alt.Axis(title=x.title, labelAngle=0), sort=None),
+        x=alt.X(x.name, type="ordinal", axis=x_axis, sort=None),
         y=alt.Y(y.name, type="ordinal", axis=y_axis, sort="descending"),
         color=alt.Color(f"{value.name}:Q", scale=color_scale, legend=legend),
-        tooltip=[y.tooltip(), x.tooltip(), *tips],
+        tooltip=[y.tooltip(), alt.Tooltip("month_name:N", title=x.title), *tips],
     )
     return alt.layer(cells)
 

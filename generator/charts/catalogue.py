@@ -21,6 +21,7 @@ import pandas as pd
 
 from generator.charts.builders import (
     DATE,
+    MONTH_ABBR,
     PCT,
     PCT_TIP,
     Field,
@@ -449,14 +450,15 @@ def _strip_text(frame: pd.DataFrame) -> str:
 def _heatmap(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     return build_heatmap(
         tables[0],
-        x=Field("month_name", "Month", "ordinal"),
+        x=Field("month", "Month", "ordinal"),
         y=Field("year", "Year", "ordinal"),
         value=Field("spread", "Spread, small minus large", format=PCT, tip_format=PCT_TIP),
     )
 
 
 def _heatmap_text(frame: pd.DataFrame) -> str:
-    years, names, spread = _arrays(frame, "year", "month_name", "spread")
+    years, months, spread = _arrays(frame, "year", "month", "spread")
+    names = [MONTH_ABBR[m - 1] for m in months.tolist()]
     best, worst = np.nanargmax(spread), np.nanargmin(spread)
     return (
         f"Heatmap of the monthly return of small caps minus large caps, one row per year from "

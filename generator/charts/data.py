@@ -30,7 +30,7 @@ Frames and their columns (dates are naive ``Timestamp``s; returns and spreads ar
 - ``leadership_strip``: ``date, small, large, spread, leader`` - each of the trailing 12 weeks'
   return of both sides (last close of the week against the previous week's), their spread and
   which side led (``small``, ``large`` or ``tie``).
-- ``spread_heatmap``: ``year, month, month_name, spread`` - every paired month's small minus
+- ``spread_heatmap``: ``year, month, spread`` - every paired month's small minus
   large return (the months the seasonality statistics are computed from).
 - ``seasonal_path``: ``month, month_name, current, average, phase_average`` - ``metrics.
   seasonality.seasonal_paths``: compounded small minus compounded large return from the start of
@@ -380,8 +380,7 @@ def spread_heatmap_frame(inputs: _Inputs) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "year": keys // 12,
-            "month": keys % 12 + 1,
-            "month_name": [MONTH_NAMES[k % 12] for k in keys.tolist()],
+            "month": keys % 12 + 1,  # the chart names it (a name per row would add 2 KB)
             "spread": months.small - months.large,
         }
     )
