@@ -9,6 +9,7 @@ import pytest
 import vl_convert
 
 from generator.charts import build_chart, compute_chart_data
+from generator.charts.builders import MONTH_ABBR
 from generator.config import load_config
 from generator.model import Market
 from generator.sources.sample import sample_market
@@ -51,6 +52,7 @@ def test_levels_and_ratios_do_not_start_at_zero(frames, name: str) -> None:  # t
 
 def test_the_ratio_has_a_three_year_zoom_of_the_same_numbers(frames) -> None:  # type: ignore[no-untyped-def]
     zoom, full = frames["relative_ratio_3y"], frames["relative_ratio"]
+    assert _spec(frames, "relative_ratio_3y")["data"]["url"] == "chart-data.csv"
     assert zoom["date"].min() >= pd.Timestamp(WEEK) - pd.DateOffset(years=3)
     weeks = full[full["kind"] == "week"].set_index("date")["ratio"]
     assert (weeks.loc[zoom["date"]].to_numpy() == zoom["ratio"].to_numpy()).all()
@@ -93,7 +95,8 @@ def test_the_heatmap_and_the_strip_draw_every_month_and_week(frames) -> None:  #
     heat, strip = frames["spread_heatmap"], frames["leadership_strip"]
     assert len(strip) == 12 and set(strip["leader"]) <= {"small", "large", "tie"}
     assert (strip["leader"] == "small").tolist() == (strip["spread"] > 0).tolist()
-    assert heat.groupby("year").size().max() == 12 and heat["year"].is_monotonic_increasing
+    assert list(heat.columns) == ["year", *MONTH_ABBR] and heat["year"].is_monotonic_increasing
+    assert heat[list(MONTH_ABBR)].iloc[:-1].notna().all().all()  # every complete year: 12 months
 
 
 def test_the_midterm_path_and_french_months_are_the_documents_numbers(frames) -> None:  # type: ignore[no-untyped-def]

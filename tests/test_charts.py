@@ -271,7 +271,7 @@ def test_every_spec_meets_the_contract(name: str) -> None:
         assert all(isinstance(v, (str, list)) for v in spec["datasets"].values())
 
 
-HISTORY_CHARTS = ("ytd_rebased", "relative_ratio", "rolling_12m_spread", "drawdowns",
+HISTORY_CHARTS = ("ytd_rebased", "relative_ratio", "relative_ratio_3y", "rolling_12m_spread", "drawdowns",
                   "rolling_risk", "yields_vs_relative")  # fmt: skip
 
 
@@ -342,7 +342,8 @@ def test_data_file_has_one_row_per_date_and_each_charts_numbers() -> None:
     text = data_file_csv(frames)
     file = pd.read_csv(io.StringIO(text), parse_dates=["date", "small_led_until"])
     assert text.splitlines()[0] == (
-        "date,ytd_small,ytd_large,ratio,ma50,ma200,small_led_until,spread_12m,drawdown_small,"
+        "date,ytd_small,ytd_large,ratio,ma50,ma200,small_led_until,ratio_3y,ma50_3y,ma200_3y,"
+        "spread_12m,drawdown_small,"
         "drawdown_large,corr,beta,relative,yield_10y"
     )
     assert file["date"].is_unique and file["date"].is_monotonic_increasing

@@ -455,25 +455,23 @@ def build_sign_bar_chart(
 
 
 def build_heatmap(
-    table: Table, *, x: Field, y: Field, value: Field, every: int = 5
+    table: Table, *, x: Field, y: Field, value: Field, columns: tuple[str, ...], every: int = 5
 ) -> alt.LayerChart:
-    """Cells of ``value`` by ``x`` (month numbers, labelled by name) and ``y`` (numbers, newest
-    at the top, every ``every``-th labelled), coloured on a diverging scale centred on zero."""
-    names = json.dumps(list(MONTH_ABBR))
-    named = alt.Chart(chart_data(table)).transform_calculate(
-        month_name=f"{names}[datum[{json.dumps(x.name)}] - 1]"
-    )
-    base, tips = _text_tips(named, [value])
+    """Cells of a wide table: one row per ``y`` (numbers, newest at the top, every ``every``-th
+    labelled), one column per ``columns`` (folded into ``x``, in that order), coloured by
+    ``value`` on a diverging scale centred on zero."""
+    folded = alt.Chart(chart_data(table)).transform_fold(list(columns), as_=[x.name, value.name])
+    base, tips = _text_tips(folded, [value])
     y_axis = alt.Axis(title=y.title, labelExpr=f"datum.value % {every} == 0 ? datum.label : ''")
     color_scale = alt.Scale(type="linear", domainMid=0, range="diverging", reverse=True)
     legend = alt.Legend(title=value.title, format=value.format, orient="top", gradientLength=200)
-    x_axis = alt.Axis(title=x.title, labelAngle=0, labelExpr=f"{names}[datum.value - 1]")
     cells = base.mark_rect().encode(
-        x=alt.X(x.name, type="ordinal", axis=x_axis, sort=None),
+        x=alt.X(x.name, type="nominal", axis=alt.Axis(title=x.title, labelAngle=0),
+                sort=list(columns)),
         y=alt.Y(y.name, type="ordinal", axis=y_axis, sort="descending"),
         color=alt.Color(f"{value.name}:Q", scale=color_scale, legend=legend),
-        tooltip=[y.tooltip(), alt.Tooltip("month_name:N", title=x.title), *tips],
-    )
+        tooltip=[y.tooltip(), x.tooltip(), *tips],
+    )  # fmt: skip
     return alt.layer(cells)
 
 

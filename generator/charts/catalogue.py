@@ -87,6 +87,7 @@ _YTD_FILE = ({"small": "ytd_small", "large": "ytd_large"},)
 _RATIO_FILE = ({}, {"end": "small_led_until"})
 _SPREAD_FILE = ({"spread": "spread_12m"},)
 _DRAWDOWN_FILE = ({"small": "drawdown_small", "large": "drawdown_large"},)
+_ZOOM_FILE = ({"ratio": "ratio_3y", "ma50": "ma50_3y", "ma200": "ma200_3y"},)
 
 
 def _file_sides(attrs: Attrs, prefix: str) -> dict[str, str]:
@@ -397,7 +398,8 @@ def _ladder_text(frame: pd.DataFrame) -> str:
 
 def _ratio_zoom(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     y = Field("value", "Price ratio (small ÷ large)", format=".3~g", tip_format=".4~g")
-    series = {"ratio": "Ratio", "ma50": "50-session average", "ma200": "200-session average"}
+    series = {"ratio_3y": "Ratio", "ma50_3y": "50-session average",
+              "ma200_3y": "200-session average"}  # fmt: skip
     # Month and year on every tick (Vega's default repeats "April, July" under each year).
     x = Field("date", "Week ending", "temporal", format="%b %Y")
     return build_line_chart(tables[0], x=x, y=y, series=series)
@@ -450,21 +452,23 @@ def _strip_text(frame: pd.DataFrame) -> str:
 def _heatmap(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     return build_heatmap(
         tables[0],
-        x=Field("month", "Month", "ordinal"),
+        x=Field("month_name", "Month", "nominal"),
         y=Field("year", "Year", "ordinal"),
-        value=Field("spread", "Spread, small minus large", format=PCT, tip_format=PCT_TIP),
+        value=Field("value", "Spread, small minus large", format=PCT, tip_format=PCT_TIP),
+        columns=MONTH_ABBR,
     )
 
 
 def _heatmap_text(frame: pd.DataFrame) -> str:
-    years, months, spread = _arrays(frame, "year", "month", "spread")
-    names = [MONTH_ABBR[m - 1] for m in months.tolist()]
-    best, worst = np.nanargmax(spread), np.nanargmin(spread)
+    years = frame["year"].to_numpy()
+    grid = frame[list(MONTH_ABBR)].to_numpy(dtype=float)
+    best = np.unravel_index(np.nanargmax(grid), grid.shape)
+    worst = np.unravel_index(np.nanargmin(grid), grid.shape)
     return (
         f"Heatmap of the monthly return of small caps minus large caps, one row per year from "
         f"{int(years[0])} to {int(years[-1])} and one column per month. Best month: "
-        f"{names[best]} {int(years[best])} ({_pct(spread[best])}); worst: {names[worst]} "
-        f"{int(years[worst])} ({_pct(spread[worst])})."
+        f"{MONTH_ABBR[best[1]]} {int(years[best[0]])} ({_pct(grid[best])}); worst: "
+        f"{MONTH_ABBR[worst[1]]} {int(years[worst[0]])} ({_pct(grid[worst])})."
     )
 
 
@@ -479,7 +483,8 @@ CHARTS: dict[str, ChartDef] = {
                                _pair_subtitle("weekly; shaded: small caps led"), _ratio_text,
                                _ratio_tables, _RATIO_FILE),
     "relative_ratio_3y": ChartDef("Relative strength, last three years", _ratio_zoom,
-                                  _pair_subtitle("weekly"), _ratio_zoom_text),
+                                  _pair_subtitle("weekly"), _ratio_zoom_text,
+                                  file_columns=_ZOOM_FILE),
     "leadership_strip": ChartDef("Who led, week by week", _strip,
                                  _pair_subtitle("the last 12 weeks"), _strip_text,
                                  _strip_tables),

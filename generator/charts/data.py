@@ -30,8 +30,8 @@ Frames and their columns (dates are naive ``Timestamp``s; returns and spreads ar
 - ``leadership_strip``: ``date, small, large, spread, leader`` - each of the trailing 12 weeks'
   return of both sides (last close of the week against the previous week's), their spread and
   which side led (``small``, ``large`` or ``tie``).
-- ``spread_heatmap``: ``year, month, spread`` - every paired month's small minus
-  large return (the months the seasonality statistics are computed from).
+- ``spread_heatmap``: ``year, Jan, ..., Dec`` - every paired month's small minus large return,
+  one row per year (the months the seasonality statistics are computed from).
 - ``seasonal_path``: ``month, month_name, current, average, phase_average`` - ``metrics.
   seasonality.seasonal_paths``: compounded small minus compounded large return from the start of
   the year through each complete month, its average over the complete years before, and the
@@ -373,17 +373,14 @@ def leadership_strip_frame(inputs: _Inputs) -> pd.DataFrame:
 
 
 def spread_heatmap_frame(inputs: _Inputs) -> pd.DataFrame:
-    """``year, month, month_name, spread``: every paired month's small minus large return (the
-    months the seasonality statistics are computed from)."""
+    """``year, Jan, ..., Dec``: every paired month's small minus large return, one row per year
+    (the months the seasonality statistics are computed from; NaN for a month without both)."""
     months = _pair_months_of(inputs).months
     keys = months.keys.astype(int)
-    return pd.DataFrame(
-        {
-            "year": keys // 12,
-            "month": keys % 12 + 1,  # the chart names it (a name per row would add 2 KB)
-            "spread": months.small - months.large,
-        }
-    )
+    years = np.arange(keys[0] // 12, keys[-1] // 12 + 1)
+    grid = np.full((len(years), 12), np.nan)
+    grid[keys // 12 - years[0], keys % 12] = months.small - months.large
+    return pd.DataFrame({"year": years, **{name: grid[:, i] for i, name in enumerate(MONTH_NAMES)}})
 
 
 def ladder_frame(inputs: _Inputs) -> pd.DataFrame:

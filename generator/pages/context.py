@@ -143,8 +143,10 @@ CHART_TABLES: Mapping[str, Mapping[str, TableColumn]] = MappingProxyType({
                           "ma200": TableColumn("200-session average", "relative.ma_200")},
     "rolling_12m_spread": {"date": TableColumn("Week ending"),
                            "spread": TableColumn("12-month spread", "returns.1y.spread")},
-    "spread_heatmap": {"year": TableColumn("Year"), **_MONTH_TABLE,
-                       "spread": TableColumn("Spread", "returns.1w.spread")},
+    "spread_heatmap": {"year": TableColumn("Year"),
+                       **{m: TableColumn(m, "seasonality.months.*.spread_mean")
+                          for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+                                    "Sep", "Oct", "Nov", "Dec")}},
     "drawdowns": {"date": TableColumn("Week ending"),
                   "small": TableColumn("{small}", "drawdown.small.current"),
                   "large": TableColumn("{large}", "drawdown.large.current")},
