@@ -78,17 +78,21 @@ def test_first_run_publishes_week_n(project: Path) -> None:
         "chart-data.csv",
         "cycle_phases.vl.json",
         "drawdowns.vl.json",
+        "french_months.vl.json",
         "index.md",
         "ladder.svg",
         "ladder.vl.json",
+        "leadership_strip.vl.json",
         "metrics.json",
         "month_spread.svg",
         "month_spread.vl.json",
         "relative_ratio.svg",
         "relative_ratio.vl.json",
+        "relative_ratio_3y.vl.json",
         "rolling_12m_spread.vl.json",
         "rolling_risk.vl.json",
         "seasonal_path.vl.json",
+        "spread_heatmap.vl.json",
         "yields_vs_relative.vl.json",
         "ytd_rebased.svg",
         "ytd_rebased.vl.json",
@@ -114,7 +118,7 @@ def test_rehearsal_same_week_twice_then_the_next(
 
     assert run_cli("weekly", "--sample", "--week", WEEK_NEXT) == 0
     out = stderr_lines(capsys)
-    assert out[0] == "week ending 2026-11-20: report written; 37 files changed; site built"
+    assert out[0] == "week ending 2026-11-20: report written; 41 files changed; site built"
     docs = project / "sample" / "docs"
     assert archive.archived_weeks(docs) == [WEEK_N, WEEK_NEXT]
     # Every change is listed: the new report, the home page and the store (manifest last).
