@@ -117,3 +117,11 @@ def test_the_midterm_path_and_french_months_are_the_documents_numbers(frames) ->
     assert french["spread_ci99_low"].tolist() == pytest.approx(
         [rows[m].spread_ci99_low for m in french["month"]], rel=1e-12
     )
+
+
+@pytest.mark.parametrize("name", ["month_spread", "french_months", "cycle_phases"])
+def test_bar_values_leave_room_for_the_labels_beyond_them(frames, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A label below the lowest whisker must not reach the month axis ("Oct 37%"): the value
+    scale is padded in pixels beyond the data."""
+    scales = _y_scales(_spec(frames, name))
+    assert scales and all(s.get("padding", 0) >= 12 for s in scales)
