@@ -152,7 +152,8 @@ def test_generated_report_gives_every_charts_numbers(tmp_path: Path) -> None:
     header = (folder / "chart-data.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     specs = {p.name.removesuffix(".vl.json"): json.loads(p.read_text()) for p in folder.glob("*.vl.json")}  # fmt: skip
     in_file = {name for name, spec in specs.items() if "url" in spec.get("data", {})}
-    assert in_file == {"ytd_rebased", "relative_ratio", "rolling_12m_spread", "drawdowns"}
+    assert in_file == {"ytd_rebased", "relative_ratio", "relative_ratio_3y", "rolling_12m_spread",
+                       "drawdowns"}  # fmt: skip
     for name in in_file:
         assert specs[name]["data"]["url"] == "chart-data.csv"
         assert set(specs[name]["data"]["format"]["parse"]) <= set(header), name

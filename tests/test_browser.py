@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.chartchecks import PROBE, reader_problems
 from tests.sitebuild import SampleSite, sample_site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -195,3 +196,22 @@ def test_the_scorecard_needs_no_horizontal_scroll_at_375_px(
     assert found["wide"] == [], found
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert seen["console"] == [] and seen["failed"] == []
+
+
+def test_every_chart_of_a_report_reads_right(browser_page, base_url: str, site: SampleSite) -> None:  # type: ignore[no-untyped-def]
+    """Each chart of the newest report, as drawn: ordinal ticks in their natural order, no tick
+    label twice, no text over another or cut short, no tooltip showing a missing value."""
+    page, seen = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url + "blog/" + site.weeks[-1].replace("-", "/") + "/")
+    charts = _charts_rendered(page)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('div.vl-chart')].every(el => el._vlResult)"
+    )
+    probes = [
+        p for p in (page.evaluate(PROBE, el) for el in page.query_selector_all("div.vl-chart"))
+    ]
+    assert len(probes) == len(charts)
+    problems = [p for probe in probes for p in reader_problems(probe)]
+    assert problems == [], "\n".join(problems)
+    assert seen["console"] == []

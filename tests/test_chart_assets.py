@@ -49,12 +49,14 @@ def test_chart_files_are_written_and_byte_identical_on_rerun(tmp_path: Path) -> 
     csv = (tmp_path / "a" / "chart-data.csv").read_text(encoding="utf-8").splitlines()
     # Small caps gain 5% every January (1.05 ** years since 2020), large caps never move.
     assert csv[0] == (
-        "date,ytd_small,ytd_large,ratio,ma50,ma200,small_led_until,spread_12m,drawdown_small,"
-        "drawdown_large"
+        "date,ytd_small,ytd_large,ratio,ma50,ma200,small_led_until,ratio_3y,ma50_3y,ma200_3y,"
+        "spread_12m,drawdown_small,drawdown_large"
     )
-    assert csv[1] == "2020-12-04,,,1,,,2023-12-29,,0.000,0.000"  # one regime: small led
-    assert "2022-12-30,100.0,100.0,1.103,1.103,1.103,,0.0500,0.000,0.000" in csv  # 1.1025
-    assert csv[-1] == "2023-12-29,105.0,100.0,1.158,1.158,1.158,,0.0500,0.000,0.000"
+    assert csv[1] == "2020-12-04,,,1,,,2023-12-29,,,,,0.000,0.000"  # one regime: small led
+    assert "2022-12-30,100.0,100.0,1.103,1.103,1.103,,1.103,1.103,1.103,0.0500,0.000,0.000" in csv
+    assert (
+        csv[-1] == "2023-12-29,105.0,100.0,1.158,1.158,1.158,,1.158,1.158,1.158,0.0500,0.000,0.000"
+    )
     ratio = frames["relative_ratio"]
     weeks = set(ratio[ratio["kind"] == "week"]["date"])  # every week since 2020-12-04
     assert len(csv) == 1 + len(weeks | set(frames["ytd_rebased"]["date"]))  # + 2023's sessions

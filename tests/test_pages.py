@@ -291,7 +291,7 @@ def test_chart_view_from_spec_keeps_small_tables_only() -> None:
     spec = {"title": {"text": "Ladder"}, "description": "Bars."}
     small = pd.DataFrame({"symbol": ["IWM"], "value": [0.5]})
     view = chart_view("ladder", spec, small)
-    assert (view.title, view.description, view.columns) == ("Ladder", "Bars.", ("symbol", "value"))
+    assert (view.title, view.description, view.columns) == ("Ladder", "Bars.", ("Symbol", "Return"))
     assert view.rows == (("IWM", "+50.00%"),)
     big = pd.DataFrame({"value": range(61)})
     assert chart_view("ladder", spec, big).rows == ()

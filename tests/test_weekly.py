@@ -78,18 +78,22 @@ def test_first_run_publishes_week_n(project: Path) -> None:
         "chart-data.csv",
         "cycle_phases.vl.json",
         "drawdowns.vl.json",
+        "french_months.vl.json",
         "index.md",
         "ladder.svg",
         "ladder.vl.json",
+        "leadership_strip.vl.json",
         "metrics.json",
         "month_spread.svg",
         "month_spread.vl.json",
         "relative_ratio.svg",
         "relative_ratio.vl.json",
+        "relative_ratio_3y.vl.json",
         "rolling_12m_spread.vl.json",
         "rolling_risk.vl.json",
         "scorecard.vl.json",
         "seasonal_path.vl.json",
+        "spread_heatmap.vl.json",
         "yields_vs_relative.vl.json",
         "ytd_rebased.svg",
         "ytd_rebased.vl.json",
@@ -115,7 +119,7 @@ def test_rehearsal_same_week_twice_then_the_next(
 
     assert run_cli("weekly", "--sample", "--week", WEEK_NEXT) == 0
     out = stderr_lines(capsys)
-    assert out[0] == "week ending 2026-11-20: report written; 38 files changed; site built"
+    assert out[0] == "week ending 2026-11-20: report written; 42 files changed; site built"
     docs = project / "sample" / "docs"
     assert archive.archived_weeks(docs) == [WEEK_N, WEEK_NEXT]
     # Every change is listed: the new report, the home page and the store (manifest last).
@@ -556,7 +560,7 @@ def test_a_research_source_down_warns_and_the_week_is_published(
     assert (rows["french"]["state"], rows["fred"]["state"]) == ("fresh", "never fetched")
     page = (folder / "index.md").read_text(encoding="utf-8")
     assert (
-        "| FRED, Federal Reserve Bank of St. Louis | 0 | never fetched | n/a | ⚠ never fetched |"
+        "| FRED, Federal Reserve Bank of St. Louis | 0 | – | – | ⚠ never fetched |"
         in page
     )
 

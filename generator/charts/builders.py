@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -43,8 +44,16 @@ HOVER = "hover"
 SERIES = "series"
 SAMPLE_NOTE = "Sample data: synthetic, not real market prices"
 DATE_FORMAT = "%Y-%m-%d"
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 PCT = ".0%"
 PCT_TIP = ".2%"
+
+
+# A category label broken into lines of at most 34 characters at spaces (a long fund name reads
+# in full instead of ending in "…"); Vega draws an array of strings as lines.
+WRAPPED_LABEL = (
+    "split(trim(replace(datum.label, regexp('(.{1,34})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,16 @@ class Field:
 
 
 DATE = Field("date", "Week ending", "temporal")
+FIXED = re.compile(r"\.(\d+)([f%])")
+
+
+def value_axis(field: Field, **kwargs: Any) -> alt.Axis:
+    """A quantitative axis in ``field``'s format whose ticks are at least one step of that format
+    apart, so no two tick labels read the same ("2%, 2%, 1%, 1%" on a narrow range)."""
+    match = FIXED.fullmatch(field.format or "")
+    if match:
+        kwargs["tickMinStep"] = 10.0 ** -(int(match[1]) + (2 if match[2] == "%" else 0))
+    return alt.Axis(title=field.title, format=field.format, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -153,30 +172,73 @@ def _labelled_fold(chart: alt.Chart, labels: dict[str, str]) -> alt.Chart:
 
 
 def _series_color(labels: dict[str, str], title: str = "Series") -> alt.Color:
-    legend = alt.Legend(title=None, orient="top") if len(labels) > 1 else None
+    # labelLimit 0: a series name is never cut short ("Small ÷ large, rebased (start …").
+    legend = alt.Legend(title=None, orient="top", labelLimit=0) if len(labels) > 1 else None
     return alt.Color(f"{SERIES}:N", title=title, sort=list(labels.values()), legend=legend)
 
 
-def _hover_rules(base: alt.Chart, x: Field, fields: list[Field]) -> alt.Chart:
-    """Invisible vertical rules that show every series' value at the nearest x."""
-    nearest = alt.selection_point(
-        name="nearest", fields=[x.name], nearest=True, on="pointerover", empty=False,
-        clear="pointerout",
-    )  # fmt: skip
+# What a tooltip shows for a value the data does not have (an average before its first window,
+# a month of this year still to come): a dash, never "null" or "NaN".
+NO_VALUE = "–"
+
+
+def tip_text(field: Field) -> str:
+    """A Vega expression giving ``field``'s value as tooltip text in its format, or ``NO_VALUE``."""
+    value = f"datum[{json.dumps(field.name)}]"
+    fmt = json.dumps(field.tip_format or field.format or "")
     return (
-        base.mark_rule(strokeWidth=1)
-        .encode(
-            # An ordinal x keeps the data's order here too: the layers share one scale, and a
-            # layer without sort=None would sort the union (months) alphabetically.
-            x=alt.X(x.name, type=x.type, sort=None)
-            if x.type == "ordinal"
-            else alt.X(x.name, type=x.type),
-            opacity=alt.when(nearest).then(alt.value(0.6)).otherwise(alt.value(0)),
-            tooltip=[x.tooltip(), *(f.tooltip() for f in fields)],
-        )
-        .add_params(nearest)
-        .properties(name=HOVER)
+        f"isValid({value}) && isFinite({value}) ? format({value}, {fmt}) : {json.dumps(NO_VALUE)}"
     )
+
+
+def _text_tips(chart: alt.Chart, fields: list[Field]) -> tuple[alt.Chart, list[alt.Tooltip]]:
+    """The chart with each field's tooltip text computed (``tip_<name>``), and those tooltips."""
+    names = {f"tip_{f.name}": tip_text(f) for f in fields}
+    tips = [alt.Tooltip(f"tip_{f.name}", type="nominal", title=f.title) for f in fields]
+    return chart.transform_calculate(**names), tips
+
+
+def _hover_rules(base: alt.Chart, x: Field, fields: list[Field]) -> alt.Chart:
+    """Invisible columns, one per x, that show every series' value there and light up under
+    the pointer (a thin rule for weekly dates, a faint band for a month).
+
+    Not Vega-Lite's nearest-point selection: its Voronoi cells read text (nominal) tooltip fields
+    from the wrong datum and show "undefined", and a number it cannot find as "0.00%". A column
+    reaches halfway to its neighbours (three days beyond the ends), so every x can be hovered.
+    """
+    base, tips = _text_tips(base, fields)
+    hovered = alt.selection_point(name="nearest", fields=[x.name], on="pointerover",
+                                  empty=False, clear="pointerout")  # fmt: skip
+    enc: dict[str, Any] = {"y": alt.value(0), "y2": alt.value(HEIGHT),
+                           "tooltip": [x.tooltip(), *tips]}  # fmt: skip
+    if x.type == "ordinal":
+        # sort=None: the layers share one scale; without it the union (months) sorts by name.
+        enc.update(x=alt.X(x.name, type=x.type, sort=None))
+        shown, drawn = 0.08, base.mark_bar()
+    else:
+        base = _column_edges(base, x.name)
+        enc.update(x=alt.X("hover_from:T"), x2=alt.X2("hover_to"))
+        shown, drawn = 0.6, base.mark_rect()
+    enc["opacity"] = alt.when(hovered).then(alt.value(shown)).otherwise(alt.value(0))
+    return drawn.encode(**enc).add_params(hovered).properties(name=HOVER)
+
+
+def _column_edges(chart: alt.Chart, date: str) -> alt.Chart:
+    """``hover_from``/``hover_to``: the midpoints to the previous and next date (in ms)."""
+    day = 86_400_000
+    now, prev, nxt = (
+        f"time(datum[{json.dumps(date)}])",
+        "time(datum.hover_prev)",
+        "time(datum.hover_next)",
+    )
+    return chart.transform_window(
+        window=[alt.WindowFieldDef(op="lag", field=date, **{"as": "hover_prev"}),
+                alt.WindowFieldDef(op="lead", field=date, **{"as": "hover_next"})],
+        sort=[alt.SortField(date)],
+    ).transform_calculate(
+        hover_from=f"isValid(datum.hover_prev) ? ({prev} + {now}) / 2 : {now} - {3 * day}",
+        hover_to=f"isValid(datum.hover_next) ? ({now} + {nxt}) / 2 : {now} + {3 * day}",
+    )  # fmt: skip
 
 
 def _x_encoding(x: Field) -> alt.X:
@@ -196,11 +258,13 @@ def build_line_chart(
     mark: str = "line",
     zero: bool = False,
     shade: Table | None = None,
+    signs: tuple[str, str] | None = None,
 ) -> alt.LayerChart:
     """Lines (or one area) of ``series`` columns against ``x``, with hover tooltips.
 
     ``shade``: a table of the same data file with a start ``date`` and an end column, drawn as
-    translucent bands behind the lines.
+    translucent bands behind the lines. ``signs``: draw the one series as an area in two colours,
+    labelled ``signs[0]`` above zero and ``signs[1]`` below.
 
     The data is the spec's top-level data, inherited by every layer; each layer keeps its own
     table's rows (``rows_filter``). No layer has data of its own: Vega-Lite keeps the ``parse`` of
@@ -211,17 +275,37 @@ def build_line_chart(
     shades = (shade,) if shade is not None and not shade.empty else ()
     data = chart_data(table, *shades)
     base = _labelled_fold(_rows(alt.Chart(), table), series)
-    y_enc = alt.Y("value:Q", axis=alt.Axis(title=y.title, format=y.format))
+    # Levels and ratios are not forced to start at zero (a flat line at the top otherwise).
+    y_enc = alt.Y("value:Q", axis=value_axis(y), scale=alt.Scale(zero=zero))
     drawn = base.mark_area(opacity=0.7) if mark == "area" else base.mark_line(strokeWidth=1.5)
     layers: list[alt.Chart] = [_shade_bands(s) for s in shades]
-    layers.append(
-        drawn.encode(x=_x_encoding(x), y=y_enc, color=_series_color(series), detail="key:N")
-    )
+    if signs:
+        layers += _signed_areas(_rows(alt.Chart(), table), x, y_enc, next(iter(series)), signs)
+    else:
+        layers.append(
+            drawn.encode(x=_x_encoding(x), y=y_enc, color=_series_color(series), detail="key:N")
+        )
     if zero:
         layers.append(_rows(alt.Chart(), table).mark_rule(strokeDash=[4, 3]).encode(y=alt.datum(0)))
     tips = [Field(col, label, format=y.tip_format or y.format) for col, label in series.items()]
     layers.append(_hover_rules(_rows(alt.Chart(), table), x, tips))
     return alt.layer(*layers, data=data)
+
+
+def _signed_areas(
+    chart: alt.Chart, x: Field, y: alt.Y, column: str, signs: tuple[str, str]
+) -> list[alt.Chart]:
+    """The column as two areas from zero, its part above and its part below, one colour each
+    (clipped values, not new numbers: the line itself is the column)."""
+    value = f"datum[{json.dumps(column)}]"
+    color = _series_color(dict(zip(("above", "below"), signs, strict=True)), title="Side")
+    return [
+        chart.transform_filter(f"isValid({value})")
+        .transform_calculate(value=f"{op}({value}, 0)", **{SERIES: json.dumps(label)})
+        .mark_area(opacity=0.7)
+        .encode(x=_x_encoding(x), y=y, color=color)
+        for op, label in (("max", signs[0]), ("min", signs[1]))
+    ]
 
 
 def _shade_bands(shade: Table) -> alt.Chart:
@@ -246,30 +330,42 @@ def build_bar_chart(
     label: Field | None = None,
     highlight: str | None = None,
     extra_tips: tuple[Field, ...] = (),
+    interval: tuple[Field, Field] | None = None,
+    note: str | None = None,
 ) -> alt.LayerChart:
     """Bars of ``series`` columns per category (grouped when several), optional value labels.
 
     ``label``: a column printed at each bar's end (e.g. hit rate); ``highlight``: a 0/1 column
-    whose 1-rows are drawn fully opaque and the rest faded. The data is inline (its layers each
-    name it; a URL table would be loaded and parsed per layer).
+    whose 1-rows are drawn fully opaque and the rest faded; ``interval``: the low and high
+    columns of a whisker on each (single-series) bar, the labels then sit beyond it; ``note``: a
+    Vega expression of a text printed above each category's bars. The data is inline (its layers
+    each name it; a URL table would be loaded and parsed per layer).
     """
     if table.url is not None:
         raise ValueError("bar charts draw inline tables only")
     data = chart_data(table)
     base = _labelled_fold(alt.Chart(data), series)
-    cat = alt.Axis(title=category.title, labelLimit=220, labelAngle=0)
+    cat = alt.Axis(title=category.title, labelLimit=220, labelAngle=0, labelExpr=WRAPPED_LABEL)
     cat_kw: dict[str, Any] = {"type": "nominal", "axis": cat, "sort": None}
-    val = alt.Axis(title=value.title, format=value.format)
-    tips = [category.tooltip(), alt.Tooltip(f"{SERIES}:N", title="Series"),
-            alt.Tooltip("value:Q", title=value.title, format=value.tip_format or value.format),
-            *(f.tooltip() for f in extra_tips)]  # fmt: skip
+    val = value_axis(value)
+    # Room beyond the longest bar (or whisker) for its label: inside the plot, off the axis.
+    val_scale = alt.Scale(padding=18)
+    base, shown = _text_tips(
+        base,
+        [
+            Field("value", value.title, format=value.tip_format or value.format),
+            *(f for f in (*(interval or ()), *extra_tips) if f.type == "quantitative"),
+        ],
+    )
+    tips = [category.tooltip(), alt.Tooltip(f"{SERIES}:N", title="Series"), *shown,
+            *(f.tooltip() for f in extra_tips if f.type != "quantitative")]  # fmt: skip
     enc: dict[str, Any] = {"color": _series_color(series), "tooltip": tips}
     if horizontal:
         enc.update(y=alt.Y(category.name, **cat_kw), x=alt.X("value:Q", axis=val))
         if len(series) > 1:
             enc["yOffset"] = alt.YOffset(f"{SERIES}:N", sort=list(series.values()))
     else:
-        enc.update(x=alt.X(category.name, **cat_kw), y=alt.Y("value:Q", axis=val))
+        enc.update(x=alt.X(category.name, **cat_kw), y=alt.Y("value:Q", axis=val, scale=val_scale))
         if len(series) > 1:
             enc["xOffset"] = alt.XOffset(f"{SERIES}:N", sort=list(series.values()))
     if highlight:
@@ -278,27 +374,105 @@ def build_bar_chart(
         )
     layers: list[alt.Chart] = [base.mark_bar().encode(**enc)]
     layers.append(alt.Chart(data).mark_rule().encode(**{"x" if horizontal else "y": alt.datum(0)}))
+    ends = (value.name, value.name)
+    if interval is not None and not horizontal:
+        low, high = interval
+        layers.append(
+            alt.Chart(data)
+            .mark_rule(strokeWidth=1.5)
+            .encode(
+                x=alt.X(category.name, type="nominal", sort=None),
+                y=alt.Y(f"{low.name}:Q"),
+                y2=alt.Y2(high.name),
+            )
+        )
+        ends = (high.name, low.name)
     if label is not None and not horizontal:
-        layers += _bar_labels(data, category, value, label)
+        layers += _bar_labels(data, category, value, label, ends)
+    if note is not None and not horizontal:
+        layers.append(_group_notes(data, category, list(series), note))
     return alt.layer(*layers)
 
 
-def _bar_labels(data: alt.InlineData, category: Field, value: Field, label: Field) -> list:
-    """Text of ``label`` just beyond each bar's end (above positive bars, below negative)."""
+def _group_notes(data: alt.InlineData, category: Field, columns: list[str], note: str) -> alt.Chart:
+    """The text ``note`` (an expression) just above the highest of each category's bars (or
+    zero, when all are negative)."""
+    top = "max(" + ", ".join(f"datum[{json.dumps(c)}]" for c in columns) + ", 0)"
+    return (
+        alt.Chart(data)
+        .transform_calculate(note_y=top, note=note)
+        .mark_text(baseline="bottom", dy=-3, fontSize=10)
+        .encode(
+            x=alt.X(category.name, type="nominal", sort=None),
+            y=alt.Y("note_y:Q"),
+            text=alt.Text("note:N"),
+        )
+    )
+
+
+def _bar_labels(
+    data: alt.InlineData, category: Field, value: Field, label: Field, ends: tuple[str, str]
+) -> list:
+    """Text of ``label`` just beyond each bar's end (above positive bars, below negative), or
+    beyond the ``ends`` columns (a whisker's high and low)."""
     out = []
-    for test, baseline, dy in ((f"datum.{value.name} >= 0", "bottom", -3),
-                               (f"datum.{value.name} < 0", "top", 3)):  # fmt: skip
+    for test, baseline, dy, end in ((f"datum.{value.name} >= 0", "bottom", -3, ends[0]),
+                                    (f"datum.{value.name} < 0", "top", 3, ends[1])):  # fmt: skip
         out.append(
             alt.Chart(data)
             .transform_filter(test)
             .mark_text(baseline=baseline, dy=dy, fontSize=10)
             .encode(
                 x=alt.X(category.name, type="nominal", sort=None),
-                y=alt.Y(f"{value.name}:Q"),
+                y=alt.Y(f"{end}:Q"),
                 text=alt.Text(f"{label.name}:Q", format=label.format),
             )
         )
     return out
+
+
+def build_sign_bar_chart(
+    table: Table, *, category: Field, value: Field, sides: dict[str, str], side: str,
+    extra_tips: tuple[Field, ...] = (),
+) -> alt.LayerChart:  # fmt: skip
+    """One bar per category coloured by its ``side`` column, whose values are ``sides``' keys
+    (shown as their labels): e.g. each week's spread, coloured by the side that led."""
+    data = chart_data(table)
+    labels = alt.InlineData(values=[{side: k, SERIES: v} for k, v in sides.items()])
+    base = alt.Chart(data).transform_lookup(
+        lookup=side, from_=alt.LookupData(data=labels, key=side, fields=[SERIES])
+    )
+    base, tips = _text_tips(base, [value, *extra_tips])
+    cat = alt.Axis(title=category.title, labelAngle=0, labelOverlap="parity")
+    bars = base.mark_bar().encode(
+        x=alt.X(category.name, type="nominal", axis=cat, sort=None),
+        y=alt.Y(f"{value.name}:Q", axis=value_axis(value), scale=alt.Scale(padding=8)),
+        color=_series_color({k: v for k, v in sides.items()}, title="Led"),
+        tooltip=[category.tooltip(), alt.Tooltip(f"{SERIES}:N", title="Led"), *tips],
+    )
+    zero = alt.Chart(data).mark_rule().encode(y=alt.datum(0))
+    return alt.layer(bars, zero)
+
+
+def build_heatmap(
+    table: Table, *, x: Field, y: Field, value: Field, columns: tuple[str, ...], every: int = 5
+) -> alt.LayerChart:
+    """Cells of a wide table: one row per ``y`` (numbers, newest at the top, every ``every``-th
+    labelled), one column per ``columns`` (folded into ``x``, in that order), coloured by
+    ``value`` on a diverging scale centred on zero."""
+    folded = alt.Chart(chart_data(table)).transform_fold(list(columns), as_=[x.name, value.name])
+    base, tips = _text_tips(folded, [value])
+    y_axis = alt.Axis(title=y.title, labelExpr=f"datum.value % {every} == 0 ? datum.label : ''")
+    color_scale = alt.Scale(type="linear", domainMid=0, range="diverging", reverse=True)
+    legend = alt.Legend(title=value.title, format=value.format, orient="top", gradientLength=200)
+    cells = base.mark_rect().encode(
+        x=alt.X(x.name, type="nominal", axis=alt.Axis(title=x.title, labelAngle=0),
+                sort=list(columns)),
+        y=alt.Y(y.name, type="ordinal", axis=y_axis, sort="descending"),
+        color=alt.Color(f"{value.name}:Q", scale=color_scale, legend=legend),
+        tooltip=[y.tooltip(), x.tooltip(), *tips],
+    )  # fmt: skip
+    return alt.layer(cells)
 
 
 def build_dual_line_chart(table: Table, *, x: Field, left: Field, right: Field) -> alt.LayerChart:
@@ -312,7 +486,7 @@ def build_dual_line_chart(table: Table, *, x: Field, left: Field, right: Field) 
             .encode(
                 x=_x_encoding(x),
                 y=alt.Y(f.name, type="quantitative",
-                        axis=alt.Axis(title=f.title, format=f.format, orient=orient),
+                        axis=value_axis(f, orient=orient),
                         scale=alt.Scale(zero=False)),
                 color=_series_color({left.name: left.title, right.name: right.title}),
             )
@@ -333,10 +507,12 @@ def finish(
 ) -> dict[str, Any]:
     """The chart as a validated spec dict with the shared top-level contract (module docstring)."""
     subtitles = [subtitle] + ([SAMPLE_NOTE] if sample else [])
+    # A chart may size itself (bars of a long list: a height per row), else HEIGHT.
+    height = HEIGHT if chart.height is alt.Undefined else chart.height
     chart = chart.properties(
         title=alt.TitleParams(text=title, subtitle=subtitles, anchor="start"),
         width="container",
-        height=HEIGHT,
+        height=height,
         background="transparent",
         description=full_description(description, sample),
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),

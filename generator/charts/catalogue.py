@@ -22,13 +22,16 @@ import pandas as pd
 from generator.charts import scorecard
 from generator.charts.builders import (
     DATE,
+    MONTH_ABBR,
     PCT,
     PCT_TIP,
     Field,
     Table,
     build_bar_chart,
     build_dual_line_chart,
+    build_heatmap,
     build_line_chart,
+    build_sign_bar_chart,
 )
 from generator.lazy import lazy_module
 
@@ -37,6 +40,9 @@ if TYPE_CHECKING:
 else:
     alt = lazy_module("altair")  # drawn only when a template is not cached (charts.specs)
 
+# Pixels per ladder bar (a step of the inner, per-period band: a row of three bars and its
+# padding is ~50 px, room for a name of two lines).
+LADDER_BAR = 14
 PERIOD_LABELS = {"1w": "1 week", "ytd": "Year to date", "1y": "1 year"}
 
 
@@ -82,6 +88,7 @@ _YTD_FILE = ({"small": "ytd_small", "large": "ytd_large"},)
 _RATIO_FILE = ({}, {"end": "small_led_until"})
 _SPREAD_FILE = ({"spread": "spread_12m"},)
 _DRAWDOWN_FILE = ({"small": "drawdown_small", "large": "drawdown_large"},)
+_ZOOM_FILE = ({"ratio": "ratio_3y", "ma50": "ma50_3y", "ma200": "ma200_3y"},)
 
 
 def _file_sides(attrs: Attrs, prefix: str) -> dict[str, str]:
@@ -152,6 +159,7 @@ def _ratio_text(frame: pd.DataFrame) -> str:
 
 def _spread12(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     y = Field("value", "12-month return spread (%)", format=PCT, tip_format=PCT_TIP)
+    n = _sides(attrs)
     return build_line_chart(
         tables[0],
         x=DATE,
@@ -159,6 +167,7 @@ def _spread12(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
         series={"spread_12m": "Small minus large"},
         mark="area",
         zero=True,
+        signs=(f"{n['small']} ahead", f"{n['large']} ahead"),
     )
 
 
@@ -176,6 +185,10 @@ _HIT = Field("hit_rate", "Hit rate (share of years small led)", format=".0%")
 _YEARS = Field("years", "Years", format="d")
 
 
+_CI99 = (Field("spread_ci99_low", "99% interval, low", format=PCT_TIP),
+         Field("spread_ci99_high", "99% interval, high", format=PCT_TIP))  # fmt: skip
+
+
 def _months(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     return build_bar_chart(
         tables[0],
@@ -184,7 +197,9 @@ def _months(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
                     tip_format=PCT_TIP),
         series={"spread_mean": "Mean spread"},
         label=_HIT,
+        highlight="current",
         extra_tips=(_HIT, _YEARS),
+        interval=_CI99 if "spread_ci99_low" in tables[0].columns else None,
     )  # fmt: skip
 
 
@@ -205,9 +220,10 @@ def _path(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     average = f"Average {attrs.get('first_year')}–{attrs.get('last_year')}"
     y = Field("value", "Cumulative spread since Jan 1 (%)", format=PCT, tip_format=PCT_TIP)
     x = Field("month_name", "Through end of month", "ordinal")
-    return build_line_chart(
-        tables[0], x=x, y=y, series={"current": str(year), "average": average}, zero=True
-    )
+    series = {"current": str(year), "average": average}
+    if "phase_average" in tables[0].columns:
+        series["phase_average"] = f"Average {attrs.get('phase')} year ({attrs.get('phase_years')})"
+    return build_line_chart(tables[0], x=x, y=y, series=series, zero=True)
 
 
 def _path_text(frame: pd.DataFrame) -> str:
@@ -227,6 +243,19 @@ def _path_text(frame: pd.DataFrame) -> str:
     )
 
 
+def _french_text(frame: pd.DataFrame) -> str:
+    names, spread, hits = _arrays(frame, "month_name", "spread_mean", "hit_rate")
+    best, worst = np.nanargmax(spread), np.nanargmin(spread)
+    return (
+        f"Bar chart of the mean monthly return of the Ken French small-cap portfolio (bottom 30% "
+        f"by size) minus the large-cap portfolio (top 30%) for each calendar month, "
+        f"{frame.attrs.get('first_year')} to {frame.attrs.get('last_year')}, with 99% intervals, "
+        f"labelled with the share of years small caps led. Best: {names[best]} "
+        f"({_pct(spread[best])}, led in {hits[best]:.0%} of years); worst: {names[worst]} "
+        f"({_pct(spread[worst])}, led in {hits[worst]:.0%})."
+    )
+
+
 def _cycle(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     n = _sides(attrs)
     return build_bar_chart(
@@ -236,6 +265,8 @@ def _cycle(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
         series={"small_mean": n["small"], "large_mean": n["large"]},
         highlight="current",
         extra_tips=(Field("spread_mean", "Mean spread", format=PCT_TIP), _HIT, _YEARS),
+        # n per phase, and which phase this year is (the faded bars are the other phases).
+        note="'n = ' + datum.years + (datum.current == 1 ? ' · this year' : '')",
     )
 
 
@@ -314,15 +345,18 @@ def _yields_text(frame: pd.DataFrame) -> str:
 def _ladder_tables(frame: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
     """One row per fund (first-seen order), one column per period (a pivot, without pandas'
     pivot machinery: it costs milliseconds on this 30-row frame, every week)."""
-    values: dict[tuple[str, str], dict[str, float]] = {}
-    columns = ("symbol", "label", "period", "value")
-    for symbol, label, period, value in zip(*(frame[c].tolist() for c in columns), strict=True):
-        values.setdefault((symbol, label), {})[period] = value
+    values: dict[tuple[str, str, str], dict[str, float]] = {}
+    columns = ("symbol", "label", "basis", "period", "value")
+    rows = zip(*(frame[c].tolist() for c in columns), strict=True)
+    for symbol, label, basis, period, value in rows:
+        values.setdefault((symbol, label, basis), {})[period] = value
     present = set(frame["period"].tolist())
     wide = pd.DataFrame(
         {
             "symbol": pd.Series([k[0] for k in values], dtype=frame["symbol"].dtype),
-            "label": pd.Series([k[1] for k in values], dtype=frame["label"].dtype),
+            # The bar's name says its basis: an index's price return is no total return.
+            "name": pd.Series([f"{k[1]} ({k[2]})" for k in values], dtype=object),
+            "basis": pd.Series([k[2] for k in values], dtype=object),
             **{
                 p: pd.Series([v.get(p, math.nan) for v in values.values()], dtype=float)
                 for p in PERIOD_LABELS
@@ -338,12 +372,12 @@ def _ladder(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     series = {p: PERIOD_LABELS[p] for p in PERIOD_LABELS if p in tables[0].columns}
     return build_bar_chart(
         tables[0],
-        category=Field("label", "Index or fund", "nominal"),
-        value=Field("value", "Total return (%)", format=PCT, tip_format=PCT_TIP),
+        category=Field("name", "Index or fund (return basis)", "nominal"),
+        value=Field("value", "Return (%)", format=PCT, tip_format=PCT_TIP),
         series=series,
         horizontal=True,
-        extra_tips=(Field("symbol", "Symbol", "nominal"),),
-    )
+        extra_tips=(Field("symbol", "Symbol", "nominal"), Field("basis", "Basis", "nominal")),
+    ).properties(height=alt.Step(LADDER_BAR))
 
 
 def _ladder_text(frame: pd.DataFrame) -> str:
@@ -363,6 +397,82 @@ def _ladder_text(frame: pd.DataFrame) -> str:
     )
 
 
+def _ratio_zoom(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
+    y = Field("value", "Price ratio (small ÷ large)", format=".3~g", tip_format=".4~g")
+    series = {"ratio_3y": "Ratio", "ma50_3y": "50-session average",
+              "ma200_3y": "200-session average"}  # fmt: skip
+    # Month and year on every tick (Vega's default repeats "April, July" under each year).
+    x = Field("date", "Week ending", "temporal", format="%b %Y")
+    return build_line_chart(tables[0], x=x, y=y, series=series)
+
+
+def _ratio_zoom_text(frame: pd.DataFrame) -> str:
+    n = _sides(frame.attrs)
+    dates, ratio = _arrays(frame, "date", "ratio")
+    low, high = np.nanargmin(ratio), np.nanargmax(ratio)
+    return (
+        f"Line chart of the price ratio of {n['small']} to {n['large']} over the last three "
+        f"years, weekly from {_day(dates[0])} to {_day(dates[-1])}, with its 50- and "
+        f"200-session moving averages. Now {ratio[-1]:.4g}; highest {ratio[high]:.4g} on "
+        f"{_day(dates[high])}, lowest {ratio[low]:.4g} on {_day(dates[low])}."
+    )
+
+
+def _strip_tables(frame: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
+    """The strip's weeks with a short label each ("Nov 20")."""
+    weeks = pd.DatetimeIndex(frame["date"]).strftime("%b %d").str.replace(" 0", " ")
+    return (frame.assign(week=list(weeks)),)
+
+
+def _strip(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
+    n = _sides(attrs)
+    return build_sign_bar_chart(
+        tables[0],
+        category=Field("week", "Week ending", "nominal"),
+        value=Field("spread", "Week's return spread, small minus large (pp)", format=PCT,
+                    tip_format=PCT_TIP),
+        sides={"small": n["small"], "large": n["large"], "tie": "Tie"},
+        side="leader",
+        extra_tips=(Field("small", n["small"], format=PCT_TIP),
+                    Field("large", n["large"], format=PCT_TIP)),
+    )  # fmt: skip
+
+
+def _strip_text(frame: pd.DataFrame) -> str:
+    n = _sides(frame.attrs)
+    dates, leader = _arrays(frame, "date", "leader")
+    small = int((leader.astype(object) == "small").sum())
+    return (
+        f"Bar chart of the return spread of {n['small']} minus {n['large']} in each of the "
+        f"last {len(dates)} weeks, to {_day(dates[-1])}, coloured by the side that led: "
+        f"{n['small']} led {small} of them, {n['large']} "
+        f"{int((leader.astype(object) == 'large').sum())}."
+    )
+
+
+def _heatmap(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
+    return build_heatmap(
+        tables[0],
+        x=Field("month_name", "Month", "nominal"),
+        y=Field("year", "Year", "ordinal"),
+        value=Field("value", "Spread, small minus large", format=PCT, tip_format=PCT_TIP),
+        columns=MONTH_ABBR,
+    )
+
+
+def _heatmap_text(frame: pd.DataFrame) -> str:
+    years = frame["year"].to_numpy()
+    grid = frame[list(MONTH_ABBR)].to_numpy(dtype=float)
+    best = np.unravel_index(np.nanargmax(grid), grid.shape)
+    worst = np.unravel_index(np.nanargmin(grid), grid.shape)
+    return (
+        f"Heatmap of the monthly return of small caps minus large caps, one row per year from "
+        f"{int(years[0])} to {int(years[-1])} and one column per month. Best month: "
+        f"{MONTH_ABBR[best[1]]} {int(years[best[0]])} ({_pct(grid[best])}); worst: "
+        f"{MONTH_ABBR[worst[1]]} {int(years[worst[0]])} ({_pct(grid[worst])})."
+    )
+
+
 def _pair_subtitle(what: str) -> Callable[[pd.DataFrame], str]:
     return lambda f: f"{_sides(f.attrs)['small']} against {_sides(f.attrs)['large']}, {what}"
 
@@ -373,14 +483,27 @@ CHARTS: dict[str, ChartDef] = {
     "relative_ratio": ChartDef("Relative strength: small ÷ large", _ratio,
                                _pair_subtitle("weekly; shaded: small caps led"), _ratio_text,
                                _ratio_tables, _RATIO_FILE),
+    "relative_ratio_3y": ChartDef("Relative strength, last three years", _ratio_zoom,
+                                  _pair_subtitle("weekly"), _ratio_zoom_text,
+                                  file_columns=_ZOOM_FILE),
+    "leadership_strip": ChartDef("Who led, week by week", _strip,
+                                 _pair_subtitle("the last 12 weeks"), _strip_text,
+                                 _strip_tables),
     "rolling_12m_spread": ChartDef("Rolling 12-month return spread", _spread12,
                                    _pair_subtitle("weekly, trailing 252 sessions"),
                                    _spread12_text, file_columns=_SPREAD_FILE),
     "month_spread": ChartDef("Seasonality: small minus large by month", _months,
-                             _pair_subtitle("labels: share of years small caps led"),
+                             _pair_subtitle("labels: share of years small caps led; "
+                                            "whiskers: 99% interval"),
                              _months_text),
+    "french_months": ChartDef("Seasonality since 1926: Ken French size portfolios", _months,
+                              lambda f: "Bottom 30% against top 30% by size; labels: share of "
+                                        "years small caps led; whiskers: 99% interval",
+                              _french_text),
     "seasonal_path": ChartDef("This year against the average seasonal path", _path,
                               _pair_subtitle("cumulative spread, month-end closes"), _path_text),
+    "spread_heatmap": ChartDef("Every month since the data starts", _heatmap,
+                               _pair_subtitle("monthly return spread"), _heatmap_text),
     "cycle_phases": ChartDef("Presidential cycle", _cycle,
                              _pair_subtitle("highlighted: this year's phase"), _cycle_text),
     "drawdowns": ChartDef("Drawdowns", _drawdowns, _pair_subtitle("weekly"), _drawdowns_text,
@@ -392,7 +515,8 @@ CHARTS: dict[str, ChartDef] = {
                                    _pair_subtitle("10-year yield"), _yields_text,
                                    file_columns=_SAME),
     "ladder": ChartDef("Size and style ladder", _ladder,
-                       lambda f: "Total returns (adjusted closes where available)", _ladder_text,
+                       lambda f: "Each name says its basis: total return (dividends in) or price return",
+                       _ladder_text,
                        _ladder_tables),
     scorecard.NAME: ChartDef(scorecard.TITLE, scorecard.draw, scorecard.subtitle,
                              scorecard.describe),

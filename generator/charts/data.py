@@ -21,11 +21,23 @@ Frames and their columns (dates are naive ``Timestamp``s; returns and spreads ar
   then sampled). ``kind="regime"`` rows: one per leadership regime (``date`` = start, ``end``,
   ``leader`` small/large/none, ``cum_spread``) from ``metrics.relative.regime_table``.
 - ``rolling_12m_spread``: ``date, spread`` - 252-session return of small minus that of large.
-- ``month_spread``: ``month, month_name, small_mean, large_mean, spread_mean, hit_rate, years`` -
-  the months with years of ``metrics.monthly.month_stats`` (the seasonality section's table).
-- ``seasonal_path``: ``month, month_name, current, average`` - ``metrics.seasonality.
-  seasonal_paths``: compounded small minus compounded large return from the start of the year
-  through each complete month, and its average over the complete years before.
+- ``month_spread``: ``month, month_name, small_mean, large_mean, spread_mean, hit_rate, years,
+  spread_ci99_low, spread_ci99_high, current`` - the months with years of
+  ``metrics.monthly.month_stats`` (the seasonality section's table, its 99% interval of the mean
+  spread), ``current`` 1 for the week's month.
+- ``relative_ratio_3y``: ``date, ratio, ma50, ma200`` - the ratio chart's weekly rows of the
+  trailing three years.
+- ``leadership_strip``: ``date, small, large, spread, leader`` - each of the trailing 12 weeks'
+  return of both sides (last close of the week against the previous week's), their spread and
+  which side led (``small``, ``large`` or ``tie``).
+- ``spread_heatmap``: ``year, Jan, ..., Dec`` - every paired month's small minus large return,
+  one row per year (the months the seasonality statistics are computed from).
+- ``seasonal_path``: ``month, month_name, current, average, phase_average`` - ``metrics.
+  seasonality.seasonal_paths``: compounded small minus compounded large return from the start of
+  the year through each complete month, its average over the complete years before, and the
+  average over those years in this year's cycle phase (the cycle section's ``phase_average_path``).
+- ``french_months``: the ``month_spread`` columns for the Ken French size portfolios
+  (``metrics.seasonality.french_months``, the seasonality section's ``french`` table).
 - ``cycle_phases``: ``phase, phase_name, small_mean, large_mean, spread_mean, hit_rate, years,
   current`` - the phases with years of ``metrics.cycle.phase_stats`` (calendar-year returns
   grouped by presidential-cycle phase, year mod 4).
@@ -35,8 +47,9 @@ Frames and their columns (dates are naive ``Timestamp``s; returns and spreads ar
   correlation and beta of small on large.
 - ``yields_vs_relative``: ``date, relative, yield_10y`` - small/large ratio rebased to 100 at the
   window start, and the 10-year Treasury yield (percent).
-- ``ladder``: ``symbol, label, period, value`` - 1w, YTD and 1y total returns (pair indices first,
-  then the ladder in config order).
+- ``ladder``: ``symbol, label, basis, period, value`` - 1w, YTD and 1y returns of adjusted closes
+  (pair indices first, then the ladder in config order); ``basis`` says whether they are
+  "total return" (adjusted closes differ from closes) or "price return" (an index).
 
 Frame ``attrs`` carry display names for the builders: ``small``/``large`` (side names) and, where
 useful, ``first_year``/``last_year``/``year``.
@@ -56,11 +69,12 @@ from generator.metrics.common import Unavailable, current_close, iso, truncate_m
 from generator.metrics.cycle import phase_stats
 from generator.metrics.drawdowns import drawdown_path
 from generator.metrics.ladder import LADDER_PERIODS, ladder_row
-from generator.metrics.monthly import PairMonths, pair_months
+from generator.metrics.monthly import PairMonths, pair_months, stats_table
+from generator.metrics.paths import mean_path
 from generator.metrics.relative import moving_average, regime_table, week_last_rows
 from generator.metrics.returns import rebased_table
 from generator.metrics.risk import rolling_risk_table
-from generator.metrics.seasonality import seasonal_paths
+from generator.metrics.seasonality import french_month_arrays, french_months, seasonal_paths
 from generator.model import Market
 
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -68,6 +82,11 @@ PHASE_NAMES = ("Election", "Post-election", "Midterm", "Pre-election")
 # The columns of the metrics' month and phase tables the charts draw.
 MONTH_COLUMNS = ("small_mean", "large_mean", "spread_mean", "hit_rate", "years")
 PHASE_COLUMNS = MONTH_COLUMNS
+# The verdicts' 99% interval of the mean spread (the seasonality section's, the same numbers).
+INTERVAL_COLUMNS = ("spread_ci99_low", "spread_ci99_high")
+# The ratio's zoom and the leadership strip: the trailing window they show.
+ZOOM_YEARS = 3
+STRIP_WEEKS = 12
 
 
 @dataclass(frozen=True)
@@ -248,7 +267,8 @@ def month_spread_frame(inputs: _Inputs) -> pd.DataFrame:
         {
             "month": shown["month"].to_numpy(),
             "month_name": [MONTH_NAMES[m - 1] for m in shown["month"].tolist()],
-            **{name: shown[name].to_numpy() for name in MONTH_COLUMNS},
+            **{name: shown[name].to_numpy() for name in MONTH_COLUMNS + INTERVAL_COLUMNS},
+            "current": (shown["month"].to_numpy() == inputs.week_end.month).astype(int),
         }
     )
     keys = months.months.keys
@@ -263,15 +283,44 @@ def seasonal_path_frame(inputs: _Inputs) -> pd.DataFrame:
     if paths.years == 0:
         raise Unavailable(f"no complete calendar year of months before {year}")
     table = paths.table
+    # The average path of the years in this year's cycle phase (the cycle section's).
+    months, phase = _pair_months_of(inputs), year % 4
+    in_phase, phase_years = mean_path(
+        months.grid, (months.years % 4 == phase) & (months.years < year)
+    )
     frame = pd.DataFrame(
         {
             "month": table["month"].to_numpy(),
             "month_name": list(MONTH_NAMES),
             "current": table["current"].to_numpy(),
             "average": table["average"].to_numpy(),
+            "phase_average": in_phase,
         }
     )
-    frame.attrs.update(year=year, first_year=paths.first_year, last_year=paths.last_year)
+    frame.attrs.update(year=year, first_year=paths.first_year, last_year=paths.last_year,
+                       phase=PHASE_NAMES[phase].lower(), phase_years=phase_years)  # fmt: skip
+    return frame
+
+
+def french_months_frame(inputs: _Inputs) -> pd.DataFrame:
+    """The month-spread frame of the Ken French size portfolios (the seasonality section's
+    ``french`` table: bottom against top 30% by size, since 1926)."""
+    pairs = french_months(inputs.market, inputs.week_end).pairs
+    table = stats_table(
+        "month", list(range(1, 13)), french_month_arrays(inputs.market, inputs.week_end)
+    )
+    shown = table[table["years"].to_numpy() > 0]
+    if shown.empty:
+        raise Unavailable("no complete month of the Ken French size portfolios")
+    frame = pd.DataFrame(
+        {
+            "month": shown["month"].to_numpy(),
+            "month_name": [MONTH_NAMES[m - 1] for m in shown["month"].tolist()],
+            **{name: shown[name].to_numpy() for name in MONTH_COLUMNS + INTERVAL_COLUMNS},
+            "current": (shown["month"].to_numpy() == inputs.week_end.month).astype(int),
+        }
+    )
+    frame.attrs.update(first_year=pairs.first_year(), last_year=int(pairs.keys[-1] // 12))
     return frame
 
 
@@ -293,6 +342,47 @@ def cycle_phases_frame(inputs: _Inputs) -> pd.DataFrame:
     )
 
 
+def relative_ratio_3y_frame(inputs: _Inputs) -> pd.DataFrame:
+    """The ratio chart's weekly rows (the same numbers) of the trailing ``ZOOM_YEARS``."""
+    frame = relative_ratio_frame(inputs)
+    start = history.detail_start(inputs.week_end, ZOOM_YEARS)
+    if frame["date"].iloc[0] >= start:
+        raise Unavailable(f"less than {ZOOM_YEARS} years of history: the full chart shows them")
+    weeks = (frame["kind"].to_numpy(dtype=object) == "week") & (frame["date"].to_numpy() >= start)
+    return pd.DataFrame({c: frame[c].to_numpy()[weeks] for c in ("date", "ratio", "ma50", "ma200")})
+
+
+def leadership_strip_frame(inputs: _Inputs) -> pd.DataFrame:
+    """``date, small, large, spread, leader`` of the trailing ``STRIP_WEEKS`` weeks: each side's
+    week return from the week's last close to the previous week's (the scoreboard's 1w)."""
+    dates, s, lg = inputs.arrays()
+    last = week_last_rows(dates)
+    if np.count_nonzero(last) < 2:
+        raise Unavailable("fewer than two weeks of common history")
+    weeks, sw, lw = (
+        dates[last][-STRIP_WEEKS - 1 :],
+        s[last][-STRIP_WEEKS - 1 :],
+        lg[last][-STRIP_WEEKS - 1 :],
+    )
+    small, large = sw[1:] / sw[:-1] - 1, lw[1:] / lw[:-1] - 1
+    spread = small - large
+    leader = np.where(spread > 0, "small", np.where(spread < 0, "large", "tie"))
+    return history.date_frame(
+        weeks[1:], {"small": small, "large": large, "spread": spread, "leader": leader}
+    )
+
+
+def spread_heatmap_frame(inputs: _Inputs) -> pd.DataFrame:
+    """``year, Jan, ..., Dec``: every paired month's small minus large return, one row per year
+    (the months the seasonality statistics are computed from; NaN for a month without both)."""
+    months = _pair_months_of(inputs).months
+    keys = months.keys.astype(int)
+    years = np.arange(keys[0] // 12, keys[-1] // 12 + 1)
+    grid = np.full((len(years), 12), np.nan)
+    grid[keys // 12 - years[0], keys % 12] = months.small - months.large
+    return pd.DataFrame({"year": years, **{name: grid[:, i] for i, name in enumerate(MONTH_NAMES)}})
+
+
 def ladder_frame(inputs: _Inputs) -> pd.DataFrame:
     config, week_end = inputs.config, inputs.week_end
     entries = [(config.small.index, config.small.name), (config.large.index, config.large.name)]
@@ -300,21 +390,41 @@ def ladder_frame(inputs: _Inputs) -> pd.DataFrame:
     rows = []
     for symbol, label in entries:
         row = ladder_row(inputs.market, symbol, label, week_end)
+        basis = _return_basis(inputs.market, symbol, week_end)
         for period in LADDER_PERIODS:
             if row.get(period) is not None:
-                rows.append((symbol, label, period, float(row[period])))
+                rows.append((symbol, label, basis, period, float(row[period])))
     if not rows:
         raise Unavailable(f"no ladder symbol has data for the week ending {iso(week_end)}")
-    symbols, labels, periods, values = (list(column) for column in zip(*rows, strict=True))
-    return pd.DataFrame({"symbol": symbols, "label": labels, "period": periods, "value": values})
+    symbols, labels, bases, periods, values = (list(c) for c in zip(*rows, strict=True))
+    return pd.DataFrame(
+        {"symbol": symbols, "label": labels, "basis": bases, "period": periods, "value": values}
+    )
+
+
+def _return_basis(market: Market, symbol: str, week_end: pd.Timestamp) -> str:
+    """What the ladder's return of ``symbol`` is: "total return" when its adjusted closes (which
+    the ladder reads) differ from its closes (dividends reinvested), else "price return" (an
+    index, or a fund whose source gives no adjustment)."""
+    try:
+        adjusted = current_close(market, symbol, week_end, adjusted=True).to_numpy()
+        plain = current_close(market, symbol, week_end).to_numpy()
+    except Unavailable:
+        return "price return"
+    same = len(adjusted) == len(plain) and np.allclose(adjusted, plain, rtol=1e-9, atol=0)
+    return "price return" if same else "total return"
 
 
 FRAMES: dict[str, Callable[[_Inputs], pd.DataFrame]] = {
     "ytd_rebased": ytd_rebased_frame,
     "relative_ratio": relative_ratio_frame,
+    "relative_ratio_3y": relative_ratio_3y_frame,
+    "leadership_strip": leadership_strip_frame,
     "rolling_12m_spread": rolling_12m_spread_frame,
     "month_spread": month_spread_frame,
+    "french_months": french_months_frame,
     "seasonal_path": seasonal_path_frame,
+    "spread_heatmap": spread_heatmap_frame,
     "cycle_phases": cycle_phases_frame,
     "drawdowns": drawdowns_frame,
     "rolling_risk": rolling_risk_frame,

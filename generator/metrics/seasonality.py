@@ -39,6 +39,7 @@ from generator.metrics.monthly import (
     closes_of,
     key_to_month_start,
     keyed_from_monthly_series,
+    month_arrays,
     month_key,
     month_pairs,
     month_records,
@@ -354,14 +355,16 @@ def french_seasonality(market: Market, week_end: pd.Timestamp) -> dict[str, Any]
     if french.levels is not None:
         small, big = french.levels
         through = french.through
-        out = _french_table(french.names, "daily", french.pairs, through)
+        arrays = french_month_arrays(market, week_end)
+        out = _french_table(french.names, "daily", french.pairs, through, arrays)
         out.update(
             _window_section(
                 (small, big), out["first_year"], min(week_end, through), market_calendar(market)
             )
         )
         return out
-    out = _french_table(french.names, "monthly", french.pairs, french.through)
+    arrays = french_month_arrays(market, week_end)
+    out = _french_table(french.names, "monthly", french.pairs, french.through, arrays)
     reason = "only monthly French returns are in the store"
     for key in ("dec15_feb15", "first5_january"):
         out[key] = None
@@ -370,7 +373,11 @@ def french_seasonality(market: Market, week_end: pd.Timestamp) -> dict[str, Any]
 
 
 def _french_table(
-    names: tuple[str, str], basis: str, pairs: MonthPairs, through: pd.Timestamp
+    names: tuple[str, str],
+    basis: str,
+    pairs: MonthPairs,
+    through: pd.Timestamp,
+    arrays: dict[str, np.ndarray],
 ) -> dict[str, Any]:
     first_year = pairs.first_year()
     if first_year is None:
@@ -382,5 +389,18 @@ def _french_table(
         "first_year": first_year,
         "last_complete_month": pairs.last_month(),
         "data_through": iso(through),
-        "months": month_records(pairs),
+        "months": month_records(pairs)
+        if arrays is None
+        else stats_records(arrays, "month", MONTHS),
     }
+
+
+def french_month_arrays(market: Market, week_end: pd.Timestamp) -> dict[str, np.ndarray]:
+    """``month_arrays`` of the French month pairs, computed once per cut market (the section's
+    table and the French seasonality chart read the same arrays)."""
+    week_end = pd.Timestamp(week_end)
+    return memo(
+        market,
+        ("french_month_arrays", week_end),
+        lambda: month_arrays(french_months(market, week_end).pairs),
+    )

@@ -42,10 +42,10 @@ PHASE_NAMES = ("election", "post-election", "midterm", "pre-election")
 # Charts by report section, in page order; the home page shows HOME_CHARTS.
 SECTION_CHARTS = {
     "scoreboard": ("ytd_rebased",),
-    "relative": ("relative_ratio", "rolling_12m_spread"),
+    "relative": ("leadership_strip", "relative_ratio", "relative_ratio_3y", "rolling_12m_spread"),
     "drawdowns": ("drawdowns",),
     "risk": ("rolling_risk",),
-    "seasonality": ("month_spread", "seasonal_path"),
+    "seasonality": ("month_spread", "french_months", "seasonal_path", "spread_heatmap"),
     "cycle": ("cycle_phases",),
     "rates": ("yields_vs_relative",),
     "ladder": ("ladder",),
@@ -83,33 +83,83 @@ class ChartView:
         return Markup(f"{self.name}.svg")
 
 
-# The numbers of each chart's data table, as registry metrics (None: a text column). A numeric
-# column not listed here fails the render, so no table guesses a format from a column's name.
-_MONTH_TABLE = {"month": None, "month_name": None}
-CHART_TABLE_METRICS: Mapping[str, Mapping[str, str | None]] = MappingProxyType({
-    "month_spread": {**_MONTH_TABLE, "years": "seasonality.months.*.years",
-                     **{c: f"seasonality.months.*.{c}"
-                        for c in ("small_mean", "large_mean", "spread_mean", "hit_rate")}},
-    "seasonal_path": {**_MONTH_TABLE, "current": "seasonality.current_year_path.*.spread",
-                      "average": "seasonality.average_path.*.spread"},
-    "cycle_phases": {"phase": None, "phase_name": None, "current": None,
-                     "years": "cycle.phases.*.years",
-                     **{c: f"cycle.phases.*.{c}"
-                        for c in ("small_mean", "large_mean", "spread_mean", "hit_rate")}},
-    "ladder": {"symbol": None, "label": None, "period": None, "value": "ladder.rows.*.1w"},
+@dataclass(frozen=True)
+class TableColumn:
+    """A chart frame's column in the chart's data table: its header (``{small}``/``{large}``:
+    the side names), its numbers' registry metric, or words for its values; ``hidden``: left
+    out (a sort key, a flag the chart reads)."""
+
+    header: str = ""
+    metric: str | None = None
+    words: Mapping[str, str] | None = None
+    hidden: bool = False
+
+
+HIDDEN = TableColumn(hidden=True)
+_SIDE_WORDS = MappingProxyType({"small": "{small}", "large": "{large}", "tie": "tie"})
+_PERIOD_WORDS = MappingProxyType({"1w": "Week", "ytd": "Year to date", "1y": "1 year"})
+_MONTH_TABLE = {"month": HIDDEN, "month_name": TableColumn("Month")}
+
+
+def _stats_columns(base: str) -> dict[str, TableColumn]:
+    return {c: TableColumn(registry.metric(f"{base}.{c}").label, f"{base}.{c}")
+            for c in ("years", "small_mean", "large_mean", "spread_mean", "hit_rate",
+                      "spread_ci99_low", "spread_ci99_high")}  # fmt: skip
+
+
+# Each chart's data table: human headers, numbers as their registry metric says. A numeric
+# column not listed here fails the render, so no table guesses a format or shows a raw name.
+CHART_TABLES: Mapping[str, Mapping[str, TableColumn]] = MappingProxyType({
+    "month_spread": {**_MONTH_TABLE, **_stats_columns("seasonality.months.*"), "current": HIDDEN},
+    "seasonal_path": {**_MONTH_TABLE,
+                      "current": TableColumn("This year", "seasonality.current_year_path.*.spread"),
+                      "average": TableColumn("Average year", "seasonality.average_path.*.spread"),
+                      "phase_average": TableColumn("Average year of this cycle phase",
+                                                   "cycle.phase_average_path.*.spread")},
+    "french_months": {**_MONTH_TABLE, **_stats_columns("seasonality.french.months.*"),
+                      "current": HIDDEN},
+    "cycle_phases": {"phase": HIDDEN, "phase_name": TableColumn("Cycle year"), "current": HIDDEN,
+                     **_stats_columns("cycle.phases.*")},
+    "ladder": {"symbol": TableColumn("Symbol"), "label": TableColumn("Index or fund"),
+               "basis": TableColumn("Basis"), "period": TableColumn("Period", words=_PERIOD_WORDS),
+               "value": TableColumn("Return", "ladder.rows.*.1w")},
+    "leadership_strip": {"date": TableColumn("Week ending"),
+                         "small": TableColumn("{small}", "returns.1w.small"),
+                         "large": TableColumn("{large}", "returns.1w.large"),
+                         "spread": TableColumn("Spread", "returns.1w.spread"),
+                         "leader": TableColumn("Led", words=_SIDE_WORDS)},
     # History charts: only their first weeks are short enough for a table.
-    "ytd_rebased": {"date": None, "small": "chart.ytd_rebased.small",
-                    "large": "chart.ytd_rebased.large"},
-    "relative_ratio": {"kind": None, "date": None, "end": None, "leader": None,
-                       "ratio": "relative.ratio", "ma50": "relative.ma_50",
-                       "ma200": "relative.ma_200",
-                       "cum_spread": "relative.regimes.*.cum_spread"},
-    "rolling_12m_spread": {"date": None, "spread": "returns.1y.spread"},
-    "drawdowns": {"date": None, "small": "drawdown.small.current",
-                  "large": "drawdown.large.current"},
-    "rolling_risk": {"date": None, "corr": "risk.corr_1y", "beta": "risk.beta_1y"},
-    "yields_vs_relative": {"date": None, "relative": "chart.yields_vs_relative.relative",
-                           "yield_10y": "rates.yields.*.level"},
+    "ytd_rebased": {"date": TableColumn("Session"),
+                    "small": TableColumn("{small}", "chart.ytd_rebased.small"),
+                    "large": TableColumn("{large}", "chart.ytd_rebased.large")},
+    "relative_ratio": {"kind": HIDDEN, "date": TableColumn("Week ending"),
+                       "end": TableColumn("Regime ends"),
+                       "leader": TableColumn("Led", words=_SIDE_WORDS),
+                       "ratio": TableColumn("Ratio", "relative.ratio"),
+                       "ma50": TableColumn("50-session average", "relative.ma_50"),
+                       "ma200": TableColumn("200-session average", "relative.ma_200"),
+                       "cum_spread": TableColumn("Cumulative spread",
+                                                 "relative.regimes.*.cum_spread")},
+    "relative_ratio_3y": {"date": TableColumn("Week ending"),
+                          "ratio": TableColumn("Ratio", "relative.ratio"),
+                          "ma50": TableColumn("50-session average", "relative.ma_50"),
+                          "ma200": TableColumn("200-session average", "relative.ma_200")},
+    "rolling_12m_spread": {"date": TableColumn("Week ending"),
+                           "spread": TableColumn("12-month spread", "returns.1y.spread")},
+    "spread_heatmap": {"year": TableColumn("Year"),
+                       **{m: TableColumn(m, "seasonality.months.*.spread_mean")
+                          for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+                                    "Sep", "Oct", "Nov", "Dec")}},
+    "drawdowns": {"date": TableColumn("Week ending"),
+                  "small": TableColumn("{small}", "drawdown.small.current"),
+                  "large": TableColumn("{large}", "drawdown.large.current")},
+    "rolling_risk": {"date": TableColumn("Week ending"),
+                     "corr": TableColumn("Correlation, 1 year", "risk.corr_1y"),
+                     "beta": TableColumn("Beta, 1 year", "risk.beta_1y")},
+    "yields_vs_relative": {"date": TableColumn("Week ending"),
+                           "relative": TableColumn("Small ÷ large, rebased",
+                                                   "chart.yields_vs_relative.relative"),
+                           "yield_10y": TableColumn("10-year yield", "rates.yields.*.level")},
 })  # fmt: skip
 
 
@@ -123,25 +173,44 @@ def chart_view(
     description = str(spec.get("description") or title)
     if frame is None or len(frame) > MAX_TABLE_ROWS or name in OWN_TABLE_CHARTS:
         return ChartView(name, str(title), description, svg=svg)
+    sides = {"small": frame.attrs.get("small", "Small caps"),
+             "large": frame.attrs.get("large", "Large caps")}  # fmt: skip
     frame = frame.reset_index(drop=frame.index.name is None)
-    formats = CHART_TABLE_METRICS.get(name, {})
+    columns = CHART_TABLES.get(name, {})
+    shown = [str(c) for c in frame.columns if not columns.get(str(c), TableColumn()).hidden]
     # Column by column: ``tolist`` gives the Python values ``itertuples`` would, faster.
-    cells = [_column_cells(name, str(c), frame[c].tolist(), formats) for c in frame.columns]
+    cells = [_column_cells(name, c, frame[c].tolist(), columns, sides) for c in shown]
     rows = tuple(zip(*cells, strict=True))
-    return ChartView(name, str(title), description, tuple(map(str, frame.columns)), rows, svg)
+    headers = tuple(_header(c, columns, sides) for c in shown)
+    return ChartView(name, str(title), description, headers, rows, svg)
+
+
+def _header(column: str, columns: Mapping[str, TableColumn], sides: Mapping[str, str]) -> Markup:
+    """A column's header in words (its name when the chart declares none), as inert text."""
+    declared = columns.get(column)
+    header = declared.header if declared and declared.header else column
+    return md_text(header.format_map(sides))
 
 
 def _column_cells(
-    chart: str, column: str, values: list[Any], formats: Mapping[str, str | None]
+    chart: str,
+    column: str,
+    values: list[Any],
+    columns: Mapping[str, TableColumn],
+    sides: Mapping[str, str],
 ) -> list[Markup]:
-    """A table column's cells as display text: numbers as their registry metric says."""
-    if column in formats and formats[column] is not None:
-        declared = registry.metric(formats[column])  # type: ignore[arg-type]
-        return [Markup(declared.format(_cell(v))) for v in values]
+    """A table column's cells as display text: numbers as their registry metric says, words for
+    codes."""
+    declared = columns.get(column, TableColumn())
+    if declared.metric is not None:
+        formatted = registry.metric(declared.metric)
+        return [Markup(formatted.format(_cell(v))) for v in values]
     cells = [_cell(v) for v in values]
-    if column not in formats and any(isinstance(v, int | float) for v in cells):
+    if column not in columns and any(isinstance(v, int | float) for v in cells):
         raise KeyError(f"chart {chart}: numeric column {column!r} has no metric in "
-                       "CHART_TABLE_METRICS")  # fmt: skip
+                       "CHART_TABLES")  # fmt: skip
+    if declared.words is not None:
+        cells = [None if v is None else declared.words.get(v, v).format_map(sides) for v in cells]
     return [Markup(registry.NOT_AVAILABLE) if v is None else md_text(v) for v in cells]
 
 
