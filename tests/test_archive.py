@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import struct
 from dataclasses import replace
 from pathlib import Path
 
@@ -203,8 +204,12 @@ def test_report_without_images_has_no_social_image_and_a_javascript_note(tmp_pat
     assert "vl-fallback" not in text
     with_images = pipeline.generate_report(january_market(), CONFIG, week, tmp_path, force=True)
     text = with_images.read_text(encoding="utf-8")
-    assert "\nimage: blog/2023/12/08/ytd_rebased.svg\n" in text
+    assert "\nimage: blog/2023/12/08/social.png\n" in text  # social sites show no SVG
     assert (page.parent / "ytd_rebased.svg").is_file()
+    png = (page.parent / "social.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert struct.unpack(">II", png[16:24]) == (1200, 630)  # the IHDR chunk's width, height
+    assert 'src=\\"social.png\\"' in text.split("\n---\n")[0]  # the feed item shows it
 
 
 @pytest.mark.slow

@@ -54,6 +54,7 @@ HOME_CHARTS = ("ytd_rebased", "relative_ratio")
 # Every other chart needs JavaScript; its numbers stay reachable in a table or the CSV.
 SVG_CHARTS = ("ytd_rebased", "relative_ratio", "month_spread", "ladder")
 CHART_NAME = re.compile(r"[a-z0-9_]+")
+SOCIAL_FILE = "social.png"  # the social and feed image beside a report (charts.social)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def _cell(value: Any) -> Any:
 
 
 def build_report_context(
-    doc: Document, charts: Mapping[str, ChartView], *, sample: bool
+    doc: Document, charts: Mapping[str, ChartView], *, sample: bool, social_image: bool = False
 ) -> dict[str, Any]:
     """Everything the report template reads, derived from one typed metrics document.
 
@@ -200,6 +201,8 @@ def build_report_context(
         "section_charts": SECTION_CHARTS,
         "categories": categories(doc),
         "image_path": _image_path(doc.week_ending),
+        "social_image": social_image,
+        "social_file": SOCIAL_FILE,
     }
 
 
@@ -303,12 +306,11 @@ def _month_stats(seasonality: Seasonality | None, month: int) -> MonthStats | No
 
 
 def _image_path(week: str) -> Markup:
-    """The social and feed image: the YTD chart's SVG, as published (site-root relative).
-
-    The blog publishes ``blog/posts/YYYY/MM/DD/`` at ``blog/YYYY/MM/DD/`` (mkdocs.yml).
+    """The social and feed image (a PNG: social sites show no SVG), as published (site-root
+    relative). The blog publishes ``blog/posts/YYYY/MM/DD/`` at ``blog/YYYY/MM/DD/`` (mkdocs.yml).
     """
     day = dt.date.fromisoformat(str(week)[:10])
-    return Markup(f"blog/{day:%Y/%m/%d}/ytd_rebased.svg")
+    return Markup(f"blog/{day:%Y/%m/%d}/{SOCIAL_FILE}")
 
 
 def largest_moves(changes: Changes | Missing) -> tuple[Change, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -21,7 +22,12 @@ from markupsafe import Markup
 from generator.atomic import create_temp_file
 from generator.errors import DataError
 from generator.metrics.schema import Document
-from generator.pages.context import ChartView, build_home_context, build_report_context
+from generator.pages.context import (
+    ChartView,
+    build_home_context,
+    build_report_context,
+)
+from generator.pages.feed_filters import FEED_FILTERS
 from generator.pages.filters import FILTERS, TESTS, md_text
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -80,6 +86,7 @@ def pages_environment(
         finalize=_finalize,
     )
     env.filters.update(FILTERS)
+    env.filters.update(FEED_FILTERS)
     env.tests.update(TESTS)
     return env
 
@@ -117,12 +124,20 @@ def render_report(
     sample: bool,
     downloads: Sequence[str] = DEFAULT_DOWNLOADS,
     env: Environment | None = None,
+    social_image: bool = False,
 ) -> str:
     """The report page (a blog post, front matter included) of one metrics document (``env``:
-    the run's ``RunContext.pages``; None: ``environment()``)."""
-    ctx = build_report_context(doc, charts, sample=sample)
+    the run's ``RunContext.pages``; None: ``environment()``; ``social_image``: whether the
+    folder holds SOCIAL_FILE, the page's social and feed image)."""
+    ctx = build_report_context(doc, charts, sample=sample, social_image=social_image)
     page = {**ctx, "downloads": list(downloads), "data_file": DATA_FILE}
     return _render("report.md.j2", page, env)
+
+
+def report_title(doc: Document, env: Environment | None = None) -> str:
+    """A report's title as plain text (entities decoded), as its page heads it."""
+    ctx = build_report_context(doc, {}, sample=doc.sample)
+    return html.unescape(_render("partials/title.txt.j2", ctx, env).strip())
 
 
 def render_home(
