@@ -12,6 +12,7 @@ import pytest
 
 from generator import archive, home, pipeline, pool, report_folder
 from generator.errors import DataError
+from generator.pages.render import report_title
 from tests.test_pages import fixed_doc
 
 
@@ -141,6 +142,28 @@ def test_write_home_uses_the_latest_report(tmp_path: Path) -> None:
     assert 'data-spec="blog/2026/11/20/ytd_rebased.vl.json"' in text
     assert "[Browse all 2 reports](blog/index.md)" in text
     assert archive.published_path("blog/posts/2026/11/20/x.svg") == "blog/2026/11/20/x.svg"
+
+
+def test_home_leads_with_the_summary_and_links_the_previous_weeks(tmp_path: Path) -> None:
+    fridays = ("09-18", "09-25", "10-02", "10-09", "10-16", "10-23", "10-30", "11-06", "11-13")
+    weeks = [f"2026-{day}" for day in (*fridays, "11-20")]
+    for week in weeks:
+        _write(tmp_path, week)
+    text = home.write_home(tmp_path).read_text(encoding="utf-8")
+    latest = text.index("## Latest: Week ending November 20, 2026")
+    summary = text.index("<li><strong>Russell 2000</strong>: ")
+    assert latest < summary < text.index("In the week ending November 20, 2026")
+    links = [line for line in text.splitlines() if line.startswith("- [Week ending ")]
+    assert links[0] == (  # newest first, by headline, to the report's page
+        f"- [{fixed_doc_title('2026-11-13')}](blog/posts/2026/11/13/index.md)"
+    )
+    assert len(links) == home.PREVIOUS == 8  # 2026-09-18 is the ninth: left out
+    assert "blog/posts/2026/09/18" not in text and "2026/11/20/index.md)\n" not in text
+
+
+def fixed_doc_title(week: str) -> str:
+    """The title a report of ``fixed_doc(week)`` carries."""
+    return report_title(fixed_doc(week))
 
 
 @pytest.mark.slow

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -206,16 +206,31 @@ def build_report_context(
     }
 
 
+@dataclass(frozen=True)
+class PreviousReport:
+    """An earlier report the home page links: its week, headline ("" if unknown) and page (its
+    path relative to the docs folder)."""
+
+    week: str
+    title: str
+    url: str
+
+
 def build_home_context(
-    report_ctx: Mapping[str, Any], report_url: str, asset_prefix: str
+    report_ctx: Mapping[str, Any],
+    report_url: str,
+    asset_prefix: str,
+    previous: Sequence[PreviousReport] = (),
 ) -> dict[str, Any]:
-    """The home page context: the latest report's context plus where its files live."""
+    """The home page context: the latest report's context plus where its files live, and the
+    earlier reports it links (newest first)."""
     home_charts = {n: report_ctx["charts"][n] for n in HOME_CHARTS if n in report_ctx["charts"]}
     return {
         **report_ctx,
         "home_charts": home_charts,
         "report_url": report_url,
         "base": asset_prefix,
+        "previous": list(previous),
     }
 
 

@@ -24,6 +24,7 @@ from generator.errors import DataError
 from generator.metrics.schema import Document
 from generator.pages.context import (
     ChartView,
+    PreviousReport,
     build_home_context,
     build_report_context,
 )
@@ -149,13 +150,15 @@ def render_home(
     asset_prefix: str,
     report_count: int,
     env: Environment | None = None,
+    previous: Sequence[PreviousReport] = (),
 ) -> str:
     """The home page: the latest report's headline, narrative and key charts, with links.
 
     ``report_url`` is the report's Markdown path relative to the docs root (MkDocs resolves
-    it); ``asset_prefix`` is the folder of its sidecar files relative to the site root.
+    it); ``asset_prefix`` is the folder of its sidecar files relative to the site root;
+    ``previous``: the earlier reports it links, newest first.
     """
     ctx = build_report_context(doc, charts, sample=sample)
-    home = build_home_context(ctx, report_url, asset_prefix)
+    home = build_home_context(ctx, report_url, asset_prefix, previous)
     page = {**home, "report_count": report_count, "data_file": DATA_FILE}
     return _render("home.md.j2", page, env)
