@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import posixpath
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from generator.pages.render import environment
 from generator.week_links import (
     WeekLinks,
     add_week_links,
+    page_source,
     relative_link,
     week_links,
     with_week_nav,
@@ -59,6 +62,9 @@ def test_a_year_earlier_is_the_nearest_week_within_four_days(
 def test_links_are_relative_to_the_report_page() -> None:
     assert relative_link("2026-08-21", "2026-08-14") == "../14/index.md"
     assert relative_link("2026-01-02", "2025-01-03") == "../../../2025/01/03/index.md"
+    weeks = ["2026-08-21", "2026-08-14", "2026-07-31", "2025-08-22", "2025-12-26", "2026-01-02"]
+    for a, b in itertools.permutations(weeks, 2):
+        assert relative_link(a, b) == posixpath.relpath(page_source(b), page_source(a)[:-9])
 
 
 def test_the_block_goes_after_the_excerpt_or_at_the_end() -> None:
