@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
 
-.PHONY: install demo test test-fast lint format weekly browser-deps clean lock
+.PHONY: install demo test test-fast lint format weekly browser-deps clean lock screenshots
 
 # The lock installs the whole tree with hash checking; the project itself comes last, without
 # dependencies, so nothing outside the lock is installed (not even a newer pip: the venv's own
@@ -66,6 +66,12 @@ test: $(STAMP) browser-deps
 FAST_TESTS := not (browser or sitebuild or forkcopy or realdata or slow)
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "$(FAST_TESTS)"
+
+## screenshots: PNGs of the newest sample report (light, dark, 375 px) in build/screenshots/
+# (not committed); builds the sample site first when it is missing.
+screenshots: $(STAMP) browser-deps
+	@test -d sample/site || $(MAKE) demo
+	$(BIN)/python scripts/screenshots.py --site sample/site --out build/screenshots
 
 browser-deps:
 	@bash scripts/install-chromium

@@ -49,6 +49,7 @@ from generator.weeks import backfill_weeks, resolve_market_week
 
 if TYPE_CHECKING:
     from generator.charts.assets import Renderer
+    from generator.metrics.schema import Document
     from generator.site import SiteBuild
 
 # The reports with static images in a backfill: the newest ones, as many as the feed lists
@@ -251,8 +252,12 @@ def generate_report(
         doc = compute_metrics(cut, config, week)
         data = {**compute_chart_data(cut, config, week), **document_charts(doc)}
         specs = build_specs(data, sample=market.sample, run=run)
-        svgs = draw_images(specs, data, images=images, renderer=renderer, run=run)
-        return write_report(docs_dir, doc, specs, data, svgs, force=force, run=run)
+        with _drawing(images, renderer, run) as drawing:
+            svgs = draw_images(specs, data, images=images, renderer=drawing, run=run)
+            social = draw_social(doc, specs, data, drawing, run)
+        return write_report(
+            docs_dir, doc, specs, data, svgs, force=force, run=run, social_png=social
+        )
 
 
 def build_specs(
@@ -286,6 +291,35 @@ def draw_images(
                 spec = static_chart_spec(name, specs[name], data[name], run.data_texts)
                 svgs[name] = draw_svg(drawing, name, spec)
     return svgs
+
+
+def _drawing(
+    images: bool, renderer: Renderer | None, run: RunContext
+) -> contextlib.AbstractContextManager[Renderer | None]:
+    """The renderer that draws a report's images: ``renderer``, one the run starts, or None
+    without ``images`` (nothing is started)."""
+    if not images or renderer is not None:
+        return contextlib.nullcontext(renderer)
+    return run.start_renderer()
+
+
+def draw_social(
+    doc: Document,
+    specs: Mapping[str, dict[str, Any]],
+    data: Mapping[str, pd.DataFrame],
+    renderer: Renderer | None,
+    run: RunContext,
+) -> bytes | None:
+    """The social and feed image (``charts.social``): the headline chart under the report's
+    title, as a PNG; None without a renderer or without that chart."""
+    from generator.charts import static_chart_spec
+    from generator.charts.social import SOCIAL_CHART, draw_social_image
+    from generator.pages.render import report_title
+
+    if renderer is None or SOCIAL_CHART not in specs:
+        return None
+    chart = static_chart_spec(SOCIAL_CHART, specs[SOCIAL_CHART], data[SOCIAL_CHART], run.data_texts)
+    return draw_social_image(renderer, chart, report_title(doc, run.pages))
 
 
 @contextlib.contextmanager

@@ -19,6 +19,7 @@ from generator.archive import PAGE_FILE, ReportExists, recover_report, report_di
 from generator.atomic import create_temp_dir
 from generator.metrics.schema import Document
 from generator.pages import METRICS_FILE, ChartView, chart_view, render_report
+from generator.pages.context import SOCIAL_FILE
 from generator.publish import SET_ASIDE
 
 if TYPE_CHECKING:
@@ -34,11 +35,13 @@ def write_report(
     *,
     force: bool = False,
     run: RunContext | None = None,
+    social_png: bytes | None = None,
 ) -> Path:
     """Write one week's report folder; returns the path of its page.
 
     Raises ReportExists when the week is archived and ``force`` is False. ``run`` lends its
-    compiled templates and data-file texts (None: this call's own).
+    compiled templates and data-file texts (None: this call's own). ``social_png``: the social
+    and feed image (``charts.social``), written as SOCIAL_FILE.
     """
     from generator.charts import write_chart_files
     from generator.metrics import metrics_json
@@ -54,6 +57,8 @@ def write_report(
         written = write_chart_files(staging, dict(specs), dict(chart_data), texts)
         for name, svg in sorted(svgs.items()):
             (staging / f"{name}.svg").write_text(svg, encoding="utf-8")
+        if social_png is not None:
+            (staging / SOCIAL_FILE).write_bytes(social_png)
         (staging / METRICS_FILE).write_text(metrics_json(doc), encoding="utf-8")
         downloads = [METRICS_FILE] + sorted(p.name for p in written if p.suffix == ".csv")
         charts = _chart_views(specs, chart_data, svgs)
@@ -63,6 +68,7 @@ def write_report(
             sample=doc.sample,
             downloads=downloads,
             env=None if run is None else run.pages,
+            social_image=social_png is not None,
         )
         (staging / PAGE_FILE).write_text(page, encoding="utf-8")
         _swap_into_place(staging, target)

@@ -41,10 +41,13 @@ from generator.site_config import CONFIG_FILE, build_config
 from generator.site_docs import assemble_docs
 from generator.site_js import bundle_in_background, chart_scripts, write_bundle
 from generator.site_post import measure_enclosures, publish_sidecars
+from generator.week_links import add_week_links
 
 __all__ = ["BUILD_DIR", "SiteBuild", "SiteError", "build_site", "replace_dir"]
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
+
     from generator.runcontext import RunContext
 
 log = logging.getLogger(__name__)
@@ -93,6 +96,7 @@ def build_site(
         assemble_docs(
             project_dir, content_dir and Path(content_dir), docs_out, sidecars, markdown_cache
         )
+        add_week_links(docs_out, _pages_env(run))
         relative = [Path(p.name) for p in (docs_out, site_tmp)]
         config = build_config(project_dir, *relative, chart_scripts(), Path("cache"), site_url)
         config_path = build_dir / CONFIG_FILE
@@ -104,6 +108,13 @@ def build_site(
         write_bundle(site_tmp, bundle.result())
     replace_dir(site_tmp, site_dir)
     return _summary(site_dir)
+
+
+def _pages_env(run: RunContext | None) -> Environment:
+    """The run's compiled templates, or the package's own."""
+    from generator.pages.render import environment
+
+    return environment() if run is None else run.pages
 
 
 def replace_dir(new: Path, target: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import struct
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from generator import archive, home, pipeline, pool, report_folder
 from generator.errors import DataError
+from generator.pages.render import report_title
 from tests.test_pages import fixed_doc
 
 
@@ -142,6 +144,28 @@ def test_write_home_uses_the_latest_report(tmp_path: Path) -> None:
     assert archive.published_path("blog/posts/2026/11/20/x.svg") == "blog/2026/11/20/x.svg"
 
 
+def test_home_leads_with_the_summary_and_links_the_previous_weeks(tmp_path: Path) -> None:
+    fridays = ("09-18", "09-25", "10-02", "10-09", "10-16", "10-23", "10-30", "11-06", "11-13")
+    weeks = [f"2026-{day}" for day in (*fridays, "11-20")]
+    for week in weeks:
+        _write(tmp_path, week)
+    text = home.write_home(tmp_path).read_text(encoding="utf-8")
+    latest = text.index("## Latest: Week ending November 20, 2026")
+    summary = text.index("<li><strong>Russell 2000</strong>: ")
+    assert latest < summary < text.index("In the week ending November 20, 2026")
+    links = [line for line in text.splitlines() if line.startswith("- [Week ending ")]
+    assert links[0] == (  # newest first, by headline, to the report's page
+        f"- [{fixed_doc_title('2026-11-13')}](blog/posts/2026/11/13/index.md)"
+    )
+    assert len(links) == home.PREVIOUS == 8  # 2026-09-18 is the ninth: left out
+    assert "blog/posts/2026/09/18" not in text and "2026/11/20/index.md)\n" not in text
+
+
+def fixed_doc_title(week: str) -> str:
+    """The title a report of ``fixed_doc(week)`` carries."""
+    return report_title(fixed_doc(week))
+
+
 @pytest.mark.slow
 def test_generated_report_gives_every_charts_numbers(tmp_path: Path) -> None:
     """History charts load chart-data.csv next to their spec; the others' numbers are tables."""
@@ -204,8 +228,12 @@ def test_report_without_images_has_no_social_image_and_a_javascript_note(tmp_pat
     assert "vl-fallback" not in text
     with_images = pipeline.generate_report(january_market(), CONFIG, week, tmp_path, force=True)
     text = with_images.read_text(encoding="utf-8")
-    assert "\nimage: blog/2023/12/08/ytd_rebased.svg\n" in text
+    assert "\nimage: blog/2023/12/08/social.png\n" in text  # social sites show no SVG
     assert (page.parent / "ytd_rebased.svg").is_file()
+    png = (page.parent / "social.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert struct.unpack(">II", png[16:24]) == (1200, 630)  # the IHDR chunk's width, height
+    assert 'src=\\"social.png\\"' in text.split("\n---\n")[0]  # the feed item shows it
 
 
 @pytest.mark.slow

@@ -53,6 +53,9 @@ class FixedRenderer:
     def svg(self, spec: dict) -> str:
         return "<svg xmlns='http://www.w3.org/2000/svg'/>\n"
 
+    def png(self, spec: dict) -> bytes:
+        return b"\x89PNG\r\n\x1a\n"
+
 
 def in_child(root: Path, work: Callable[[], int], kill_after: int | None = None) -> int:
     """``work()`` in a forked child inside ``root``; its exit code, or KILLED when the child was

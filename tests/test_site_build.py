@@ -85,9 +85,10 @@ def test_rss_feed_lists_reports_newest_first_with_report_dates(site: SampleSite)
     for item, week in zip(items, reversed(site.weeks), strict=True):
         enclosure = item.find("enclosure")
         assert enclosure is not None
-        svg = site.build.site_dir / "blog" / week.replace("-", "/") / "ytd_rebased.svg"
-        assert enclosure.get("url") == site.url + svg.relative_to(site.build.site_dir).as_posix()
-        assert enclosure.get("length") == str(svg.stat().st_size)
+        png = site.build.site_dir / "blog" / week.replace("-", "/") / "social.png"
+        assert enclosure.get("url") == site.url + png.relative_to(site.build.site_dir).as_posix()
+        assert enclosure.get("length") == str(png.stat().st_size)
+        assert enclosure.get("type") == "image/png"
     titles = [item.findtext("title") for item in items]
     assert titles[0].startswith("Week ending November 20, 2026: ")
 

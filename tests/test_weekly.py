@@ -94,6 +94,7 @@ def test_first_run_publishes_week_n(project: Path) -> None:
         "scorecard.vl.json",
         "seasonal_path.vl.json",
         "spread_heatmap.vl.json",
+        "social.png",
         "yields_vs_relative.vl.json",
         "ytd_rebased.svg",
         "ytd_rebased.vl.json",
@@ -119,7 +120,7 @@ def test_rehearsal_same_week_twice_then_the_next(
 
     assert run_cli("weekly", "--sample", "--week", WEEK_NEXT) == 0
     out = stderr_lines(capsys)
-    assert out[0] == "week ending 2026-11-20: report written; 42 files changed; site built"
+    assert out[0] == "week ending 2026-11-20: report written; 43 files changed; site built"
     docs = project / "sample" / "docs"
     assert archive.archived_weeks(docs) == [WEEK_N, WEEK_NEXT]
     # Every change is listed: the new report, the home page and the store (manifest last).
@@ -137,7 +138,9 @@ def test_rehearsal_same_week_twice_then_the_next(
     assert "## Latest: Week ending November 20, 2026:" in home
     assert "[Read the full report](blog/posts/2026/11/20/index.md)" in home
     assert "[Browse all 2 reports](blog/index.md)" in home
-    assert "2026/11/13" not in home
+    previous = home.index("## Previous weeks")  # the week before is linked there only
+    assert "2026/11/13" not in home[:previous]
+    assert "](blog/posts/2026/11/13/index.md)" in home[previous:]
 
     site = project / "sample" / "site"
     feed = ET.parse(site / "feed_rss_created.xml").getroot()
@@ -145,7 +148,8 @@ def test_rehearsal_same_week_twice_then_the_next(
     assert links == [f"{SITE_URL}blog/2026/11/20/", f"{SITE_URL}blog/2026/11/13/"]
     home_html = (site / "index.html").read_text(encoding="utf-8")
     assert "blog/2026/11/20/relative_ratio.vl.json" in home_html
-    assert "blog/2026/11/13/" not in home_html
+    assert "blog/2026/11/13/relative_ratio" not in home_html  # the charts are the new week's
+    assert home_html.count("blog/2026/11/13/") == 1  # linked once, among the previous weeks
     assert list((project / ".cache").glob("weekly-*")) == []
 
 
@@ -559,10 +563,7 @@ def test_a_research_source_down_warns_and_the_week_is_published(
     }
     assert (rows["french"]["state"], rows["fred"]["state"]) == ("fresh", "never fetched")
     page = (folder / "index.md").read_text(encoding="utf-8")
-    assert (
-        "| FRED, Federal Reserve Bank of St. Louis | 0 | – | – | ⚠ never fetched |"
-        in page
-    )
+    assert "| FRED, Federal Reserve Bank of St. Louis | 0 | – | – | ⚠ never fetched |" in page
 
 
 def test_the_pair_down_fails_the_week_before_any_other_source(

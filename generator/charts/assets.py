@@ -10,6 +10,7 @@ of ``themes.json`` followed by the hand-written loader), both served from the si
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
 import json
@@ -49,6 +50,8 @@ class Renderer(Protocol):
     def svg(self, spec: dict[str, Any], theme: str = "light") -> str: ...
 
     def bundle(self) -> dict[str, str]: ...
+
+    def png(self, spec: dict[str, Any], theme: str = "light") -> bytes: ...
 
 
 class BundleRun(Protocol):
@@ -263,6 +266,13 @@ class VegaRenderer:
         """The chart as a standalone SVG document (see ``svg_request``); RenderError when
         vl-convert fails."""
         return self._ask(svg_request(spec, theme))["svg"]
+
+    def png(self, spec: dict[str, Any], theme: str = "light") -> bytes:
+        """The chart as a PNG image, drawn at the spec's own size (no URL may be loaded);
+        RenderError when vl-convert fails."""
+        spec = with_files(spec, {})
+        request = {"png": spec, "config": load_themes()[theme]}
+        return base64.b64decode(self._ask(request)["png"])
 
     def bundle(self) -> dict[str, str]:
         """vl-convert's Vega, Vega-Lite and vega-embed bundle and its versions."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -57,6 +57,7 @@ SVG_CHARTS = ("ytd_rebased", "relative_ratio", "month_spread", "ladder")
 CHART_NAME = re.compile(r"[a-z0-9_]+")
 # Charts whose data table the page writes itself (the scorecard's: each claim's own formats).
 OWN_TABLE_CHARTS = ("scorecard",)
+SOCIAL_FILE = "social.png"  # the social and feed image beside a report (charts.social)
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ def _cell(value: Any) -> Any:
 
 
 def build_report_context(
-    doc: Document, charts: Mapping[str, ChartView], *, sample: bool
+    doc: Document, charts: Mapping[str, ChartView], *, sample: bool, social_image: bool = False
 ) -> dict[str, Any]:
     """Everything the report template reads, derived from one typed metrics document.
 
@@ -277,19 +278,36 @@ def build_report_context(
         "section_charts": SECTION_CHARTS,
         "categories": categories(doc),
         "image_path": _image_path(doc.week_ending),
+        "social_image": social_image,
+        "social_file": SOCIAL_FILE,
     }
 
 
+@dataclass(frozen=True)
+class PreviousReport:
+    """An earlier report the home page links: its week, headline ("" if unknown) and page (its
+    path relative to the docs folder)."""
+
+    week: str
+    title: str
+    url: str
+
+
 def build_home_context(
-    report_ctx: Mapping[str, Any], report_url: str, asset_prefix: str
+    report_ctx: Mapping[str, Any],
+    report_url: str,
+    asset_prefix: str,
+    previous: Sequence[PreviousReport] = (),
 ) -> dict[str, Any]:
-    """The home page context: the latest report's context plus where its files live."""
+    """The home page context: the latest report's context plus where its files live, and the
+    earlier reports it links (newest first)."""
     home_charts = {n: report_ctx["charts"][n] for n in HOME_CHARTS if n in report_ctx["charts"]}
     return {
         **report_ctx,
         "home_charts": home_charts,
         "report_url": report_url,
         "base": asset_prefix,
+        "previous": list(previous),
     }
 
 
@@ -423,12 +441,11 @@ def _month_stats(seasonality: Seasonality | None, month: int) -> MonthStats | No
 
 
 def _image_path(week: str) -> Markup:
-    """The social and feed image: the YTD chart's SVG, as published (site-root relative).
-
-    The blog publishes ``blog/posts/YYYY/MM/DD/`` at ``blog/YYYY/MM/DD/`` (mkdocs.yml).
+    """The social and feed image (a PNG: social sites show no SVG), as published (site-root
+    relative). The blog publishes ``blog/posts/YYYY/MM/DD/`` at ``blog/YYYY/MM/DD/`` (mkdocs.yml).
     """
     day = dt.date.fromisoformat(str(week)[:10])
-    return Markup(f"blog/{day:%Y/%m/%d}/ytd_rebased.svg")
+    return Markup(f"blog/{day:%Y/%m/%d}/{SOCIAL_FILE}")
 
 
 def largest_moves(changes: Changes | Missing) -> tuple[Change, ...]:

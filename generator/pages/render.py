@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -21,7 +22,13 @@ from markupsafe import Markup
 from generator.atomic import create_temp_file
 from generator.errors import DataError
 from generator.metrics.schema import Document
-from generator.pages.context import ChartView, build_home_context, build_report_context
+from generator.pages.context import (
+    ChartView,
+    PreviousReport,
+    build_home_context,
+    build_report_context,
+)
+from generator.pages.feed_filters import FEED_FILTERS
 from generator.pages.filters import FILTERS, TESTS, md_text
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -80,6 +87,7 @@ def pages_environment(
         finalize=_finalize,
     )
     env.filters.update(FILTERS)
+    env.filters.update(FEED_FILTERS)
     env.tests.update(TESTS)
     return env
 
@@ -117,12 +125,20 @@ def render_report(
     sample: bool,
     downloads: Sequence[str] = DEFAULT_DOWNLOADS,
     env: Environment | None = None,
+    social_image: bool = False,
 ) -> str:
     """The report page (a blog post, front matter included) of one metrics document (``env``:
-    the run's ``RunContext.pages``; None: ``environment()``)."""
-    ctx = build_report_context(doc, charts, sample=sample)
+    the run's ``RunContext.pages``; None: ``environment()``; ``social_image``: whether the
+    folder holds SOCIAL_FILE, the page's social and feed image)."""
+    ctx = build_report_context(doc, charts, sample=sample, social_image=social_image)
     page = {**ctx, "downloads": list(downloads), "data_file": DATA_FILE}
     return _render("report.md.j2", page, env)
+
+
+def report_title(doc: Document, env: Environment | None = None) -> str:
+    """A report's title as plain text (entities decoded), as its page heads it."""
+    ctx = build_report_context(doc, {}, sample=doc.sample)
+    return html.unescape(_render("partials/title.txt.j2", ctx, env).strip())
 
 
 def render_home(
@@ -134,13 +150,15 @@ def render_home(
     asset_prefix: str,
     report_count: int,
     env: Environment | None = None,
+    previous: Sequence[PreviousReport] = (),
 ) -> str:
     """The home page: the latest report's headline, narrative and key charts, with links.
 
     ``report_url`` is the report's Markdown path relative to the docs root (MkDocs resolves
-    it); ``asset_prefix`` is the folder of its sidecar files relative to the site root.
+    it); ``asset_prefix`` is the folder of its sidecar files relative to the site root;
+    ``previous``: the earlier reports it links, newest first.
     """
     ctx = build_report_context(doc, charts, sample=sample)
-    home = build_home_context(ctx, report_url, asset_prefix)
+    home = build_home_context(ctx, report_url, asset_prefix, previous)
     page = {**home, "report_count": report_count, "data_file": DATA_FILE}
     return _render("home.md.j2", page, env)
