@@ -32,7 +32,8 @@ BARE_AMPERSAND = re.compile(r"&(?!(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.IGNOR
 # Characters that start an inline pattern or an attribute list (``{: .class}``) in a cell.
 MARKUP = frozenset("\\`*_[<{")
 SEPARATOR_CELL = re.compile(r" *:?-+:? *")
-NOTE = re.compile(r'\?\?\? note "([^"\\]*)"')
+# pymdownx.details: the type, then any extra classes, then the title.
+NOTE = re.compile(r'\?\?\? note((?: [a-z][a-z0-9-]*)*) "([^"\\]*)"')
 INDENT = "    "
 FENCE = re.compile(r" {0,3}(```|~~~)")
 ALIGN = {(True, True): "center", (True, False): "left", (False, True): "right"}
@@ -85,7 +86,7 @@ def _table_block(block: str, mark: str) -> str | None:
 
 def _note_block(title_line: str, body: str, mark: str) -> str | None:
     """A ``??? note "title"`` holding only a table, as pymdownx.details writes it, or None."""
-    title = NOTE.fullmatch(title_line).group(1)  # type: ignore[union-attr]
+    extra, title = NOTE.fullmatch(title_line).groups()  # type: ignore[union-attr]
     lines = body.split("\n")
     if not MARKUP.isdisjoint(title) or not all(line.startswith(INDENT + "|") for line in lines):
         return None
@@ -93,7 +94,7 @@ def _note_block(title_line: str, body: str, mark: str) -> str | None:
     if table is None:
         return None
     return (
-        f'<details class="note"{mark}>\n<summary>{escaped_text(title)}</summary>\n{table}\n'
+        f'<details class="note{extra}"{mark}>\n<summary>{escaped_text(title)}</summary>\n{table}\n'
         "</details>"
     )
 

@@ -152,7 +152,7 @@ def test_home_leads_with_the_summary_and_links_the_previous_weeks(tmp_path: Path
     text = home.write_home(tmp_path).read_text(encoding="utf-8")
     latest = text.index("## Latest: Week ending November 20, 2026")
     summary = text.index("<li><strong>Russell 2000</strong>: ")
-    assert latest < summary < text.index("In the week ending November 20, 2026")
+    assert latest < summary < text.index("The small/large ratio stands at the")  # the narrative
     links = [line for line in text.splitlines() if line.startswith("- [Week ending ")]
     assert links[0] == (  # newest first, by headline, to the report's page
         f"- [{fixed_doc_title('2026-11-13')}](blog/posts/2026/11/13/index.md)"

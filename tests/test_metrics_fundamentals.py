@@ -326,7 +326,7 @@ def test_report_shows_each_figure_with_its_date_method_and_caveat() -> None:
     lines = [line for line in page.splitlines() if line.startswith("- ")]
     assert (
         "- Book-to-market, smallest vs biggest size quintile (Ken French): 4.00 in 2024-12, the "
-        "last month published; 71% of the 1182 months since 1926-07 were at or below it "
+        "last month published; 71% of the 1,182 months since 1926-07 were at or below it "
         "(median 3.50)." in lines
     )
     assert (

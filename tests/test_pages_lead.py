@@ -63,7 +63,7 @@ def test_a_record_close_heads_the_title() -> None:
     )
     assert narrative_of(page).startswith(f"The S&#38;P 500 closed at a record {level}, ")
     # The box names the record once, escaped once ("S&#38;&#35;38;P" was seen on real data).
-    box = page.split('<div class="summary-box">\n', 1)[1].split("</div>", 1)[0]
+    box = page.split('<div class="summary-box" data-search-exclude>\n', 1)[1].split("</div>", 1)[0]
     assert f"\n<li>The S&#38;P 500 closes at a record {level}.</li>\n" in box
 
 
@@ -134,7 +134,7 @@ def test_the_summary_box_shows_both_sides_at_a_glance() -> None:
     large[LAST_WEEK] *= np.linspace(0.94, 0.70, LAST_WEEK.sum())
     doc = document(small, large)
     page = render_report(doc, {}, sample=False)
-    box = page.split('<div class="summary-box">\n', 1)[1].split("</div>", 1)[0]
+    box = page.split('<div class="summary-box" data-search-exclude>\n', 1)[1].split("</div>", 1)[0]
 
     def pct(x: float, digits: int = 2) -> str:
         return f"{x * 100:+.{digits}f}%".replace("-", "\u2212")

@@ -43,7 +43,7 @@ def _check_item(content: str, title: str) -> None:
     items = [t for t, _ in tags.tags if t == "li"]
     assert len(items) >= 2  # a line per side
     assert re.search(r"S&P 500: [+−]\d+\.\d+% this week, [+−]\d+\.\d+% year to date", text)
-    assert "In the week ending" in text  # the narrative
+    assert "The small/large ratio stands at the" in text  # the narrative
     assert "n/a" not in text and "None" not in text
     images = [a for t, a in tags.tags if t == "img"]
     assert [a["src"] for a in images] == ["social.png"]  # relative to the item's link
@@ -81,8 +81,9 @@ def test_each_report_has_its_summary_as_description_and_a_png_social_image(
             if t == "meta"
         }
         description = meta["description"]
-        assert description.startswith("In the week ending ")
-        assert description.endswith(" pp.") and description.count(". ") == 0  # one sentence
+        # The narrative's first sentence: the week's lead fact (tests/test_pages_lead.py).
+        assert len(description) > 40 and "Week ending" not in description
+        assert description.endswith(".") and description.count(". ") == 0  # one sentence
         assert meta["og:description"] == description
         image = site.url + f"blog/{week.replace('-', '/')}/social.png"
         assert meta["og:image"] == meta["twitter:image"] == image

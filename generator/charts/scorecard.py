@@ -80,7 +80,7 @@ def document_charts(doc: Document) -> dict[str, pd.DataFrame]:
 def draw(tables: tuple[Table, ...], attrs: Any) -> alt.LayerChart:
     """Per row: a rule over the 99% interval and a dot at the estimate; a dashed rule at zero."""
     table = tables[0]
-    y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=170))
+    y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=0))
     x_axis = alt.Axis(title="Small minus large (pp)", labelExpr=PP_LABELS, tickCount=6)
     tips = [Field("label", "Story", "nominal").tooltip(),
             Field("estimate_text", "Mean spread", "nominal").tooltip(),

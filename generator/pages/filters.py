@@ -9,6 +9,7 @@ data or config goes through ``md_text``, which neutralises both HTML and Markdow
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -196,8 +197,13 @@ def upper_first(text: Any) -> Any:
 
 def yaml_str(value: Any) -> Markup:
     """A YAML double-quoted scalar (front matter) holding inert text."""
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    for c in "<>&":
+    # The value is page text, escaped for Markdown ("S&#38;P 500"): the title wants the plain
+    # characters back. Material prints a front-matter title without escaping, so "<" and ">"
+    # are dropped (no markup can come through); a bare "&" is harmless there and the feeds
+    # escape it.
+    text = html.unescape(str(value))
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    for c in "<>":
         text = text.replace(c, "")
     return Markup(f'"{text}"')
 
