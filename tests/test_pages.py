@@ -12,6 +12,7 @@ import markdown
 import pandas as pd
 import pytest
 from jinja2 import UndefinedError
+from markupsafe import Markup
 
 from generator.config import load_config
 from generator.metrics import compute_metrics
@@ -508,3 +509,13 @@ def test_rotation_gauges_name_their_indices_for_readers() -> None:
     page = render_report(fixed_doc(), {}, sample=False)
     assert "| Russell 2000 / Nasdaq Composite &#40;^RUT / ^IXIC&#41; |" in page
     assert "| S&#38;P 500 Equal Weight / S&#38;P 500 &#40;RSP / SPY&#41; |" in page
+
+
+def test_a_front_matter_title_keeps_its_ampersand_and_drops_markup() -> None:
+    # The browser tab and the feeds showed "S#38;P 500": the entity lost its "&".
+    assert f.yaml_str(Markup("the S&#38;P 500&#39;s 2nd-worst week")) == (
+        '"the S&P 500\'s 2nd-worst week"'
+    )
+    assert (
+        f.yaml_str(Markup('&#60;script&#62;x&#60;/script&#62; "q"')) == '"scriptx/script \\"q\\""'
+    )
