@@ -125,3 +125,16 @@ def test_bar_values_leave_room_for_the_labels_beyond_them(frames, name: str) -> 
     scale is padded in pixels beyond the data."""
     scales = _y_scales(_spec(frames, name))
     assert scales and all(s.get("padding", 0) >= 12 for s in scales)
+
+
+def test_the_heatmap_colours_a_side_as_every_other_chart_does(frames) -> None:  # type: ignore[no-untyped-def]
+    # A reader saw orange for "small caps led" in the heatmap and blue everywhere else.
+    theme = json.loads((ROOT / "generator" / "charts" / "themes.json").read_text("utf-8"))
+    small, large = theme["light"]["range"]["category"][:2]
+    scales = [
+        n["scale"]
+        for n in _nodes(_spec(frames, "spread_heatmap"))
+        if isinstance(n, dict) and isinstance(n.get("scale"), dict) and "domainMid" in n["scale"]
+    ]
+    assert scales and all(s["range"][0] == large and s["range"][-1] == small for s in scales)
+    assert all("reverse" not in s for s in scales)

@@ -370,8 +370,13 @@ def test_the_narrative_says_an_election_year_and_one_year() -> None:
 def test_a_quoted_command_in_a_reason_is_quoted_and_nothing_becomes_markup() -> None:
     from generator.pages.filters import md_text
 
-    assert str(md_text("run `generator fetch --source fred`; a_b")) == (
-        "run \u201cgenerator fetch --source fred\u201d; a&#95;b"
+    assert str(md_text("run `make lock` first; a_b")) == "run \u201cmake lock\u201d first; a&#95;b"
+    # An operator's hint is for `generator status`, not for readers of the page.
+    assert str(md_text("no FEDFUNDS in the store: run `generator fetch --source fred`")) == (
+        "no FEDFUNDS in the store"
+    )
+    assert str(md_text("none yet: run `generator fetch --source x`; builds weekly")) == (
+        "none yet; builds weekly"
     )
     # A lone backtick, tags and Markdown stay inert text.
     assert str(md_text("a ` b <i>*c*</i>")) == "a &#96; b &#60;i&#62;&#42;c&#42;&#60;/i&#62;"

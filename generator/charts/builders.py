@@ -454,6 +454,10 @@ def build_sign_bar_chart(
     return alt.layer(bars, zero)
 
 
+# Negative (large caps led), zero, positive (small caps led).
+HEATMAP_RANGE = ("#d9720b", "#b0b0b0", "#2a6fb0")
+
+
 def build_heatmap(
     table: Table, *, x: Field, y: Field, value: Field, columns: tuple[str, ...], every: int = 5
 ) -> alt.LayerChart:
@@ -463,7 +467,9 @@ def build_heatmap(
     folded = alt.Chart(chart_data(table)).transform_fold(list(columns), as_=[x.name, value.name])
     base, tips = _text_tips(folded, [value])
     y_axis = alt.Axis(title=y.title, labelExpr=f"datum.value % {every} == 0 ? datum.label : ''")
-    color_scale = alt.Scale(type="linear", domainMid=0, range="diverging", reverse=True)
+    # The sides' own colours (themes.json: small blue, large orange), so a cell reads like every
+    # other chart; grey at zero rather than white, which glared on the dark palette.
+    color_scale = alt.Scale(type="linear", domainMid=0, range=list(HEATMAP_RANGE))
     legend = alt.Legend(title=value.title, format=value.format, orient="top", gradientLength=200)
     cells = base.mark_rect().encode(
         x=alt.X(x.name, type="nominal", axis=alt.Axis(title=x.title, labelAngle=0),

@@ -32,6 +32,9 @@ _ENTITY_TABLE = str.maketrans(_ENTITIES)
 
 
 _QUOTED = re.compile(r"`([^`]+)`")
+# "...: run `generator fetch --source fred`" in a reason tells the operator what to do; readers
+# of a published page cannot act on it (metrics.json and `generator status` keep it).
+_OPERATOR_HINT = re.compile(r"[:;,]? *run `generator [^`]*`")
 
 
 def md_text(value: Any) -> Markup:
@@ -41,7 +44,8 @@ def md_text(value: Any) -> Markup:
     plain cells."""
     if isinstance(value, Markup):
         return value
-    return Markup(_QUOTED.sub("\u201c\\1\u201d", str(value)).translate(_ENTITY_TABLE))
+    text = _OPERATOR_HINT.sub("", str(value))
+    return Markup(_QUOTED.sub("\u201c\\1\u201d", text).translate(_ENTITY_TABLE))
 
 
 def _number(value: Any) -> float | None:
