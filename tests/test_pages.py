@@ -524,3 +524,13 @@ def test_a_front_matter_title_keeps_its_ampersand_and_drops_markup() -> None:
     assert (
         f.yaml_str(Markup('&#60;script&#62;x&#60;/script&#62; "q"')) == '"scriptx/script \\"q\\""'
     )
+
+
+def test_the_summary_box_ranks_the_week_only_among_the_ten_best_or_worst() -> None:
+    # "719th-best" and "2,497th-best" told a reader nothing.
+    doc = fixed_doc()
+    assert min(doc.week_rank.small.rank_best, doc.week_rank.small.rank_worst) > 10
+    assert min(doc.week_rank.large.rank_best, doc.week_rank.large.rank_worst) > 10
+    box = render_report(doc, {}, sample=False).split('<div class="summary-box"', 1)[1]
+    box = box.split("</div>", 1)[0]
+    assert "<td>Level</td>" in box and "rank" not in box
