@@ -306,11 +306,11 @@ def test_chart_view_refuses_a_numeric_column_without_a_metric() -> None:
 
 def test_chart_view_shows_a_missing_date_as_missing() -> None:
     # Early in the data a table's date can be NaT (the sample market's second week had one):
-    # NaT is a datetime that cannot be formatted, and a table cell shows it as n/a.
+    # NaT is a datetime that cannot be formatted, and a table cell shows it as a dash.
     spec = {"title": {"text": "Drawdowns"}, "description": "Lines."}
     frame = pd.DataFrame({"date": [pd.Timestamp("2026-11-20"), pd.NaT], "small": [-0.5, -0.25]})
     rows = chart_view("drawdowns", spec, frame).rows
-    assert rows == (("2026-11-20", "\u221250.0%"), ("n/a", "\u221225.0%"))
+    assert rows == (("2026-11-20", "\u221250.0%"), ("\u2013", "\u221225.0%"))
 
 
 def test_home_page_points_at_the_latest_report() -> None:

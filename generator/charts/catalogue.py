@@ -429,7 +429,7 @@ def _strip(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     return build_sign_bar_chart(
         tables[0],
         category=Field("week", "Week ending", "nominal"),
-        value=Field("spread", "Week's return spread, small minus large (pp)", format=PCT,
+        value=Field("spread", "Week's return spread, small minus large (difference, %)", format=PCT,
                     tip_format=PCT_TIP),
         sides={"small": n["small"], "large": n["large"], "tie": "Tie"},
         side="leader",

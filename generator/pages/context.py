@@ -55,6 +55,8 @@ HOME_CHARTS = ("ytd_rebased", "relative_ratio")
 # Every other chart needs JavaScript; its numbers stay reachable in a table or the CSV.
 SVG_CHARTS = ("ytd_rebased", "relative_ratio", "month_spread", "ladder")
 CHART_NAME = re.compile(r"[a-z0-9_]+")
+# A chart table's empty cell (a month of this year still to come): a dash, as in the tooltips.
+NO_VALUE = Markup("\u2013")
 # Charts whose data table the page writes itself (the scorecard's: each claim's own formats).
 OWN_TABLE_CHARTS = ("scorecard",)
 SOCIAL_FILE = "social.png"  # the social and feed image beside a report (charts.social)
@@ -205,14 +207,15 @@ def _column_cells(
     declared = columns.get(column, TableColumn())
     if declared.metric is not None:
         formatted = registry.metric(declared.metric)
-        return [Markup(formatted.format(_cell(v))) for v in values]
+        cells = [_cell(v) for v in values]
+        return [NO_VALUE if v is None else Markup(formatted.format(v)) for v in cells]
     cells = [_cell(v) for v in values]
     if column not in columns and any(isinstance(v, int | float) for v in cells):
         raise KeyError(f"chart {chart}: numeric column {column!r} has no metric in "
                        "CHART_TABLES")  # fmt: skip
     if declared.words is not None:
         cells = [None if v is None else declared.words.get(v, v).format_map(sides) for v in cells]
-    return [Markup(registry.NOT_AVAILABLE) if v is None else md_text(v) for v in cells]
+    return [NO_VALUE if v is None else md_text(v) for v in cells]
 
 
 def _cell(value: Any) -> Any:
