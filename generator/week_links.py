@@ -83,10 +83,17 @@ def relative_link(from_week: str, to_week: str) -> str:
     return "../" * (3 - same) + "/".join(there[same:]) + "/" + PAGE_FILE
 
 
+def page_url(from_week: str, to_week: str) -> str:
+    """The relative URL of another report's page as the built site serves it: the folder of
+    ``relative_link`` (``use_directory_urls``). The block is plain HTML, which MkDocs does not
+    rewrite, so the link names the page, not its Markdown file."""
+    return relative_link(from_week, to_week).removesuffix(PAGE_FILE)
+
+
 def render_week_nav(week: str, links: WeekLinks, env: Environment) -> str:
     """The navigation block of ``week``'s report; empty when it links to nothing."""
     targets = {
-        name: None if other is None else {"week": other, "url": relative_link(week, other)}
+        name: None if other is None else {"week": other, "url": page_url(week, other)}
         for name, other in (("previous", links.previous), ("next", links.next),
                             ("year_ago", links.year_ago))
     }  # fmt: skip

@@ -82,11 +82,11 @@ def test_the_build_copy_gets_the_links_and_the_archive_is_not_written(tmp_path: 
         os.link(report_dir(archive, week) / "index.md", report_dir(build, week) / "index.md")
     assert add_week_links(build, environment()) == 3
     page = _page(build, "2026-11-20")
-    assert '[← Previous week: November 13, 2026](../13/index.md){ rel="prev" }' in page
-    assert "[A year earlier: November 21, 2025](../../../2025/11/21/index.md)" in page
+    assert '<a href="../13/" rel="prev">← Previous week: November 13, 2026</a>' in page
+    assert '<a href="../../../2025/11/21/">A year earlier: November 21, 2025</a>' in page
     assert "Next week" not in page
     assert page.index("<!-- more -->") < page.index('<nav class="week-nav"')
-    assert '[Next week: November 20, 2026 →](../20/index.md){ rel="next" }' in _page(
+    assert '<a href="../20/" rel="next">Next week: November 20, 2026 →</a>' in _page(
         build, "2026-11-13"
     )
     assert "A year earlier" not in _page(build, "2026-11-13")
@@ -100,7 +100,7 @@ def test_a_new_week_adds_the_next_link_to_the_week_before(tmp_path: Path) -> Non
     assert "Next week" not in _page(tmp_path, "2026-11-13")
     _archive(tmp_path, ["2026-11-06", "2026-11-13", "2026-11-20"])  # the next build's copy
     add_week_links(tmp_path, environment())
-    assert "[Next week: November 20, 2026 →](../20/index.md)" in _page(tmp_path, "2026-11-13")
+    assert ">Next week: November 20, 2026 →</a>" in _page(tmp_path, "2026-11-13")
 
 
 def test_a_lone_report_gets_no_block(tmp_path: Path) -> None:
