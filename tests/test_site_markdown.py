@@ -4,27 +4,38 @@ every other table left in Markdown."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import markdown
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.site_markdown import escaped_text, html_tables, sidecar_links
 from tests.sitebuild import sample_site
 
-EXTENSIONS = [  # mkdocs.yml's
-    "admonition",
-    "attr_list",
-    "md_in_html",
-    "tables",
-    "toc",
-    "pymdownx.details",
-    "pymdownx.superfences",
-]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _mkdocs_extensions() -> tuple[list[str], dict[str, object]]:
+    """mkdocs.yml's Markdown extensions and their settings: the conversion the build runs."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    names: list[str] = []
+    settings_: dict[str, object] = {}
+    for entry in config["markdown_extensions"]:
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        names.append(name)
+        if isinstance(entry, dict):
+            settings_[name] = entry[name]
+    return names, settings_
+
+
+EXTENSIONS, EXTENSION_CONFIGS = _mkdocs_extensions()
 
 
 def _convert(text: str) -> str:
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"permalink": True}})
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
     return md.convert(text)
 
 
