@@ -10,7 +10,8 @@ import os
 import shutil
 from pathlib import Path
 
-from generator.site_markdown import html_tables, sidecar_links
+from generator.errors import SiteError
+from generator.site_markdown import html_divs, html_tables, markdown_divs, sidecar_links
 
 POSTS = Path("blog") / "posts"  # the blog plugin's post_dir: a post there is published
 BLOG = Path("blog")  # ... at blog/YYYY/MM/DD/ (post_url_format "{date}")
@@ -66,6 +67,12 @@ def write_build_markdown(
     read or written is added to ``used``."""
     text = page.read_text(encoding="utf-8")
     built = _cached_build_markdown(text, sidecars, cache_dir, used)
+    left = markdown_divs(built)
+    if left:  # mkdocs.yml loads no md_in_html: MkDocs would publish the box's Markdown as text
+        raise SiteError(
+            f"{page}: {left[0]!r} holds Markdown the build cannot write as HTML "
+            "(a table and a list of plain items only: mkdocs.yml loads no md_in_html)"
+        )
     if built == text:
         return
     page.unlink()  # a hard link to the archive's file: never written through
@@ -99,9 +106,9 @@ def _converter_version() -> str:
 
 
 def build_markdown(text: str, sidecars: set[str]) -> str:
-    """A report's Markdown with its plain tables in HTML and its links to its JSON files in
-    HTML (generator/site_markdown.py)."""
-    return sidecar_links(html_tables(text), sidecars)
+    """A report's Markdown with its plain tables, its summary box and its links to its JSON
+    files in HTML (generator/site_markdown.py)."""
+    return sidecar_links(html_divs(html_tables(text)), sidecars)
 
 
 def link_or_copy(source: str, target: str) -> str:

@@ -39,6 +39,16 @@ FENCE = re.compile(r" {0,3}(```|~~~)")
 ALIGN = {(True, True): "center", (True, False): "left", (False, True): "right"}
 SEARCH_EXCLUDE = " data-search-exclude"
 CHART = '<div class="vl-chart" '  # a chart embed (templates/partials/chart.j2) starts a line
+# A box whose body is Markdown (md_in_html's ``markdown`` attribute): a table (written as HTML by
+# ``html_tables``: its lines hold no blank line) and an optional list, then ``</div>``, and the
+# blank line before the text after it (glued to the box, as md_in_html leaves no blank line);
+# a box followed by indented text (code) is left alone.
+MARKDOWN_DIV = re.compile(
+    r'^<div class="([^"<>&]*)" markdown>\n\n(<table[^\n]*>\n(?:[^\n]+\n)*?</table>)'
+    r"((?:\n- [^\n]*)*)\n\n?</div>(\n\n(?=\S)|(?=\n*\Z))",
+    re.MULTILINE,
+)
+MARKDOWN_DIV_START = re.compile(r"^<div\b[^\n]*\smarkdown\b[^\n]*>", re.MULTILINE)
 
 
 def html_tables(markdown: str, *, search_exclude: bool = True) -> str:
@@ -68,6 +78,34 @@ def html_tables(markdown: str, *, search_exclude: bool = True) -> str:
         i += 1 if html is None else used
     text = "".join(out)
     return text.replace("\n" + CHART, "\n" + CHART + mark.lstrip() + " ") if mark else text
+
+
+def html_divs(markdown: str) -> str:
+    """``markdown`` with its ``<div class="..." markdown>`` blocks holding a table already in
+    HTML and an optional list of plain items (the summary box) written as the HTML md_in_html
+    would make of them; any other such block unchanged (``markdown_divs`` finds them).
+
+    mkdocs.yml loads no md_in_html: it parses every raw HTML block of a page tag by tag (the
+    report tables), some 40% of a cold build's CPU, to serve these boxes alone.
+    """
+
+    def html(match: re.Match[str]) -> str:
+        css, table, items = match.group(1), match.group(2), match.group(3).split("\n")[1:]
+        texts = [item[2:] for item in items]
+        if not all(MARKUP.isdisjoint(text) for text in texts):
+            return match.group(0)
+        listed = "".join(f"\n<li>{escaped_text(text)}</li>" for text in texts)
+        ul = f"\n<ul>{listed}\n</ul>" if texts else ""
+        # The raw block is ended by text on its next line, as md_in_html leaves no blank line.
+        glue = "\n" if match.group(4) else ""
+        return f'<div class="{css}">\n{table}{ul}\n</div>{glue}'
+
+    return MARKDOWN_DIV.sub(html, markdown)
+
+
+def markdown_divs(markdown: str) -> list[str]:
+    """The opening lines of the ``<div ... markdown>`` blocks left in ``markdown``."""
+    return MARKDOWN_DIV_START.findall(markdown)
 
 
 def _may_follow_raw_html(blocks: list[str], i: int) -> bool:

@@ -4,34 +4,64 @@ every other table left in Markdown."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import markdown
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.site_markdown import escaped_text, html_tables, sidecar_links
+from generator.errors import SiteError
+from generator.site_docs import write_build_markdown
+from generator.site_markdown import (
+    escaped_text,
+    html_divs,
+    html_tables,
+    markdown_divs,
+    sidecar_links,
+)
 from tests.sitebuild import sample_site
 
-EXTENSIONS = [  # mkdocs.yml's
-    "admonition",
-    "attr_list",
-    "md_in_html",
-    "tables",
-    "toc",
-    "pymdownx.details",
-    "pymdownx.superfences",
-]
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def _convert(text: str) -> str:
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"permalink": True}})
+def _mkdocs_extensions() -> tuple[list[str], dict[str, object]]:
+    """mkdocs.yml's Markdown extensions and their settings: the conversion the build runs."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    names: list[str] = []
+    settings_: dict[str, object] = {}
+    for entry in config["markdown_extensions"]:
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        names.append(name)
+        if isinstance(entry, dict):
+            settings_[name] = entry[name]
+    return names, settings_
+
+
+EXTENSIONS, EXTENSION_CONFIGS = _mkdocs_extensions()
+
+
+# The templates write the summary box for md_in_html (a ``markdown`` div); the build writes it
+# in HTML and loads no md_in_html. The reference conversion is the templates' Markdown with it.
+REFERENCE_EXTENSIONS = [*EXTENSIONS, "md_in_html"]
+
+
+def _convert(text: str, extensions: list[str] = EXTENSIONS) -> str:
+    md = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS)
     return md.convert(text)
 
 
+def _reference(text: str) -> str:
+    """The templates' Markdown converted with md_in_html: what a page means."""
+    return _convert(text, REFERENCE_EXTENSIONS)
+
+
 def _same_html(text: str) -> tuple[bool, int]:
-    """Whether the text converts as before once its tables are in HTML; how many tables are."""
-    written = html_tables(text, search_exclude=False)
-    return _convert(written) == _convert(text), written.count("<table>")
+    """Whether the text converts as its reference once its tables (and summary box) are in
+    HTML; how many tables are."""
+    written = html_divs(html_tables(text, search_exclude=False))
+    return _convert(written) == _reference(text), written.count("<table>")
 
 
 def _report_bodies() -> list[tuple[str, str]]:
@@ -133,3 +163,44 @@ def test_cell_text_is_escaped_as_the_markdown_serializer_escapes_it(text: str) -
     cell = etree.Element("td")
     cell.text = text
     assert f"<td>{escaped_text(text)}</td>" == to_html_string(cell)
+
+
+BOX_TABLE = "| At a glance | A &#38; B | C |\n|---|--:|--:|\n| Week | +1.00% | n/a |\n"
+
+
+@pytest.mark.parametrize(
+    "items",
+    [[], ["The S&#38;P 500 closes at a record 15,535.9."], ["One.", "Two &#60;3&#62;."]],
+)
+@pytest.mark.parametrize("after", ["", "\n<!-- more -->\n\n## Next\n", "\nText.\n", "\n\n"])
+def test_a_summary_box_is_written_in_html_as_md_in_html_converts_it(
+    items: list[str], after: str
+) -> None:
+    facts = "".join(f"- {item}\n" for item in items)
+    text = f'Intro.\n\n<div class="summary-box" markdown>\n\n{BOX_TABLE}\n{facts}\n</div>\n{after}'
+    written = html_divs(html_tables(text, search_exclude=False))
+    assert markdown_divs(written) == []
+    assert _convert(written) == _reference(text)
+
+
+@pytest.mark.parametrize(
+    "fact", ["- A *bold* fact.", "A paragraph.", "- Fact.\n\n</div>\n\n    code"]
+)
+def test_a_box_the_build_cannot_write_stays_markdown_and_fails_the_build(
+    tmp_path: Path, fact: str
+) -> None:
+    text = f'<div class="summary-box" markdown>\n\n{BOX_TABLE}\n{fact}\n\n</div>\n'
+    written = html_divs(html_tables(text))
+    assert markdown_divs(written) == ['<div class="summary-box" markdown>']
+    page = tmp_path / "index.md"
+    page.write_text(text, encoding="utf-8")
+    with pytest.raises(SiteError, match=r"index\.md: '<div class=\"summary-box\" markdown>'"):
+        write_build_markdown(page, set(), None, set())
+
+
+@pytest.mark.sitebuild
+def test_no_report_keeps_a_markdown_div_for_md_in_html() -> None:
+    for week, body in _report_bodies():
+        written = html_divs(html_tables(body))
+        assert '<div class="summary-box">' in written, week
+        assert markdown_divs(written) == [], week
