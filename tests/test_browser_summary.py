@@ -43,7 +43,7 @@ def test_the_summary_box_fits_a_375_px_screen() -> None:
         finally:
             context.close()
             browser.close()
-    assert sizes["rows"] == 8, sizes
+    assert sizes["rows"] >= 6, sizes  # the two rank rows only in a week among the ten best or worst
     assert sizes["table"][0] <= sizes["table"][1], sizes
     assert sizes["scrollers"] and all(s <= c for s, c in sizes["scrollers"]), sizes
     assert sizes["right"] <= 375 and sizes["page"][0] <= sizes["page"][1], sizes

@@ -335,6 +335,8 @@ def test_real_week_2026_08_21_claim_reads_the_index_pair(marketdata: Path) -> No
 
 
 def test_the_page_lists_gauges_without_current_data_in_one_line_not_as_rows() -> None:
+    from generator.pages.context import gauge_labels
+    from generator.pages.filters import md_text
     from generator.pages.render import environment
 
     doc = base_doc()
@@ -343,8 +345,13 @@ def test_the_page_lists_gauges_without_current_data_in_one_line_not_as_rows() ->
                   change_52w=gone, pct_all=gone)  # fmt: skip
     gauges = MappingProxyType({**doc.great_rotation.gauges, "equal_vs_cap": rsp})
     doc = replace(doc, great_rotation=replace(doc.great_rotation, gauges=gauges))
-    text = environment().get_template("partials/rotation.md.j2").render(doc=doc)
+    labels = gauge_labels(doc)
+    text = (
+        environment().get_template("partials/rotation.md.j2").render(doc=doc, gauge_labels=labels)
+    )
     rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
-    assert [row.split(" | ")[0] for row in rows] == ["| Gauge", "| IWM / QQQ", "| ^RUT / ^IXIC"]
+    assert [row.split(" | ")[0] for row in rows] == [
+        "| Gauge", f"| {md_text(labels['IWM / QQQ'])}", f"| {md_text(labels['^RUT / ^IXIC'])}"
+    ]  # fmt: skip
     assert "Without current data: RSP / SPY (RSP is not in the store)." in text
     assert "n/a" not in text
