@@ -40,7 +40,7 @@ from generator.errors import SiteError
 from generator.site_config import CONFIG_FILE, build_config
 from generator.site_docs import assemble_docs
 from generator.site_js import bundle_in_background, chart_scripts, write_bundle
-from generator.site_post import measure_enclosures, publish_sidecars
+from generator.site_post import measure_enclosures, publish_sidecars, restore_blocks
 from generator.week_links import add_week_links
 
 __all__ = ["BUILD_DIR", "SiteBuild", "SiteError", "build_site", "replace_dir"]
@@ -87,15 +87,18 @@ def build_site(
     project_dir = Path(project_dir).resolve()
     build_dir = Path(build_dir or project_dir / BUILD_DIR).resolve()
     site_dir = Path(site_dir).resolve()
-    docs_out, site_tmp, sidecars = (build_dir / name for name in ("docs", "site", "sidecars"))
+    docs_out, site_tmp, sidecars, blocks = (
+        build_dir / name for name in ("docs", "site", "sidecars", "blocks")
+    )
     build_dir.mkdir(parents=True, exist_ok=True)
     markdown_cache = Path(markdown_cache or build_dir / "cache" / "markdown").resolve()
     # Generating the Vega bundle takes vl-convert some 4 s in its own process (unless kept in
     # the cache folder); MkDocs only links to it, so it is written into the site afterwards.
     with bundle_in_background(js_alongside, run) as bundle:
         assemble_docs(
-            project_dir, content_dir and Path(content_dir), docs_out, sidecars, markdown_cache
-        )
+            project_dir, content_dir and Path(content_dir), docs_out, sidecars, markdown_cache,
+            blocks,
+        )  # fmt: skip
         add_week_links(docs_out, _pages_env(run))
         relative = [Path(p.name) for p in (docs_out, site_tmp)]
         config = build_config(project_dir, *relative, chart_scripts(), Path("cache"), site_url)
@@ -103,6 +106,7 @@ def build_site(
         config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
         shutil.rmtree(site_tmp, ignore_errors=True)
         mkdocs_run.run_mkdocs(config_path)
+        restore_blocks(blocks, site_tmp)
         publish_sidecars(sidecars, site_tmp)
         measure_enclosures(site_tmp, config.get("site_url") or "")
         write_bundle(site_tmp, bundle.result())

@@ -6,16 +6,24 @@ its JSON files set aside to be published beside the report page after the build.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
 
 from generator.errors import SiteError
-from generator.site_markdown import html_divs, html_tables, markdown_divs, sidecar_links
+from generator.site_markdown import (
+    blocks_aside,
+    html_divs,
+    html_tables,
+    markdown_divs,
+    sidecar_links,
+)
 
 POSTS = Path("blog") / "posts"  # the blog plugin's post_dir: a post there is published
 BLOG = Path("blog")  # ... at blog/YYYY/MM/DD/ (post_url_format "{date}")
-SIDECAR_SUFFIX = ".json"  # chart specs and metrics.json, fetched by relative URL from the post
+SIDECAR_SUFFIX = ".json"
+BLOCKS_FILE = "index.html.json"  # a report's heavy blocks, beside where its page is built  # chart specs and metrics.json, fetched by relative URL from the post
 
 
 def assemble_docs(
@@ -24,12 +32,16 @@ def assemble_docs(
     docs_out: Path,
     sidecars_out: Path,
     cache_dir: Path | None = None,
+    blocks_out: Path | None = None,
 ) -> None:
     """Fill ``docs_out`` with the project's docs, then the content folder laid over them; move
     the reports' JSON files to ``sidecars_out`` (laid out as in the site) and write each
-    report's Markdown as the build reads it (kept in ``cache_dir`` by content when given)."""
+    report's Markdown as the build reads it (kept in ``cache_dir`` by content when given), its
+    heavy blocks set aside in ``blocks_out`` when given (``site_post.restore_blocks``)."""
     shutil.rmtree(docs_out, ignore_errors=True)
     shutil.rmtree(sidecars_out, ignore_errors=True)
+    if blocks_out is not None:
+        shutil.rmtree(blocks_out, ignore_errors=True)
     shutil.copytree(project_dir / "docs", docs_out, copy_function=link_or_copy)
     if content_dir is not None and content_dir.resolve() != (project_dir / "docs").resolve():
         shutil.copytree(content_dir, docs_out, dirs_exist_ok=True, copy_function=link_or_copy)
@@ -38,7 +50,7 @@ def assemble_docs(
         cache_dir = cache_dir / _converter_version()
     for page in sorted((docs_out / POSTS).rglob("*.md")):
         names = set_sidecars_aside(page.parent, docs_out, sidecars_out)
-        write_build_markdown(page, names, cache_dir, used)
+        write_build_markdown(page, names, cache_dir, used, _blocks_file(page, docs_out, blocks_out))
     if cache_dir is not None and cache_dir.is_dir():
         for entry in set(cache_dir.glob("*.md")) - used:
             entry.unlink()  # a report since changed or removed: the cache holds one per report
@@ -60,13 +72,29 @@ def set_sidecars_aside(folder: Path, docs_out: Path, sidecars_out: Path) -> set[
     return {p.name for p in sidecars}
 
 
+def _blocks_file(page: Path, docs_out: Path, blocks_out: Path | None) -> Path | None:
+    """Where ``page``'s heavy blocks wait for the built page: laid out as the site has it."""
+    if blocks_out is None:
+        return None
+    return blocks_out / BLOG / page.parent.relative_to(docs_out / POSTS) / BLOCKS_FILE
+
+
 def write_build_markdown(
-    page: Path, sidecars: set[str], cache_dir: Path | None, used: set[Path]
+    page: Path,
+    sidecars: set[str],
+    cache_dir: Path | None,
+    used: set[Path],
+    blocks_file: Path | None = None,
 ) -> None:
     """Replace the (linked) report page by its Markdown as the build reads it; the cache entry
-    read or written is added to ``used``."""
+    read or written is added to ``used``; with ``blocks_file``, its heavy blocks go there."""
     text = page.read_text(encoding="utf-8")
     built = _cached_build_markdown(text, sidecars, cache_dir, used)
+    if blocks_file is not None:
+        built, blocks = blocks_aside(built)
+        if blocks:
+            blocks_file.parent.mkdir(parents=True, exist_ok=True)
+            blocks_file.write_text(json.dumps(blocks), encoding="utf-8")
     left = markdown_divs(built)
     if left:  # mkdocs.yml loads no md_in_html: MkDocs would publish the box's Markdown as text
         raise SiteError(

@@ -200,3 +200,38 @@ def sidecar_links(markdown: str, names: Iterator[str] | set[str]) -> str:
 
 
 LINK = re.compile(r"(?<![!\\\]])\[([^\[\]\n]+)\]\(([A-Za-z0-9_.-]+)\)")
+
+
+# A report's heavy blocks (its tables and data notes, written in HTML above) are set aside
+# before MkDocs runs and put back into the built page after it (``with_blocks``): MkDocs, Python-
+# Markdown and Material's search then parse a comment instead of each table, tag by tag (some
+# half of a cold build's CPU). Only blocks after the feed excerpt move: what the blog listings
+# and the feeds show is built as it is.
+EXCERPT_END = "<!-- more -->"
+HEAVY_BLOCK = re.compile(
+    r"^(?:<table data-search-exclude>\n.*?\n</table>"
+    r"|<details class=\"[^\"\n]*\" data-search-exclude>\n.*?\n</details>)$",
+    re.MULTILINE | re.DOTALL,
+)
+PLACEHOLDER = "<!-- smallcap-block {} -->"
+PLACEHOLDER_RE = re.compile(r"<!-- smallcap-block (\d+) -->")
+
+
+def blocks_aside(markdown: str) -> tuple[str, list[str]]:
+    """``markdown`` with each heavy block after the excerpt replaced by a numbered comment, and
+    the blocks in their order (the text unchanged, no blocks, without an excerpt end)."""
+    head, separator, tail = markdown.partition(EXCERPT_END)
+    if not separator:
+        return markdown, []
+    blocks: list[str] = []
+
+    def placeholder(match: re.Match[str]) -> str:
+        blocks.append(match.group(0))
+        return PLACEHOLDER.format(len(blocks) - 1)
+
+    return head + separator + HEAVY_BLOCK.sub(placeholder, tail), blocks
+
+
+def with_blocks(text: str, blocks: list[str]) -> str:
+    """``text`` (a built page, or Markdown) with the placeholders replaced by their blocks."""
+    return PLACEHOLDER_RE.sub(lambda m: blocks[int(m.group(1))], text) if blocks else text

@@ -3,11 +3,13 @@ the byte length of the feeds' chart enclosures."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
 
-from generator.site_docs import link_or_copy
+from generator.site_docs import BLOCKS_FILE, link_or_copy
+from generator.site_markdown import with_blocks
 
 ENCLOSURE = re.compile(r'<enclosure url="([^"]+)" type="([^"]+)" length="None" />')
 
@@ -17,6 +19,15 @@ def publish_sidecars(sidecars: Path, site_dir: Path) -> None:
     into the built site, beside their report pages."""
     if sidecars.is_dir():
         shutil.copytree(sidecars, site_dir, dirs_exist_ok=True, copy_function=link_or_copy)
+
+
+def restore_blocks(blocks_dir: Path, site_dir: Path) -> None:
+    """Put each report's heavy blocks (set aside by ``assemble_docs``) back into its built page,
+    where Python-Markdown left their placeholders as it leaves any raw HTML."""
+    for stored in sorted(blocks_dir.rglob(BLOCKS_FILE)) if blocks_dir.is_dir() else ():
+        page = site_dir / stored.parent.relative_to(blocks_dir) / "index.html"
+        blocks = json.loads(stored.read_text(encoding="utf-8"))
+        page.write_text(with_blocks(page.read_text(encoding="utf-8"), blocks), encoding="utf-8")
 
 
 def measure_enclosures(site_dir: Path, site_url: str) -> None:

@@ -204,3 +204,18 @@ def test_no_report_keeps_a_markdown_div_for_md_in_html() -> None:
         written = html_divs(html_tables(body))
         assert '<div class="summary-box"' in written and " markdown>" not in written, week
         assert markdown_divs(written) == [], week
+
+
+def test_heavy_blocks_after_the_excerpt_are_set_aside_and_put_back_exactly() -> None:
+    from generator.site_markdown import blocks_aside, with_blocks
+
+    table = "<table data-search-exclude>\n<tr><td>1</td></tr>\n</table>"
+    note = '<details class="note x" data-search-exclude>\n<summary>Data</summary>\n</details>'
+    text = f"# T\n\n{table}\n\n<!-- more -->\n\n{table}\n\nWords.\n\n{note}\nText.\n"
+    aside, blocks = blocks_aside(text)
+    assert blocks == [table, note]
+    # The excerpt (what listings and feeds show) keeps its table; nothing else is touched.
+    assert aside == (f"# T\n\n{table}\n\n<!-- more -->\n\n<!-- smallcap-block 0 -->\n\n"
+                     "Words.\n\n<!-- smallcap-block 1 -->\nText.\n")  # fmt: skip
+    assert with_blocks(aside, blocks) == text
+    assert blocks_aside("no excerpt\n\n" + table) == ("no excerpt\n\n" + table, [])

@@ -13,17 +13,15 @@ import pytest
 import yaml
 
 from generator import mkdocs_run
-from generator.site_docs import POSTS, SIDECAR_SUFFIX
+from generator.site_docs import BLOCKS_FILE, POSTS, SIDECAR_SUFFIX
 from generator.site_js import JS_DIR
-from generator.site_markdown import sidecar_links
+from generator.site_markdown import PLACEHOLDER_RE, sidecar_links, with_blocks
 from generator.site_post import ENCLOSURE
 from tests.sitebuild import SampleSite, sample_site
 
 pytestmark = pytest.mark.sitebuild
 
 LENGTH = re.compile(r'(<enclosure url="[^"]+" type="[^"]+" length=)"\d+"')
-# A summary box in a feed item (HTML escaped as XML or JSON text), to its closing tag.
-BOX = re.compile(rb"summary-box.*?/div", re.DOTALL)
 BUILD_TIME = re.compile(r"<(pubDate|lastBuildDate)>[^<]* -0000</")  # the channel's, not items'
 
 
@@ -47,6 +45,31 @@ def plain_build(site: SampleSite, docs: Path, out: Path, *, md_in_html: bool = F
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     mkdocs_run.run_mkdocs(path)
     return out / "site"
+
+
+def docs_with_blocks(site: SampleSite, out: Path) -> Path:
+    """A copy of the assembled docs with each report's heavy blocks back in its Markdown (the
+    build sets them aside and puts them into the built page: ``site_post.restore_blocks``)."""
+    build = site.build.site_dir.parent / "build"
+    assembled, docs = build / "docs", out / "docs"
+    restored = 0
+    docs.mkdir(parents=True)
+    for path in sorted(assembled.rglob("*")):
+        target = docs / path.relative_to(assembled)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        data = path.read_bytes()
+        if path.name == "index.md" and path.parent.is_relative_to(assembled / POSTS):
+            day = path.parent.relative_to(assembled / POSTS)
+            stored = build / "blocks" / "blog" / day / BLOCKS_FILE
+            text = data.decode("utf-8")
+            assert PLACEHOLDER_RE.search(text) and stored.is_file()
+            data = with_blocks(text, yaml.safe_load(stored.read_text("utf-8"))).encode("utf-8")
+            restored += 1
+        target.write_bytes(data)
+    assert restored == len(site.weeks)
+    return docs
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -78,7 +101,7 @@ def feed(data: bytes, *, lengths: bool = False) -> bytes:
 def test_the_site_is_a_plain_mkdocs_build_of_the_assembled_docs(
     tmp_path: Path, site: SampleSite
 ) -> None:
-    docs = site.build.site_dir.parent / "build" / "docs"
+    docs = docs_with_blocks(site, tmp_path / "restored")
     plain = files(plain_build(site, docs, tmp_path))
     built = files(site.build.site_dir)
     added = added_after_mkdocs(site, built)
@@ -99,15 +122,7 @@ def test_tables_written_in_html_make_the_pages_markdown_would(
     """The assembled docs with each report's original Markdown (its tables in Markdown, its
     summary box for md_in_html) give the same site, but for the ``data-search-exclude`` of the
     report tables and the search index."""
-    assembled = site.build.site_dir.parent / "build" / "docs"
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for path in assembled.rglob("*"):
-        target = docs / path.relative_to(assembled)
-        if path.is_dir():
-            target.mkdir(exist_ok=True)
-        else:
-            target.write_bytes(path.read_bytes())
+    docs = docs_with_blocks(site, tmp_path / "restored")
     pages = 0
     for original in (site.content / POSTS).rglob("index.md"):
         target = docs / original.relative_to(site.content)
