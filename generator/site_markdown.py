@@ -202,7 +202,8 @@ def sidecar_links(markdown: str, names: Iterator[str] | set[str]) -> str:
 LINK = re.compile(r"(?<![!\\\]])\[([^\[\]\n]+)\]\(([A-Za-z0-9_.-]+)\)")
 
 
-# A report's heavy blocks (its tables and data notes, written in HTML above) are set aside
+# A report's heavy blocks (its tables and data notes, written in HTML above, and its chart
+# embeds with their long text alternatives) are set aside
 # before MkDocs runs and put back into the built page after it (``with_blocks``): MkDocs, Python-
 # Markdown and Material's search then parse a comment instead of each table, tag by tag (some
 # half of a cold build's CPU). Only blocks after the feed excerpt move: what the blog listings
@@ -210,7 +211,9 @@ LINK = re.compile(r"(?<![!\\\]])\[([^\[\]\n]+)\]\(([A-Za-z0-9_.-]+)\)")
 EXCERPT_END = "<!-- more -->"
 HEAVY_BLOCK = re.compile(
     r"^(?:<table data-search-exclude>\n.*?\n</table>"
-    r"|<details class=\"[^\"\n]*\" data-search-exclude>\n.*?\n</details>)$",
+    r"|<details class=\"[^\"\n]*\" data-search-exclude>\n.*?\n</details>"
+    r"|<div class=\"vl-chart\" data-search-exclude [^\n]*>\n"
+    r"(?:<img [^\n]*>|<noscript>[^\n]*</noscript>)\n</div>)$",
     re.MULTILINE | re.DOTALL,
 )
 PLACEHOLDER = "<!-- smallcap-block {} -->"

@@ -211,11 +211,14 @@ def test_heavy_blocks_after_the_excerpt_are_set_aside_and_put_back_exactly() -> 
 
     table = "<table data-search-exclude>\n<tr><td>1</td></tr>\n</table>"
     note = '<details class="note x" data-search-exclude>\n<summary>Data</summary>\n</details>'
-    text = f"# T\n\n{table}\n\n<!-- more -->\n\n{table}\n\nWords.\n\n{note}\nText.\n"
+    chart = ('<div class="vl-chart" data-search-exclude data-spec="a.vl.json" aria-label="A">\n'
+             "<noscript>This chart needs JavaScript: A</noscript>\n</div>")  # fmt: skip
+    text = f"# T\n\n{table}\n\n<!-- more -->\n\n{table}\n\nWords.\n\n{note}\nText.\n\n{chart}\n"
     aside, blocks = blocks_aside(text)
-    assert blocks == [table, note]
+    assert blocks == [table, note, chart]
     # The excerpt (what listings and feeds show) keeps its table; nothing else is touched.
     assert aside == (f"# T\n\n{table}\n\n<!-- more -->\n\n<!-- smallcap-block 0 -->\n\n"
-                     "Words.\n\n<!-- smallcap-block 1 -->\nText.\n")  # fmt: skip
+                     "Words.\n\n<!-- smallcap-block 1 -->\nText.\n\n"
+                     "<!-- smallcap-block 2 -->\n")  # fmt: skip
     assert with_blocks(aside, blocks) == text
     assert blocks_aside("no excerpt\n\n" + table) == ("no excerpt\n\n" + table, [])
