@@ -396,9 +396,10 @@ def test_claim_evidence_reads_in_declared_order_low_before_high() -> None:
     row = next(
         line
         for line in page.splitlines()
-        if line.startswith("    - Small caps tend to beat large caps in January: ")
+        if line.startswith("<li>Small caps tend to beat large caps in January: ")
     )
-    labels = [part.split(":")[0].strip() for part in row.split(" Evidence: ")[-1].split(";")]
+    evidence = row.removesuffix("</li>").split(" Evidence: ")[-1]
+    labels = [part.split(":")[0].strip() for part in evidence.split(";")]
     assert labels[:2] == ["Month", "Since"]
     assert labels.index("99% interval, low") + 1 == labels.index("99% interval, high")
 
