@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.site_post import publish_sidecars
+from generator.site_post import publish_sidecars, restore_blocks
 from tests.sitebuild import SampleSite, sample_site
 
 pytestmark = [pytest.mark.sitebuild, pytest.mark.slow]
@@ -32,7 +32,7 @@ def site() -> SampleSite:
 def zensical_site(site: SampleSite) -> Path:
     """The sample site's build folder built by ``zensical build --strict`` (into
     ``zensical-site`` there: Zensical wants the docs folder under the config's folder), then
-    given the reports' JSON files as `generator site` gives them after MkDocs."""
+    given the reports' JSON files and heavy blocks as `generator site` gives them after MkDocs."""
     build = site.build.site_dir.parent / "build"
     config = yaml.safe_load((build / "mkdocs.yml").read_text(encoding="utf-8"))
     config["site_dir"] = "zensical-site"
@@ -42,6 +42,8 @@ def zensical_site(site: SampleSite) -> Path:
     done = subprocess.run(command, capture_output=True, text=True, cwd=build, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     publish_sidecars(build / "sidecars", build / "zensical-site")
+    # The report blocks set aside while the builder runs go back in, as after MkDocs.
+    restore_blocks(build / "blocks", build / "zensical-site")
     return build / "zensical-site"
 
 
