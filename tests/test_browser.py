@@ -31,7 +31,8 @@ TIMEOUT_MS = 30_000
 pytestmark = pytest.mark.browser
 
 
-def _require_browser() -> None:
+def require_browser() -> None:
+    """Skip without Chromium, or fail when CI requires the browser tests."""
     if CHROMIUM.exists():
         return
     if os.environ.get("SMALLCAP_REQUIRE_BROWSER"):
@@ -41,7 +42,7 @@ def _require_browser() -> None:
 
 @pytest.fixture(scope="module")
 def site() -> SampleSite:
-    _require_browser()
+    require_browser()
     return sample_site()
 
 

@@ -4,14 +4,13 @@ in the light and the dark palette."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.sitebuild import SampleSite, sample_site
-from tests.test_browser import ARGS, CHROMIUM, TIMEOUT_MS
+from tests.test_browser import ARGS, CHROMIUM, TIMEOUT_MS, require_browser
 
 pytestmark = pytest.mark.browser
 
@@ -27,17 +26,9 @@ IGNORED_RULES = {
 }
 
 
-def _require_browser() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("SMALLCAP_REQUIRE_BROWSER"):
-        pytest.fail(f"{CHROMIUM} is missing and SMALLCAP_REQUIRE_BROWSER is set")
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
-
-
 @pytest.fixture(scope="module")
 def site() -> SampleSite:
-    _require_browser()
+    require_browser()
     return sample_site()
 
 

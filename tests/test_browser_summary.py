@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.sitebuild import sample_site
-from tests.test_browser import ARGS, CHROMIUM, TIMEOUT_MS, _require_browser
+from tests.test_browser import ARGS, CHROMIUM, TIMEOUT_MS, require_browser
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_the_summary_box_fits_a_375_px_screen() -> None:
     from playwright.sync_api import sync_playwright
 
-    _require_browser()
+    require_browser()
     site = sample_site()
     newest = site.weeks[-1].replace("-", "/")
     with sync_playwright() as pw:
