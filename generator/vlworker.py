@@ -42,10 +42,32 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
     return {"error": f"unknown request: {sorted(request)}"}
 
 
+# A chart with an axis: drawing it starts vl-convert's JavaScript engine and loads the fonts
+# (about 0.6 s together), which every later chart then finds ready.
+WARM_UP = {
+    "data": {"values": [{"x": 0}]},
+    "mark": "point",
+    "encoding": {"x": {"field": "x", "type": "quantitative"}},
+}
+
+
+def warm_up() -> None:
+    """Start the JavaScript engine before the first request arrives: the generator starts this
+    process before it computes the week, so the engine starts meanwhile. A failure here is left
+    for the first request to report."""
+    import vl_convert
+
+    try:
+        vl_convert.vegalite_to_svg(WARM_UP, allowed_base_urls=[])
+    except Exception:
+        pass
+
+
 def main() -> int:
     # Ctrl-C reaches every process of the terminal's group; the generator handles it and ends
     # this process by closing its stdin, so a traceback from here would only be noise.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up()
     for line in sys.stdin:
         try:
             reply = answer(json.loads(line))

@@ -99,3 +99,79 @@ def test_a_failed_drawing_is_a_project_error_naming_the_chart_and_the_week(
 def test_a_failed_bundle_is_a_project_error(tmp_path: Path) -> None:
     with pytest.raises(RenderError, match=r"^vega-bundle\.js: cannot build the chart JavaScript"):
         assets.bundle_text(RunContext(tmp_path, start_renderer=_refusing_renderer))
+
+
+def test_the_report_command_starts_the_renderer_before_it_loads_the_market(
+    tmp_path: Path,
+) -> None:
+    """vl-convert's engine takes ~0.6 s to start: started first, it warms up while the market
+    loads and the week is computed. Here the store is missing, so nothing but the start and the
+    error happen: the renderer was started all the same, and ended with the error."""
+    from contextlib import contextmanager
+
+    from generator import pipeline
+    from generator.errors import DataError
+    from generator.publish import Layout
+    from tests.test_charts import CONFIG
+
+    events: list[str] = []
+
+    @contextmanager
+    def recording_renderer():  # type: ignore[no-untyped-def]
+        events.append("started")
+        try:
+            yield object()
+        finally:
+            events.append("ended")
+
+    layout = Layout(tmp_path, tmp_path / "data", tmp_path / "docs", tmp_path / "site",
+                    tmp_path / "build", tmp_path / ".cache", False)  # fmt: skip
+    run = RunContext(start_renderer=recording_renderer)
+    with pytest.raises(DataError, match="no store here"):
+        pipeline.report(layout, CONFIG, None, force=False, images=True, run=run)
+    assert events == ["started", "ended"]
+    events.clear()
+    with pytest.raises(DataError, match="no store here"):
+        pipeline.report(layout, CONFIG, None, force=False, images=False, run=run)
+    assert events == []  # without images nothing is started
+
+
+# A worker that takes its time before it reads a request, as vl-convert's engine does, then ends
+# well within the 10 s a renderer waits for a worker to finish its work.
+SLOW_WORKER = "import sys, time; time.sleep(3); sys.stdin.read()"
+
+
+def test_a_renderer_left_by_an_error_is_killed_not_waited_for() -> None:
+    import sys
+
+    renderer = VegaRenderer([sys.executable, "-c", SLOW_WORKER])
+    with pytest.raises(ValueError, match="the week failed"):
+        with renderer:
+            process = renderer._process
+            raise ValueError("the week failed")
+    assert process is not None and process.returncode == -9  # killed, not waited for
+
+
+def test_the_worker_starts_its_engine_before_it_reads_a_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    from generator import vlworker
+
+    events: list[str] = []
+    monkeypatch.setattr(vlworker, "warm_up", lambda: events.append("warm"))
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"nothing": true}\n'))
+    monkeypatch.setattr("sys.stdout", io.StringIO())
+    monkeypatch.setattr(vlworker, "answer", lambda request: events.append("answer") or {})
+    assert vlworker.main() == 0
+    assert events == ["warm", "answer"]
+
+
+@pytest.mark.slow
+def test_the_warm_up_chart_draws() -> None:
+    import vl_convert
+
+    from generator.vlworker import WARM_UP
+
+    assert vl_convert.vegalite_to_svg(WARM_UP).startswith("<svg")

@@ -251,6 +251,8 @@ class VegaRenderer:
     def __exit__(self, *exc_info: object) -> None:
         process, self._process = self._process, None
         if process is not None:
+            if exc_info[0] is not None:
+                process.kill()  # the drawing is abandoned: no need to wait for its engine
             with contextlib.suppress(OSError):
                 process.stdin.close()  # type: ignore[union-attr]
             try:
