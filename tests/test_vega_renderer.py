@@ -160,6 +160,7 @@ def test_the_worker_starts_its_engine_before_it_reads_a_request(
     from generator import vlworker
 
     events: list[str] = []
+    monkeypatch.setattr(vlworker.signal, "signal", lambda *args: None)  # keep pytest's Ctrl-C
     monkeypatch.setattr(vlworker, "warm_up", lambda: events.append("warm"))
     monkeypatch.setattr("sys.stdin", io.StringIO('{"nothing": true}\n'))
     monkeypatch.setattr("sys.stdout", io.StringIO())
