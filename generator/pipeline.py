@@ -266,7 +266,7 @@ def generate_report(
         specs = build_specs(data, sample=market.sample, run=run)
         with _drawing(images, renderer, run) as drawing:
             svgs = draw_images(specs, data, images=images, renderer=drawing, run=run)
-            social = draw_social(doc, specs, data, drawing, run)
+            social = draw_social(doc, svgs, drawing, run)
         return write_report(
             docs_dir, doc, specs, data, svgs, force=force, run=run, social_png=social
         )
@@ -316,22 +316,16 @@ def _drawing(
 
 
 def draw_social(
-    doc: Document,
-    specs: Mapping[str, dict[str, Any]],
-    data: Mapping[str, pd.DataFrame],
-    renderer: Renderer | None,
-    run: RunContext,
+    doc: Document, svgs: Mapping[str, str], renderer: Renderer | None, run: RunContext
 ) -> bytes | None:
-    """The social and feed image (``charts.social``): the headline chart under the report's
-    title, as a PNG; None without a renderer or without that chart."""
-    from generator.charts import static_chart_spec
+    """The social and feed image (``charts.social``): the headline chart's drawn SVG under the
+    report's title, as a PNG; None without a renderer or without that chart's SVG."""
     from generator.charts.social import SOCIAL_CHART, draw_social_image
     from generator.pages.render import report_title
 
-    if renderer is None or SOCIAL_CHART not in specs:
+    if renderer is None or SOCIAL_CHART not in svgs:
         return None
-    chart = static_chart_spec(SOCIAL_CHART, specs[SOCIAL_CHART], data[SOCIAL_CHART], run.data_texts)
-    return draw_social_image(renderer, chart, report_title(doc, run.pages))
+    return draw_social_image(renderer, svgs[SOCIAL_CHART], report_title(doc, run.pages))
 
 
 @contextlib.contextmanager

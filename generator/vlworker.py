@@ -5,7 +5,7 @@ process ends, and building the chart JavaScript bundle peaks at about 150 MB mor
 here, in a process that ends when its work is done (``charts.assets.VegaRenderer``), keeps that
 memory out of the generator process, which goes on to build the site.
 
-Requests: ``{"svg": spec, "config": config}``, ``{"png": spec, "config": config}`` and
+Requests: ``{"svg": spec, "config": config}``, ``{"png_from_svg": svg text}`` and
 ``{"bundle": true}``; answers: ``{"svg": text}``, ``{"png": base64 text}``,
 ``{"bundle": text, "vega": version, "embed": version}`` or ``{"error": "one line"}``. This module
 imports nothing from the generator, so the process starts in a few tens of milliseconds.
@@ -23,10 +23,8 @@ from typing import Any
 def answer(request: dict[str, Any]) -> dict[str, Any]:
     import vl_convert
 
-    if "png" in request:
-        png = vl_convert.vegalite_to_png(
-            request["png"], config=request.get("config"), allowed_base_urls=[]
-        )
+    if "png_from_svg" in request:
+        png = vl_convert.svg_to_png(request["png_from_svg"])
         return {"png": base64.b64encode(png).decode("ascii")}
     if "svg" in request:
         svg = vl_convert.vegalite_to_svg(

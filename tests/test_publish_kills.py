@@ -51,9 +51,9 @@ class FixedRenderer:
         return None
 
     def svg(self, spec: dict) -> str:
-        return "<svg xmlns='http://www.w3.org/2000/svg'/>\n"
+        return '<svg xmlns="http://www.w3.org/2000/svg" width="720" height="400"></svg>\n'
 
-    def png(self, spec: dict) -> bytes:
+    def png_from_svg(self, svg: str) -> bytes:
         return b"\x89PNG\r\n\x1a\n"
 
 

@@ -51,7 +51,7 @@ class Renderer(Protocol):
 
     def bundle(self) -> dict[str, str]: ...
 
-    def png(self, spec: dict[str, Any], theme: str = "light") -> bytes: ...
+    def png_from_svg(self, svg: str) -> bytes: ...
 
 
 class BundleRun(Protocol):
@@ -269,12 +269,10 @@ class VegaRenderer:
         vl-convert fails."""
         return self._ask(svg_request(spec, theme))["svg"]
 
-    def png(self, spec: dict[str, Any], theme: str = "light") -> bytes:
-        """The chart as a PNG image, drawn at the spec's own size (no URL may be loaded);
+    def png_from_svg(self, svg: str) -> bytes:
+        """An SVG document rasterised to PNG at its own size (no Vega pass, no URL loaded);
         RenderError when vl-convert fails."""
-        spec = with_files(spec, {})
-        request = {"png": spec, "config": load_themes()[theme]}
-        return base64.b64decode(self._ask(request)["png"])
+        return base64.b64decode(self._ask({"png_from_svg": svg})["png"])
 
     def bundle(self) -> dict[str, str]:
         """vl-convert's Vega, Vega-Lite and vega-embed bundle and its versions."""

@@ -1,59 +1,89 @@
-"""The social image of a report: the headline chart with the report's title, as a 1200x630 PNG.
+"""The social image of a report: the report's title over the headline chart, a 1200x630 PNG.
 
-Social sites and many feed readers show a page's ``og:image`` but do not render SVG, so the key
-chart (year to date, rebased) is drawn once more by vl-convert as a PNG of the size they crop
-to, with the report's title written above it.
+Social sites and many feed readers show a page's ``og:image`` but do not render SVG. The image
+is composed from the headline chart's static SVG, already drawn for the page (year to date,
+rebased), scaled into the size those sites crop to under the report's title, and rasterised by
+vl-convert's SVG rasteriser: no second Vega pass, which cost about a fifth of a report's time.
 """
 
 from __future__ import annotations
 
+import html
+import re
 import textwrap
-from collections.abc import Mapping
-from typing import Any
 
-from generator.charts.assets import Renderer, static_spec
+from generator.charts.assets import Renderer, load_themes
 from generator.errors import RenderError
 
 SOCIAL_CHART = "ytd_rebased"
 SOCIAL_WIDTH, SOCIAL_HEIGHT = 1200, 630  # the size Facebook, LinkedIn and X show whole
+PADDING = 24
 TITLE_SIZE = 34
+TITLE_LEADING = 42  # pixels from one title line's baseline to the next
 TITLE_CHARS = 58  # characters per line of the title at TITLE_SIZE px in 1,150 pixels
 TITLE_LINES = 2
+# The root element of a vl-convert SVG: its size is what the chart is scaled from.
+SVG_ROOT = re.compile(r"<svg\b[^>]*>")
+SIZE_ATTRIBUTE = re.compile(r'\s(width|height)="([0-9.]+)"')
 
 
-def social_spec(chart: Mapping[str, Any], title: str, theme: str = "light") -> dict[str, Any]:
-    """The static spec ``chart`` (data inlined) fitted to the social image, under ``title``."""
-    spec = static_spec(dict(chart), theme)
-    subtitle = _title_text(spec.get("title"))
-    spec.update(
-        width=SOCIAL_WIDTH,
-        height=SOCIAL_HEIGHT,
-        autosize={"type": "fit", "contains": "padding"},
-        padding=24,
-        title={
-            "text": textwrap.wrap(title, TITLE_CHARS)[:TITLE_LINES],
-            "subtitle": subtitle,
-            "fontSize": TITLE_SIZE,
-            "subtitleFontSize": 20,
-            "anchor": "start",
-            "offset": 18,
-        },
+def title_lines(title: str) -> list[str]:
+    """The title wrapped to at most TITLE_LINES lines (the rest is cut with an ellipsis)."""
+    lines = textwrap.wrap(title, TITLE_CHARS)
+    if len(lines) > TITLE_LINES:
+        lines = lines[: TITLE_LINES - 1] + [
+            textwrap.shorten(" ".join(lines[TITLE_LINES - 1 :]), TITLE_CHARS, placeholder=" …")
+        ]
+    return lines
+
+
+def chart_size(svg: str) -> tuple[float, float]:
+    """The width and height of a drawn chart (its root element's attributes); ValueError when the
+    text is not a sized SVG."""
+    root = SVG_ROOT.search(svg)
+    sizes = dict(SIZE_ATTRIBUTE.findall(root.group(0))) if root else {}
+    if "width" not in sizes or "height" not in sizes:
+        raise ValueError("the chart's SVG has no width and height")
+    return float(sizes["width"]), float(sizes["height"])
+
+
+def social_svg(chart_svg: str, title: str, theme: str = "light") -> str:
+    """The social image as one SVG: ``title`` on top, then ``chart_svg`` scaled to fill the rest
+    of SOCIAL_WIDTH x SOCIAL_HEIGHT, keeping its proportions, centred."""
+    config = load_themes()[theme]
+    font = html.escape(config["font"], quote=True)
+    lines = title_lines(title)
+    top = PADDING + TITLE_SIZE
+    texts = "".join(
+        f'<text x="{PADDING}" y="{top + i * TITLE_LEADING}">{html.escape(line)}</text>'
+        for i, line in enumerate(lines)
     )
-    return spec
+    chart_top = top + (len(lines) - 1) * TITLE_LEADING + PADDING
+    width, height = chart_size(chart_svg)
+    box_width, box_height = SOCIAL_WIDTH - 2 * PADDING, SOCIAL_HEIGHT - chart_top - PADDING
+    scale = min(box_width / width, box_height / height)
+    x = PADDING + (box_width - width * scale) / 2
+    inner = SVG_ROOT.search(chart_svg)
+    assert inner is not None  # chart_size found it
+    nested = (
+        f'<svg x="{x:.1f}" y="{chart_top}" width="{width * scale:.1f}" '
+        f'height="{height * scale:.1f}" viewBox="0 0 {width:g} {height:g}">'
+    )
+    body = chart_svg[inner.end() :]
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{SOCIAL_WIDTH}" height="{SOCIAL_HEIGHT}" '
+        f'viewBox="0 0 {SOCIAL_WIDTH} {SOCIAL_HEIGHT}">'
+        f'<rect width="{SOCIAL_WIDTH}" height="{SOCIAL_HEIGHT}" fill="{config["background"]}"/>'
+        f'<g font-family="{font}" font-size="{TITLE_SIZE}" font-weight="bold" '
+        f'fill="{config["title"]["color"]}">{texts}</g>'
+        f"{nested}{body.rstrip()}</svg>\n"
+    )
 
 
-def _title_text(title: Any) -> str:
-    """A chart title's main text (a title may be a string, lines or a title object)."""
-    if isinstance(title, Mapping):
-        title = title.get("text", "")
-    if isinstance(title, list):
-        title = " ".join(map(str, title))
-    return str(title or "")
-
-
-def draw_social_image(renderer: Renderer, chart: Mapping[str, Any], title: str) -> bytes:
-    """The PNG of ``social_spec``; a failure is a RenderError naming the image."""
+def draw_social_image(renderer: Renderer, chart_svg: str, title: str) -> bytes:
+    """The PNG of ``social_svg``; a failure is a RenderError naming the image."""
     try:
-        return renderer.png(social_spec(chart, title))
-    except RenderError as exc:
+        return renderer.png_from_svg(social_svg(chart_svg, title))
+    except (RenderError, ValueError) as exc:
         raise RenderError(f"social image: cannot draw it ({exc})") from None
