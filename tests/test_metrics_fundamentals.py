@@ -218,8 +218,8 @@ def pair(small: float, large: float, difference: float) -> FundPair:
     return FundPair("funds_data", "method", figure("IWM", small), figure("SPY", large), difference)
 
 
-def record(percentile: float) -> BookToMarketRecord:
-    return BookToMarketRecord(4.0, "2024-12-01", "1926-07-01", 1182, percentile, 3.5)
+def record(percentile: float, date: str = "2026-06-01") -> BookToMarketRecord:
+    return BookToMarketRecord(4.0, date, "1926-07-01", 1182, percentile, 3.5)
 
 
 def claim_of(cid: str, *, bm: float | None = None, pe: float | None = None,
@@ -256,11 +256,34 @@ def test_valuation_discount_verdicts(bm: float | None, pe: float | None, verdict
     found = claim_of("valuation_discount", bm=bm, pe=pe)
     assert found.verdict == verdict
     if bm is not None:
-        assert (found.n, found.period) == (1182, "1926-07 to 2024-12")
+        assert (found.n, found.period) == (1182, "1926-07 to 2026-06")
         assert found.evidence["bm_percentile"] == bm
     else:
         assert (found.n, found.period) == (1, "2026-08-21")
         assert found.evidence["pe_source"] == "ETF P/E (funds_data)"
+
+
+def test_book_to_market_over_a_year_old_is_not_judged_as_current() -> None:
+    """A reader found "✔ supports" on book-to-market data ending 2024-12 in a report of
+    2026-08: where valuations stood 20 months earlier, said as a current finding."""
+    doc = base_doc()  # the week ends 2026-08-21
+    for date, verdict in (("2025-08-01", SUPPORTS), ("2025-07-01", NO_DATA)):
+        fundamentals = replace(doc.fundamentals, book_to_market=record(0.90, date))
+        found = claim_by_id(claims_section(replace(doc, fundamentals=fundamentals)),
+                            "valuation_discount")  # fmt: skip
+        assert found is not None and found.verdict == verdict, date
+    assert found.reason.startswith(
+        "book-to-market: its latest month, 2025-07, is 13 months before the week, too old to say "
+        "where valuations stand now; P/E: "
+    )
+    assert found.evidence["bm_date"] == "2025-07-01"  # its figures are still shown
+    fundamentals = replace(doc.fundamentals, book_to_market=record(0.90, "2024-12-01"),
+                           pe=pair(15.0, 25.0, -0.30))  # fmt: skip
+    found = claim_by_id(
+        claims_section(replace(doc, fundamentals=fundamentals)), "valuation_discount"
+    )
+    assert found is not None and found.verdict == SUPPORTS  # the current P/E alone decides
+    assert (found.n, found.period) == (1, "2026-08-21")
 
 
 def test_valuation_discount_falls_back_to_a_current_curated_entry() -> None:
@@ -325,7 +348,7 @@ def test_report_shows_each_figure_with_its_date_method_and_caveat() -> None:
     page = render_report(replace(base_doc(), fundamentals=fundamentals), {}, sample=True)
     lines = [line for line in page.splitlines() if line.startswith("- ")]
     assert (
-        "- Book-to-market, smallest vs biggest size quintile (Ken French): 4.00 in 2024-12, the "
+        "- Book-to-market, smallest vs biggest size quintile (Ken French): 4.00 in 2026-06, the "
         "last month published; 71% of the 1,182 months since 1926-07 were at or below it "
         "(median 3.50)." in lines
     )

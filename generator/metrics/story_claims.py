@@ -35,6 +35,10 @@ from generator.metrics.verdicts import (
 WIDE_DISCOUNT_PERCENTILE, NARROW_DISCOUNT_PERCENTILE = 2 / 3, 1 / 3
 # A P/E snapshot (no interval) counts as a discount or a premium beyond 10% either way.
 PE_MARGIN = 0.10
+# Book-to-market data ending more than this many months before the week says where valuations
+# stood then, not now: the claim leaves it out rather than report it as a current finding (the
+# Ken French library publishes a month a few months late).
+BM_MAX_AGE_MONTHS = 12
 # Earnings growth: small's minus large's, per year, beyond 2 percentage points either way.
 GROWTH_MARGIN = 0.02
 
@@ -59,6 +63,11 @@ def _pe_evidence(doc: Document) -> tuple[float | None, str | None, str]:
     return None, None, reason
 
 
+def months_apart(first: str, last: str) -> int:
+    """Calendar months from the month of ``first`` to that of ``last`` (ISO dates)."""
+    return (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7])
+
+
 def _band(value: float, low: float, high: float) -> str:
     """SUPPORTS above ``high``, CONTRADICTS below ``low``, NO_EDGE between."""
     return SUPPORTS if value > high else CONTRADICTS if value < low else NO_EDGE
@@ -69,6 +78,14 @@ def valuation_claim(doc: Document) -> Claim:
     bm = fundamentals.book_to_market if fundamentals else None
     bm_why = bm.reason if isinstance(bm, Missing) and bm.reason else NOT_IN_DOCUMENT
     bm = None if isinstance(bm, Missing) else bm
+    shown_bm = bm  # its figures stay in the evidence even when too old to judge by
+    if bm is not None and months_apart(bm.date, doc.week_ending) > BM_MAX_AGE_MONTHS:
+        bm_why = (
+            f"its latest month, {bm.date[:7]}, is "
+            f"{months_apart(bm.date, doc.week_ending)} months before the week, too old to say "
+            "where valuations stand now"
+        )
+        bm = None
     pe_discount, pe_date, pe_origin = _pe_evidence(doc)
     verdicts = []
     if bm is not None:
@@ -80,9 +97,12 @@ def valuation_claim(doc: Document) -> Claim:
     curated = valuation.curated if valuation else None
     curated = None if isinstance(curated, Missing) else curated
     evidence: dict[str, Any] = {
-        "bm_ratio": bm.ratio if bm else None, "bm_percentile": bm.percentile if bm else None,
-        "bm_median": bm.median if bm else None, "bm_months": bm.months if bm else None,
-        "bm_date": bm.date if bm else None, "pe_discount": pe_discount, "pe_date": pe_date,
+        "bm_ratio": shown_bm.ratio if shown_bm else None,
+        "bm_percentile": shown_bm.percentile if shown_bm else None,
+        "bm_median": shown_bm.median if shown_bm else None,
+        "bm_months": shown_bm.months if shown_bm else None,
+        "bm_date": shown_bm.date if shown_bm else None,
+        "pe_discount": pe_discount, "pe_date": pe_date,
         "pe_source": pe_origin if pe_discount is not None else None,
         "discount": curated.discount if curated else None,
         "stale": curated.stale if curated else None,
