@@ -5,6 +5,7 @@ read right when both sides fell."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -171,3 +172,23 @@ def test_a_level_week_reads_level_not_led() -> None:
     page = render_report(doc, {}, sample=False)
     assert title_of(page) == "Week ending November 20, 2026: small and large caps finished level"
     assert " led by 0.0 pp" not in page
+
+
+def test_a_small_cap_record_is_said_once_in_the_takeaways() -> None:
+    """A record week read "closed at a record …" and then "Small caps set a new 52-week or
+    all-time closing high this week" in the same list (2026-08-14 on the real data)."""
+    from tests.test_pages import section_of
+
+    small = walk(1)
+    small[-1] = small.max() * 1.01
+    doc = document(small, below_high(walk(2)))
+    assert [f.kind for f in doc.lead.facts][:1] == ["record_close"]
+    assert next(c for c in doc.claims if c.id == "new_high").verdict == "supports"
+    takeaways = section_of(render_report(doc, {}, sample=False), "Key takeaways")
+    assert sum("record" in line for line in takeaways.splitlines()) == 1, takeaways
+    assert "Small caps set a new 52-week or all-time closing high" not in takeaways
+    # Without the record in the lead, the claim is the takeaway that says it.
+    plain = replace(doc, lead=replace(doc.lead, facts=tuple(f for f in doc.lead.facts
+                                                          if f.kind != "record_close")))  # fmt: skip
+    takeaways = section_of(render_report(plain, {}, sample=False), "Key takeaways")
+    assert "- Small caps set a new 52-week or all-time closing high this week." in takeaways
