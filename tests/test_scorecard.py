@@ -223,3 +223,16 @@ def test_the_rate_cuts_sentence_counts_cycles_and_says_when_one_is_pending() -> 
     assert "Rate cuts, 12 months after" in [
         r.label for r in spread_rows(replace(doc, claims=(cuts,)))
     ]
+
+
+def test_the_great_rotation_sentence_names_the_indices_in_words() -> None:
+    """A reader saw "Against the Nasdaq (^RUT / ^IXIC)": ticker symbols in running text."""
+    doc = doc_of(JANUARY_WEEK)
+    rotation = {c.id: c for c in doc.claims}["great_rotation"]
+    gauge = rotation.evidence["gauge"]
+    assert gauge == f"{CONFIG.small.index} / ^IXIC"
+    text = scorecard(doc).split("<details", 1)[0]  # the evidence list names the gauge exactly
+    assert (
+        "Against the Nasdaq Composite (the Russell 2000 / Nasdaq Composite ratio), small " in text
+    )
+    assert gauge not in text and "^" not in text

@@ -246,6 +246,7 @@ def build_report_context(
         "data_through": doc.data_through,
         "names": _names(doc),
         "gauge_labels": gauge_labels(doc),
+        "gauge_names": gauge_names(doc),
         "leader": _leader(week_spread),
         "scoreboard": _scoreboard(returns),
         "scoreboard_tr": _scoreboard(present(doc.returns_tr)),
@@ -383,15 +384,25 @@ def gauge_labels(doc: Document) -> dict[str, str]:
     rotation = present(doc.great_rotation)
     if not rotation:
         return {}
-    names = symbol_names(doc)
     labels = {}
-    for gauge in rotation.gauges.values():
-        num, den = gauge.numerator, gauge.denominator
-        words = f"{names.get(num, num)} / {names.get(den, den)}"
-        labels[f"{num} / {den}"] = (
-            words if words == f"{num} / {den}" else f"{words} ({num} / {den})"
-        )
+    for symbols, words in gauge_names(doc).items():
+        labels[symbols] = words if words == symbols else f"{words} ({symbols})"
     return labels
+
+
+def gauge_names(doc: Document) -> dict[str, str]:
+    """Each rotation gauge in words, keyed by its "NUM / DEN" symbols: "Russell 2000 / Nasdaq
+    Composite" (running text names indices, not ticker symbols)."""
+    rotation = present(doc.great_rotation)
+    if not rotation:
+        return {}
+    names = symbol_names(doc)
+    return {
+        f"{g.numerator} / {g.denominator}": (
+            f"{names.get(g.numerator, g.numerator)} / {names.get(g.denominator, g.denominator)}"
+        )
+        for g in rotation.gauges.values()
+    }
 
 
 def _leader(spread: Any) -> str | None:
