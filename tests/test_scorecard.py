@@ -236,3 +236,14 @@ def test_the_great_rotation_sentence_names_the_indices_in_words() -> None:
         "Against the Nasdaq Composite (the Russell 2000 / Nasdaq Composite ratio), small " in text
     )
     assert gauge not in text and "^" not in text
+
+
+def test_the_seasonality_table_prints_the_verdicts_99_percent_interval() -> None:
+    """The month table printed 90% intervals beside verdicts judged on 99% ones."""
+    doc = doc_of(JANUARY_WEEK)
+    january = next(m for m in doc.seasonality.months if m.month == 1)
+    page = render_report(doc, {}, sample=False)
+    [row] = [line for line in page.splitlines() if line.startswith("| January | ")]
+    interval = f"{pp(january.spread_ci99_low)} to {pp(january.spread_ci99_high)}"
+    assert row.split(" | ")[6] == interval
+    assert "| Hit rate | 99% interval | Years |" in page
