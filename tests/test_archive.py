@@ -166,6 +166,13 @@ def fixed_doc_title(week: str) -> str:
     return report_title(fixed_doc(week))
 
 
+# Charts whose section table, right above them, holds their numbers: its header row.
+TABLED_ABOVE = {
+    "month_spread": "\n| Month | Small, mean | Large, mean | Spread, mean | Spread, median | Hit rate |",
+    "cycle_phases": "\n| Phase | Small, mean | Large, mean | Spread, mean | Hit rate | Years |\n",
+}
+
+
 @pytest.mark.slow
 def test_generated_report_gives_every_charts_numbers(tmp_path: Path) -> None:
     """History charts load chart-data.csv next to their spec; the others' numbers are tables."""
@@ -185,6 +192,9 @@ def test_generated_report_gives_every_charts_numbers(tmp_path: Path) -> None:
         title = spec["title"]["text"]
         if name in in_file:  # long histories: the page links the CSV
             assert f"The numbers behind this chart ({title}) are in the [chart data CSV]" in text
+        elif name in TABLED_ABOVE:  # the section's own table above the chart has its numbers
+            assert "url" not in json.dumps(spec) and f'"Data: {title}"' not in text
+            assert TABLED_ABOVE[name] in text
         else:  # the small tables: inline in the spec, and a collapsible table on the page
             assert "url" not in json.dumps(spec) and f'??? note "Data: {title}"' in text
     svgs = sorted(p.name for p in folder.glob("*.svg"))

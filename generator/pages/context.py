@@ -59,6 +59,9 @@ CHART_NAME = re.compile(r"[a-z0-9_]+")
 NO_VALUE = Markup("\u2013")
 # Charts whose data table the page writes itself (the scorecard's: each claim's own formats).
 OWN_TABLE_CHARTS = ("scorecard",)
+# Charts drawn right under a section table that already shows their numbers (the month table,
+# the cycle table): a data note would repeat the same table.
+TABLED_ABOVE_CHARTS = ("month_spread", "cycle_phases")
 SOCIAL_FILE = "social.png"  # the social and feed image beside a report (charts.social)
 
 
@@ -72,6 +75,7 @@ class ChartView:
     columns: tuple[str, ...] = ()
     rows: tuple[tuple[Any, ...], ...] = ()  # empty when the data is only in the CSV download
     svg: bool = True  # whether a static SVG rendering sits next to the spec
+    tabled_above: bool = False  # the section's own table shows its numbers: no data note
 
     def __post_init__(self) -> None:
         if not CHART_NAME.fullmatch(self.name):
@@ -174,6 +178,8 @@ def chart_view(
     if isinstance(title, Mapping):
         title = title.get("text", name)
     description = str(spec.get("description") or title)
+    if name in TABLED_ABOVE_CHARTS:
+        return ChartView(name, str(title), description, svg=svg, tabled_above=True)
     if frame is None or len(frame) > MAX_TABLE_ROWS or name in OWN_TABLE_CHARTS:
         return ChartView(name, str(title), description, svg=svg)
     sides = {"small": frame.attrs.get("small", "Small caps"),
