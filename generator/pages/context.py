@@ -387,9 +387,6 @@ def gauge_labels(doc: Document) -> dict[str, str]:
     """Each rotation gauge's label for readers, keyed by its "NUM / DEN" symbols (as the
     Great Rotation claim's evidence names its gauge): "Russell 2000 / Nasdaq Composite (^RUT /
     ^IXIC)"; a symbol without a name stays a symbol."""
-    rotation = present(doc.great_rotation)
-    if not rotation:
-        return {}
     labels = {}
     for symbols, words in gauge_names(doc).items():
         labels[symbols] = words if words == symbols else f"{words} ({symbols})"
@@ -397,17 +394,18 @@ def gauge_labels(doc: Document) -> dict[str, str]:
 
 
 def gauge_names(doc: Document) -> dict[str, str]:
-    """Each rotation gauge in words, keyed by its "NUM / DEN" symbols: "Russell 2000 / Nasdaq
-    Composite" (running text names indices, not ticker symbols)."""
-    rotation = present(doc.great_rotation)
-    if not rotation:
-        return {}
+    """Each rotation gauge (the Great Rotation's and the ladder's) in words, keyed by its
+    "NUM / DEN" symbols: "Russell 2000 / Nasdaq Composite" (running text names indices, not
+    ticker symbols)."""
+    rotation, ladder = present(doc.great_rotation), present(doc.ladder)
+    gauges = [*(rotation.gauges.values() if rotation else ()),
+              *(ladder.rotation.values() if ladder else ())]  # fmt: skip
     names = symbol_names(doc)
     return {
         f"{g.numerator} / {g.denominator}": (
             f"{names.get(g.numerator, g.numerator)} / {names.get(g.denominator, g.denominator)}"
         )
-        for g in rotation.gauges.values()
+        for g in gauges
     }
 
 
