@@ -1,6 +1,7 @@
 """Accessibility: axe-core (the ``axe-playwright-python`` package of the dev extra, never
 committed) finds no serious or critical violation on the sample site's home page and a report,
-in the light and the dark palette."""
+and on a site of real weeks when ../shared/marketdata is present (the 2008 crash week, an
+ordinary 2026 week and its home page), in the light and the dark palette."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from typing import Any
 
 import pytest
 
+from tests.realsite import RealSite, real_site
 from tests.sitebuild import SampleSite, sample_site
 from tests.test_browser import ARGS, CHROMIUM, TIMEOUT_MS, require_browser
 
 pytestmark = pytest.mark.browser
 
 BLOCKING = ("serious", "critical")
+LOCAL = "http://127.0.0.1:"  # where the test sites are served
 # Rules left out, each for Material for MkDocs' own markup (the theme is in maintenance mode; its
 # templates and scripts are not ours to change):
 IGNORED_RULES = {
@@ -32,8 +35,17 @@ def site() -> SampleSite:
     return sample_site()
 
 
+@pytest.fixture(scope="module")
+def real() -> RealSite:
+    require_browser()
+    built = real_site()
+    if built is None:
+        pytest.skip("real market data not found beside the project (../shared/marketdata)")
+    return built
+
+
 @pytest.fixture(scope="module", params=["light", "dark"])
-def page(request: pytest.FixtureRequest, site: SampleSite) -> Iterator[Any]:
+def page(request: pytest.FixtureRequest) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -41,9 +53,9 @@ def page(request: pytest.FixtureRequest, site: SampleSite) -> Iterator[Any]:
         context = browser.new_context(
             viewport={"width": 1280, "height": 900}, color_scheme=request.param
         )
-        context.route(  # the site makes no request elsewhere; none may leave the machine
+        context.route(  # the sites make no request elsewhere; none may leave the machine
             "**/*",
-            lambda r: r.continue_() if r.request.url.startswith(site.url) else r.abort(),
+            lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort(),
         )
         tab = context.new_page()
         tab.set_default_timeout(TIMEOUT_MS)
@@ -73,4 +85,13 @@ def test_home_page_has_no_serious_accessibility_violation(page: Any, site: Sampl
 
 def test_report_has_no_serious_accessibility_violation(page: Any, site: SampleSite) -> None:
     url = f"{site.url}blog/{site.weeks[-1].replace('-', '/')}/"
+    assert _blocking_violations(page, url) == []
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("week", [None, "2008-10-10", "2026-08-21"])
+def test_real_weeks_have_no_serious_accessibility_violation(
+    page: Any, real: RealSite, week: str | None
+) -> None:
+    url = real.url if week is None else f"{real.url}blog/{week.replace('-', '/')}/"
     assert _blocking_violations(page, url) == []
