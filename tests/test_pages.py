@@ -84,17 +84,19 @@ def test_report_sections_in_the_fixed_order() -> None:
     assert headings == [
         "Key takeaways",
         "Story scorecard",
-        "Rate cuts",
+        # This week first ...
         "Scoreboard",
         "Relative strength",
         "Highs and drawdowns",
         "Risk",
+        "What changed since last week",
+        # ... then each story's evidence, in the scorecard's order.
+        "Great Rotation and the size ladder",
+        "Rate cuts",
+        "Rates",
         "Seasonality",
         "Presidential cycle",
-        "Rates",
         "Valuation and earnings",
-        "Size ladder and rotation gauges",
-        "What changed since last week",
         "Data and method notes",
         "Sources and freshness",
         "Downloads",
@@ -440,11 +442,11 @@ def test_funds_and_gauges_without_data_are_one_line_each_not_rows_of_na() -> Non
     rows = tuple(replace(r, w1=gone, ytd=gone, y1=gone) if r.symbol == "IWC" else r
                  for r in doc.ladder.rows)  # fmt: skip
     page = render_report(replace(doc, ladder=replace(doc.ladder, rows=rows)), {}, sample=False)
-    text = section_of(page, "Size ladder and rotation gauges")
+    text = section_of(page, "Great Rotation and the size ladder")
     assert "Funds without current data: IWC (IWC is not in the store)." in text
     assert not [line for line in text.splitlines() if line.startswith("| ") and "IWC" in line]
     html = markdown.markdown(text, extensions=["tables"])
-    assert html.count("<table>") == 2  # the funds and the gauges, each still a table
+    assert html.count("<table>") == 3  # the rotation gauges, the funds and the ladder gauges
 
 
 def test_the_weeks_result_then_a_week_among_the_ten_worst_lead_the_takeaways() -> None:
