@@ -171,9 +171,35 @@ def _labelled_fold(chart: alt.Chart, labels: dict[str, str]) -> alt.Chart:
     )
 
 
-def _series_color(labels: dict[str, str], title: str = "Series") -> alt.Color:
+# Pixels of a category axis's labels wrapped by ``WRAPPED_LABEL`` (34 characters).
+CATEGORY_LABELS = 200
+# The width a legend's row may take: a 375 px phone's chart (343 px) less its left padding.
+LEGEND_WIDTH = 320
+# Estimated pixels of a legend entry: its symbol and gaps, and each character of its label
+# (Vega's 10 px legend labels run ~6 px a character; an overestimate wraps a row early).
+LEGEND_ENTRY, LEGEND_CHAR = 26, 6.2
+
+
+def legend_columns(labels: list[str], width: int = LEGEND_WIDTH) -> int | None:
+    """Columns of a legend whose entries would not fit one ``width``-pixel row, or None (one
+    row): Vega lays a top legend out in a single row and lets it run past the chart's edge."""
+    entries = [LEGEND_ENTRY + LEGEND_CHAR * len(label) for label in labels]
+    if sum(entries) <= width:
+        return None
+    # Columns are as wide as their widest entry (Vega's grid), so size by the widest.
+    return max(1, int(width // max(entries)))
+
+
+def _series_color(
+    labels: dict[str, str], title: str = "Series", width: int = LEGEND_WIDTH
+) -> alt.Color:
+    """Colour by series, with a legend at the top (none for one series) that fits ``width``."""
     # labelLimit 0: a series name is never cut short ("Small ÷ large, rebased (start …").
-    legend = alt.Legend(title=None, orient="top", labelLimit=0) if len(labels) > 1 else None
+    legend = None
+    if len(labels) > 1:
+        columns = legend_columns(list(labels.values()), width)
+        legend = alt.Legend(title=None, orient="top", labelLimit=0,
+                            **({} if columns is None else {"columns": columns}))  # fmt: skip
     return alt.Color(f"{SERIES}:N", title=title, sort=list(labels.values()), legend=legend)
 
 
@@ -331,14 +357,15 @@ def build_bar_chart(
     highlight: str | None = None,
     extra_tips: tuple[Field, ...] = (),
     interval: tuple[Field, Field] | None = None,
-    note: str | None = None,
+    notes: tuple[str, ...] = (),
 ) -> alt.LayerChart:
     """Bars of ``series`` columns per category (grouped when several), optional value labels.
 
     ``label``: a column printed at each bar's end (e.g. hit rate); ``highlight``: a 0/1 column
     whose 1-rows are drawn fully opaque and the rest faded; ``interval``: the low and high
-    columns of a whisker on each (single-series) bar, the labels then sit beyond it; ``note``: a
-    Vega expression of a text printed above each category's bars. The data is inline (its layers
+    columns of a whisker on each (single-series) bar, the labels then sit beyond it; ``notes``:
+    Vega expressions of lines of text printed above each category's bars, the first lowest (an
+    empty text draws nothing). The data is inline (its layers
     each name it; a URL table would be loaded and parsed per layer).
     """
     if table.url is not None:
@@ -359,7 +386,10 @@ def build_bar_chart(
     )
     tips = [category.tooltip(), alt.Tooltip(f"{SERIES}:N", title="Series"), *shown,
             *(f.tooltip() for f in extra_tips if f.type != "quantitative")]  # fmt: skip
-    enc: dict[str, Any] = {"color": _series_color(series), "tooltip": tips}
+    # A top legend starts where the plot does: beside a horizontal chart's names, it has only
+    # what the names leave of a phone's width.
+    legend_width = LEGEND_WIDTH - CATEGORY_LABELS if horizontal else LEGEND_WIDTH
+    enc: dict[str, Any] = {"color": _series_color(series, width=legend_width), "tooltip": tips}
     if horizontal:
         enc.update(y=alt.Y(category.name, **cat_kw), x=alt.X("value:Q", axis=val))
         if len(series) > 1:
@@ -389,19 +419,27 @@ def build_bar_chart(
         ends = (high.name, low.name)
     if label is not None and not horizontal:
         layers += _bar_labels(data, category, value, label, ends)
-    if note is not None and not horizontal:
-        layers.append(_group_notes(data, category, list(series), note))
+    if not horizontal:
+        layers += [_group_notes(data, category, list(series), note, line)
+                   for line, note in enumerate(notes)]  # fmt: skip
     return alt.layer(*layers)
 
 
-def _group_notes(data: alt.InlineData, category: Field, columns: list[str], note: str) -> alt.Chart:
+# Pixels from one line of a bar group's notes to the next (10 px text).
+NOTE_LINE = 12
+
+
+def _group_notes(
+    data: alt.InlineData, category: Field, columns: list[str], note: str, line: int = 0
+) -> alt.Chart:
     """The text ``note`` (an expression) just above the highest of each category's bars (or
-    zero, when all are negative)."""
+    zero, when all are negative), ``line`` lines up. One layer per line: Vega draws the lines of
+    a multi-line text downwards from its baseline, into the bars."""
     top = "max(" + ", ".join(f"datum[{json.dumps(c)}]" for c in columns) + ", 0)"
     return (
         alt.Chart(data)
         .transform_calculate(note_y=top, note=note)
-        .mark_text(baseline="bottom", dy=-3, fontSize=10)
+        .mark_text(baseline="bottom", dy=-3 - NOTE_LINE * line, fontSize=10)
         .encode(
             x=alt.X(category.name, type="nominal", sort=None),
             y=alt.Y("note_y:Q"),
@@ -508,11 +546,31 @@ def full_description(description: str, sample: bool) -> str:
     return description + (f" {SAMPLE_NOTE}." if sample else "")
 
 
+# Characters of a subtitle line: one fits a 375 px phone (a 343 px chart, ~6.3 px a character at
+# Vega's subtitle size). Vega never wraps a title: a longer line is cut off at the screen's edge,
+# and ``fit-x`` squeezes the plot to make room for it.
+SUBTITLE_CHARS = 50
+# Characters of a chart's title (bold, larger: ~7.3 px a character), kept to one line.
+TITLE_CHARS = 44
+
+
+def subtitle_lines(text: str, width: int = SUBTITLE_CHARS) -> list[str]:
+    """``text`` broken at spaces into lines of at most ``width`` characters (a longer word stays
+    whole on its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
 def finish(
     chart: alt.TopLevelMixin, *, title: str, subtitle: str, description: str, sample: bool
 ) -> dict[str, Any]:
     """The chart as a validated spec dict with the shared top-level contract (module docstring)."""
-    subtitles = [subtitle] + ([SAMPLE_NOTE] if sample else [])
+    subtitles = subtitle_lines(subtitle) + ([SAMPLE_NOTE] if sample else [])
     # A chart may size itself (bars of a long list: a height per row), else HEIGHT.
     height = HEIGHT if chart.height is alt.Undefined else chart.height
     chart = chart.properties(

@@ -266,7 +266,8 @@ def _cycle(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
         highlight="current",
         extra_tips=(Field("spread_mean", "Mean spread", format=PCT_TIP), _HIT, _YEARS),
         # n per phase, and which phase this year is (the faded bars are the other phases).
-        note="'n = ' + datum.years + (datum.current == 1 ? ' · this year' : '')",
+        # Two lines: one "n = 10 · this year" overran its neighbour's note on a phone.
+        notes=("'n = ' + datum.years", "datum.current == 1 ? 'this year' : ''"),
     )
 
 
@@ -496,7 +497,7 @@ CHARTS: dict[str, ChartDef] = {
                              _pair_subtitle("labels: share of years small caps led; "
                                             "whiskers: 99% interval"),
                              _months_text),
-    "french_months": ChartDef("Seasonality since 1926: Ken French size portfolios", _months,
+    "french_months": ChartDef("Seasonality since 1926: Ken French data", _months,
                               lambda f: "Bottom 30% against top 30% by size; labels: share of "
                                         "years small caps led; whiskers: 99% interval",
                               _french_text),
