@@ -95,6 +95,7 @@ def test_cycle_bars_show_n_and_mark_this_year(frames) -> None:  # type: ignore[n
     n_notes = [n for n in _nodes(scene) if isinstance(n.get("text"), str)
                and n["text"].startswith("n = ")]  # fmt: skip
     below = min(n_notes, key=lambda n: abs(n["x"] - notes["this year"]["x"]))
+
     def drawn_y(n: dict) -> float:
         return n["y"] + n.get("dy", 0)
 
