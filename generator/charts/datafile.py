@@ -20,7 +20,6 @@ import math
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from types import MappingProxyType
 
 import numpy as np
@@ -38,8 +37,6 @@ DATE = "date"
 DEFAULT_FORMAT = ".5g"
 
 
-# Pure memoisation: a function of the chart catalogue only.
-@lru_cache(maxsize=1)
 def file_metrics() -> Mapping[str, str]:
     """Data-file column -> registry path of the history charts' published numbers (each chart's
     ``metrics`` names its columns as the file does); a column two charts declare differently
