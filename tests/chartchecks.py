@@ -1,7 +1,9 @@
 """What a reader sees of a rendered chart, and the rules it must satisfy (tests/test_browser.py).
 
 ``PROBE`` runs in the page for one ``div.vl-chart`` and returns what the SVG shows: each axis's
-tick labels in drawing order, every visible text with its box, the box of the SVG, and every
+tick labels in drawing order, every visible text with its box, the size of the SVG a reader
+sees (its box cut to the chart's element and to the window: an SVG wider than a phone hides its
+right part, and a title there is cut off), and every
 tooltip the chart's marks carry (read from Vega's scenegraph, so no hovering is needed: a tooltip
 is encoded on every item, shown or not). ``reader_problems`` turns a probe into sentences naming
 the chart and what is wrong; the rules are plain Python, unit-tested on made-up probes.
@@ -23,6 +25,11 @@ TOLERANCE = 1.0
 PROBE = """el => {
   const svg = el.querySelector('svg');
   const root = svg.getBoundingClientRect();
+  const holder = el.getBoundingClientRect();
+  // What a reader sees of the SVG: cut to the chart's element and to the window.
+  const shown = {w: Math.min(root.width, holder.right - root.x,
+                             document.documentElement.clientWidth - root.x),
+                 h: root.height};
   const seen = node => {
     for (let a = node; a && a !== svg; a = a.parentElement) {
       const style = getComputedStyle(a);
@@ -64,7 +71,7 @@ PROBE = """el => {
   };
   walk(el._vlResult.view.scenegraph().root);
   return {spec: el.dataset.spec.split('/').pop().replace('.vl.json', ''),
-          size: {w: root.width, h: root.height}, texts, axes, tips};
+          size: shown, texts, axes, tips};
 }"""
 
 

@@ -199,11 +199,20 @@ def test_the_scorecard_needs_no_horizontal_scroll_at_375_px(
     assert seen["console"] == [] and seen["failed"] == []
 
 
-def test_every_chart_of_a_report_reads_right(browser_page, base_url: str, site: SampleSite) -> None:  # type: ignore[no-untyped-def]
-    """Each chart of the newest report, as drawn: ordinal ticks in their natural order, no tick
-    label twice, no text over another or cut short, no tooltip showing a missing value."""
+# A desktop window and a phone: the charts fit their width (Vega's ``fit-x``), so a long title or
+# legend that reads at 1280 px may be cut off, or squeeze the plot, at 375 px.
+VIEWPORTS = [pytest.param((1280, 900), id="1280px"), pytest.param((375, 812), id="375px")]
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_every_chart_of_a_report_reads_right(
+    browser_page, base_url: str, site: SampleSite, viewport: tuple[int, int]
+) -> None:  # type: ignore[no-untyped-def]
+    """Each chart of the newest report, as drawn at this width: ordinal ticks in their natural
+    order, no tick label twice, no text over another, cut short or cut off at the window's edge,
+    no tooltip showing a missing value."""
     page, seen = browser_page
-    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
     page.goto(base_url + "blog/" + site.weeks[-1].replace("-", "/") + "/")
     charts = _charts_rendered(page)
     page.wait_for_function(

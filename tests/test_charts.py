@@ -214,7 +214,8 @@ def test_specs_and_data_stay_under_the_size_budget() -> None:
     sizes[DATA_FILE] = len(data_file_csv(frames).encode())
     assert len(sizes) == len(CHART_NAMES) + 1
     # 150 KB before issue 14's four charts (3-year ratio zoom, leadership strip, Ken French
-    # months, heatmap of every month: ~30 KB together); 178 KB on 2026-11-20.
+    # months, heatmap of every month: ~30 KB together); 178 KB on 2026-11-20, 180 KB once
+    # published numbers were written at their tables' rounding (tooltips as the tables).
     assert sum(sizes.values()) < 185_000, sizes
 
 
@@ -320,20 +321,22 @@ def test_specs_are_deterministic() -> None:
 
 
 def test_frame_csv_writes_each_column_at_its_tooltip_precision() -> None:
+    """A published number as its registry metric rounds it in the report's tables (trailing
+    zeros dropped), any other column at five significant digits."""
     frame = pd.DataFrame(
         {
             "date": pd.to_datetime(["2025-01-03", "2025-01-10"]),
-            "ratio": [0.123456789, 12.3456],  # .4g
-            "spread_12m": [-0.00004, 0.123456],  # .4f; -0.0000 is written 0.0000
-            "corr": [np.nan, 0.98765],  # .3f
+            "ratio": [0.123456789, 12.3456],  # relative.ratio: 4 decimals
+            "spread_12m": [-0.00004, 0.123456],  # returns.1y.spread: pp, 2 decimals; -0 is 0
+            "corr": [np.nan, 0.98765],  # risk.corr_1y: 2 decimals
             "other": [1234567.0, 0.000123456],  # default .5g
             "label": ['say "hi", <b>', None],
         }
     )
     assert frame_csv(frame) == (
         "date,ratio,spread_12m,corr,other,label\n"
-        '2025-01-03,0.1235,0.0000,,1.2346e+06,"say ""hi"", <b>"\n'
-        "2025-01-10,12.35,0.1235,0.988,0.00012346,\n"
+        '2025-01-03,0.1235,0,,1.2346e+06,"say ""hi"", <b>"\n'
+        "2025-01-10,12.3456,0.1235,0.99,0.00012346,\n"
     )
 
 
@@ -497,7 +500,7 @@ def test_merged_file_by_hand_and_rows_reused_only_when_unchanged() -> None:
     days = ["2026-01-02", "2026-01-09", "2026-01-16"]
     first = [dated(days, ratio=[1.0, 2.0, 3.0]), dated(days[1:], corr=[0.5, math.nan])]
     assert merged_csv(first, texts) == (
-        "date,ratio,corr\n2026-01-02,1,\n2026-01-09,2,0.500\n2026-01-16,3,\n"
+        "date,ratio,corr\n2026-01-02,1,\n2026-01-09,2,0.5\n2026-01-16,3,\n"
     )
     # The next week: one number revised, one gone, a -0 where a 0 would print the same, a new date.
     later = [*days, "2026-01-23"]
@@ -506,7 +509,7 @@ def test_merged_file_by_hand_and_rows_reused_only_when_unchanged() -> None:
         dated(later[1:], corr=[math.nan, -0.0, 0.25]),
     ]
     expected = (
-        "date,ratio,corr\n2026-01-02,1,\n2026-01-09,2.5,\n2026-01-16,3,0.000\n2026-01-23,4,0.250\n"
+        "date,ratio,corr\n2026-01-02,1,\n2026-01-09,2.5,\n2026-01-16,3,0\n2026-01-23,4,0.25\n"
     )
     assert merged_csv(second, texts) == expected
     assert merged_csv(second, datafile.TextCache()) == expected  # the same with nothing to reuse

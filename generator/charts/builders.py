@@ -25,13 +25,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from generator.charts.tables import frame_to_csv
+from generator.charts.units import shown_expression
 from generator.lazy import lazy_module
+from generator.metrics import registry
 
 if TYPE_CHECKING:
     import altair as alt
@@ -84,12 +87,16 @@ DATE = Field("date", "Week ending", "temporal")
 FIXED = re.compile(r"\.(\d+)([f%])")
 
 
-def value_axis(field: Field, **kwargs: Any) -> alt.Axis:
+def value_axis(field: Field, metric: registry.Metric | None = None, **kwargs: Any) -> alt.Axis:
     """A quantitative axis in ``field``'s format whose ticks are at least one step of that format
-    apart, so no two tick labels read the same ("2%, 2%, 1%, 1%" on a narrow range)."""
+    apart, so no two tick labels read the same ("2%, 2%, 1%, 1%" on a narrow range). An axis of
+    a spread (``metric`` in percentage points) is labelled in pp, as its tooltips and tables:
+    "1.5", not "1.5%"."""
     match = FIXED.fullmatch(field.format or "")
     if match:
         kwargs["tickMinStep"] = 10.0 ** -(int(match[1]) + (2 if match[2] == "%" else 0))
+    if match and match[2] == "%" and metric is not None and metric.unit == registry.PP:
+        kwargs["labelExpr"] = f"format(datum.value * 100, '.{match[1]}f')"
     return alt.Axis(title=field.title, format=field.format, **kwargs)
 
 
@@ -99,7 +106,9 @@ class Table:
 
     ``url``: the data file holding the rows (``values`` is then unused), or None for inline data.
     ``values`` is a placeholder while a chart template is drawn (see ``catalogue``); builders
-    read only the shape (columns, parse, empty, url), so one template serves every week.
+    read only the shape (columns, parse, empty, url, metrics), so one template serves every week.
+    ``metrics``: the registry path of each column that is a published number (``units``): its
+    values are rounded as its table rounds them and its tooltips show them in its unit.
     """
 
     values: str
@@ -107,15 +116,30 @@ class Table:
     parse: tuple[tuple[str, str], ...]
     empty: bool
     url: str | None = None
+    metrics: tuple[tuple[str, str], ...] = ()
 
     @property
-    def shape(self) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], bool, str | None]:
-        return self.columns, self.parse, self.empty, self.url
+    def shape(self) -> tuple[Any, ...]:
+        return self.columns, self.parse, self.empty, self.url, self.metrics
+
+    def metric(self, column: str) -> registry.Metric | None:
+        """The registry declaration of ``column``'s numbers, or None."""
+        path = dict(self.metrics).get(column)
+        return None if path is None else registry.metric(path)
+
+    def shown(self, fields: dict[str, str]) -> dict[str, registry.Metric]:
+        """Field name -> the metric of the column it shows (``fields``: field -> column; a
+        folded ``value`` shows its series' columns), for the columns that have one."""
+        found = {name: self.metric(column) for name, column in fields.items()}
+        return {name: m for name, m in found.items() if m is not None}
 
 
-def table_of(frame: pd.DataFrame, url: str | None = None) -> Table:
+def table_of(
+    frame: pd.DataFrame, url: str | None = None, metrics: Mapping[str, str] | None = None
+) -> Table:
     """The frame as a Table: rounded CSV text (inline) or the data file ``url`` holding its rows,
-    and an explicit parse of date and number columns."""
+    and an explicit parse of date and number columns. ``metrics``: column -> registry path of
+    the columns that are published numbers (rounded as their tables round them)."""
     parse: list[tuple[str, str]] = []
     for name, dtype in zip(frame.columns, frame.dtypes, strict=True):
         if pd.api.types.is_datetime64_any_dtype(dtype):
@@ -123,8 +147,11 @@ def table_of(frame: pd.DataFrame, url: str | None = None) -> Table:
         elif pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
             parse.append((str(name), "number"))
     columns = tuple(str(c) for c in frame.columns)
-    values = "" if url else frame_to_csv(frame)
-    return Table(values, columns, tuple(parse), frame.empty, url)
+    declared = tuple((c, p) for c, p in (metrics or {}).items() if c in columns)
+    values = (
+        "" if url else frame_to_csv(frame, metrics={c: registry.metric(p) for c, p in declared})
+    )
+    return Table(values, columns, tuple(parse), frame.empty, url, declared)
 
 
 def chart_data(*tables: Table) -> alt.InlineData | alt.UrlData:
@@ -171,9 +198,35 @@ def _labelled_fold(chart: alt.Chart, labels: dict[str, str]) -> alt.Chart:
     )
 
 
-def _series_color(labels: dict[str, str], title: str = "Series") -> alt.Color:
+# Pixels of a category axis's labels wrapped by ``WRAPPED_LABEL`` (34 characters).
+CATEGORY_LABELS = 200
+# The width a legend's row may take: a 375 px phone's chart (343 px) less its left padding.
+LEGEND_WIDTH = 320
+# Estimated pixels of a legend entry: its symbol and gaps, and each character of its label
+# (Vega's 10 px legend labels run ~6 px a character; an overestimate wraps a row early).
+LEGEND_ENTRY, LEGEND_CHAR = 26, 6.2
+
+
+def legend_columns(labels: list[str], width: int = LEGEND_WIDTH) -> int | None:
+    """Columns of a legend whose entries would not fit one ``width``-pixel row, or None (one
+    row): Vega lays a top legend out in a single row and lets it run past the chart's edge."""
+    entries = [LEGEND_ENTRY + LEGEND_CHAR * len(label) for label in labels]
+    if sum(entries) <= width:
+        return None
+    # Columns are as wide as their widest entry (Vega's grid), so size by the widest.
+    return max(1, int(width // max(entries)))
+
+
+def _series_color(
+    labels: dict[str, str], title: str = "Series", width: int = LEGEND_WIDTH
+) -> alt.Color:
+    """Colour by series, with a legend at the top (none for one series) that fits ``width``."""
     # labelLimit 0: a series name is never cut short ("Small ÷ large, rebased (start …").
-    legend = alt.Legend(title=None, orient="top", labelLimit=0) if len(labels) > 1 else None
+    legend = None
+    if len(labels) > 1:
+        columns = legend_columns(list(labels.values()), width)
+        legend = alt.Legend(title=None, orient="top", labelLimit=0,
+                            **({} if columns is None else {"columns": columns}))  # fmt: skip
     return alt.Color(f"{SERIES}:N", title=title, sort=list(labels.values()), legend=legend)
 
 
@@ -182,23 +235,29 @@ def _series_color(labels: dict[str, str], title: str = "Series") -> alt.Color:
 NO_VALUE = "–"
 
 
-def tip_text(field: Field) -> str:
-    """A Vega expression giving ``field``'s value as tooltip text in its format, or ``NO_VALUE``."""
+def tip_text(field: Field, metric: registry.Metric | None = None) -> str:
+    """A Vega expression giving ``field``'s value as tooltip text, or ``NO_VALUE``: as the
+    report's tables show ``metric`` (a published number), else in the field's format."""
     value = f"datum[{json.dumps(field.name)}]"
-    fmt = json.dumps(field.tip_format or field.format or "")
-    return (
-        f"isValid({value}) && isFinite({value}) ? format({value}, {fmt}) : {json.dumps(NO_VALUE)}"
-    )
+    if metric is not None:
+        shown = shown_expression(metric, value)
+    else:
+        shown = f"format({value}, {json.dumps(field.tip_format or field.format or '')})"
+    return f"isValid({value}) && isFinite({value}) ? {shown} : {json.dumps(NO_VALUE)}"
 
 
-def _text_tips(chart: alt.Chart, fields: list[Field]) -> tuple[alt.Chart, list[alt.Tooltip]]:
-    """The chart with each field's tooltip text computed (``tip_<name>``), and those tooltips."""
-    names = {f"tip_{f.name}": tip_text(f) for f in fields}
+def _text_tips(
+    chart: alt.Chart, fields: list[Field], metrics: Mapping[str, registry.Metric] | None = None
+) -> tuple[alt.Chart, list[alt.Tooltip]]:
+    """The chart with each field's tooltip text computed (``tip_<name>``), and those tooltips;
+    ``metrics``: field name -> the published number it shows."""
+    metrics = metrics or {}
+    names = {f"tip_{f.name}": tip_text(f, metrics.get(f.name)) for f in fields}
     tips = [alt.Tooltip(f"tip_{f.name}", type="nominal", title=f.title) for f in fields]
     return chart.transform_calculate(**names), tips
 
 
-def _hover_rules(base: alt.Chart, x: Field, fields: list[Field]) -> alt.Chart:
+def _hover_rules(base: alt.Chart, x: Field, fields: list[Field], table: Table) -> alt.Chart:
     """Invisible columns, one per x, that show every series' value there and light up under
     the pointer (a thin rule for weekly dates, a faint band for a month).
 
@@ -206,7 +265,7 @@ def _hover_rules(base: alt.Chart, x: Field, fields: list[Field]) -> alt.Chart:
     from the wrong datum and show "undefined", and a number it cannot find as "0.00%". A column
     reaches halfway to its neighbours (three days beyond the ends), so every x can be hovered.
     """
-    base, tips = _text_tips(base, fields)
+    base, tips = _text_tips(base, fields, table.shown({f.name: f.name for f in fields}))
     hovered = alt.selection_point(name="nearest", fields=[x.name], on="pointerover",
                                   empty=False, clear="pointerout")  # fmt: skip
     enc: dict[str, Any] = {"y": alt.value(0), "y2": alt.value(HEIGHT),
@@ -276,7 +335,8 @@ def build_line_chart(
     data = chart_data(table, *shades)
     base = _labelled_fold(_rows(alt.Chart(), table), series)
     # Levels and ratios are not forced to start at zero (a flat line at the top otherwise).
-    y_enc = alt.Y("value:Q", axis=value_axis(y), scale=alt.Scale(zero=zero))
+    y_enc = alt.Y("value:Q", axis=value_axis(y, table.metric(next(iter(series)))),
+                  scale=alt.Scale(zero=zero))  # fmt: skip
     drawn = base.mark_area(opacity=0.7) if mark == "area" else base.mark_line(strokeWidth=1.5)
     layers: list[alt.Chart] = [_shade_bands(s) for s in shades]
     if signs:
@@ -288,7 +348,7 @@ def build_line_chart(
     if zero:
         layers.append(_rows(alt.Chart(), table).mark_rule(strokeDash=[4, 3]).encode(y=alt.datum(0)))
     tips = [Field(col, label, format=y.tip_format or y.format) for col, label in series.items()]
-    layers.append(_hover_rules(_rows(alt.Chart(), table), x, tips))
+    layers.append(_hover_rules(_rows(alt.Chart(), table), x, tips, table))
     return alt.layer(*layers, data=data)
 
 
@@ -331,14 +391,15 @@ def build_bar_chart(
     highlight: str | None = None,
     extra_tips: tuple[Field, ...] = (),
     interval: tuple[Field, Field] | None = None,
-    note: str | None = None,
+    notes: tuple[str, ...] = (),
 ) -> alt.LayerChart:
     """Bars of ``series`` columns per category (grouped when several), optional value labels.
 
     ``label``: a column printed at each bar's end (e.g. hit rate); ``highlight``: a 0/1 column
     whose 1-rows are drawn fully opaque and the rest faded; ``interval``: the low and high
-    columns of a whisker on each (single-series) bar, the labels then sit beyond it; ``note``: a
-    Vega expression of a text printed above each category's bars. The data is inline (its layers
+    columns of a whisker on each (single-series) bar, the labels then sit beyond it; ``notes``:
+    Vega expressions of lines of text printed above each category's bars, the first lowest (an
+    empty text draws nothing). The data is inline (its layers
     each name it; a URL table would be loaded and parsed per layer).
     """
     if table.url is not None:
@@ -347,19 +408,23 @@ def build_bar_chart(
     base = _labelled_fold(alt.Chart(data), series)
     cat = alt.Axis(title=category.title, labelLimit=220, labelAngle=0, labelExpr=WRAPPED_LABEL)
     cat_kw: dict[str, Any] = {"type": "nominal", "axis": cat, "sort": None}
-    val = value_axis(value)
+    val = value_axis(value, table.metric(next(iter(series))))
     # Room beyond the longest bar (or whisker) for its label: inside the plot, off the axis.
     val_scale = alt.Scale(padding=18)
+    numbers = [f for f in (*(interval or ()), *extra_tips) if f.type == "quantitative"]
+    # The folded value shows its series' columns (one unit: the first's declaration).
+    shown_as = {"value": next(iter(series)), **{f.name: f.name for f in numbers}}
     base, shown = _text_tips(
         base,
-        [
-            Field("value", value.title, format=value.tip_format or value.format),
-            *(f for f in (*(interval or ()), *extra_tips) if f.type == "quantitative"),
-        ],
+        [Field("value", value.title, format=value.tip_format or value.format), *numbers],
+        table.shown(shown_as),
     )
     tips = [category.tooltip(), alt.Tooltip(f"{SERIES}:N", title="Series"), *shown,
             *(f.tooltip() for f in extra_tips if f.type != "quantitative")]  # fmt: skip
-    enc: dict[str, Any] = {"color": _series_color(series), "tooltip": tips}
+    # A top legend starts where the plot does: beside a horizontal chart's names, it has only
+    # what the names leave of a phone's width.
+    legend_width = LEGEND_WIDTH - CATEGORY_LABELS if horizontal else LEGEND_WIDTH
+    enc: dict[str, Any] = {"color": _series_color(series, width=legend_width), "tooltip": tips}
     if horizontal:
         enc.update(y=alt.Y(category.name, **cat_kw), x=alt.X("value:Q", axis=val))
         if len(series) > 1:
@@ -388,20 +453,28 @@ def build_bar_chart(
         )
         ends = (high.name, low.name)
     if label is not None and not horizontal:
-        layers += _bar_labels(data, category, value, label, ends)
-    if note is not None and not horizontal:
-        layers.append(_group_notes(data, category, list(series), note))
+        layers += _bar_labels(data, category, value, label, ends, table.metric(label.name))
+    if not horizontal:
+        layers += [_group_notes(data, category, list(series), note, line)
+                   for line, note in enumerate(notes)]  # fmt: skip
     return alt.layer(*layers)
 
 
-def _group_notes(data: alt.InlineData, category: Field, columns: list[str], note: str) -> alt.Chart:
+# Pixels from one line of a bar group's notes to the next (10 px text).
+NOTE_LINE = 12
+
+
+def _group_notes(
+    data: alt.InlineData, category: Field, columns: list[str], note: str, line: int = 0
+) -> alt.Chart:
     """The text ``note`` (an expression) just above the highest of each category's bars (or
-    zero, when all are negative)."""
+    zero, when all are negative), ``line`` lines up. One layer per line: Vega draws the lines of
+    a multi-line text downwards from its baseline, into the bars."""
     top = "max(" + ", ".join(f"datum[{json.dumps(c)}]" for c in columns) + ", 0)"
     return (
         alt.Chart(data)
         .transform_calculate(note_y=top, note=note)
-        .mark_text(baseline="bottom", dy=-3, fontSize=10)
+        .mark_text(baseline="bottom", dy=-3 - NOTE_LINE * line, fontSize=10)
         .encode(
             x=alt.X(category.name, type="nominal", sort=None),
             y=alt.Y("note_y:Q"),
@@ -411,21 +484,29 @@ def _group_notes(data: alt.InlineData, category: Field, columns: list[str], note
 
 
 def _bar_labels(
-    data: alt.InlineData, category: Field, value: Field, label: Field, ends: tuple[str, str]
+    data: alt.InlineData,
+    category: Field,
+    value: Field,
+    label: Field,
+    ends: tuple[str, str],
+    metric: registry.Metric | None = None,
 ) -> list:
     """Text of ``label`` just beyond each bar's end (above positive bars, below negative), or
-    beyond the ``ends`` columns (a whisker's high and low)."""
+    beyond the ``ends`` columns (a whisker's high and low); as the tables show ``metric``."""
+    text = alt.Text(f"{label.name}:Q", format=label.format)
+    if metric is not None:
+        text = alt.Text("label_text:N")
     out = []
     for test, baseline, dy, end in ((f"datum.{value.name} >= 0", "bottom", -3, ends[0]),
                                     (f"datum.{value.name} < 0", "top", 3, ends[1])):  # fmt: skip
+        chart = alt.Chart(data).transform_filter(test)
+        if metric is not None:
+            chart = chart.transform_calculate(label_text=tip_text(label, metric))
         out.append(
-            alt.Chart(data)
-            .transform_filter(test)
-            .mark_text(baseline=baseline, dy=dy, fontSize=10)
-            .encode(
+            chart.mark_text(baseline=baseline, dy=dy, fontSize=10).encode(
                 x=alt.X(category.name, type="nominal", sort=None),
                 y=alt.Y(f"{end}:Q"),
-                text=alt.Text(f"{label.name}:Q", format=label.format),
+                text=text,
             )
         )
     return out
@@ -442,11 +523,17 @@ def build_sign_bar_chart(
     base = alt.Chart(data).transform_lookup(
         lookup=side, from_=alt.LookupData(data=labels, key=side, fields=[SERIES])
     )
-    base, tips = _text_tips(base, [value, *extra_tips])
+    base, tips = _text_tips(
+        base, [value, *extra_tips], table.shown({f.name: f.name for f in (value, *extra_tips)})
+    )
     cat = alt.Axis(title=category.title, labelAngle=0, labelOverlap="parity")
     bars = base.mark_bar().encode(
         x=alt.X(category.name, type="nominal", axis=cat, sort=None),
-        y=alt.Y(f"{value.name}:Q", axis=value_axis(value), scale=alt.Scale(padding=8)),
+        y=alt.Y(
+            f"{value.name}:Q",
+            axis=value_axis(value, table.metric(value.name)),
+            scale=alt.Scale(padding=8),
+        ),
         color=_series_color({k: v for k, v in sides.items()}, title="Led"),
         tooltip=[category.tooltip(), alt.Tooltip(f"{SERIES}:N", title="Led"), *tips],
     )
@@ -465,12 +552,13 @@ def build_heatmap(
     labelled), one column per ``columns`` (folded into ``x``, in that order), coloured by
     ``value`` on a diverging scale centred on zero."""
     folded = alt.Chart(chart_data(table)).transform_fold(list(columns), as_=[x.name, value.name])
-    base, tips = _text_tips(folded, [value])
+    base, tips = _text_tips(folded, [value], table.shown({value.name: columns[0]}))
     y_axis = alt.Axis(title=y.title, labelExpr=f"datum.value % {every} == 0 ? datum.label : ''")
     # The sides' own colours (themes.json: small blue, large orange), so a cell reads like every
     # other chart; grey at zero rather than white, which glared on the dark palette.
     color_scale = alt.Scale(type="linear", domainMid=0, range=list(HEATMAP_RANGE))
-    legend = alt.Legend(title=value.title, format=value.format, orient="top", gradientLength=200)
+    legend = alt.Legend(title=value.title, orient="top", gradientLength=200, titleLimit=0,
+                        **_legend_labels(value, table.metric(columns[0])))  # fmt: skip
     cells = base.mark_rect().encode(
         x=alt.X(x.name, type="nominal", axis=alt.Axis(title=x.title, labelAngle=0),
                 sort=list(columns)),
@@ -479,6 +567,12 @@ def build_heatmap(
         tooltip=[y.tooltip(), x.tooltip(), *tips],
     )  # fmt: skip
     return alt.layer(cells)
+
+
+def _legend_labels(field: Field, metric: registry.Metric | None) -> dict[str, str]:
+    """A gradient legend's label format: in pp for a spread (as ``value_axis``)."""
+    axis = value_axis(field, metric).to_dict()
+    return {k: axis[k] for k in ("format", "labelExpr") if k in axis}
 
 
 def build_dual_line_chart(table: Table, *, x: Field, left: Field, right: Field) -> alt.LayerChart:
@@ -499,7 +593,7 @@ def build_dual_line_chart(table: Table, *, x: Field, left: Field, right: Field) 
         )  # fmt: skip
 
     lines = alt.layer(side(left, "left"), side(right, "right")).resolve_scale(y="independent")
-    hover = _hover_rules(_rows(alt.Chart(), table), x, [left, right])
+    hover = _hover_rules(_rows(alt.Chart(), table), x, [left, right], table)
     return alt.layer(lines, hover, data=chart_data(table))
 
 
@@ -508,11 +602,31 @@ def full_description(description: str, sample: bool) -> str:
     return description + (f" {SAMPLE_NOTE}." if sample else "")
 
 
+# Characters of a subtitle line: one fits a 375 px phone (a 343 px chart, ~6.3 px a character at
+# Vega's subtitle size). Vega never wraps a title: a longer line is cut off at the screen's edge,
+# and ``fit-x`` squeezes the plot to make room for it.
+SUBTITLE_CHARS = 50
+# Characters of a chart's title (bold, larger: ~7.3 px a character), kept to one line.
+TITLE_CHARS = 44
+
+
+def subtitle_lines(text: str, width: int = SUBTITLE_CHARS) -> list[str]:
+    """``text`` broken at spaces into lines of at most ``width`` characters (a longer word stays
+    whole on its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
 def finish(
     chart: alt.TopLevelMixin, *, title: str, subtitle: str, description: str, sample: bool
 ) -> dict[str, Any]:
     """The chart as a validated spec dict with the shared top-level contract (module docstring)."""
-    subtitles = [subtitle] + ([SAMPLE_NOTE] if sample else [])
+    subtitles = subtitle_lines(subtitle) + ([SAMPLE_NOTE] if sample else [])
     # A chart may size itself (bars of a long list: a height per row), else HEIGHT.
     height = HEIGHT if chart.height is alt.Undefined else chart.height
     chart = chart.properties(

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -81,6 +82,10 @@ class ChartDef:
     tables: Callable[[pd.DataFrame], tuple[pd.DataFrame, ...]] = _whole
     # For each table, frame column -> data-file column where they differ; None: data inline.
     file_columns: tuple[Mapping[str, str], ...] | None = None
+    # Column as drawn (the data file's name for a history chart) -> the registry path of the
+    # published number it holds: written as the report's table rounds it, and shown in its
+    # tooltips (and labels) as the table shows it (``units``).
+    metrics: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 _SAME: tuple[Mapping[str, str], ...] = ({},)
@@ -158,7 +163,7 @@ def _ratio_text(frame: pd.DataFrame) -> str:
 
 
 def _spread12(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
-    y = Field("value", "12-month return spread (%)", format=PCT, tip_format=PCT_TIP)
+    y = Field("value", "12-month return spread (pp)", format=PCT, tip_format=PCT_TIP)
     n = _sides(attrs)
     return build_line_chart(
         tables[0],
@@ -193,7 +198,7 @@ def _months(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     return build_bar_chart(
         tables[0],
         category=Field("month_name", "Month", "nominal"),
-        value=Field("spread_mean", "Mean monthly spread, small minus large (%)", format=".1%",
+        value=Field("spread_mean", "Mean monthly spread, small minus large (pp)", format=".1%",
                     tip_format=PCT_TIP),
         series={"spread_mean": "Mean spread"},
         label=_HIT,
@@ -218,7 +223,7 @@ def _months_text(frame: pd.DataFrame) -> str:
 def _path(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     year = attrs.get("year")
     average = f"Average {attrs.get('first_year')}–{attrs.get('last_year')}"
-    y = Field("value", "Cumulative spread since Jan 1 (%)", format=PCT, tip_format=PCT_TIP)
+    y = Field("value", "Cumulative spread since Jan 1 (pp)", format=PCT, tip_format=PCT_TIP)
     x = Field("month_name", "Through end of month", "ordinal")
     series = {"current": str(year), "average": average}
     if "phase_average" in tables[0].columns:
@@ -266,7 +271,8 @@ def _cycle(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
         highlight="current",
         extra_tips=(Field("spread_mean", "Mean spread", format=PCT_TIP), _HIT, _YEARS),
         # n per phase, and which phase this year is (the faded bars are the other phases).
-        note="'n = ' + datum.years + (datum.current == 1 ? ' · this year' : '')",
+        # Two lines: one "n = 10 · this year" overran its neighbour's note on a phone.
+        notes=("'n = ' + datum.years", "datum.current == 1 ? 'this year' : ''"),
     )
 
 
@@ -429,7 +435,7 @@ def _strip(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
     return build_sign_bar_chart(
         tables[0],
         category=Field("week", "Week ending", "nominal"),
-        value=Field("spread", "Week's return spread, small minus large (difference, %)", format=PCT,
+        value=Field("spread", "Week's return spread, small minus large (pp)", format=PCT,
                     tip_format=PCT_TIP),
         sides={"small": n["small"], "large": n["large"], "tie": "Tie"},
         side="leader",
@@ -455,7 +461,7 @@ def _heatmap(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
         tables[0],
         x=Field("month_name", "Month", "nominal"),
         y=Field("year", "Year", "ordinal"),
-        value=Field("value", "Spread, small minus large", format=PCT, tip_format=PCT_TIP),
+        value=Field("value", "Spread, small minus large (pp)", format=PCT, tip_format=PCT_TIP),
         columns=MONTH_ABBR,
     )
 
@@ -473,51 +479,88 @@ def _heatmap_text(frame: pd.DataFrame) -> str:
     )
 
 
+def _stat_metrics(base: str) -> Mapping[str, str]:
+    """The statistics columns of a month or cycle-phase table and their registry paths."""
+    columns = ("small_mean", "large_mean", "spread_mean", "hit_rate", "years", "spread_ci99_low",
+               "spread_ci99_high")  # fmt: skip
+    return MappingProxyType({c: f"{base}.{c}" for c in columns})
+
+
+def _metrics(**paths: str) -> Mapping[str, str]:
+    return MappingProxyType(paths)
+
+
 def _pair_subtitle(what: str) -> Callable[[pd.DataFrame], str]:
     return lambda f: f"{_sides(f.attrs)['small']} against {_sides(f.attrs)['large']}, {what}"
 
 
 CHARTS: dict[str, ChartDef] = {
     "ytd_rebased": ChartDef("Year-to-date performance", _ytd, _pair_subtitle("price indices"),
-                            _ytd_text, file_columns=_YTD_FILE),
+                            _ytd_text, file_columns=_YTD_FILE,
+                            metrics=_metrics(ytd_small="chart.ytd_rebased.small",
+                                             ytd_large="chart.ytd_rebased.large")),
     "relative_ratio": ChartDef("Relative strength: small ÷ large", _ratio,
                                _pair_subtitle("weekly; shaded: small caps led"), _ratio_text,
-                               _ratio_tables, _RATIO_FILE),
+                               _ratio_tables, _RATIO_FILE,
+                               _metrics(ratio="relative.ratio", ma50="relative.ma_50",
+                                        ma200="relative.ma_200")),
     "relative_ratio_3y": ChartDef("Relative strength, last three years", _ratio_zoom,
                                   _pair_subtitle("weekly"), _ratio_zoom_text,
-                                  file_columns=_ZOOM_FILE),
+                                  file_columns=_ZOOM_FILE,
+                                  metrics=_metrics(ratio_3y="relative.ratio",
+                                                   ma50_3y="relative.ma_50",
+                                                   ma200_3y="relative.ma_200")),
     "leadership_strip": ChartDef("Who led, week by week", _strip,
                                  _pair_subtitle("the last 12 weeks"), _strip_text,
-                                 _strip_tables),
+                                 _strip_tables,
+                                 metrics=_metrics(spread="returns.1w.spread",
+                                                  small="returns.1w.small",
+                                                  large="returns.1w.large")),
     "rolling_12m_spread": ChartDef("Rolling 12-month return spread", _spread12,
                                    _pair_subtitle("weekly, trailing 252 sessions"),
-                                   _spread12_text, file_columns=_SPREAD_FILE),
+                                   _spread12_text, file_columns=_SPREAD_FILE,
+                                   metrics=_metrics(spread_12m="returns.1y.spread")),
     "month_spread": ChartDef("Seasonality: small minus large by month", _months,
                              _pair_subtitle("labels: share of years small caps led; "
                                             "whiskers: 99% interval"),
-                             _months_text),
-    "french_months": ChartDef("Seasonality since 1926: Ken French size portfolios", _months,
+                             _months_text, metrics=_stat_metrics("seasonality.months.*")),
+    "french_months": ChartDef("Seasonality since 1926: Ken French data", _months,
                               lambda f: "Bottom 30% against top 30% by size; labels: share of "
                                         "years small caps led; whiskers: 99% interval",
-                              _french_text),
+                              _french_text,
+                              metrics=_stat_metrics("seasonality.french.months.*")),
     "seasonal_path": ChartDef("This year against the average seasonal path", _path,
-                              _pair_subtitle("cumulative spread, month-end closes"), _path_text),
+                              _pair_subtitle("cumulative spread, month-end closes"), _path_text,
+                              metrics=_metrics(
+                                  current="seasonality.current_year_path.*.spread",
+                                  average="seasonality.average_path.*.spread",
+                                  phase_average="cycle.phase_average_path.*.spread")),
     "spread_heatmap": ChartDef("Every month since the data starts", _heatmap,
-                               _pair_subtitle("monthly return spread"), _heatmap_text),
+                               _pair_subtitle("monthly return spread"), _heatmap_text,
+                               metrics=MappingProxyType(
+                                   dict.fromkeys(MONTH_ABBR, "seasonality.months.*.spread_mean"))),
     "cycle_phases": ChartDef("Presidential cycle", _cycle,
-                             _pair_subtitle("highlighted: this year's phase"), _cycle_text),
+                             _pair_subtitle("highlighted: this year's phase"), _cycle_text,
+                             metrics=_stat_metrics("cycle.phases.*")),
     "drawdowns": ChartDef("Drawdowns", _drawdowns, _pair_subtitle("weekly"), _drawdowns_text,
-                          file_columns=_DRAWDOWN_FILE),
+                          file_columns=_DRAWDOWN_FILE,
+                          metrics=_metrics(drawdown_small="drawdown.small.current",
+                                           drawdown_large="drawdown.large.current")),
     "rolling_risk": ChartDef("Rolling correlation and beta", _risk,
                              _pair_subtitle("daily returns, weekly points"), _risk_text,
-                             file_columns=_SAME),
+                             file_columns=_SAME,
+                             metrics=_metrics(corr="risk.corr_1y", beta="risk.beta_1y")),
     "yields_vs_relative": ChartDef("Rates against relative performance", _yields,
                                    _pair_subtitle("10-year yield"), _yields_text,
-                                   file_columns=_SAME),
+                                   file_columns=_SAME,
+                                   metrics=_metrics(
+                                       relative="chart.yields_vs_relative.relative",
+                                       yield_10y="rates.yields.*.level")),
     "ladder": ChartDef("Size and style ladder", _ladder,
                        lambda f: "Each name says its basis: total return (dividends in) or price return",
                        _ladder_text,
-                       _ladder_tables),
+                       _ladder_tables,
+                       metrics=_metrics(**{p: f"ladder.rows.*.{p}" for p in PERIOD_LABELS})),
     scorecard.NAME: ChartDef(scorecard.TITLE, scorecard.draw, scorecard.subtitle,
                              scorecard.describe),
 }  # fmt: skip

@@ -9,7 +9,9 @@ Specs load the file by URL and keep their rows with ``isValid(datum[<first value
 (``builders.rows_filter``). The small category tables (months, cycle phases, ladder) stay inline
 in their specs; the page shows their numbers as tables.
 
-Numbers are written at what the tooltips show (``FILE_FORMATS``); dates are ISO dates.
+Numbers are written at what the tooltips show: a published number (a column in a chart's
+``metrics``) as its table rounds it (``units.rounded_text``), any other at ``DEFAULT_FORMAT``;
+dates are ISO dates.
 """
 
 from __future__ import annotations
@@ -18,36 +20,43 @@ import math
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
 from generator.charts.catalogue import CHARTS
 from generator.charts.tables import write_csv
+from generator.charts.units import rounded_text
+from generator.metrics import registry
 
 DATA_FILE = "chart-data.csv"
 DATE = "date"
-# Python format of each number column: the precision of its tooltip (``catalogue``), so the file
-# holds what a reader sees; correlation and beta keep a third decimal (0.01 is 2-3 pixels).
-FILE_FORMATS = {
-    "ytd_small": ".1f",
-    "ytd_large": ".1f",
-    "ratio": ".4g",
-    "ma50": ".4g",
-    "ma200": ".4g",
-    "ratio_3y": ".4g",
-    "ma50_3y": ".4g",
-    "ma200_3y": ".4g",
-    "spread_12m": ".4f",
-    "drawdown_small": ".3f",
-    "drawdown_large": ".3f",
-    "corr": ".3f",
-    "beta": ".3f",
-    "relative": ".1f",
-    "yield_10y": ".2f",
-}
-# Any other number column: five significant digits.
+# Python format of a number column that is not a published number (none today: every history
+# column has a registry metric, see ``file_metrics``): five significant digits.
 DEFAULT_FORMAT = ".5g"
+
+
+def file_metrics() -> Mapping[str, str]:
+    """Data-file column -> registry path of the history charts' published numbers (each chart's
+    ``metrics`` names its columns as the file does); a column two charts declare differently
+    is an error."""
+    out: dict[str, str] = {}
+    for name, chart in CHARTS.items():
+        if chart.file_columns is None:
+            continue
+        for column, path in chart.metrics.items():
+            if out.setdefault(column, path) != path:
+                raise ValueError(f"chart {name}: file column {column!r} is {path}, "
+                                 f"and {out[column]} in another chart")  # fmt: skip
+    return MappingProxyType(out)
+
+
+def _number_format(column: str) -> str:
+    """What a number column of the file is written by: its registry path, or a Python format."""
+    return file_metrics().get(column, DEFAULT_FORMAT)
+
+
 # Number texts kept per format before that format's are dropped (a bound on memory).
 MAX_KEPT_TEXTS = 1 << 20
 
@@ -154,8 +163,11 @@ def _merged(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _text(value: float, spec: str) -> str:
+    """``value`` as ``spec`` writes it: a registry path (the table's rounding) or a format."""
     if not math.isfinite(value):
         return ""
+    if spec in registry.BY_PATH:
+        return rounded_text(value, registry.BY_PATH[spec])
     out = format(value, spec)
     return out[1:] if out.startswith("-") and not out.strip("-0.") else out  # no "-0.000"
 
@@ -186,12 +198,12 @@ def _column_text(column: pd.Series, texts: TextCache) -> list[str]:
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         return column.dt.strftime("%Y-%m-%d").fillna("").to_list()
     if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column):
-        return _number_text(column, FILE_FORMATS.get(str(column.name), DEFAULT_FORMAT), texts)
+        return _number_text(column, _number_format(str(column.name)), texts)
     return ["" if pd.isna(v) else str(v) for v in column.astype(object)]
 
 
 def frame_csv(frame: pd.DataFrame, texts: TextCache | None = None) -> str:
-    """The frame as data-file CSV text (``FILE_FORMATS``, ISO dates, empty for missing)."""
+    """The frame as data-file CSV text (numbers as ``_number_format`` says, ISO dates, empty for missing)."""
     texts = TextCache() if texts is None else texts
     columns = [_column_text(frame[c], texts) for c in frame.columns]
     return write_csv([str(c) for c in frame.columns], zip(*columns, strict=True))
@@ -259,8 +271,7 @@ def _row_texts(
     fresh = _reused_rows(tuple(columns), dates, values, texts, cache)
     if fresh.size:
         cells = [
-            _number_text(values[fresh, i], FILE_FORMATS.get(c, DEFAULT_FORMAT), cache)
-            for i, c in enumerate(columns)
+            _number_text(values[fresh, i], _number_format(c), cache) for i, c in enumerate(columns)
         ]
         texts[fresh] = list(map(",".join, zip(*cells, strict=True)))
     if len(dates) and bool((dates[1:] > dates[:-1]).all()):

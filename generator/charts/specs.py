@@ -198,8 +198,9 @@ def _frozen_attrs(frame: pd.DataFrame) -> tuple:
 
 def _tables(name: str, data: pd.DataFrame, texts: TextCache | None) -> tuple[Table, ...]:
     """The chart's tables: rows of the data file for a history chart, inline CSV otherwise."""
-    url = DATA_FILE if _chart(name).file_columns is not None else None
-    return tuple(table_of(frame, url) for frame in file_tables(name, data, texts))
+    chart = _chart(name)
+    url = DATA_FILE if chart.file_columns is not None else None
+    return tuple(table_of(frame, url, chart.metrics) for frame in file_tables(name, data, texts))
 
 
 def build_chart(

@@ -5,14 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
-# Significant digits in chart specs: enough for a 300-pixel-high chart and its tooltips
-# (0.1% on a return of 10%, 0.001 on a ratio of 0.5), few enough to keep specs small. Levels of
-# 100 and more keep one decimal (an index rebased to 100 reads 119.5, not 120).
+from generator.charts.units import rounded_text
+from generator.metrics.registry import Metric
+
+# Significant digits of chart numbers that are not published numbers (a column without a
+# registry metric): enough for a 300-pixel-high chart, few enough to keep specs small. Levels of
+# 100 and more keep one decimal (an index rebased to 100 reads 119.5, not 120). A published
+# number is written as its table rounds it (``units``), so its tooltip shows the table's value.
 SPEC_DIGITS = 3
 
 
@@ -60,8 +64,20 @@ def format_column(column: pd.Series, digits: int = SPEC_DIGITS) -> list[str]:
     return [format_cell(_plain(v), digits) for v in column.tolist()]
 
 
-def _text_rows(frame: pd.DataFrame, digits: int) -> Iterable[tuple[str, ...]]:
-    return zip(*(format_column(frame[c], digits) for c in frame.columns), strict=True)
+def _text_rows(
+    frame: pd.DataFrame, digits: int, metrics: Mapping[str, Metric]
+) -> Iterable[tuple[str, ...]]:
+    return zip(*(_column_texts(frame[c], digits, metrics.get(str(c))) for c in frame.columns),
+               strict=True)  # fmt: skip
+
+
+def _column_texts(column: pd.Series, digits: int, metric: Metric | None) -> list[str]:
+    """A column's cells: a published number as its table rounds it, else ``format_column``."""
+    if metric is None or not pd.api.types.is_numeric_dtype(column.dtype):
+        return format_column(column, digits)
+    return [
+        rounded_text(v, metric) for v in column.to_numpy(dtype=float, na_value=math.nan).tolist()
+    ]
 
 
 def write_csv(header: list[str], rows: Iterable[Iterable[str]]) -> str:
@@ -79,6 +95,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def frame_to_csv(frame: pd.DataFrame, digits: int = SPEC_DIGITS) -> str:
-    """The frame (columns only, no index) as deterministic CSV text."""
-    return write_csv([str(c) for c in frame.columns], _text_rows(frame, digits))
+def frame_to_csv(
+    frame: pd.DataFrame, digits: int = SPEC_DIGITS, metrics: Mapping[str, Metric] | None = None
+) -> str:
+    """The frame (columns only, no index) as deterministic CSV text; ``metrics``: columns that
+    are published numbers, written as their tables round them (``units.rounded_text``)."""
+    return write_csv([str(c) for c in frame.columns], _text_rows(frame, digits, metrics or {}))
