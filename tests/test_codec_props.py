@@ -71,3 +71,16 @@ def test_a_document_of_the_wrong_shape_is_refused_naming_the_path(path: tuple, h
 
 def test_the_computed_documents_read_back_unchanged() -> None:
     assert Document.from_plain(PLAIN).to_plain() == PLAIN
+
+
+def test_a_reason_whose_value_was_dropped_is_refused() -> None:
+    """Hypothesis found it: the earnings claim's ``n`` (null, with a reason) dropped, and its
+    ``n_reason`` left alone, read back as a value missing for no reason."""
+    import pytest
+
+    doc = copy.deepcopy(PLAIN)
+    [claim] = [c for c in doc["claims"] if c["id"] == "earnings_growth"]
+    assert claim["n"] is None and claim["n_reason"]
+    del claim["n"]
+    with pytest.raises(SchemaError, match=r"\.n_reason: a reason without its n$"):
+        Document.from_plain(doc)

@@ -168,6 +168,8 @@ def _read_record(cls: type, value: dict[str, Any], where: str) -> Any:
         if f.key not in value:
             if not f.omit:
                 raise SchemaError(f"{where}.{f.key}: missing from the document")
+            if f.key + REASON_SUFFIX in value:  # a reason of a value that is not there
+                raise SchemaError(f"{where}.{f.key}{REASON_SUFFIX}: a reason without its {f.key}")
             kwargs[f.name] = Missing("")
             continue
         item, spec = value[f.key], f.spec
