@@ -247,3 +247,21 @@ def test_the_seasonality_table_prints_the_verdicts_99_percent_interval() -> None
     interval = f"{pp(january.spread_ci99_low)} to {pp(january.spread_ci99_high)}"
     assert row.split(" | ")[6] == interval
     assert "| Hit rate | 99% interval | Years |" in page
+
+
+def test_the_chart_colours_each_story_by_its_verdict() -> None:
+    """The dots were all one colour: a reader could not tell a supported story from one with
+    no reliable edge without reading every tooltip."""
+    from generator.charts.scorecard import VERDICT_COLORS
+    from generator.metrics.verdicts import CONTRADICTS, NO_EDGE, SUPPORTS
+
+    frame = document_charts(doc_of(JANUARY_WEEK))["scorecard"]
+    spec = build_chart("scorecard", frame, sample=False)
+    marks = [layer for layer in spec["layer"] if "color" in layer.get("encoding", {})]
+    assert len(marks) == 2  # the interval and the dot; the zero line stays neutral
+    for layer in marks:
+        color = layer["encoding"]["color"]
+        assert color["field"] == "verdict"
+        assert color["scale"]["domain"] == [SUPPORTS, NO_EDGE, CONTRADICTS]
+        assert color["scale"]["range"] == [VERDICT_COLORS[v] for v in color["scale"]["domain"]]
+    assert len(set(VERDICT_COLORS.values())) == 3

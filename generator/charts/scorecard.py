@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from generator.charts.builders import Field, Table, chart_data
+from generator.charts.builders import HEATMAP_RANGE, Field, Table, chart_data
 from generator.lazy import lazy_module
 from generator.metrics import registry
 from generator.metrics.codec import Missing
 from generator.metrics.schema import Claim, Document
 from generator.metrics.stories import SPREAD_KEYS, spread_rows
-from generator.metrics.verdicts import EVIDENCE
+from generator.metrics.verdicts import CONTRADICTS, EVIDENCE, NO_EDGE, SUPPORTS
 
 if TYPE_CHECKING:
     import altair as alt
@@ -34,6 +34,13 @@ NAME = "scorecard"
 TITLE = "Stories: effect and 99% interval"
 COLUMNS = ("label", "verdict", "estimate", "low", "high", "n", "estimate_text", "interval_text",
            "basis")  # fmt: skip
+# Each verdict in the colours the heatmap gives the sides (small caps' edge blue, large caps'
+# orange) and grey for no reliable edge, in the order the verdicts go from one to the other.
+VERDICT_COLORS = {
+    SUPPORTS: HEATMAP_RANGE[2],
+    NO_EDGE: HEATMAP_RANGE[1],
+    CONTRADICTS: HEATMAP_RANGE[0],
+}
 # Axis labels in percentage points from the stored decimals ("+5", "−2.5"; zero unsigned).
 PP_LABELS = "datum.value == 0 ? '0' : replace(format(datum.value * 100, '+~g'), '-', '\u2212')"
 
@@ -91,14 +98,24 @@ def draw(tables: tuple[Table, ...], attrs: Any) -> alt.LayerChart:
             Field("verdict", "Verdict", "nominal").tooltip(),
             Field("basis", "n, period", "nominal").tooltip()]  # fmt: skip
     base = alt.Chart()
+    color = verdict_color()
     interval = base.mark_rule(strokeWidth=2).encode(
-        y=y, x=alt.X("low:Q", axis=x_axis), x2="high:Q", tooltip=tips
+        y=y, x=alt.X("low:Q", axis=x_axis), x2="high:Q", color=color, tooltip=tips
     )
     dot = base.mark_point(filled=True, size=70, opacity=1).encode(
-        y=y, x=alt.X("estimate:Q", axis=x_axis), tooltip=tips
+        y=y, x=alt.X("estimate:Q", axis=x_axis), color=color, tooltip=tips
     )
     zero = base.mark_rule(strokeDash=[4, 3]).encode(x=alt.datum(0))
     return alt.layer(zero, interval, dot, data=chart_data(table))
+
+
+def verdict_color() -> alt.Color:
+    """Colour by verdict, every verdict in the legend whether shown or not, so a colour means
+    the same in every week's chart. The legend is one column under the plot: the plot starts
+    after the story names, so on a phone a row of three entries ran past the chart's edge."""
+    legend = alt.Legend(title=None, orient="bottom", labelLimit=0, columns=1)
+    scale = alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))
+    return alt.Color("verdict:N", scale=scale, legend=legend)
 
 
 def subtitle(frame: pd.DataFrame) -> str:
