@@ -578,3 +578,15 @@ def test_the_seasonal_path_draws_its_months_in_calendar_order() -> None:
     months = re.findall(r"<text[^>]*>([A-Z][a-z]{2})</text>", svg)
     assert months == ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
                       "Nov", "Dec"]  # fmt: skip
+
+
+def test_descriptions_write_minus_signs_and_spreads_in_pp() -> None:
+    """Screen readers read the descriptions: "-26.1%" (a hyphen) and spreads in "%" differed
+    from the page, which writes "−26.1%" and "+13.0 pp"."""
+    import re
+
+    texts = [t for week in json.loads(DESCRIPTIONS.read_text(encoding="utf-8")).values()
+             for t in week.values()]  # fmt: skip
+    assert not [t for t in texts if re.search(r"(?<![\w-])-\d", t)]
+    spreads = [t for t in texts if "minus large caps" in t and "Heatmap" not in t]
+    assert spreads and all(re.search(r"[+−]\d+\.\d pp", t) for t in spreads)

@@ -47,8 +47,22 @@ LADDER_BAR = 14
 PERIOD_LABELS = {"1w": "1 week", "ytd": "Year to date", "1y": "1 year"}
 
 
+MINUS = "\u2212"  # the report's minus sign, which screen readers read as "minus"
+
+
 def _pct(x: float) -> str:
-    return f"{x:+.1%}"
+    """A return, as the report writes one: "+8.7%", "\u221226.1%"."""
+    return f"{x:+.1%}".replace("-", MINUS)
+
+
+def _pp(x: float) -> str:
+    """A spread of two returns, in percentage points as the report writes one: "+1.0 pp"."""
+    return f"{x * 100:+.1f} pp".replace("-", MINUS)
+
+
+def _level(x: float) -> str:
+    """A signed share without sign forcing (a drawdown): "\u22121.6%"."""
+    return f"{x:.1%}".replace("-", MINUS)
 
 
 def _day(value: Any) -> str:
@@ -158,7 +172,7 @@ def _ratio_text(frame: pd.DataFrame) -> str:
         f"moving averages. Shaded bands mark the {int((leaders == 'small').sum())} "
         f"periods when small caps led. The ratio is {ratio[week_rows][-1]:.4g}; the current "
         f"regime, since {_day(regimes[-1])}, is led by {leaders[-1]} caps "
-        f"({_pct(spread[regime_rows][-1])} cumulative spread)."
+        f"({_pp(spread[regime_rows][-1])} cumulative spread)."
     )
 
 
@@ -181,8 +195,8 @@ def _spread12_text(frame: pd.DataFrame) -> str:
     low, high = np.nanargmin(spread), np.nanargmax(spread)
     return (
         f"Area chart of the trailing 12-month return of small caps minus large caps, weekly from "
-        f"{_day(dates[0])}. Latest {_pct(spread[-1])}; highest {_pct(spread[high])} "
-        f"on {_day(dates[high])}; lowest {_pct(spread[low])} on {_day(dates[low])}."
+        f"{_day(dates[0])}. Latest {_pp(spread[-1])}; highest {_pp(spread[high])} "
+        f"on {_day(dates[high])}; lowest {_pp(spread[low])} on {_day(dates[low])}."
     )
 
 
@@ -215,8 +229,8 @@ def _months_text(frame: pd.DataFrame) -> str:
         f"Bar chart of the mean monthly return of small caps minus large caps for each calendar "
         f"month, {frame.attrs.get('first_year')} to {frame.attrs.get('last_year')}, labelled with "
         f"the share of years small caps led. Best: {names[best]} "
-        f"({_pct(spread[best])}, led in {hits[best]:.0%} of years); worst: "
-        f"{names[worst]} ({_pct(spread[worst])}, led in {hits[worst]:.0%})."
+        f"({_pp(spread[best])}, led in {hits[best]:.0%} of years); worst: "
+        f"{names[worst]} ({_pp(spread[worst])}, led in {hits[worst]:.0%})."
     )
 
 
@@ -243,8 +257,7 @@ def _path_text(frame: pd.DataFrame) -> str:
         return head + " No month of this year is complete yet."
     last = done[-1]
     return head + (
-        f" Through {names[last]}: {_pct(current[last])} against an average of "
-        f"{_pct(average[last])}."
+        f" Through {names[last]}: {_pp(current[last])} against an average of {_pp(average[last])}."
     )
 
 
@@ -256,8 +269,8 @@ def _french_text(frame: pd.DataFrame) -> str:
         f"by size) minus the large-cap portfolio (top 30%) for each calendar month, "
         f"{frame.attrs.get('first_year')} to {frame.attrs.get('last_year')}, with 99% intervals, "
         f"labelled with the share of years small caps led. Best: {names[best]} "
-        f"({_pct(spread[best])}, led in {hits[best]:.0%} of years); worst: {names[worst]} "
-        f"({_pct(spread[worst])}, led in {hits[worst]:.0%})."
+        f"({_pp(spread[best])}, led in {hits[best]:.0%} of years); worst: {names[worst]} "
+        f"({_pp(spread[worst])}, led in {hits[worst]:.0%})."
     )
 
 
@@ -307,9 +320,9 @@ def _drawdowns_text(frame: pd.DataFrame) -> str:
     deepest = np.nanargmin(small)
     return (
         f"Line chart of the drawdown from the all-time high of {n['small']} and {n['large']}, "
-        f"weekly from {_day(dates[0])}. Now {n['small']} {small[-1]:.1%} and "
-        f"{n['large']} {large[-1]:.1%}; the deepest small-cap drawdown in the window was "
-        f"{small[deepest]:.1%} on {_day(dates[deepest])}."
+        f"weekly from {_day(dates[0])}. Now {n['small']} {_level(small[-1])} and "
+        f"{n['large']} {_level(large[-1])}; the deepest small-cap drawdown in the window was "
+        f"{_level(small[deepest])} on {_day(dates[deepest])}."
     )
 
 
@@ -474,8 +487,8 @@ def _heatmap_text(frame: pd.DataFrame) -> str:
     return (
         f"Heatmap of the monthly return of small caps minus large caps, one row per year from "
         f"{int(years[0])} to {int(years[-1])} and one column per month. Best month: "
-        f"{MONTH_ABBR[best[1]]} {int(years[best[0]])} ({_pct(grid[best])}); worst: "
-        f"{MONTH_ABBR[worst[1]]} {int(years[worst[0]])} ({_pct(grid[worst])})."
+        f"{MONTH_ABBR[best[1]]} {int(years[best[0]])} ({_pp(grid[best])}); worst: "
+        f"{MONTH_ABBR[worst[1]]} {int(years[worst[0]])} ({_pp(grid[worst])})."
     )
 
 
