@@ -588,5 +588,5 @@ def test_descriptions_write_minus_signs_and_spreads_in_pp() -> None:
     texts = [t for week in json.loads(DESCRIPTIONS.read_text(encoding="utf-8")).values()
              for t in week.values()]  # fmt: skip
     assert not [t for t in texts if re.search(r"(?<![\w-])-\d", t)]
-    spreads = [t for t in texts if "minus large caps" in t and "Heatmap" not in t]
+    spreads = [t for t in texts if "minus large caps" in t and "No month" not in t]
     assert spreads and all(re.search(r"[+−]\d+\.\d pp", t) for t in spreads)
