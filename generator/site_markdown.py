@@ -147,8 +147,14 @@ def table_html(lines: list[str]) -> str | None:
     if not all(SEPARATOR_CELL.fullmatch(cell) for cell in separator):
         return None
     aligns = [_align(cell.strip(" ")) for cell in separator]
-    header = _cells(lines[0], "th", aligns)
-    body = [_cells(line, "td", aligns) for line in lines[2:]]
+    if all(MARKUP.isdisjoint(line) for line in lines):
+        # No cell can hold markup: escape each row once rather than each cell (most of a
+        # cold build's conversion); the escapes neither add nor span a ``|``.
+        header = _plain_cells(escaped_text(lines[0]), "th", aligns)
+        body = [_plain_cells(escaped_text(line), "td", aligns) for line in lines[2:]]
+    else:
+        header = _cells(lines[0], "th", aligns)
+        body = [_cells(line, "td", aligns) for line in lines[2:]]
     if header is None or any(row is None for row in body):
         return None
     rows = "\n".join(f"<tr>\n{row}\n</tr>" for row in body)
@@ -166,6 +172,17 @@ def _cells(row: str, tag: str, aligns: list[str]) -> str | None:
             return None
         html.append(f"<{tag}{align}>{escaped_text(text)}</{tag}>")
     return "\n".join(html)
+
+
+def _plain_cells(row: str, tag: str, aligns: list[str]) -> str:
+    """A row of plain, already escaped cells as HTML, cut or padded to the separator's columns
+    as ``_cells`` does."""
+    cells = row[1:-1].split("|")
+    cells += [""] * (len(aligns) - len(cells))
+    return "\n".join(
+        f"<{tag}{align}>{text.strip(' ')}</{tag}>"
+        for align, text in zip(aligns, cells, strict=False)
+    )
 
 
 def _align(cell: str) -> str:
@@ -191,15 +208,21 @@ def sidecar_links(markdown: str, names: Iterator[str] | set[str]) -> str:
     wanted = set(names)
 
     def html(match: re.Match[str]) -> str:
-        text, target = match.group(1), match.group(2)
-        if target not in wanted or not MARKUP.isdisjoint(text) or "&" in text:
+        text, target, start = match.group(1), match.group(2), match.start()
+        not_a_link = start > 0 and markdown[start - 1] in NOT_BEFORE_LINK
+        if not_a_link or target not in wanted or not MARKUP.isdisjoint(text) or "&" in text:
             return match.group(0)
         return f'<a href="{target}">{text}</a>'
 
     return LINK.sub(html, markdown)
 
 
-LINK = re.compile(r"(?<![!\\\]])\[([^\[\]\n]+)\]\(([A-Za-z0-9_.-]+)\)")
+# A ``[`` after one of these is not a link's start (an image, an escape, a reference's text).
+# It is checked in ``sidecar_links`` rather than looked behind at: a pattern starting with a
+# lookbehind is tried at every position of a report, this one only at each ``[`` (a match
+# holds no other ``[``, so none is skipped).
+NOT_BEFORE_LINK = frozenset("!\\]")
+LINK = re.compile(r"\[([^\[\]\n]+)\]\(([A-Za-z0-9_.-]+)\)")
 
 
 # A report's heavy blocks (its tables and data notes, written in HTML above, and its chart

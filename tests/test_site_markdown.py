@@ -119,6 +119,22 @@ def test_links_to_the_reports_json_files_are_written_as_the_html_mkdocs_makes() 
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("[a](a.json) x", '<a href="a.json">a</a> x'),  # at the very start
+        ("![a](a.json)", "![a](a.json)"),  # an image
+        ("\\[a](a.json)", "\\[a](a.json)"),  # an escaped bracket
+        ("[b][c](a.json)", "[b][c](a.json)"),  # after a reference's text
+        ("![a](a.json) [b](a.json)", '![a](a.json) <a href="a.json">b</a>'),
+    ],
+)
+def test_only_a_link_to_a_json_file_is_written_not_an_image_or_escape(
+    text: str, written: str
+) -> None:
+    assert sidecar_links(text, {"a.json"}) == written
+
+
 PIECES = [*"ab1 .,%−✔&#;<>*_`[]()!{}:=~^\\", "&#38;", "&amp;", "\\|", "**", "`x`"]
 CELL = st.lists(st.sampled_from(PIECES), max_size=8).map("".join)
 SEPARATOR = st.sampled_from(["---", ":--", "--:", ":-:", " --- "])
