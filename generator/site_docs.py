@@ -1,7 +1,8 @@
 """Assembling the docs folder MkDocs reads: the project's ``docs/``, then a content folder laid
 over it (the sample reports and home page under ``sample/docs``), hard-linked, not copied; then
 each report made ready for the build (generator/site_markdown.py): its tables written as HTML,
-its JSON files set aside to be published beside the report page after the build."""
+its files (all but its Markdown) set aside to be published beside the report page after the
+build."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from generator.site_markdown import (
 
 POSTS = Path("blog") / "posts"  # the blog plugin's post_dir: a post there is published
 BLOG = Path("blog")  # ... at blog/YYYY/MM/DD/ (post_url_format "{date}")
-SIDECAR_SUFFIX = ".json"
+MARKDOWN_SUFFIX = ".md"  # a report folder's page; every other file in it is a sidecar
 BLOCKS_FILE = "index.html.json"  # a report's heavy blocks, beside where its page is built  # chart specs and metrics.json, fetched by relative URL from the post
 
 
@@ -35,7 +36,7 @@ def assemble_docs(
     blocks_out: Path | None = None,
 ) -> None:
     """Fill ``docs_out`` with the project's docs, then the content folder laid over them; move
-    the reports' JSON files to ``sidecars_out`` (laid out as in the site) and write each
+    the reports' other files to ``sidecars_out`` (laid out as in the site) and write each
     report's Markdown as the build reads it (kept in ``cache_dir`` by content when given), its
     heavy blocks set aside in ``blocks_out`` when given (``site_post.restore_blocks``)."""
     shutil.rmtree(docs_out, ignore_errors=True)
@@ -57,13 +58,16 @@ def assemble_docs(
 
 
 def set_sidecars_aside(folder: Path, docs_out: Path, sidecars_out: Path) -> set[str]:
-    """Move a report folder's JSON files to where the site has them; their names.
+    """Move a report folder's files but its Markdown (chart specs, ``metrics.json``, the chart
+    data CSV, the SVG charts, the social image) to where the site has them; their names.
 
     MkDocs publishes a ``.json`` file as a static page at its source path (the blog plugin moves
-    only media files with their post), so the build's post-step links them beside the report
-    page instead (generator/site.py), as it writes the chart JavaScript.
+    only media files with their post), and it copies every other file, byte by byte: some 6,000
+    files and 600 MB for 1,000 reports, seconds of a cold build. The build's post-step links
+    them beside the report page instead (generator/site_post.py), as it writes the chart
+    JavaScript; the report's Markdown links to them in HTML (``sidecar_links``).
     """
-    sidecars = sorted(p for p in folder.iterdir() if p.suffix == SIDECAR_SUFFIX and p.is_file())
+    sidecars = sorted(p for p in folder.iterdir() if p.suffix != MARKDOWN_SUFFIX and p.is_file())
     if sidecars:
         target = sidecars_out / BLOG / folder.relative_to(docs_out / POSTS)
         target.mkdir(parents=True, exist_ok=True)
@@ -134,8 +138,8 @@ def _converter_version() -> str:
 
 
 def build_markdown(text: str, sidecars: set[str]) -> str:
-    """A report's Markdown with its plain tables, its summary box and its links to its JSON
-    files in HTML (generator/site_markdown.py)."""
+    """A report's Markdown with its plain tables, its summary box and its links to its files
+    (set aside: ``set_sidecars_aside``) in HTML (generator/site_markdown.py)."""
     return sidecar_links(html_divs(html_tables(text)), sidecars)
 
 

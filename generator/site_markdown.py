@@ -201,9 +201,11 @@ def escaped_text(text: str) -> str:
 def sidecar_links(markdown: str, names: Iterator[str] | set[str]) -> str:
     """``markdown`` with its links to the files ``names`` (beside the report) written as HTML.
 
-    The build publishes those files beside the report page itself (generator/site.py), not
-    through MkDocs, which would resolve such a link to the report's source folder. A link whose
-    text could hold markup stays Markdown (MkDocs then fails the build on it).
+    The build publishes those files beside the report page itself (generator/site_post.py), not
+    through MkDocs, which would resolve a link to a JSON file to the report's source folder and
+    fail on a link to a file it does not see. A link whose text could hold markup stays
+    Markdown (MkDocs then fails the build on it); the HTML is what MkDocs makes of the link to a
+    file beside the page (tests/test_site_plain_build.py).
     """
     wanted = set(names)
 

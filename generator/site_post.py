@@ -1,5 +1,5 @@
-"""What the build adds to the site MkDocs wrote: the reports' JSON files beside their pages, and
-the byte length of the feeds' chart enclosures."""
+"""What the build adds to the site MkDocs wrote: the reports' files beside their pages, their
+heavy blocks back into them, and the byte length of the feeds' chart enclosures."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ ENCLOSURE = re.compile(r'<enclosure url="([^"]+)" type="([^"]+)" length="None" /
 
 
 def publish_sidecars(sidecars: Path, site_dir: Path) -> None:
-    """Link the reports' JSON files (set aside by ``assemble_docs``, laid out as in the site)
+    """Link the reports' files (set aside by ``assemble_docs``, laid out as in the site)
     into the built site, beside their report pages."""
     if sidecars.is_dir():
         shutil.copytree(sidecars, site_dir, dirs_exist_ok=True, copy_function=link_or_copy)

@@ -45,6 +45,19 @@ def test_reports_are_published_with_their_files(site: SampleSite) -> None:
     assert categories & {"small-caps-led", "large-caps-led"}
 
 
+def test_mkdocs_reads_only_the_reports_markdown_and_copies_none_of_their_files(
+    site: SampleSite,
+) -> None:
+    """A report's files (some 6,000 and 600 MB for 1,000 reports) are linked into the site after
+    MkDocs, not copied by it: the docs folder MkDocs reads holds each report's Markdown only."""
+    docs = site.build.site_dir.parent / "build" / "docs" / "blog" / "posts"
+    for week in site.weeks:
+        folder = docs / week[:4] / week[5:7] / week[8:10]
+        assert [p.name for p in folder.iterdir()] == ["index.md"], folder
+        text = (folder / "index.md").read_text(encoding="utf-8")
+        assert '<a href="chart-data.csv">' in text and "](chart-data.csv)" not in text
+
+
 def test_every_chart_spec_and_local_asset_resolves(site: SampleSite) -> None:
     out = site.build.site_dir
     specs = 0
