@@ -51,7 +51,8 @@ def assemble_docs(
         cache_dir = cache_dir / _converter_version()
     for page in sorted((docs_out / POSTS).rglob("*.md")):
         names = set_sidecars_aside(page.parent, docs_out, sidecars_out)
-        write_build_markdown(page, names, cache_dir, used, _blocks_file(page, docs_out, blocks_out))
+        blocks_file = _blocks_file(page, docs_out, blocks_out)
+        write_build_markdown(page, names, cache_dir, used, blocks_file, report_key(page, docs_out))
     if cache_dir is not None and cache_dir.is_dir():
         for entry in set(cache_dir.glob("*.md")) - used:
             entry.unlink()  # a report since changed or removed: the cache holds one per report
@@ -76,6 +77,11 @@ def set_sidecars_aside(folder: Path, docs_out: Path, sidecars_out: Path) -> set[
     return {p.name for p in sidecars}
 
 
+def report_key(page: Path, docs_out: Path) -> str:
+    """A report's name in the placeholders of its blocks: where its page is built."""
+    return (BLOG / page.parent.relative_to(docs_out / POSTS)).as_posix()
+
+
 def _blocks_file(page: Path, docs_out: Path, blocks_out: Path | None) -> Path | None:
     """Where ``page``'s heavy blocks wait for the built page: laid out as the site has it."""
     if blocks_out is None:
@@ -89,13 +95,15 @@ def write_build_markdown(
     cache_dir: Path | None,
     used: set[Path],
     blocks_file: Path | None = None,
+    report: str = "",
 ) -> None:
     """Replace the (linked) report page by its Markdown as the build reads it; the cache entry
-    read or written is added to ``used``; with ``blocks_file``, its heavy blocks go there."""
+    read or written is added to ``used``; with ``blocks_file``, its heavy blocks go there (their
+    placeholders name ``report``: ``report_key``)."""
     text = page.read_text(encoding="utf-8")
     built = _cached_build_markdown(text, sidecars, cache_dir, used)
     if blocks_file is not None:
-        built, blocks = blocks_aside(built)
+        built, blocks = blocks_aside(built, report)
         if blocks:
             blocks_file.parent.mkdir(parents=True, exist_ok=True)
             blocks_file.write_text(json.dumps(blocks), encoding="utf-8")

@@ -231,8 +231,11 @@ LINK = re.compile(r"\[([^\[\]\n]+)\]\(([A-Za-z0-9_.-]+)\)")
 # embeds with their long text alternatives) are set aside
 # before MkDocs runs and put back into the built page after it (``with_blocks``): MkDocs, Python-
 # Markdown and Material's search then parse a comment instead of each table, tag by tag (some
-# half of a cold build's CPU). Only blocks after the feed excerpt move: what the blog listings
-# and the feeds show is built as it is.
+# half of a cold build's CPU). Of the feed excerpt (what the blog listings show: each is
+# converted again for the blog index, the year's archive and each category, four times a
+# report), only the summary box moves, which search skips (``data-search-exclude``) and which
+# links nowhere; it goes back into every page showing the excerpt. A placeholder names its
+# report (where the page is built, ``blog/2026/11/20``): a listing holds several reports'.
 EXCERPT_END = "<!-- more -->"
 HEAVY_BLOCK = re.compile(
     r"^(?:<table data-search-exclude>\n.*?\n</table>"
@@ -241,13 +244,19 @@ HEAVY_BLOCK = re.compile(
     r"(?:<img [^\n]*>|<noscript>[^\n]*</noscript>)\n</div>)$",
     re.MULTILINE | re.DOTALL,
 )
-PLACEHOLDER = "<!-- smallcap-block {} -->"
-PLACEHOLDER_RE = re.compile(r"<!-- smallcap-block (\d+) -->")
+EXCERPT_BLOCK = re.compile(
+    r"^<div class=\"summary-box\" data-search-exclude>\n(?:(?!<div)[^\n]*\n)*?</div>$",
+    re.MULTILINE,
+)
+PLACEHOLDER_START = "<!-- smallcap-block "
+PLACEHOLDER = PLACEHOLDER_START + "{} {} -->"
+PLACEHOLDER_RE = re.compile(r"<!-- smallcap-block ([^\s<>]+) (\d+) -->")
 
 
-def blocks_aside(markdown: str) -> tuple[str, list[str]]:
-    """``markdown`` with each heavy block after the excerpt replaced by a numbered comment, and
-    the blocks in their order (the text unchanged, no blocks, without an excerpt end)."""
+def blocks_aside(markdown: str, report: str) -> tuple[str, list[str]]:
+    """``markdown`` with its excerpt's summary box and each heavy block after the excerpt
+    replaced by a comment naming ``report`` and the block's number, and the blocks in their
+    order (the text unchanged, no blocks, without an excerpt end)."""
     head, separator, tail = markdown.partition(EXCERPT_END)
     if not separator:
         return markdown, []
@@ -255,11 +264,19 @@ def blocks_aside(markdown: str) -> tuple[str, list[str]]:
 
     def placeholder(match: re.Match[str]) -> str:
         blocks.append(match.group(0))
-        return PLACEHOLDER.format(len(blocks) - 1)
+        return PLACEHOLDER.format(report, len(blocks) - 1)
 
+    head = EXCERPT_BLOCK.sub(placeholder, head, count=1)
     return head + separator + HEAVY_BLOCK.sub(placeholder, tail), blocks
 
 
 def with_blocks(text: str, blocks: list[str]) -> str:
-    """``text`` (a built page, or Markdown) with the placeholders replaced by their blocks."""
-    return PLACEHOLDER_RE.sub(lambda m: blocks[int(m.group(1))], text) if blocks else text
+    """``text`` (a report's built page, or Markdown) with its placeholders replaced by their
+    blocks."""
+    return PLACEHOLDER_RE.sub(lambda m: blocks[int(m.group(2))], text) if blocks else text
+
+
+def with_reports_blocks(text: str, blocks: dict[str, list[str]]) -> str:
+    """``text`` (any built page) with the placeholders of the reports in ``blocks`` replaced by
+    their blocks."""
+    return PLACEHOLDER_RE.sub(lambda m: blocks[m.group(1)][int(m.group(2))], text)

@@ -58,6 +58,27 @@ def test_mkdocs_reads_only_the_reports_markdown_and_copies_none_of_their_files(
         assert '<a href="chart-data.csv">' in text and "](chart-data.csv)" not in text
 
 
+def test_the_summary_box_is_built_once_and_shown_by_the_report_and_every_listing(
+    site: SampleSite,
+) -> None:
+    """MkDocs converts a report's excerpt for its page and again for each listing showing it
+    (the blog index, its year's archive, each category): the summary box, set aside, is put
+    back into each of those pages after the build."""
+    build, out = site.build.site_dir.parent / "build", site.build.site_dir
+    assert not [
+        page
+        for page in (build / "docs" / "blog" / "posts").rglob("index.md")
+        if "summary-box" in page.read_text(encoding="utf-8")
+    ]
+    listings = [out / "blog" / "index.html", out / "blog" / "archive" / "2026" / "index.html"]
+    for page in [*_pages(site), *listings]:
+        html = page.read_text(encoding="utf-8")
+        assert "smallcap-block" not in html, page
+    for page in listings:
+        html = page.read_text(encoding="utf-8")
+        assert html.count('<div class="summary-box"') == html.count('class="md-post '), page
+
+
 def test_every_chart_spec_and_local_asset_resolves(site: SampleSite) -> None:
     out = site.build.site_dir
     specs = 0
