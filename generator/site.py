@@ -16,8 +16,9 @@ built into a temp folder and renamed into place: a failed build leaves the old s
 Files are hard-linked into the build folder rather than copied (a 1,000-report archive is some
 16,000 files). Each report page is then written as the build reads it (``site_docs``,
 ``site_markdown``): its tables of plain cells already in HTML, so Python-Markdown passes them
-through (the longest part of converting a report), and its JSON files (chart specs,
-``metrics.json``) set aside and linked beside the report page after the build (``site_post``).
+through (the longest part of converting a report), and its other files (chart specs,
+``metrics.json``, the chart data CSV, SVG charts, social image) set aside and linked beside the
+report page after the build (``site_post``), rather than copied by MkDocs.
 MkDocs itself runs with its public configuration only, no hooks: a plain ``mkdocs build`` of the
 assembled folder gives the same pages (tests/test_site_build.py). MkDocs runs in the build folder
 with paths relative to it, so the same project builds the same config wherever the build folder

@@ -1,7 +1,8 @@
 """Assembling the docs folder MkDocs reads: the project's ``docs/``, then a content folder laid
 over it (the sample reports and home page under ``sample/docs``), hard-linked, not copied; then
 each report made ready for the build (generator/site_markdown.py): its tables written as HTML,
-its JSON files set aside to be published beside the report page after the build."""
+its files (all but its Markdown) set aside to be published beside the report page after the
+build."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from generator.site_markdown import (
 
 POSTS = Path("blog") / "posts"  # the blog plugin's post_dir: a post there is published
 BLOG = Path("blog")  # ... at blog/YYYY/MM/DD/ (post_url_format "{date}")
-SIDECAR_SUFFIX = ".json"
+MARKDOWN_SUFFIX = ".md"  # a report folder's page; every other file in it is a sidecar
 BLOCKS_FILE = "index.html.json"  # a report's heavy blocks, beside where its page is built  # chart specs and metrics.json, fetched by relative URL from the post
 
 
@@ -35,7 +36,7 @@ def assemble_docs(
     blocks_out: Path | None = None,
 ) -> None:
     """Fill ``docs_out`` with the project's docs, then the content folder laid over them; move
-    the reports' JSON files to ``sidecars_out`` (laid out as in the site) and write each
+    the reports' other files to ``sidecars_out`` (laid out as in the site) and write each
     report's Markdown as the build reads it (kept in ``cache_dir`` by content when given), its
     heavy blocks set aside in ``blocks_out`` when given (``site_post.restore_blocks``)."""
     shutil.rmtree(docs_out, ignore_errors=True)
@@ -50,26 +51,35 @@ def assemble_docs(
         cache_dir = cache_dir / _converter_version()
     for page in sorted((docs_out / POSTS).rglob("*.md")):
         names = set_sidecars_aside(page.parent, docs_out, sidecars_out)
-        write_build_markdown(page, names, cache_dir, used, _blocks_file(page, docs_out, blocks_out))
+        blocks_file = _blocks_file(page, docs_out, blocks_out)
+        write_build_markdown(page, names, cache_dir, used, blocks_file, report_key(page, docs_out))
     if cache_dir is not None and cache_dir.is_dir():
         for entry in set(cache_dir.glob("*.md")) - used:
             entry.unlink()  # a report since changed or removed: the cache holds one per report
 
 
 def set_sidecars_aside(folder: Path, docs_out: Path, sidecars_out: Path) -> set[str]:
-    """Move a report folder's JSON files to where the site has them; their names.
+    """Move a report folder's files but its Markdown (chart specs, ``metrics.json``, the chart
+    data CSV, the SVG charts, the social image) to where the site has them; their names.
 
     MkDocs publishes a ``.json`` file as a static page at its source path (the blog plugin moves
-    only media files with their post), so the build's post-step links them beside the report
-    page instead (generator/site.py), as it writes the chart JavaScript.
+    only media files with their post), and it copies every other file, byte by byte: some 6,000
+    files and 600 MB for 1,000 reports, seconds of a cold build. The build's post-step links
+    them beside the report page instead (generator/site_post.py), as it writes the chart
+    JavaScript; the report's Markdown links to them in HTML (``sidecar_links``).
     """
-    sidecars = sorted(p for p in folder.iterdir() if p.suffix == SIDECAR_SUFFIX and p.is_file())
+    sidecars = sorted(p for p in folder.iterdir() if p.suffix != MARKDOWN_SUFFIX and p.is_file())
     if sidecars:
         target = sidecars_out / BLOG / folder.relative_to(docs_out / POSTS)
         target.mkdir(parents=True, exist_ok=True)
         for path in sidecars:
             os.replace(path, target / path.name)
     return {p.name for p in sidecars}
+
+
+def report_key(page: Path, docs_out: Path) -> str:
+    """A report's name in the placeholders of its blocks: where its page is built."""
+    return (BLOG / page.parent.relative_to(docs_out / POSTS)).as_posix()
 
 
 def _blocks_file(page: Path, docs_out: Path, blocks_out: Path | None) -> Path | None:
@@ -85,13 +95,15 @@ def write_build_markdown(
     cache_dir: Path | None,
     used: set[Path],
     blocks_file: Path | None = None,
+    report: str = "",
 ) -> None:
     """Replace the (linked) report page by its Markdown as the build reads it; the cache entry
-    read or written is added to ``used``; with ``blocks_file``, its heavy blocks go there."""
+    read or written is added to ``used``; with ``blocks_file``, its heavy blocks go there (their
+    placeholders name ``report``: ``report_key``)."""
     text = page.read_text(encoding="utf-8")
     built = _cached_build_markdown(text, sidecars, cache_dir, used)
     if blocks_file is not None:
-        built, blocks = blocks_aside(built)
+        built, blocks = blocks_aside(built, report)
         if blocks:
             blocks_file.parent.mkdir(parents=True, exist_ok=True)
             blocks_file.write_text(json.dumps(blocks), encoding="utf-8")
@@ -134,8 +146,8 @@ def _converter_version() -> str:
 
 
 def build_markdown(text: str, sidecars: set[str]) -> str:
-    """A report's Markdown with its plain tables, its summary box and its links to its JSON
-    files in HTML (generator/site_markdown.py)."""
+    """A report's Markdown with its plain tables, its summary box and its links to its files
+    (set aside: ``set_sidecars_aside``) in HTML (generator/site_markdown.py)."""
     return sidecar_links(html_divs(html_tables(text)), sidecars)
 
 

@@ -147,8 +147,14 @@ def table_html(lines: list[str]) -> str | None:
     if not all(SEPARATOR_CELL.fullmatch(cell) for cell in separator):
         return None
     aligns = [_align(cell.strip(" ")) for cell in separator]
-    header = _cells(lines[0], "th", aligns)
-    body = [_cells(line, "td", aligns) for line in lines[2:]]
+    if all(MARKUP.isdisjoint(line) for line in lines):
+        # No cell can hold markup: escape each row once rather than each cell (most of a
+        # cold build's conversion); the escapes neither add nor span a ``|``.
+        header = _plain_cells(escaped_text(lines[0]), "th", aligns)
+        body = [_plain_cells(escaped_text(line), "td", aligns) for line in lines[2:]]
+    else:
+        header = _cells(lines[0], "th", aligns)
+        body = [_cells(line, "td", aligns) for line in lines[2:]]
     if header is None or any(row is None for row in body):
         return None
     rows = "\n".join(f"<tr>\n{row}\n</tr>" for row in body)
@@ -168,6 +174,17 @@ def _cells(row: str, tag: str, aligns: list[str]) -> str | None:
     return "\n".join(html)
 
 
+def _plain_cells(row: str, tag: str, aligns: list[str]) -> str:
+    """A row of plain, already escaped cells as HTML, cut or padded to the separator's columns
+    as ``_cells`` does."""
+    cells = row[1:-1].split("|")
+    cells += [""] * (len(aligns) - len(cells))
+    return "\n".join(
+        f"<{tag}{align}>{text.strip(' ')}</{tag}>"
+        for align, text in zip(aligns, cells, strict=False)
+    )
+
+
 def _align(cell: str) -> str:
     """A column's alignment attribute, from its separator cell (the extension's default form)."""
     align = ALIGN.get((cell.startswith(":"), cell.endswith(":")))
@@ -184,30 +201,41 @@ def escaped_text(text: str) -> str:
 def sidecar_links(markdown: str, names: Iterator[str] | set[str]) -> str:
     """``markdown`` with its links to the files ``names`` (beside the report) written as HTML.
 
-    The build publishes those files beside the report page itself (generator/site.py), not
-    through MkDocs, which would resolve such a link to the report's source folder. A link whose
-    text could hold markup stays Markdown (MkDocs then fails the build on it).
+    The build publishes those files beside the report page itself (generator/site_post.py), not
+    through MkDocs, which would resolve a link to a JSON file to the report's source folder and
+    fail on a link to a file it does not see. A link whose text could hold markup stays
+    Markdown (MkDocs then fails the build on it); the HTML is what MkDocs makes of the link to a
+    file beside the page (tests/test_site_plain_build.py).
     """
     wanted = set(names)
 
     def html(match: re.Match[str]) -> str:
-        text, target = match.group(1), match.group(2)
-        if target not in wanted or not MARKUP.isdisjoint(text) or "&" in text:
+        text, target, start = match.group(1), match.group(2), match.start()
+        not_a_link = start > 0 and markdown[start - 1] in NOT_BEFORE_LINK
+        if not_a_link or target not in wanted or not MARKUP.isdisjoint(text) or "&" in text:
             return match.group(0)
         return f'<a href="{target}">{text}</a>'
 
     return LINK.sub(html, markdown)
 
 
-LINK = re.compile(r"(?<![!\\\]])\[([^\[\]\n]+)\]\(([A-Za-z0-9_.-]+)\)")
+# A ``[`` after one of these is not a link's start (an image, an escape, a reference's text).
+# It is checked in ``sidecar_links`` rather than looked behind at: a pattern starting with a
+# lookbehind is tried at every position of a report, this one only at each ``[`` (a match
+# holds no other ``[``, so none is skipped).
+NOT_BEFORE_LINK = frozenset("!\\]")
+LINK = re.compile(r"\[([^\[\]\n]+)\]\(([A-Za-z0-9_.-]+)\)")
 
 
 # A report's heavy blocks (its tables and data notes, written in HTML above, and its chart
 # embeds with their long text alternatives) are set aside
 # before MkDocs runs and put back into the built page after it (``with_blocks``): MkDocs, Python-
 # Markdown and Material's search then parse a comment instead of each table, tag by tag (some
-# half of a cold build's CPU). Only blocks after the feed excerpt move: what the blog listings
-# and the feeds show is built as it is.
+# half of a cold build's CPU). Of the feed excerpt (what the blog listings show: each is
+# converted again for the blog index, the year's archive and each category, four times a
+# report), only the summary box moves, which search skips (``data-search-exclude``) and which
+# links nowhere; it goes back into every page showing the excerpt. A placeholder names its
+# report (where the page is built, ``blog/2026/11/20``): a listing holds several reports'.
 EXCERPT_END = "<!-- more -->"
 HEAVY_BLOCK = re.compile(
     r"^(?:<table data-search-exclude>\n.*?\n</table>"
@@ -216,13 +244,19 @@ HEAVY_BLOCK = re.compile(
     r"(?:<img [^\n]*>|<noscript>[^\n]*</noscript>)\n</div>)$",
     re.MULTILINE | re.DOTALL,
 )
-PLACEHOLDER = "<!-- smallcap-block {} -->"
-PLACEHOLDER_RE = re.compile(r"<!-- smallcap-block (\d+) -->")
+EXCERPT_BLOCK = re.compile(
+    r"^<div class=\"summary-box\" data-search-exclude>\n(?:(?!<div)[^\n]*\n)*?</div>$",
+    re.MULTILINE,
+)
+PLACEHOLDER_START = "<!-- smallcap-block "
+PLACEHOLDER = PLACEHOLDER_START + "{} {} -->"
+PLACEHOLDER_RE = re.compile(r"<!-- smallcap-block ([^\s<>]+) (\d+) -->")
 
 
-def blocks_aside(markdown: str) -> tuple[str, list[str]]:
-    """``markdown`` with each heavy block after the excerpt replaced by a numbered comment, and
-    the blocks in their order (the text unchanged, no blocks, without an excerpt end)."""
+def blocks_aside(markdown: str, report: str) -> tuple[str, list[str]]:
+    """``markdown`` with its excerpt's summary box and each heavy block after the excerpt
+    replaced by a comment naming ``report`` and the block's number, and the blocks in their
+    order (the text unchanged, no blocks, without an excerpt end)."""
     head, separator, tail = markdown.partition(EXCERPT_END)
     if not separator:
         return markdown, []
@@ -230,11 +264,19 @@ def blocks_aside(markdown: str) -> tuple[str, list[str]]:
 
     def placeholder(match: re.Match[str]) -> str:
         blocks.append(match.group(0))
-        return PLACEHOLDER.format(len(blocks) - 1)
+        return PLACEHOLDER.format(report, len(blocks) - 1)
 
+    head = EXCERPT_BLOCK.sub(placeholder, head, count=1)
     return head + separator + HEAVY_BLOCK.sub(placeholder, tail), blocks
 
 
 def with_blocks(text: str, blocks: list[str]) -> str:
-    """``text`` (a built page, or Markdown) with the placeholders replaced by their blocks."""
-    return PLACEHOLDER_RE.sub(lambda m: blocks[int(m.group(1))], text) if blocks else text
+    """``text`` (a report's built page, or Markdown) with its placeholders replaced by their
+    blocks."""
+    return PLACEHOLDER_RE.sub(lambda m: blocks[int(m.group(2))], text) if blocks else text
+
+
+def with_reports_blocks(text: str, blocks: dict[str, list[str]]) -> str:
+    """``text`` (any built page) with the placeholders of the reports in ``blocks`` replaced by
+    their blocks."""
+    return PLACEHOLDER_RE.sub(lambda m: blocks[m.group(1)][int(m.group(2))], text)

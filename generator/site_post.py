@@ -1,5 +1,5 @@
-"""What the build adds to the site MkDocs wrote: the reports' JSON files beside their pages, and
-the byte length of the feeds' chart enclosures."""
+"""What the build adds to the site MkDocs wrote: the reports' files beside their pages, their
+heavy blocks back into them, and the byte length of the feeds' chart enclosures."""
 
 from __future__ import annotations
 
@@ -9,25 +9,32 @@ import shutil
 from pathlib import Path
 
 from generator.site_docs import BLOCKS_FILE, link_or_copy
-from generator.site_markdown import with_blocks
+from generator.site_markdown import PLACEHOLDER_START, with_reports_blocks
 
 ENCLOSURE = re.compile(r'<enclosure url="([^"]+)" type="([^"]+)" length="None" />')
 
 
 def publish_sidecars(sidecars: Path, site_dir: Path) -> None:
-    """Link the reports' JSON files (set aside by ``assemble_docs``, laid out as in the site)
+    """Link the reports' files (set aside by ``assemble_docs``, laid out as in the site)
     into the built site, beside their report pages."""
     if sidecars.is_dir():
         shutil.copytree(sidecars, site_dir, dirs_exist_ok=True, copy_function=link_or_copy)
 
 
 def restore_blocks(blocks_dir: Path, site_dir: Path) -> None:
-    """Put each report's heavy blocks (set aside by ``assemble_docs``) back into its built page,
-    where Python-Markdown left their placeholders as it leaves any raw HTML."""
-    for stored in sorted(blocks_dir.rglob(BLOCKS_FILE)) if blocks_dir.is_dir() else ():
-        page = site_dir / stored.parent.relative_to(blocks_dir) / "index.html"
-        blocks = json.loads(stored.read_text(encoding="utf-8"))
-        page.write_text(with_blocks(page.read_text(encoding="utf-8"), blocks), encoding="utf-8")
+    """Put the reports' blocks (set aside by ``assemble_docs``) back into every built page that
+    holds their placeholders, where Python-Markdown left them as it leaves any raw HTML: a
+    report's page, and the blog's listings that show its excerpt."""
+    if not blocks_dir.is_dir():
+        return
+    blocks = {
+        stored.parent.relative_to(blocks_dir).as_posix(): json.loads(stored.read_text("utf-8"))
+        for stored in sorted(blocks_dir.rglob(BLOCKS_FILE))
+    }
+    for page in sorted(site_dir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if PLACEHOLDER_START in text:
+            page.write_text(with_reports_blocks(text, blocks), encoding="utf-8")
 
 
 def measure_enclosures(site_dir: Path, site_url: str) -> None:

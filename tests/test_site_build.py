@@ -45,6 +45,40 @@ def test_reports_are_published_with_their_files(site: SampleSite) -> None:
     assert categories & {"small-caps-led", "large-caps-led"}
 
 
+def test_mkdocs_reads_only_the_reports_markdown_and_copies_none_of_their_files(
+    site: SampleSite,
+) -> None:
+    """A report's files (some 6,000 and 600 MB for 1,000 reports) are linked into the site after
+    MkDocs, not copied by it: the docs folder MkDocs reads holds each report's Markdown only."""
+    docs = site.build.site_dir.parent / "build" / "docs" / "blog" / "posts"
+    for week in site.weeks:
+        folder = docs / week[:4] / week[5:7] / week[8:10]
+        assert [p.name for p in folder.iterdir()] == ["index.md"], folder
+        text = (folder / "index.md").read_text(encoding="utf-8")
+        assert '<a href="chart-data.csv">' in text and "](chart-data.csv)" not in text
+
+
+def test_the_summary_box_is_built_once_and_shown_by_the_report_and_every_listing(
+    site: SampleSite,
+) -> None:
+    """MkDocs converts a report's excerpt for its page and again for each listing showing it
+    (the blog index, its year's archive, each category): the summary box, set aside, is put
+    back into each of those pages after the build."""
+    build, out = site.build.site_dir.parent / "build", site.build.site_dir
+    assert not [
+        page
+        for page in (build / "docs" / "blog" / "posts").rglob("index.md")
+        if "summary-box" in page.read_text(encoding="utf-8")
+    ]
+    listings = [out / "blog" / "index.html", out / "blog" / "archive" / "2026" / "index.html"]
+    for page in [*_pages(site), *listings]:
+        html = page.read_text(encoding="utf-8")
+        assert "smallcap-block" not in html, page
+    for page in listings:
+        html = page.read_text(encoding="utf-8")
+        assert html.count('<div class="summary-box"') == html.count('class="md-post '), page
+
+
 def test_every_chart_spec_and_local_asset_resolves(site: SampleSite) -> None:
     out = site.build.site_dir
     specs = 0

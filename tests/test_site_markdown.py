@@ -119,6 +119,22 @@ def test_links_to_the_reports_json_files_are_written_as_the_html_mkdocs_makes() 
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("[a](a.json) x", '<a href="a.json">a</a> x'),  # at the very start
+        ("![a](a.json)", "![a](a.json)"),  # an image
+        ("\\[a](a.json)", "\\[a](a.json)"),  # an escaped bracket
+        ("[b][c](a.json)", "[b][c](a.json)"),  # after a reference's text
+        ("![a](a.json) [b](a.json)", '![a](a.json) <a href="a.json">b</a>'),
+    ],
+)
+def test_only_a_link_to_a_json_file_is_written_not_an_image_or_escape(
+    text: str, written: str
+) -> None:
+    assert sidecar_links(text, {"a.json"}) == written
+
+
 PIECES = [*"ab1 .,%−✔&#;<>*_`[]()!{}:=~^\\", "&#38;", "&amp;", "\\|", "**", "`x`"]
 CELL = st.lists(st.sampled_from(PIECES), max_size=8).map("".join)
 SEPARATOR = st.sampled_from(["---", ":--", "--:", ":-:", " --- "])
@@ -214,11 +230,38 @@ def test_heavy_blocks_after_the_excerpt_are_set_aside_and_put_back_exactly() -> 
     chart = ('<div class="vl-chart" data-search-exclude data-spec="a.vl.json" aria-label="A">\n'
              "<noscript>This chart needs JavaScript: A</noscript>\n</div>")  # fmt: skip
     text = f"# T\n\n{table}\n\n<!-- more -->\n\n{table}\n\nWords.\n\n{note}\nText.\n\n{chart}\n"
-    aside, blocks = blocks_aside(text)
+    aside, blocks = blocks_aside(text, "blog/2026/01/02")
     assert blocks == [table, note, chart]
     # The excerpt (what listings and feeds show) keeps its table; nothing else is touched.
-    assert aside == (f"# T\n\n{table}\n\n<!-- more -->\n\n<!-- smallcap-block 0 -->\n\n"
-                     "Words.\n\n<!-- smallcap-block 1 -->\nText.\n\n"
-                     "<!-- smallcap-block 2 -->\n")  # fmt: skip
+    assert aside == (f"# T\n\n{table}\n\n<!-- more -->\n\n<!-- smallcap-block blog/2026/01/02 0 -->\n\n"
+                     "Words.\n\n<!-- smallcap-block blog/2026/01/02 1 -->\nText.\n\n"
+                     "<!-- smallcap-block blog/2026/01/02 2 -->\n")  # fmt: skip
     assert with_blocks(aside, blocks) == text
-    assert blocks_aside("no excerpt\n\n" + table) == ("no excerpt\n\n" + table, [])
+    assert blocks_aside("no excerpt\n\n" + table, "r") == ("no excerpt\n\n" + table, [])
+
+
+BOX = (
+    '<div class="summary-box" data-search-exclude>\n<table>\n<tr><td>1</td></tr>\n</table>\n'
+    "<ul>\n<li>A fact.</li>\n</ul>\n</div>"
+)
+
+
+def test_the_excerpts_summary_box_is_set_aside_and_put_back_in_every_page_showing_it() -> None:
+    """The excerpt is converted four more times, once for each listing of the report: of it
+    only the summary box (which search skips and which links nowhere) is set aside."""
+    from generator.site_markdown import blocks_aside, with_blocks, with_reports_blocks
+
+    text = f"# T\n\nNarrative.\n\n{BOX}\n\n<!-- more -->\n\nMore.\n"
+    aside, blocks = blocks_aside(text, "blog/2026/01/02")
+    assert blocks == [BOX]
+    assert aside == (
+        "# T\n\nNarrative.\n\n<!-- smallcap-block blog/2026/01/02 0 -->\n\n<!-- more -->\n\nMore.\n"
+    )
+    assert with_blocks(aside, blocks) == text
+    # A listing shows several reports' excerpts: each placeholder finds its own report's block.
+    other, other_blocks = blocks_aside(text.replace("1</td>", "2</td>"), "blog/2026/01/09")
+    listing = f"<h2>A</h2>\n{aside}\n<h2>B</h2>\n{other}"
+    reports = {"blog/2026/01/02": blocks, "blog/2026/01/09": other_blocks}
+    assert with_reports_blocks(listing, reports) == (
+        f"<h2>A</h2>\n{text}\n<h2>B</h2>\n{text.replace('1</td>', '2</td>')}"
+    )

@@ -1,8 +1,9 @@
 """The guard of the site build's speed work: the site `generator site` builds is what a plain
 `mkdocs build` (no hooks) makes of the same docs, byte for byte, plus what the build adds after
-MkDocs (the reports' JSON files beside their pages, the chart JavaScript, the feeds' enclosure
+MkDocs (the reports' files beside their pages, the chart JavaScript, the feeds' enclosure
 lengths); and with the reports' tables and summary box left in Markdown (built with md_in_html,
-as the templates write the box), the pages are the same but for the tables' search exclusion."""
+as the templates write the box) and their files beside them for MkDocs to copy and link, the
+pages are the same but for the tables' search exclusion."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 import yaml
 
 from generator import mkdocs_run
-from generator.site_docs import BLOCKS_FILE, POSTS, SIDECAR_SUFFIX
+from generator.site_docs import BLOCKS_FILE, MARKDOWN_SUFFIX, POSTS
 from generator.site_js import JS_DIR
 from generator.site_markdown import PLACEHOLDER_RE, sidecar_links, with_blocks
 from generator.site_post import ENCLOSURE
@@ -79,14 +80,14 @@ def files(folder: Path) -> dict[str, bytes]:
 
 
 def added_after_mkdocs(site: SampleSite, built: dict[str, bytes]) -> set[str]:
-    """The files the build writes after MkDocs: chart JavaScript, the reports' JSON files."""
+    """The files the build writes after MkDocs: chart JavaScript, the reports' files."""
     added = {name for name in built if name.startswith(JS_DIR.as_posix() + "/")}
     for week in site.weeks:
         folder = site.content / POSTS / week.replace("-", "/")
         added |= {
             f"blog/{week.replace('-', '/')}/{p.name}"
             for p in folder.iterdir()
-            if p.suffix == SIDECAR_SUFFIX
+            if p.suffix != MARKDOWN_SUFFIX
         }
     return added
 
@@ -120,16 +121,22 @@ def test_tables_written_in_html_make_the_pages_markdown_would(
     tmp_path: Path, site: SampleSite
 ) -> None:
     """The assembled docs with each report's original Markdown (its tables in Markdown, its
-    summary box for md_in_html) give the same site, but for the ``data-search-exclude`` of the
+    summary box for md_in_html, its links to its files other than JSON in Markdown, those files
+    beside it for MkDocs to copy) give the same site, but for the ``data-search-exclude`` of the
     report tables and the search index."""
     docs = docs_with_blocks(site, tmp_path / "restored")
     pages = 0
     for original in (site.content / POSTS).rglob("index.md"):
         target = docs / original.relative_to(site.content)
-        names = {p.name for p in original.parent.iterdir() if p.suffix == SIDECAR_SUFFIX}
+        # MkDocs would publish a JSON file at its source path: those links stay in HTML.
+        names = {p.name for p in original.parent.iterdir() if p.suffix == ".json"}
+        for path in original.parent.iterdir():
+            if path.suffix not in (MARKDOWN_SUFFIX, ".json"):
+                (target.parent / path.name).write_bytes(path.read_bytes())
         converted = target.read_text(encoding="utf-8")
         markdown = sidecar_links(original.read_text(encoding="utf-8"), names)
         assert converted.count("<table data-search-exclude>") >= 15
+        assert "](chart-data.csv)" in markdown  # left for MkDocs to link, here
         # Only the summary box, which its template writes as HTML.
         assert markdown.count("<table") == markdown.count('<div class="summary-box"') == 1
         # The week links the site stage adds to the build copy (week_links), in both.
