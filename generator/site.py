@@ -41,7 +41,12 @@ from generator.errors import SiteError
 from generator.site_config import CONFIG_FILE, build_config
 from generator.site_docs import assemble_docs
 from generator.site_js import bundle_in_background, chart_scripts, write_bundle
-from generator.site_post import measure_enclosures, publish_sidecars, restore_blocks
+from generator.site_post import (
+    absolute_feed_images,
+    measure_enclosures,
+    publish_sidecars,
+    restore_blocks,
+)
 from generator.week_links import add_week_links
 
 __all__ = ["BUILD_DIR", "SiteBuild", "SiteError", "build_site", "replace_dir"]
@@ -110,6 +115,7 @@ def build_site(
         restore_blocks(blocks, site_tmp)
         publish_sidecars(sidecars, site_tmp)
         measure_enclosures(site_tmp, config.get("site_url") or "")
+        absolute_feed_images(site_tmp)
         write_bundle(site_tmp, bundle.result())
     replace_dir(site_tmp, site_dir)
     return _summary(site_dir)

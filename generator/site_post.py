@@ -1,5 +1,6 @@
 """What the build adds to the site MkDocs wrote: the reports' files beside their pages, their
-heavy blocks back into them, and the byte length of the feeds' chart enclosures."""
+heavy blocks back into them, the byte length of the feeds' chart enclosures, and the feed items'
+image at its absolute address."""
 
 from __future__ import annotations
 
@@ -12,6 +13,14 @@ from generator.site_docs import BLOCKS_FILE, link_or_copy
 from generator.site_markdown import PLACEHOLDER_START, with_reports_blocks
 
 ENCLOSURE = re.compile(r'<enclosure url="([^"]+)" type="([^"]+)" length="None" />')
+# A feed item's inline image and, later in the same item, its absolute address: the RSS item's
+# enclosure, the JSON Feed item's "image".
+RSS_ITEM_IMAGE = re.compile(
+    r"(src=&#34;)social\.png(&#34;(?:(?!</item>).)*?<enclosure url=\"([^\"]+/social\.png)\")", re.S
+)
+JSON_ITEM_IMAGE = re.compile(
+    r'(src=\\")social\.png(\\"(?:(?!"content_html").)*?"image": "([^"]+/social\.png)")', re.S
+)
 
 
 def publish_sidecars(sidecars: Path, site_dir: Path) -> None:
@@ -53,5 +62,20 @@ def measure_enclosures(site_dir: Path, site_url: str) -> None:
             return f'<enclosure url="{match.group(1)}" type="{match.group(2)}" length="{path.stat().st_size}" />'
 
         fixed = ENCLOSURE.sub(measured, text)
+        if fixed != text:
+            feed.write_text(fixed, encoding="utf-8")
+
+
+def absolute_feed_images(site_dir: Path) -> None:
+    """Give each feed item's inline image its absolute address, the item's own enclosure.
+
+    The item's HTML names the image beside its report (``social.png``), which a feed reader
+    resolves against the item's link but an RSS-to-email service, mailing the HTML elsewhere,
+    does not: the mail would show a broken image.
+    """
+    for feed, pattern in [*((f, RSS_ITEM_IMAGE) for f in sorted(site_dir.glob("feed_rss_*.xml"))),
+                          *((f, JSON_ITEM_IMAGE) for f in sorted(site_dir.glob("feed_json_*.json")))]:  # fmt: skip
+        text = feed.read_text(encoding="utf-8")
+        fixed = pattern.sub(lambda m: f"{m.group(1)}{m.group(3)}{m.group(2)}", text)
         if fixed != text:
             feed.write_text(fixed, encoding="utf-8")

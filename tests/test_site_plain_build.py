@@ -24,6 +24,7 @@ pytestmark = pytest.mark.sitebuild
 
 LENGTH = re.compile(r'(<enclosure url="[^"]+" type="[^"]+" length=)"\d+"')
 BUILD_TIME = re.compile(r"<(pubDate|lastBuildDate)>[^<]* -0000</")  # the channel's, not items'
+ITEM_IMAGE = re.compile(r'(src=&#34;|src=\\")https?://[^&"\\]+/social\.png(&#34;|\\")')
 
 
 @pytest.fixture(scope="module")
@@ -93,9 +94,11 @@ def added_after_mkdocs(site: SampleSite, built: dict[str, bytes]) -> set[str]:
 
 
 def feed(data: bytes, *, lengths: bool = False) -> bytes:
-    """An RSS feed without its build time; with its enclosure lengths as the RSS plugin writes
-    them ("None") unless ``lengths``."""
+    """A feed (RSS or JSON) without its build time and with its items' inline image named as
+    the plugin writes it (``social.png``: the build makes it absolute); with its enclosure
+    lengths as the RSS plugin writes them ("None") unless ``lengths``."""
     text = BUILD_TIME.sub(r"<\1>build time</", data.decode("utf-8"))
+    text = ITEM_IMAGE.sub(r"\1social.png\2", text)
     return (text if lengths else LENGTH.sub(r'\1"None"', text)).encode("utf-8")
 
 
@@ -110,11 +113,15 @@ def test_the_site_is_a_plain_mkdocs_build_of_the_assembled_docs(
     assert set(built) - set(plain) == added
     assert set(plain) <= set(built)
     feeds = ["feed_rss_created.xml", "feed_rss_updated.xml"]
-    assert [name for name in plain if plain[name] != built[name] and name not in feeds] == []
+    json_feeds = ["feed_json_created.json", "feed_json_updated.json"]
+    changed = [name for name in plain if plain[name] != built[name]]
+    assert sorted(changed) == sorted(feeds + json_feeds)  # only the feeds, as below
     for name in feeds:
         assert ENCLOSURE.search(plain[name].decode("utf-8"))  # the plugin's "None"
         assert not ENCLOSURE.search(built[name].decode("utf-8"))  # measured by the build
         assert feed(built[name]) == feed(plain[name], lengths=True)
+    for name in json_feeds:
+        assert feed(built[name]) == feed(plain[name])
 
 
 def test_tables_written_in_html_make_the_pages_markdown_would(
@@ -153,6 +160,6 @@ def test_tables_written_in_html_make_the_pages_markdown_would(
             continue
         mine = built[name].replace(b" data-search-exclude", b"")
         data = data.replace(b" data-search-exclude", b"")  # the summary box's, in both
-        if name.startswith("feed_rss_"):
+        if name.startswith("feed_"):
             mine, data = feed(mine), feed(data)
         assert mine == data, name
