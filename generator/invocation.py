@@ -7,15 +7,16 @@ parser (``cli.py``) all import it without importing each other.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from generator.config import Config, load_config
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from generator.publish import Layout
     from generator.runcontext import RunContext
 
@@ -32,8 +33,24 @@ class Context:
         self.quiet: bool = args.quiet
         self.cache_dir: Path = args.cache_dir
         self._config: Config | None = None
-        self.now = pd.Timestamp.now(tz="UTC")
+        # The clock, read once; as a pandas Timestamp only when a command asks (``now``): the
+        # report command starts its renderer before pandas is imported.
+        self._clock = dt.datetime.now(dt.UTC)
+        self._now: pd.Timestamp | None = None
         self._run: RunContext | None = None
+
+    @property
+    def now(self) -> pd.Timestamp:
+        """When the command started, in UTC (read once, in ``__init__``)."""
+        if self._now is None:
+            import pandas as pd
+
+            self._now = pd.Timestamp(self._clock).tz_convert("UTC")
+        return self._now
+
+    @now.setter
+    def now(self, value: pd.Timestamp) -> None:  # tests pin the clock
+        self._now = value
 
     @property
     def run(self) -> RunContext:

@@ -68,14 +68,16 @@ def report(
     force: bool,
     images: bool,
     run: RunContext | None = None,
+    renderer: Renderer | None = None,
 ) -> Path:
     """The ``report`` command: one week's report (``requested``, else the latest complete week)
     and the home page; returns the report's page (``run``: the run's calendar, caches and
-    renderer; None: a context keeping nothing)."""
+    renderer; None: a context keeping nothing; ``renderer``: one already started, else the run
+    starts one)."""
     run = RunContext() if run is None else run
     # The renderer starts first: its JavaScript engine warms up (~0.6 s) while the market loads
     # and the metrics are computed, instead of after them.
-    with _drawing(images, None, run) as renderer:
+    with _drawing(images, renderer, run) as renderer:
         market = load_project_market(layout)
         week = resolve_market_week(market, config, requested, calendar=run.calendar)
         page = generate_report(

@@ -6,6 +6,7 @@ Each parses its options and runs the pipeline (``generator.pipeline``, ``generat
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterator
@@ -13,28 +14,31 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.calendar import NY_TZ
 from generator.errors import DataError, UsageError, os_error_line
 from generator.invocation import Context
 from generator.site_config import checked_site_url
-from generator.weeks import parse_date
 
 if TYPE_CHECKING:
     from generator.weekly import Extras, Source
 
 
 def run_report(ctx: Context) -> int:
-    from generator import pipeline
-
     layout = ctx.layout()
-    with _one_line_os_errors(layout.docs, "writing the report"):
+    images = not ctx.args.no_images
+    # The renderer starts before the pipeline (pandas, Altair) is imported: vl-convert's engine
+    # takes ~0.6 s to start, about as long as those imports and the week's computing.
+    drawing = ctx.run.start_renderer() if images else contextlib.nullcontext()
+    with _one_line_os_errors(layout.docs, "writing the report"), drawing as renderer:
+        from generator import pipeline
+
         page = pipeline.report(
             layout,
             ctx.config,
             ctx.args.week,
             force=ctx.args.force,
-            images=not ctx.args.no_images,
+            images=images,
             run=ctx.run,
+            renderer=renderer,
         )
     ctx.say(f"wrote {page}")
     return 0
@@ -42,6 +46,7 @@ def run_report(ctx: Context) -> int:
 
 def run_backfill(ctx: Context) -> int:
     from generator import pipeline
+    from generator.weeks import parse_date
 
     args = ctx.args
     if (args.since is None) == (args.last is None):
@@ -90,6 +95,7 @@ def run_site(ctx: Context) -> int:
 
 def run_weekly(ctx: Context) -> int:
     from generator.weekly import run_weekly as weekly
+    from generator.weeks import parse_date
 
     args = ctx.args
     if args.sample and args.from_csv:
@@ -144,6 +150,7 @@ def _extras(ctx: Context) -> Extras | None:
 
 def _source(ctx: Context) -> Source:
     """Where the weekly job takes its new data from: the options say."""
+    from generator.calendar import NY_TZ
     from generator.weekly import csv_source, live_source, sample_source
 
     args, table = ctx.args, ctx.run.calendar

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-import generator.charts
 import generator.site
+import generator.vlrenderer
 from generator import archive
 from generator.publish import Layout, site_is_current
 from tests.weeklyproject import (
@@ -107,7 +107,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _stand_ins(patch: pytest.MonkeyPatch) -> None:
     pin_clock(patch, NOW)
     patch.setattr(generator.site, "build_site", fake_build_site)
-    patch.setattr(generator.charts, "VegaRenderer", FixedRenderer)
+    patch.setattr(generator.vlrenderer, "VegaRenderer", FixedRenderer)
 
 
 @pytest.fixture(autouse=True)

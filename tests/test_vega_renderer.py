@@ -176,3 +176,18 @@ def test_the_warm_up_chart_draws() -> None:
     from generator.vlworker import WARM_UP
 
     assert vl_convert.vegalite_to_svg(WARM_UP).startswith("<svg")
+
+
+def test_the_report_command_can_start_the_renderer_before_pandas_loads() -> None:
+    """The report command starts vl-convert first thing (its engine takes ~0.6 s, about as long
+    as importing pandas and computing the week): the command line, the command module and the
+    renderer must not import pandas."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, generator.cli, generator.site_commands, generator.vlrenderer, "
+        "generator.runcontext; assert 'pandas' not in sys.modules, 'pandas imported'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr.strip().splitlines()[-1:]
