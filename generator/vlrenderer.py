@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.errors import RenderError
+from generator.vlspec import svg_request
 
 # The vl-convert worker process (``generator.vlworker``).
 WORKER_COMMAND = (sys.executable, "-m", "generator.vlworker")
@@ -66,8 +67,6 @@ class VegaRenderer:
     def svg(self, spec: dict[str, Any], theme: str = "light") -> str:
         """The chart as a standalone SVG document (see ``svg_request``); RenderError when
         vl-convert fails."""
-        from generator.charts.assets import svg_request  # loaded by then: the specs are built
-
         return self._ask(svg_request(spec, theme))["svg"]
 
     def png_from_svg(self, svg: str) -> bytes:

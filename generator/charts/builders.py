@@ -35,6 +35,7 @@ from generator.charts.tables import frame_to_csv
 from generator.charts.units import shown_expression
 from generator.lazy import lazy_module
 from generator.metrics import registry
+from generator.vlspec import HOVER
 
 if TYPE_CHECKING:
     import altair as alt
@@ -42,7 +43,6 @@ else:
     alt = lazy_module("altair")  # drawn only when a template is not cached (charts.specs)
 
 HEIGHT = 300
-HOVER = "hover"
 # Field holding each folded series' display label (frames must not have a column of this name).
 SERIES = "series"
 SAMPLE_NOTE = "Sample data: synthetic, not real market prices"
