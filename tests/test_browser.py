@@ -70,7 +70,9 @@ def browser_page(base_url: str) -> Iterator[tuple[object, dict[str, list[str]]]]
         context.route("**/*", route)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
-        page.on("console", lambda m: m.type == "error" and seen["console"].append(m.text))
+        # Vega logs a spec it must correct (e.g. a dropped autosize) as a warning.
+        console_kinds = ("error", "warning")
+        page.on("console", lambda m: m.type in console_kinds and seen["console"].append(m.text))
         page.on("pageerror", lambda e: seen["console"].append(str(e)))
         page.on("requestfailed", lambda r: seen["failed"].append(r.url))
         try:

@@ -396,7 +396,14 @@ def _ladder(tables: tuple[Table, ...], attrs: Attrs) -> alt.TopLevelMixin:
         series=series,
         horizontal=True,
         extra_tips=(Field("symbol", "Symbol", "nominal"), Field("basis", "Basis", "nominal")),
-    ).properties(height=alt.Step(LADDER_BAR))
+    ).properties(height=ladder_height(attrs["names"], len(series)))
+
+
+def ladder_height(names: int, periods: int) -> int:
+    """Pixels of the ladder: what ``height={"step": LADDER_BAR}`` would give (Vega-Lite's
+    bands, inner and outer padding 0.2), as a number, because a step height drops the charts'
+    "fit-x" autosize with a warning in the reader's console."""
+    return round((names + 0.2) * periods * LADDER_BAR / 0.8)
 
 
 def _ladder_text(frame: pd.DataFrame) -> str:

@@ -52,7 +52,7 @@ Frames and their columns (dates are naive ``Timestamp``s; returns and spreads ar
   "total return" (adjusted closes differ from closes) or "price return" (an index).
 
 Frame ``attrs`` carry display names for the builders: ``small``/``large`` (side names) and, where
-useful, ``first_year``/``last_year``/``year``.
+useful, ``first_year``/``last_year``/``year``; ``names`` (the ladder's number of bars per period).
 """
 
 from __future__ import annotations
@@ -397,9 +397,12 @@ def ladder_frame(inputs: _Inputs) -> pd.DataFrame:
     if not rows:
         raise Unavailable(f"no ladder symbol has data for the week ending {iso(week_end)}")
     symbols, labels, bases, periods, values = (list(c) for c in zip(*rows, strict=True))
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {"symbol": symbols, "label": labels, "basis": bases, "period": periods, "value": values}
     )
+    # The chart's height is a number of pixels per bar (see catalogue.ladder_height).
+    frame.attrs.update(names=len(dict.fromkeys(zip(symbols, labels, bases, strict=True))))
+    return frame
 
 
 def _return_basis(market: Market, symbol: str, week_end: pd.Timestamp) -> str:
