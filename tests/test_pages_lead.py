@@ -192,3 +192,18 @@ def test_a_small_cap_record_is_said_once_in_the_takeaways() -> None:
                                                           if f.kind != "record_close")))  # fmt: skip
     takeaways = section_of(render_report(plain, {}, sample=False), "Key takeaways")
     assert "- Small caps set a new 52-week or all-time closing high this week." in takeaways
+
+
+def test_the_years_result_says_by_how_much() -> None:
+    """ "Small caps beat large caps this year." said nothing of the size (a reviewer's note)."""
+    from tests.test_pages import fixed_doc, section_of
+
+    doc = fixed_doc()
+    claims = tuple(
+        replace(c, verdict="supports", evidence={"returns.ytd.spread": 0.0437})
+        if c.id == "small_led_ytd" else c
+        for c in doc.claims
+    )  # fmt: skip
+    takeaways = section_of(render_report(replace(doc, claims=claims), {}, sample=False),
+                           "Key takeaways")  # fmt: skip
+    assert "- Small caps beat large caps this year, by 4.4 pp." in takeaways, takeaways
