@@ -147,13 +147,13 @@ def test_seasonal_monthly_and_cycle_frames_by_hand() -> None:
 
 def test_missing_inputs_omit_charts_with_reasons() -> None:
     charts = compute_charts(january_market(), CONFIG, pd.Timestamp("2023-12-29"))
-    assert charts.omitted["yields_vs_relative"] == "^TNX is not in the store"
+    assert charts.omitted["yields_vs_relative"] == "^TNX has no data on record"
     # Large caps never move: correlation and beta are undefined everywhere.
     assert charts.omitted["rolling_risk"] == "no data to chart"
     only_large = Market({"^GSPC": january_market().series["^GSPC"]})
     charts = compute_charts(only_large, CONFIG, pd.Timestamp("2023-12-29"))
     assert set(charts.omitted) == set(CHART_NAMES) - {"ladder"}
-    assert charts.omitted["drawdowns"] == "^RUT is not in the store"
+    assert charts.omitted["drawdowns"] == "^RUT has no data on record"
 
 
 def test_stale_pair_is_omitted_not_charted() -> None:

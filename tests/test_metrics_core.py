@@ -137,7 +137,7 @@ def test_pair_returns_spread_and_missing_side_reason() -> None:
     assert out["1y"]["small"] is None and "history starts" in out["1y"]["small_reason"]
     missing = pair_returns(market, "SM", "NOPE", pd.Timestamp("2024-01-05"), adjusted=False)
     assert missing["1w"]["large"] is None
-    assert missing["1w"]["large_reason"] == "NOPE is not in the store"
+    assert missing["1w"]["large_reason"] == "NOPE has no data on record"
     assert missing["1w"]["spread_reason"] == "small or large return is missing"
 
 
@@ -342,9 +342,9 @@ def test_compute_core_identity_and_missing_pair() -> None:
     doc = compute_core(market, CONFIG, dates[-1])
     assert doc["week_ending"] == "2024-01-05" and doc["data_through"] == "2024-01-05"
     assert doc["returns"]["ytd"]["small"] == pytest.approx(15 / 10 - 1)
-    assert doc["returns_tr"] is None and "SMTR is not in the store" in doc["returns_tr_reason"]
+    assert doc["returns_tr"] is None and "SMTR has no data on record" in doc["returns_tr_reason"]
     empty = compute_core(Market(series={}), CONFIG, dates[-1])
-    assert empty["relative"] is None and empty["relative_reason"] == "SM is not in the store"
+    assert empty["relative"] is None and empty["relative_reason"] == "SM has no data on record"
     assert empty["drawdown"]["small"] is None and empty["data_through"] is None
 
 

@@ -79,7 +79,7 @@ def test_absent_yield_has_null_data_through_with_reason() -> None:
     doc = compute_metrics(Market(series=series), TINY_CONFIG, pd.Timestamp("2024-01-05")).to_plain()
     entry = doc["rates"]["yields"]["13w"]
     assert entry["data_through"] is None
-    assert entry["data_through_reason"] == "R13 is not in the store"
+    assert entry["data_through_reason"] == "R13 has no data on record"
 
 
 @pytest.mark.parametrize(

@@ -121,7 +121,7 @@ def test_week_2026_08_21_indices_only(real) -> None:  # type: ignore[no-untyped-
     mdy = next(row for row in doc["ladder"]["rows"] if row["symbol"] == "MDY")
     assert mdy["ytd"] is None and "MDY data ends 2022-11-18" in mdy["ytd_reason"]
     iwc = next(row for row in doc["ladder"]["rows"] if row["symbol"] == "IWC")
-    assert iwc["1w"] is None and iwc["1w_reason"] == "IWC is not in the store"
+    assert iwc["1w"] is None and iwc["1w_reason"] == "IWC has no data on record"
     ten = doc["rates"]["yields"]["10y"]
     assert ten["level"] is None and ten["level_reason"]
     both = pd.concat({"s": rut, "l": spx}, axis=1, join="inner").loc[:"2026-08-21"]

@@ -206,7 +206,7 @@ def test_without_the_nasdaq_index_the_gauge_says_why_and_the_claim_reads_the_etf
     doc = compute_metrics(without(market, "^IXIC"), config, pd.Timestamp(WEEK))
     gauge = doc.great_rotation.gauges["small_vs_nasdaq_index"]
     for key in ("change_4w", "change_13w", "change_52w", "pct_all", "state", "weekly_ci_low"):
-        assert getattr(gauge, key) == Missing("^IXIC is not in the store")
+        assert getattr(gauge, key) == Missing("^IXIC has no data on record")
     claim = claim_by_id(doc.claims, "great_rotation")
     assert claim.evidence["gauge"] == "IWM / QQQ"
     assert claim.verdict != NO_DATA and claim.n == 52
@@ -218,7 +218,7 @@ def test_without_any_nasdaq_series_the_claim_has_not_enough_data_and_says_why() 
     claim = claim_by_id(doc.claims, "great_rotation")
     assert claim.verdict == NO_DATA
     assert claim.evidence["gauge"] == "^RUT / ^IXIC"
-    assert claim.reason == "^IXIC is not in the store"
+    assert claim.reason == "^IXIC has no data on record"
     assert isinstance(claim.n, Missing) and isinstance(claim.period, Missing)
 
 
@@ -340,7 +340,7 @@ def test_the_page_lists_gauges_without_current_data_in_one_line_not_as_rows() ->
     from generator.pages.render import environment
 
     doc = base_doc()
-    gone = Missing("RSP is not in the store")
+    gone = Missing("RSP has no data on record")
     rsp = replace(doc.great_rotation.gauges["equal_vs_cap"], change_4w=gone, change_13w=gone,
                   change_52w=gone, pct_all=gone)  # fmt: skip
     gauges = MappingProxyType({**doc.great_rotation.gauges, "equal_vs_cap": rsp})
@@ -353,5 +353,5 @@ def test_the_page_lists_gauges_without_current_data_in_one_line_not_as_rows() ->
     assert [row.split(" | ")[0] for row in rows] == [
         "| Gauge", f"| {md_text(labels['IWM / QQQ'])}", f"| {md_text(labels['^RUT / ^IXIC'])}"
     ]  # fmt: skip
-    assert "Without current data: RSP / SPY (RSP is not in the store)." in text
+    assert "Without current data: RSP / SPY (RSP has no data on record)." in text
     assert "n/a" not in text

@@ -218,7 +218,10 @@ def test_compute_seasonality_section(three_years: tuple[pd.Series, pd.Series]) -
     january = out["months"][0]
     assert january["month"] == 1 and january["years"] == 3
     assert january["hit_rate"] == pytest.approx(2 / 3)
-    assert out["french"] is None and "not in the store" in out["french_reason"]
+    assert (
+        out["french"] is None
+        and "no Ken French size-portfolio data on record" in out["french_reason"]
+    )
     # Average path over 2018 and 2019, month 1: mean of the two January spreads.
     assert out["average_path_years"] == 2
     assert out["average_path"][0]["spread"] == pytest.approx(0.005 + 0.015)

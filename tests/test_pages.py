@@ -438,12 +438,12 @@ def test_a_streak_under_two_weeks_is_not_a_takeaway_and_reasons_stay_out_of_tabl
 
 def test_funds_and_gauges_without_data_are_one_line_each_not_rows_of_na() -> None:
     doc = fixed_doc()
-    gone = Missing("IWC is not in the store")
+    gone = Missing("IWC has no data on record")
     rows = tuple(replace(r, w1=gone, ytd=gone, y1=gone) if r.symbol == "IWC" else r
                  for r in doc.ladder.rows)  # fmt: skip
     page = render_report(replace(doc, ladder=replace(doc.ladder, rows=rows)), {}, sample=False)
     text = section_of(page, "Great Rotation and the size ladder")
-    assert "Funds without current data: IWC (IWC is not in the store)." in text
+    assert "Funds without current data: IWC (IWC has no data on record)." in text
     assert not [line for line in text.splitlines() if line.startswith("| ") and "IWC" in line]
     html = markdown.markdown(text, extensions=["tables"])
     assert html.count("<table>") == 3  # the rotation gauges, the funds and the ladder gauges

@@ -80,7 +80,7 @@ def yield_close(
         raise Unavailable("no 10-year yield symbol configured")
     series = market.series.get(symbol)
     if series is None:
-        raise Unavailable(f"{symbol} is not in the store")
+        raise Unavailable(f"{symbol} has no data on record")
     frame = series.frame
     column = "close" if series.schema == "ohlcv" else "value"
     stop = int(frame.index.searchsorted(pd.Timestamp(week_end), side="right"))

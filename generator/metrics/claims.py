@@ -122,7 +122,7 @@ def month_claim(doc: Document, cid: str, month: int, *, long: bool = False) -> C
     statement = f"Small caps tend to beat large caps in {name}"
     if long:
         statement += ", on the long record (Ken French size portfolios)"
-    absent = ("the Ken French size portfolios are not in the store" if long
+    absent = ("no Ken French size-portfolio data on record" if long
               else f"no seasonal table: {absent_reason(doc.seasonality)}")  # fmt: skip
     period = _month_period(first_year, table.last_complete_month, month) if table else NOT_STATED
     return _judged(cid, statement, SEASONAL_RULE, stats, evidence, minimum=MIN_SEASONAL_YEARS,
@@ -157,7 +157,7 @@ def cycle_claim(doc: Document, cid: str, phase: int, *, long: bool = False) -> C
         statement += ", on the long record (Ken French size portfolios)"
     evidence = {"phase": phase, "phase_name": name, **seasonal_evidence(stats)}
     period = f"{table.first_year}-{table.last_complete_year}" if table else NOT_STATED
-    absent = ("the Ken French size portfolios are not in the store" if long
+    absent = ("no Ken French size-portfolio data on record" if long
               else f"no cycle table: {absent_reason(doc.cycle)}")  # fmt: skip
     return _judged(cid, statement, CYCLE_RULE, stats, evidence, minimum=MIN_CYCLES,
                    unit="cycles", period=period if isinstance(period, str) else NOT_STATED,

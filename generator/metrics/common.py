@@ -251,7 +251,7 @@ def _current_close(
         raise Unavailable("no symbol configured")
     series = market.series.get(symbol)
     if series is None or series.schema != "ohlcv":
-        raise Unavailable(f"{symbol} is not in the store")
+        raise Unavailable(f"{symbol} has no data on record")
     frame = series.frame
     # Plain numpy: this runs twenty times per week and pandas indexing dominates otherwise.
     index = frame.index

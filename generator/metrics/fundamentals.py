@@ -34,8 +34,8 @@ MIN_SNAPSHOTS = 52  # weekly snapshots before the 52-week earnings growth is com
 WINDOW_DAYS = 364  # 52 weeks
 TOLERANCE_DAYS = 7  # how far the earlier snapshot may sit from 52 weeks before the latest
 NOT_FETCHED = (
-    "no fundamentals fetched yet: run `generator fetch --source fundamentals`; "
-    "history starts building weekly"
+    "no earnings or valuation snapshots of the index funds yet: run `generator fetch --source "
+    "fundamentals`; they are collected weekly from then on"
 )
 _SPECS = {spec.key: spec for spec in FIELDS}
 
@@ -140,7 +140,7 @@ def _earnings_growth(
     start = near.index[np.argmin(np.abs((near.index - target).days))]
     close = market.close(etf)
     if close is None or close.empty:
-        raise Unavailable(f"{etf} closes are not in the store")
+        raise Unavailable(f"no {etf} closes on record")
     prices = close.asof(pd.DatetimeIndex([start, end]))
     if prices.isna().any():
         raise Unavailable(f"{etf} has no close on or before {iso(start)}")
@@ -154,8 +154,9 @@ def book_to_market_record(market: Market, week_end: pd.Timestamp) -> dict[str, A
     big = value_series(market, FF_BEME_BIG, week_end)
     if small is None or big is None:
         raise Unavailable(
-            f"the Ken French book-to-market series ({FF_BEME_SMALL}, {FF_BEME_BIG}) are not in "
-            "the store: import 25_Portfolios_5x5.CSV"
+            # Readers see the first part; the operator's hint is kept for metrics.json and status.
+            "no Ken French book-to-market data on record: run `generator import "
+            "25_Portfolios_5x5.CSV`"
         )
     ratio = (small / big).dropna()
     ratio = ratio[np.isfinite(ratio.to_numpy())]

@@ -99,7 +99,7 @@ def _yield_section(market: Market, symbol: str, week_end: pd.Timestamp) -> dict[
     if through is None:
         series = market.series.get(symbol)
         absent = series is None or series.schema != "ohlcv"
-        reason = "is not in the store" if absent else f"has no value on or before {iso(week_end)}"
+        reason = "has no data on record" if absent else f"has no value on or before {iso(week_end)}"
         out["data_through_reason"] = f"{symbol} {reason}"
     try:
         series = current_close(market, symbol, week_end, positive=False)

@@ -341,7 +341,7 @@ def _french_months(market: Market, week_end: pd.Timestamp) -> FrenchMonths:
         _french_monthly(market, sym, week_end) for sym in (FF_SMALL_MONTHLY, FF_BIG_MONTHLY)
     )
     if monthly[0] is None or monthly[1] is None:
-        raise Unavailable("the Ken French size portfolios are not in the store")
+        raise Unavailable("no Ken French size-portfolio data on record")
     last_key = min(series.index[-1] for series in monthly)
     through = key_to_month_start(np.array([last_key]))[0] + pd.offsets.MonthEnd(0)
     pairs = month_pairs(*((s.index.to_numpy(), s.to_numpy()) for s in monthly))

@@ -125,7 +125,7 @@ def pe_history(market: Market, etf: str, week_end: pd.Timestamp) -> pd.Series:
 def _latest_value(market: Market, symbol: str, week_end: pd.Timestamp) -> dict[str, Any]:
     values = value_series(market, symbol, week_end)
     if values is None:
-        raise Unavailable(f"{symbol} is not in the store")
+        raise Unavailable(f"{symbol} has no data on record")
     return {"symbol": symbol, "date": iso(values.index[-1]), "value": float(values.iloc[-1])}
 
 
@@ -156,7 +156,7 @@ def book_to_market_section(market: Market, week_end: pd.Timestamp) -> dict[str, 
     record(out, "small", lambda: _latest_value(market, FF_BEME_SMALL, week_end))
     record(out, "big", lambda: _latest_value(market, FF_BEME_BIG, week_end))
     if out["small"] is None and out["big"] is None:
-        raise Unavailable("the Ken French book-to-market series are not in the store")
+        raise Unavailable("no Ken French book-to-market data on record")
     record(out, "ratio", lambda: _ratio(_value(out["small"]), _value(out["big"])))
     return out
 
