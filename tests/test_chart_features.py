@@ -8,39 +8,26 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from generator.charts import build_chart, compute_chart_data
+from generator.charts import build_chart
 from generator.charts.builders import MONTH_ABBR
 from generator.config import load_config
 from generator.model import Market
 from generator.sources.sample import sample_market
+from tests.chartsample import WEEK, sample_chart_frames, spec_nodes
 from tests.sitebuild import ROOT
-
-WEEK = "2026-11-20"
 
 
 @pytest.fixture(scope="module")
 def frames() -> dict[str, pd.DataFrame]:
-    config = load_config(ROOT / "smallcap.toml")
-    market = Market(series={s.symbol: s for s in sample_market(config, WEEK)}, sample=True)
-    return compute_chart_data(market, config, pd.Timestamp(WEEK))
+    return sample_chart_frames()
 
 
 def _spec(frames, name: str) -> dict:  # type: ignore[no-untyped-def]
     return build_chart(name, frames[name], sample=True)
 
 
-def _nodes(node: object):  # type: ignore[no-untyped-def]
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _nodes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _nodes(value)
-
-
 def _y_scales(spec: dict) -> list[dict]:
-    return [n["y"].get("scale", {}) for n in _nodes(spec) if isinstance(n.get("y"), dict)
+    return [n["y"].get("scale", {}) for n in spec_nodes(spec) if isinstance(n.get("y"), dict)
             and n["y"].get("field") == "value"]  # fmt: skip
 
 
@@ -60,9 +47,9 @@ def test_the_ratio_has_a_three_year_zoom_of_the_same_numbers(frames) -> None:  #
 
 def test_the_rolling_spread_has_one_colour_above_zero_and_another_below(frames) -> None:  # type: ignore[no-untyped-def]
     spec = _spec(frames, "rolling_12m_spread")
-    calcs = [n["calculate"] for n in _nodes(spec) if "calculate" in n]
+    calcs = [n["calculate"] for n in spec_nodes(spec) if "calculate" in n]
     assert any(c.startswith("max(") for c in calcs) and any(c.startswith("min(") for c in calcs)
-    legend = {v for n in _nodes(spec) if n.get("field") == "series" and "sort" in n
+    legend = {v for n in spec_nodes(spec) if n.get("field") == "series" and "sort" in n
               for v in n["sort"]}  # fmt: skip
     assert len(legend) == 2 and all("ahead" in v for v in legend)
 
@@ -71,17 +58,17 @@ def test_month_bars_carry_their_interval_and_highlight_this_month(frames) -> Non
     frame = frames["month_spread"]
     assert frame["current"].tolist() == [int(m == 11) for m in frame["month"]]
     spec = _spec(frames, "month_spread")
-    whiskers = [n for n in _nodes(spec) if isinstance(n.get("y2"), dict)
+    whiskers = [n for n in spec_nodes(spec) if isinstance(n.get("y2"), dict)
                 and n["y2"].get("field") == "spread_ci99_high"]  # fmt: skip
     assert whiskers and whiskers[0]["y"]["field"] == "spread_ci99_low"
     assert any("datum['current'] === 1" in json.dumps(n) or "datum[\"current\"] === 1"
-               in json.dumps(n) for n in _nodes(spec) if "opacity" in n)  # fmt: skip
+               in json.dumps(n) for n in spec_nodes(spec) if "opacity" in n)  # fmt: skip
 
 
 def test_cycle_bars_show_n_and_mark_this_year(frames) -> None:  # type: ignore[no-untyped-def]
     spec = _spec(frames, "cycle_phases")
     scene = vl_convert.vegalite_to_scenegraph(spec | {"width": 600})
-    texts = [n["text"] for n in _nodes(scene) if isinstance(n.get("text"), str)]
+    texts = [n["text"] for n in spec_nodes(scene) if isinstance(n.get("text"), str)]
     frame = frames["cycle_phases"]
     now = int(frame.loc[frame["current"] == 1, "years"].iloc[0])
     assert sorted(t for t in texts if t.startswith("n = ")) == sorted(
@@ -89,10 +76,10 @@ def test_cycle_bars_show_n_and_mark_this_year(frames) -> None:  # type: ignore[n
     )
     # "this year" is a line of its own above the phase's n (one line overran the next note on a
     # phone).
-    notes = {n["text"]: n for n in _nodes(scene) if n.get("text") in ("this year",)}
+    notes = {n["text"]: n for n in spec_nodes(scene) if n.get("text") in ("this year",)}
     assert list(notes) == ["this year"]
     current = frame["current"].tolist().index(1)
-    n_notes = [n for n in _nodes(scene) if isinstance(n.get("text"), str)
+    n_notes = [n for n in spec_nodes(scene) if isinstance(n.get("text"), str)
                and n["text"].startswith("n = ")]  # fmt: skip
     below = min(n_notes, key=lambda n: abs(n["x"] - notes["this year"]["x"]))
 
@@ -145,7 +132,7 @@ def test_the_heatmap_colours_a_side_as_every_other_chart_does(frames) -> None:  
     small, large = theme["light"]["range"]["category"][:2]
     scales = [
         n["scale"]
-        for n in _nodes(_spec(frames, "spread_heatmap"))
+        for n in spec_nodes(_spec(frames, "spread_heatmap"))
         if isinstance(n, dict) and isinstance(n.get("scale"), dict) and "domainMid" in n["scale"]
     ]
     assert scales and all(s["range"][0] == large and s["range"][-1] == small for s in scales)

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from generator.charts import build_chart, compute_chart_data
+from generator.charts import build_chart
 from generator.charts.builders import (
     LEGEND_WIDTH,
     SAMPLE_NOTE,
@@ -16,30 +15,13 @@ from generator.charts.builders import (
     subtitle_lines,
 )
 from generator.charts.catalogue import CHARTS
-from generator.config import load_config
-from generator.model import Market
-from generator.sources.sample import sample_market
-from tests.sitebuild import ROOT
-
-WEEK = "2026-11-20"
+from tests.chartsample import sample_chart_frames, spec_nodes
 
 
 @pytest.fixture(scope="module")
 def specs() -> dict[str, dict]:
-    config = load_config(ROOT / "smallcap.toml")
-    market = Market(series={s.symbol: s for s in sample_market(config, WEEK)}, sample=True)
-    frames = compute_chart_data(market, config, pd.Timestamp(WEEK))
+    frames = sample_chart_frames()
     return {name: build_chart(name, frame, sample=True) for name, frame in frames.items()}
-
-
-def _nodes(node: object):  # type: ignore[no-untyped-def]
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _nodes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _nodes(value)
 
 
 def test_a_subtitle_breaks_at_spaces_into_short_lines() -> None:
@@ -74,7 +56,7 @@ def test_every_title_and_subtitle_line_fits_a_phone(specs: dict[str, dict]) -> N
 def test_every_legend_fits_a_phone_in_one_row_or_has_columns(specs: dict[str, dict]) -> None:
     checked = 0
     for name, spec in specs.items():
-        for node in _nodes(spec):
+        for node in spec_nodes(spec):
             legend = node.get("legend") if node.get("field") == "series" else None
             if not isinstance(legend, dict):
                 continue

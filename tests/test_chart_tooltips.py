@@ -16,24 +16,17 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from generator.charts import build_chart, compute_chart_data
+from generator.charts import build_chart
 from generator.charts.tables import frame_to_csv
 from generator.charts.units import rounded_text, shown_expression
-from generator.config import load_config
 from generator.metrics import registry
-from generator.model import Market
 from generator.pages.context import CHART_TABLES
-from generator.sources.sample import sample_market
-from tests.sitebuild import ROOT
-
-WEEK = "2026-11-20"
+from tests.chartsample import sample_chart_frames
 
 
 @pytest.fixture(scope="module")
 def frames() -> dict[str, pd.DataFrame]:
-    config = load_config(ROOT / "smallcap.toml")
-    market = Market(series={s.symbol: s for s in sample_market(config, WEEK)}, sample=True)
-    return compute_chart_data(market, config, pd.Timestamp(WEEK))
+    return sample_chart_frames()
 
 
 def _texts(node: Any) -> Iterator[str]:

@@ -34,6 +34,7 @@ from generator.config import load_config, parse_config
 from generator.metrics.common import truncate_market
 from generator.model import Market, Series
 from generator.sources.sample import sample_market
+from tests.chartsample import spec_nodes
 from tests.conftest import ROOT
 
 CONFIG = parse_config(
@@ -232,17 +233,6 @@ def test_point_in_time_frames_ignore_later_data() -> None:
 # --- the spec contract ---------------------------------------------------------------------------
 
 
-def walk(node: object):
-    """Every dict inside a spec, depth first."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from walk(value)
-
-
 @pytest.mark.parametrize("name", CHART_NAMES)
 def test_every_spec_meets_the_contract(name: str) -> None:
     spec = json.loads(spec_json(long_specs()[name]))
@@ -251,7 +241,7 @@ def test_every_spec_meets_the_contract(name: str) -> None:
     assert len(spec["description"]) > 80 and spec["description"].endswith(f"{SAMPLE_NOTE}.")
     assert spec["width"] == "container" and spec["background"] == "transparent"
     assert "config" not in spec
-    dicts = list(walk(spec))
+    dicts = list(spec_nodes(spec))
     axes = [(ch, d[ch]["axis"]) for d in dicts for ch in ("x", "y")
             if isinstance(d.get(ch), dict) and isinstance(d[ch].get("axis"), dict)]  # fmt: skip
     assert {ch for ch, _ in axes} == {"x", "y"}
@@ -289,7 +279,7 @@ def test_spec_data_is_inline_rounded_csv() -> None:
     assert lines[1].startswith("1,Jan,0.05,0,0.05,1,3,") and lines[1].endswith(",0")
     assert lines[2].startswith("2,Feb,0,0,0,0,3,")
     assert SAMPLE_NOTE not in spec_json(spec)
-    layer_data = [d["data"] for d in walk(spec) if isinstance(d.get("data"), dict)]
+    layer_data = [d["data"] for d in spec_nodes(spec) if isinstance(d.get("data"), dict)]
     assert {"type": "csv", "parse": {"month": "number", "small_mean": "number",
             "large_mean": "number", "spread_mean": "number", "hit_rate": "number",
             "years": "number", "spread_ci99_low": "number", "spread_ci99_high": "number",
@@ -302,7 +292,9 @@ def test_names_from_config_stay_data_not_markup_or_code() -> None:
     lookup = [v for v in spec["datasets"].values() if isinstance(v, list)]
     assert lookup == [[{"key": "small_mean", "series": "Small <b>Co</b>"},
                        {"key": "large_mean", "series": "Large.Co"}]]  # fmt: skip
-    expressions = [d[k] for d in walk(spec) for k in ("filter", "calculate", "test") if k in d]
+    expressions = [
+        d[k] for d in spec_nodes(spec) for k in ("filter", "calculate", "test") if k in d
+    ]
     assert not any("Small" in str(e) or "Large" in str(e) for e in expressions)
 
 
@@ -426,7 +418,7 @@ def test_a_template_serves_every_week_of_the_same_shape() -> None:
 def named_marks(node: object) -> dict[str, list[dict]]:
     """Items of every named mark of a Vega scenegraph (same-named marks pooled)."""
     out: dict[str, list[dict]] = {}
-    for d in walk(node):
+    for d in spec_nodes(node):
         if "marktype" in d and d.get("name"):
             out.setdefault(d["name"], []).extend(d.get("items", []))
     return out
@@ -560,7 +552,7 @@ def test_every_ordinal_position_keeps_the_data_order(name: str) -> None:
     that encodes them, Vega-Lite unions the layers' domains sorted alphabetically, and the
     seasonal path ran Apr, Aug, Dec, Feb, ... on every report."""
     spec = json.loads(spec_json(long_specs()[name]))
-    positions = [d[ch] for d in walk(spec) for ch in ("x", "y")
+    positions = [d[ch] for d in spec_nodes(spec) for ch in ("x", "y")
                  if isinstance(d.get(ch), dict) and d[ch].get("type") in ("ordinal", "nominal")
                  and "field" in d[ch]]  # fmt: skip
     unsorted = [p["field"] for p in positions if "sort" not in p]
