@@ -443,7 +443,11 @@ def test_funds_and_gauges_without_data_are_one_line_each_not_rows_of_na() -> Non
                  for r in doc.ladder.rows)  # fmt: skip
     page = render_report(replace(doc, ladder=replace(doc.ladder, rows=rows)), {}, sample=False)
     text = section_of(page, "Great Rotation and the size ladder")
-    assert "Funds without current data: IWC (IWC has no data on record)." in text
+    # The fund by its name (the reason gives its symbol), as the ladder table names it.
+    assert (
+        "Funds without current data: Micro caps &#40;iShares Micro-Cap&#41; "
+        "— IWC has no data on record." in text
+    ), text
     assert not [line for line in text.splitlines() if line.startswith("| ") and "IWC" in line]
     html = markdown.markdown(text, extensions=["tables"])
     assert html.count("<table>") == 3  # the rotation gauges, the funds and the ladder gauges
