@@ -180,7 +180,7 @@ def test_rates_and_valuation_sections() -> None:
     page = render_report(doc, {}, sample=False)
     ten = doc.rates.yields["10y"]
     change = f"{ten.change_1w * 100:+.0f} bp".replace("-", "\u2212")
-    assert f"| 10y | ^TNX | {ten.level:.2f}% | {change} |" in page
+    assert f"| 10-year | ^TNX | {ten.level:.2f}% | {change} |" in page
     assert "Curated forward P/E and earnings growth: not available (no curated valuation" in page
     assert "ETF trailing P/E: not available (no ETF trailing P/E series in the store)." in page
 
@@ -432,7 +432,7 @@ def test_a_streak_under_two_weeks_is_not_a_takeaway_and_reasons_stay_out_of_tabl
     gone = Missing("^IRX data ends 2019-09-17, before the week ending 2026-11-20")
     rates = replace(doc.rates, sensitivity={**doc.rates.sensitivity, "13w": gone})
     text = section_of(render_report(replace(doc, rates=rates), {}, sample=False), "Rates")
-    assert "Rate sensitivity not available: 13w yield (^IRX data ends 2019-09-17" in text
+    assert "Rate sensitivity not available: 13-week yield (^IRX data ends 2019-09-17" in text
     assert not [line for line in text.splitlines() if line.startswith("|") and "^IRX data" in line]
 
 
@@ -491,9 +491,9 @@ def test_yields_without_data_are_one_line_and_the_slope_is_left_out() -> None:
     yields = {**doc.rates.yields, "13w": gone}
     rates = replace(doc.rates, yields=yields, slope_10y_13w=Missing("no 13-week yield"))
     text = section_of(render_report(replace(doc, rates=rates), {}, sample=False), "Rates")
-    assert "Yields not available: 13w (^IRX data ends 2019-09-17, before the week ending " in text
-    assert "| 10y | ^TNX |" in text
-    assert not [line for line in text.splitlines() if line.startswith("| 13w | ^IRX")]
+    assert "Yields not available: 13-week (^IRX data ends 2019-09-17, before the week ending " in text
+    assert "| 10-year | ^TNX |" in text
+    assert not [line for line in text.splitlines() if line.startswith("| 13-week | ^IRX")]
     assert "Slope" not in text and "n/a" not in text
     every = {key: gone for key in doc.rates.yields}
     text = section_of(render_report(replace(doc, rates=replace(rates, yields=every)), {},

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from generator.metrics.codec import Missing
+from generator.metrics.registry import YIELD_LABELS
 from generator.metrics.schema import Claim, Document, Relative, Stats
 from generator.metrics.story_claims import (
     earnings_growth_claim,
@@ -187,12 +188,13 @@ def high_claim(doc: Document) -> Claim:
                  reason="too little history to know the 52-week high")  # fmt: skip
 
 
-def rate_claim(doc: Document, key: str, label: str) -> Claim:
+def rate_claim(doc: Document, key: str) -> Claim:
     """Small caps' weekly relative return moves opposite to weekly changes of a yield."""
     rates = section(doc, "rates")
     sens = rates.sensitivity.get(key) if rates else None
     absent = absent_reason(sens) if isinstance(sens, Missing) else absent_reason(doc.rates)
     sens = None if isinstance(sens, Missing) else sens
+    label = YIELD_LABELS[key]
     statement = f"Small caps beat large caps when the {label} yield falls (rate sensitivity)"
     rule = (f"over the trailing 52 weeks, supports when the {VERDICT_LEVEL} interval of the beta "
             f"of weekly relative return on weekly {label} yield changes lies below zero (small "
@@ -241,8 +243,8 @@ def claims_section(doc: Document) -> tuple[Claim, ...]:
         cycle_claim(doc, "midterm_year", MIDTERM),
         cycle_claim(doc, "midterm_year_long", MIDTERM, long=True),
         high_claim(doc),
-        rate_claim(doc, "13w", "13-week"),
-        rate_claim(doc, "10y", "10-year"),
+        rate_claim(doc, "13w"),
+        rate_claim(doc, "10y"),
         valuation_claim(doc),
         earnings_growth_claim(doc),
         great_rotation_claim(doc),

@@ -115,6 +115,9 @@ def _signed(text: str, number: float, signed: bool) -> str:
     return ("+" + text) if signed and number > 0 else text
 
 
+# The configured Treasury yields (config.RATE_KEYS) in words, as tables and sentences name them.
+YIELD_LABELS = {"13w": "13-week", "5y": "5-year", "10y": "10-year", "30y": "30-year"}
+
 PERIOD_LABELS = {
     "1w": "week",
     "mtd": "month to date",

@@ -345,6 +345,11 @@ class KeyedRow:
     key: str
     item: Any  # the record, or Missing
 
+    @property
+    def label(self) -> str:
+        """The yield in words ("13-week"), not its configuration key ("13w")."""
+        return registry.YIELD_LABELS.get(self.key, self.key)
+
 
 def _keyed_rows(node: Mapping[str, Any] | None, keys: tuple[str, ...]) -> list[KeyedRow]:
     """One row per key present in ``node``, in ``keys`` order."""
