@@ -491,7 +491,9 @@ def test_yields_without_data_are_one_line_and_the_slope_is_left_out() -> None:
     yields = {**doc.rates.yields, "13w": gone}
     rates = replace(doc.rates, yields=yields, slope_10y_13w=Missing("no 13-week yield"))
     text = section_of(render_report(replace(doc, rates=rates), {}, sample=False), "Rates")
-    assert "Yields not available: 13-week (^IRX data ends 2019-09-17, before the week ending " in text
+    assert (
+        "Yields not available: 13-week (^IRX data ends 2019-09-17, before the week ending " in text
+    )
     assert "| 10-year | ^TNX |" in text
     assert not [line for line in text.splitlines() if line.startswith("| 13-week | ^IRX")]
     assert "Slope" not in text and "n/a" not in text
