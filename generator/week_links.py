@@ -20,6 +20,10 @@ from jinja2 import Environment
 
 from generator.archive import PAGE_FILE, POSTS_DIR, archived_weeks
 
+# A report's neighbour the week before or after: 6 to 8 days away (a week can end on a Thursday
+# when Friday is a holiday); further is a gap in the archive.
+ADJACENT_DAYS = 8
+
 EXCERPT_END = "<!-- more -->"  # the blog's excerpt separator (mkdocs.yml)
 NAV_TEMPLATE = "partials/week_nav.md.j2"
 # A year ago is the archived week nearest to the same calendar day a year earlier, at most this
@@ -93,13 +97,20 @@ def page_url(from_week: str, to_week: str) -> str:
 def render_week_nav(week: str, links: WeekLinks, env: Environment) -> str:
     """The navigation block of ``week``'s report; empty when it links to nothing."""
     targets = {
-        name: None if other is None else {"week": other, "url": page_url(week, other)}
+        name: None if other is None else {"week": other, "url": page_url(week, other),
+                                          "adjacent": _days_apart(week, other) <= ADJACENT_DAYS}
         for name, other in (("previous", links.previous), ("next", links.next),
                             ("year_ago", links.year_ago))
     }  # fmt: skip
     if not any(targets.values()):
         return ""
     return env.get_template(NAV_TEMPLATE).render(**targets).strip("\n")
+
+
+def _days_apart(week: str, other: str) -> int:
+    """Days between two report weeks: 7 for the week before or after; more across a gap in the
+    archive, where the link says "report", not "week"."""
+    return abs((dt.date.fromisoformat(other) - dt.date.fromisoformat(week)).days)
 
 
 def with_week_nav(page: str, nav: str) -> str:

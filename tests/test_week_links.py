@@ -90,8 +90,17 @@ def test_the_build_copy_gets_the_links_and_the_archive_is_not_written(tmp_path: 
         build, "2026-11-13"
     )
     assert "A year earlier" not in _page(build, "2026-11-13")
+    # Across a gap in the archive the link names the report, not "the previous week".
+    assert "← Previous report: November 21, 2025</a>" in _page(build, "2026-11-13")
+    assert ">Next report: November 13, 2026 →</a>" in _page(build, "2025-11-21")
     for week in weeks:
         assert _page(archive, week) == PAGE.format(week=week)
+
+
+def test_a_week_ending_on_thursday_is_still_the_next_week(tmp_path: Path) -> None:
+    _archive(tmp_path, ["2026-03-27", "2026-04-02"])  # Good Friday, April 3: a Thursday close
+    add_week_links(tmp_path, environment())
+    assert ">Next week: April 2, 2026 →</a>" in _page(tmp_path, "2026-03-27")
 
 
 def test_a_new_week_adds_the_next_link_to_the_week_before(tmp_path: Path) -> None:
