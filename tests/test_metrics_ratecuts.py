@@ -248,12 +248,12 @@ def test_without_fedfunds_the_study_says_how_to_get_it() -> None:
     small, large = pair_closes("1999-06-01", "2003-12-31")
     market = Market({SMALL: prices(SMALL, small), LARGE: prices(LARGE, large)})
     out = section(market, "2003-12-31")
-    reason = "no monthly FEDFUNDS series in the store: run `generator fetch --source fred`"
+    reason = "no federal funds rate data on record: run `generator fetch --source fred`"
     assert out["easing"] is None and out["easing_reason"] == reason
     assert out["now"] is None and out["now_reason"] == reason
     assert out["high_yield"] is None
     assert out["high_yield_reason"] == (
-        "no daily BAMLH0A0HYM2 series in the store: run `generator fetch --source fred`"
+        "no high-yield credit spread data on record: run `generator fetch --source fred`"
     )
 
 
@@ -265,7 +265,7 @@ def test_the_claim_says_not_enough_data_and_why_without_fedfunds() -> None:
     assert found is not None and found is doc.claims[-1]
     assert found.verdict == NO_DATA
     assert found.reason == (
-        "no easing cycles: no monthly FEDFUNDS series in the store: "
+        "no easing cycles: no federal funds rate data on record: "
         "run `generator fetch --source fred`"
     )
 
@@ -441,3 +441,31 @@ def test_the_page_shows_the_documents_rate_cut_numbers() -> None:
     assert "FF_ME" not in section and "^RUT /" not in section  # data named in words
     assert section.count("| 199") + section.count("| 20") >= 9  # one row per cycle
     assert "High-yield spread (BAMLH0A0HYM2" in section
+
+
+def test_the_page_says_a_monthly_rate_dates_months_not_decisions() -> None:
+    """A reader review of 2008-10-10 read "last cut 2008-09-01 (1 month ago)" as a decision the
+    Fed never took: the monthly average fell in September and October's cut was not published."""
+    from dataclasses import replace
+
+    from generator.metrics.schema_ratecuts import PolicyNow
+    from generator.pages import render_report
+
+    doc = compute_metrics(cycles_market(9, 0.002), CONFIG, pd.Timestamp("2002-08-16"))
+    monthly = PolicyNow("FEDFUNDS", 1.81, "2008-09-01", -3.2, "2008-09-01", 1, "2007-09-01", 13,
+                        True)  # fmt: skip
+    daily = replace(monthly, basis="DFEDTARU", level_date="2008-10-10", last_cut="2008-10-08")
+
+    def policy_line(now: PolicyNow) -> str:
+        page = render_report(replace(doc, ratecuts=replace(doc.ratecuts, now=now)), {},
+                             sample=False)  # fmt: skip
+        return next(line for line in page.splitlines() if line.startswith("Policy rate"))
+
+    line = policy_line(monthly)
+    assert "monthly average, FEDFUNDS; latest published month 2008-09)" in line, line
+    assert "the monthly average last fell in 2008-09 (1 month ago)" in line
+    assert "last cut" not in line and "2008-09-01" not in line
+    assert line.endswith("A cut made since then shows once its month's average is published.")
+    line = policy_line(daily)
+    assert "(the target range's upper limit, DFEDTARU, 2008-10-10)" in line, line
+    assert "last cut 2008-10-08" in line and "published" not in line

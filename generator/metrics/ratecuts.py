@@ -358,7 +358,7 @@ def _rate_cycles(market: Market) -> tuple[pd.Series, Cuts]:
 def _monthly_rate(market: Market) -> pd.Series:
     rates = _value_series(market, FED_FUNDS, "monthly")
     if rates is None:
-        raise Unavailable(f"no monthly {FED_FUNDS} series in the store: {FETCH_HINT}")
+        raise Unavailable(f"no federal funds rate data on record: {FETCH_HINT}")
     return rates
 
 
@@ -410,7 +410,7 @@ def high_yield(market: Market, config: Config, week_end: pd.Timestamp) -> dict[s
     weekly relative return on weekly spread changes."""
     spread = _value_series(market, HY_SPREAD, "daily")
     if spread is None:
-        raise Unavailable(f"no daily {HY_SPREAD} series in the store: {FETCH_HINT}")
+        raise Unavailable(f"no high-yield credit spread data on record: {FETCH_HINT}")
     if (week_end - spread.index[-1]).days > MAX_START_GAP_DAYS:
         raise Unavailable(f"{HY_SPREAD} data ends {iso(spread.index[-1])}, before the week's end")
     level = float(spread.iloc[-1])

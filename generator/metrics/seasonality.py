@@ -365,7 +365,7 @@ def french_seasonality(market: Market, week_end: pd.Timestamp) -> dict[str, Any]
         return out
     arrays = french_month_arrays(market, week_end)
     out = _french_table(french.names, "monthly", french.pairs, french.through, arrays)
-    reason = "only monthly French returns are in the store"
+    reason = "only monthly Ken French returns are on record"
     for key in ("dec15_feb15", "first5_january"):
         out[key] = None
         out[key + "_reason"] = reason

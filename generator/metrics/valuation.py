@@ -68,7 +68,7 @@ def curated_section(
     """Latest curated entry per side, the forward P/E discount and the growth gap."""
     latest = latest_by_side(valuations, week_end)
     if not latest:
-        raise Unavailable(f"no curated valuation entry dated on or before {iso(week_end)}")
+        raise Unavailable(f"no hand-entered valuation figure dated on or before {iso(week_end)}")
     out: dict[str, Any] = {"stale_after_days": stale_days}
     for side in ("small", "large"):
         if side in latest:
@@ -141,7 +141,7 @@ def trailing_pe_section(market: Market, config: Config, week_end: pd.Timestamp) 
             age = (pd.Timestamp(week_end) - pd.Timestamp(out[side]["date"])).days
             out[side]["stale"] = age > TRAILING_PE_STALE_DAYS
     if out["small"] is None and out["large"] is None:
-        raise Unavailable("no ETF trailing P/E series in the store")
+        raise Unavailable("no trailing P/E of the index funds on record")
     current = [out[s] for s in ("small", "large")]
     if any(c is None or c["stale"] for c in current):
         missing(out, "discount", "needs a current trailing P/E of both ETFs")
