@@ -181,7 +181,9 @@ def test_rates_and_valuation_sections() -> None:
     ten = doc.rates.yields["10y"]
     change = f"{ten.change_1w * 100:+.0f} bp".replace("-", "\u2212")
     assert f"| 10-year | ^TNX | {ten.level:.2f}% | {change} |" in page
-    assert "Curated forward P/E and earnings growth: not available (no hand-entered valuation" in page
+    assert (
+        "Curated forward P/E and earnings growth: not available (no hand-entered valuation" in page
+    )
     assert "ETF trailing P/E: not available (no trailing P/E of the index funds on record)." in page
 
 
