@@ -102,7 +102,7 @@ def test_the_page_marks_stale_and_never_fetched_sources() -> None:
     assert lines[1:] == [
         "| Ken French Data Library | 14 | 2025-05-30 | 448 | ⚠ stale: older than 120 days |",
         "| FRED | 5 | 2026-08-20 | 1 | fresh |",
-        "| Yahoo | 11 | 2026-08-21 | 0 | fresh, but ⚠ 7 of 11 series older than 7 days |",
+        "| Yahoo | 11 | 2026-08-21 | 0 | ⚠ partly stale: 7 of 11 series older than 7 days |",
         "| ETF fundamentals | 0 | – | – | ⚠ never fetched |",
     ]
 
