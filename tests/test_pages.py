@@ -545,3 +545,20 @@ def test_the_summary_box_ranks_the_week_only_among_the_ten_best_or_worst() -> No
     box = render_report(doc, {}, sample=False).split('<div class="summary-box"', 1)[1]
     box = box.split("</div>", 1)[0]
     assert "<td>Level</td>" in box and "rank" not in box
+
+
+def test_drawdowns_over_histories_of_different_lengths_say_so() -> None:
+    """On real data the S&P 500's full history (1928 on) includes 1929-32, the Russell 2000's
+    (1987 on) does not: a reader compared −59.9% with −86.2% as like with like."""
+    from generator.metrics.schema import SideWeekRank, WeekRank
+
+    doc = fixed_doc()
+    ranks = WeekRank(SideWeekRank(1100, 500, 601, 1987), SideWeekRank(4213, 9, 4205, 1928))
+    text = section_of(render_report(replace(doc, week_rank=ranks), {}, sample=False),
+                      "Highs and drawdowns")  # fmt: skip
+    assert ("The full histories start in 1987 for the Russell 2000 and in 1928 for the S&#38;P "
+            "500: their maximum drawdowns cover different periods.") in text, text  # fmt: skip
+    same = WeekRank(ranks.small, replace(ranks.large, first_year=1987))
+    text = section_of(render_report(replace(doc, week_rank=same), {}, sample=False),
+                      "Highs and drawdowns")  # fmt: skip
+    assert "full histories" not in text
