@@ -441,6 +441,12 @@ def test_the_page_shows_the_documents_rate_cut_numbers() -> None:
     assert "FF_ME" not in section and "^RUT /" not in section  # data named in words
     assert section.count("| 199") + section.count("| 20") >= 9  # one row per cycle
     assert "High-yield spread (BAMLH0A0HYM2" in section
+    # The summary fits a 720 px column: the verdict's 99% interval only (a reader had to scroll
+    # past a 90% one to reach it).
+    header = (
+        "| Horizon | Cycles | Pending | Mean spread | Median spread | Hit rate | 99% interval |"
+    )
+    assert header in section and "90% interval |" not in section
 
 
 def test_the_page_says_a_monthly_rate_dates_months_not_decisions() -> None:
