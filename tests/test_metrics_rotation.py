@@ -353,5 +353,8 @@ def test_the_page_lists_gauges_without_current_data_in_one_line_not_as_rows() ->
     assert [row.split(" | ")[0] for row in rows] == [
         "| Gauge", f"| {md_text(labels['IWM / QQQ'])}", f"| {md_text(labels['^RUT / ^IXIC'])}"
     ]  # fmt: skip
-    assert "Without current data: RSP / SPY (RSP has no data on record)." in text
+    # The gauge in words, as the table names gauges (the reason gives the symbol).
+    assert (
+        f"Without current data: {md_text(labels['RSP / SPY'])} — RSP has no data on record." in text
+    )
     assert "n/a" not in text

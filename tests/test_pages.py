@@ -562,3 +562,28 @@ def test_drawdowns_over_histories_of_different_lengths_say_so() -> None:
     text = section_of(render_report(replace(doc, week_rank=same), {}, sample=False),
                       "Highs and drawdowns")  # fmt: skip
     assert "full histories" not in text
+
+
+def test_a_gauge_without_data_is_named_once_in_the_rotation_section() -> None:
+    """The 2026 real-data page said "Without current data: RSP / SPY…" under the rotation table
+    and "Gauges without current data: RSP / SPY…" under the ladder's, word for word."""
+    from types import MappingProxyType
+
+    doc = fixed_doc()
+    gone = Missing("RSP has no data on record")
+    rot = doc.great_rotation
+    rsp = replace(rot.gauges["equal_vs_cap"], change_4w=gone, change_13w=gone, change_52w=gone,
+                  pct_all=gone)  # fmt: skip
+    ladder_rsp = replace(doc.ladder.rotation["equal_vs_cap"], ratio=gone, change_1w=gone,
+                         pct_52w=gone)  # fmt: skip
+    iwm = replace(doc.ladder.rotation["small_vs_nasdaq"], ratio=Missing("IWM data ends 2022-11-18"),
+                  change_1w=gone, pct_52w=gone)  # fmt: skip
+    doc = replace(
+        doc,
+        great_rotation=replace(rot, gauges=MappingProxyType({**rot.gauges, "equal_vs_cap": rsp})),
+        ladder=replace(doc.ladder, rotation=MappingProxyType(
+            {**doc.ladder.rotation, "equal_vs_cap": ladder_rsp, "small_vs_nasdaq": iwm})),
+    )  # fmt: skip
+    text = section_of(render_report(doc, {}, sample=False), "Great Rotation and the size ladder")
+    assert text.count("RSP has no data on record") == 1, text
+    assert "Gauges without current data: " in text and "IWM data ends 2022-11-18." in text
