@@ -370,3 +370,23 @@ def test_a_stale_pe_is_no_evidence_and_the_claim_says_why() -> None:
                         "valuation_discount")  # fmt: skip
     assert found is not None and found.verdict == NO_DATA
     assert found.reason.endswith("P/E: a snapshot is older than 14 days")
+
+
+def test_the_valuation_section_states_the_book_to_market_ratio_once() -> None:
+    """The real 2026 page gave "1.22 in 2024-12 …" in the list and "0.62 vs 0.51, ratio 1.22"
+    two lines below it: the second line now gives only the two sides."""
+    from generator.metrics.schema import BookToMarket, Snapshot
+    from generator.pages import render_report
+
+    doc = base_doc()
+    sides = BookToMarket(Snapshot(FF_BEME_SMALL, "2024-12-01", 0.62, Missing("no limit")),
+                         Snapshot(FF_BEME_BIG, "2024-12-01", 0.51, Missing("no limit")), 1.2157)  # fmt: skip
+    doc = replace(doc, valuation=replace(doc.valuation, book_to_market=sides),
+                  fundamentals=replace(doc.fundamentals,
+                                       book_to_market=BookToMarketRecord(
+                                           1.2157, "2024-12-01", "1926-07-01", 1182, 0.71, 1.12)))  # fmt: skip
+    page = render_report(doc, {}, sample=False)
+    text = page.split("## Valuation and earnings", 1)[1].split("\n## ", 1)[0]
+    assert text.count("1.22") == 1, text
+    assert ("In 2024-12, book-to-market was 0.62 for the smallest size quintile and 0.51 for the "
+            "biggest (a higher book-to-market means a cheaper price for the same book value).") in text  # fmt: skip

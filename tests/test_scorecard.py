@@ -107,7 +107,9 @@ def test_seasonal_stories_are_written_out_this_month_or_next_else_listed(
     seasonal = {"January effect", "February", "Midterm year"}
     blocks = {t for t in seasonal if f"<strong>{t}</strong>" in text}
     assert blocks == written
-    listed = text.split("Stories told for other months (each gets its full card in its months): ", 1)
+    listed = text.split(
+        "Stories told for other months (each gets its full card in its months): ", 1
+    )
     assert {
         t for t in seasonal if len(listed) == 2 and f"{t} (" in listed[1].split("\n")[0]
     } == resting
