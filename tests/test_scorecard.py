@@ -135,8 +135,8 @@ def test_a_story_without_enough_data_says_why_in_words() -> None:
     earnings = next(b for b in text.split("\n\n") if "<strong>Earnings growth</strong>" in b)
     # The operator's hint ("run `generator fetch ...`") stays out of the published page.
     assert (
-        "Cannot be tested: no earnings or valuation snapshots of the index funds yet; they are "
-        "collected weekly from then on."
+        "Cannot be tested: no earnings or valuation snapshots of the index funds yet; the weekly "
+        "job records one a week from the first fetch of fund data."
     ) in earnings
     assert "<small>" not in earnings  # no "n = –" line for a story that has no n
     assert "January, Russell 2000" not in [r.label for r in spread_rows(short)]  # not judged

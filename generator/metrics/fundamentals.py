@@ -35,7 +35,7 @@ WINDOW_DAYS = 364  # 52 weeks
 TOLERANCE_DAYS = 7  # how far the earlier snapshot may sit from 52 weeks before the latest
 NOT_FETCHED = (
     "no earnings or valuation snapshots of the index funds yet: run `generator fetch --source "
-    "fundamentals`; they are collected weekly from then on"
+    "fundamentals`; the weekly job records one a week from the first fetch of fund data"
 )
 _SPECS = {spec.key: spec for spec in FIELDS}
 
