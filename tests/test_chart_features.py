@@ -137,3 +137,9 @@ def test_the_heatmap_colours_a_side_as_every_other_chart_does(frames) -> None:  
     ]
     assert scales and all(s["range"][0] == large and s["range"][-1] == small for s in scales)
     assert all("reverse" not in s for s in scales)
+    # A reader found every ordinary month grey: 2000's ±20 pp months set the scale's ends.
+    # The colours stop at ±6 pp (clamped) and the subtitle says so.
+    assert all(s["domain"] == [-0.06, 0.06] and s["clamp"] is True for s in scales)
+    assert "colours stop at ±6 pp" in json.dumps(
+        _spec(frames, "spread_heatmap")["title"], ensure_ascii=False
+    )

@@ -545,6 +545,9 @@ def build_sign_bar_chart(
 HEATMAP_RANGE = ("#d9720b", "#b0b0b0", "#2a6fb0")
 
 
+HEATMAP_CLAMP = 0.06  # ±6 pp: a month's spread beyond it takes the end colour
+
+
 def build_heatmap(
     table: Table, *, x: Field, y: Field, value: Field, columns: tuple[str, ...], every: int = 5
 ) -> alt.LayerChart:
@@ -556,7 +559,10 @@ def build_heatmap(
     y_axis = alt.Axis(title=y.title, labelExpr=f"datum.value % {every} == 0 ? datum.label : ''")
     # The sides' own colours (themes.json: small blue, large orange), so a cell reads like every
     # other chart; grey at zero rather than white, which glared on the dark palette.
-    color_scale = alt.Scale(type="linear", domainMid=0, range=list(HEATMAP_RANGE))
+    # Colours stop at ±HEATMAP_CLAMP: a few extreme months (2000's ±20 pp) otherwise wash every
+    # ordinary month out to grey; the tooltip still gives each cell's value.
+    color_scale = alt.Scale(type="linear", domain=[-HEATMAP_CLAMP, HEATMAP_CLAMP], domainMid=0,
+                            clamp=True, range=list(HEATMAP_RANGE))  # fmt: skip
     legend = alt.Legend(title=value.title, orient="top", gradientLength=200, titleLimit=0,
                         **_legend_labels(value, table.metric(columns[0])))  # fmt: skip
     cells = base.mark_rect().encode(

@@ -23,6 +23,7 @@ import pandas as pd
 from generator.charts import scorecard
 from generator.charts.builders import (
     DATE,
+    HEATMAP_CLAMP,
     MONTH_ABBR,
     PCT,
     PCT_TIP,
@@ -514,6 +515,8 @@ def _pair_subtitle(what: str) -> Callable[[pd.DataFrame], str]:
     return lambda f: f"{_sides(f.attrs)['small']} against {_sides(f.attrs)['large']}, {what}"
 
 
+HEATMAP_SUBTITLE = f"monthly return spread; colours stop at ±{HEATMAP_CLAMP * 100:.0f} pp"
+
 CHARTS: dict[str, ChartDef] = {
     "ytd_rebased": ChartDef("Year-to-date performance", _ytd, _pair_subtitle("price indices"),
                             _ytd_text, file_columns=_YTD_FILE,
@@ -556,7 +559,8 @@ CHARTS: dict[str, ChartDef] = {
                                   average="seasonality.average_path.*.spread",
                                   phase_average="cycle.phase_average_path.*.spread")),
     "spread_heatmap": ChartDef("Every month since the data starts", _heatmap,
-                               _pair_subtitle("monthly return spread"), _heatmap_text,
+                               _pair_subtitle(HEATMAP_SUBTITLE),
+                               _heatmap_text,
                                metrics=MappingProxyType(
                                    dict.fromkeys(MONTH_ABBR, "seasonality.months.*.spread_mean"))),
     "cycle_phases": ChartDef("Presidential cycle", _cycle,
