@@ -227,3 +227,24 @@ def test_every_chart_of_a_report_reads_right(
     problems = [p for probe in probes for p in reader_problems(probe)]
     assert problems == [], "\n".join(problems)
     assert seen["console"] == []
+
+
+# Each table of the report body outside a collapsed block whose width exceeds its scroll box:
+# [header row, table width, box width].
+WIDE_TABLES = """() => [...document.querySelectorAll('article table')]
+    .filter(t => !t.closest('details'))
+    .map(t => [[...t.querySelectorAll('th')].map(th => th.innerText).join(' | '),
+               Math.round(t.getBoundingClientRect().width),
+               (t.closest('.md-typeset__scrollwrap') || t.parentElement).clientWidth])
+    .filter(([, width, box]) => width > box)"""
+
+
+def test_report_tables_fit_the_page(browser_page, base_url: str, site: SampleSite) -> None:  # type: ignore[no-untyped-def]
+    """A reader had to scroll sideways to reach the seasonality and rate-cut tables' 99% interval
+    at 1280 px: Material's 5rem header minimum made every column 100 px wide. (The scoreboard on
+    a phone: tests/test_browser_real.py, as this site's small side has a long hostile name.)"""
+    page, seen = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url + f"blog/{site.weeks[-1].replace('-', '/')}/")
+    assert page.evaluate(WIDE_TABLES) == []
+    assert seen["console"] == []

@@ -19,6 +19,7 @@ from tests.test_browser import (
     CHROMIUM,
     TIMEOUT_MS,
     VIEWPORTS,
+    WIDE_TABLES,
     _charts_rendered,
     require_browser,
 )
@@ -87,3 +88,13 @@ def test_real_weeks_read_right(real: RealSite, tab, viewport: tuple[int, int]) -
             problems.append(f"{where}: the page scrolls sideways")
         problems += [f"{where}: console: {message}" for message in console]
     assert problems == [], "\n".join(problems)
+
+
+def test_the_scoreboard_fits_a_phone(real: RealSite, tab) -> None:  # type: ignore[no-untyped-def]
+    """At 375 px the scoreboard's spread column was off screen (Material's 5rem per header)."""
+    page, _ = tab
+    page.set_viewport_size({"width": 375, "height": 812})
+    for week in real.weeks:
+        page.goto(real.url + f"blog/{week.replace('-', '/')}/")
+        wide = [row for row in page.evaluate(WIDE_TABLES) if row[0].startswith("Period |")]
+        assert wide == [], week
