@@ -21,6 +21,8 @@ PHASES = ("Election", "Post-election", "Midterm", "Pre-election")
 BAD_TIP = re.compile(r"\b(undefined|null|NaN|None)\b")
 # Pixels two text boxes may share before they count as overlapping (anti-aliasing, kerning).
 TOLERANCE = 1.0
+# Pixels between two labels side by side on one axis: less reads as one word ("Dec 28Jan 11").
+LABEL_GAP = 2.0
 
 PROBE = """el => {
   const svg = el.querySelector('svg');
@@ -56,6 +58,8 @@ PROBE = """el => {
     title: [...axis.querySelectorAll('g.role-axis-title text')].map(t => t.textContent).join(' '),
     labels: [...axis.querySelectorAll('g.role-axis-label text')]
       .filter(seen).map(t => t.textContent),
+    boxes: [...axis.querySelectorAll('g.role-axis-label text')]
+      .filter(t => seen(t) && t.textContent !== '').map(box),
   }));
   const tips = [];
   const walk = node => {
@@ -95,7 +99,21 @@ def axis_problems(chart: str, axis: Mapping[str, Any]) -> list[str]:
     repeated = sorted({label for label in labels if labels.count(label) > 1})
     if repeated:
         out.append(f"{where} repeats tick labels {repeated}: {labels}")
+    out += _crowded(where, axis.get("boxes", []), labels)
     return out
+
+
+def _crowded(where: str, boxes: Sequence[Mapping[str, float]], labels: Sequence[str]) -> list[str]:
+    """Neighbouring labels on one row (a horizontal axis) closer than ``LABEL_GAP``."""
+    row = sorted(
+        (b for b in boxes if abs(b["y"] - boxes[0]["y"]) < TOLERANCE), key=lambda b: b["x"]
+    )
+    if len(row) < len(boxes) or len(row) < 2:  # a vertical axis: its labels stand in a column
+        return []
+    gaps = [b["x"] - (a["x"] + a["w"]) for a, b in zip(row, row[1:], strict=False)]
+    if min(gaps) < LABEL_GAP:
+        return [f"{where} labels touch (a gap of {min(gaps):.1f} px): {list(labels)}"]
+    return []
 
 
 def _overlap(a: Mapping[str, float], b: Mapping[str, float]) -> bool:

@@ -57,3 +57,22 @@ def test_tooltips_with_missing_values_are_reported() -> None:
 def test_a_chart_without_tooltips_is_reported() -> None:
     probe = {"spec": "c", "size": SIZE, "texts": [], "axes": [], "tips": []}
     assert reader_problems(probe) == ["c: no mark carries a tooltip"]
+
+
+def test_labels_touching_on_a_horizontal_axis_are_reported() -> None:
+    """ "Dec 28" flush at the axis start touched "Jan 11" (0 px apart): the overlap test, which
+    tolerates a pixel, let it through."""
+
+    def box(x: float, w: float = 30.0, y: float = 200.0) -> dict[str, float]:
+        return {"x": x, "y": y, "w": w, "h": 10.0}
+
+    touching = {"title": "Session", "labels": ["Dec 28", "Jan 11", "Jan 25"],
+                "boxes": [box(0), box(30.5), box(80)]}  # fmt: skip
+    assert axis_problems("c", touching) == [
+        "c: axis 'Session' labels touch (a gap of 0.5 px): ['Dec 28', 'Jan 11', 'Jan 25']"
+    ]
+    apart = {**touching, "boxes": [box(0), box(40), box(80)]}
+    assert axis_problems("c", apart) == []
+    column = {"title": "Level", "labels": ["100", "110"],  # a vertical axis: one box per row
+              "boxes": [box(0, y=100), box(0, y=110.5)]}  # fmt: skip
+    assert axis_problems("c", column) == []

@@ -84,6 +84,10 @@ class Field:
 
 
 DATE = Field("date", "Week ending", "temporal")
+# Pixels Vega keeps between two tick labels of an axis: its overlap test lets boxes touch, and
+# flushes the first and last labels to the axis ends, where "Dec 28" ran into "Jan 11" and
+# "10%12%" read as one; with a gap required it thins the labels instead.
+LABEL_GAP = 6
 FIXED = re.compile(r"\.(\d+)([f%])")
 
 
@@ -97,7 +101,7 @@ def value_axis(field: Field, metric: registry.Metric | None = None, **kwargs: An
         kwargs["tickMinStep"] = 10.0 ** -(int(match[1]) + (2 if match[2] == "%" else 0))
     if match and match[2] == "%" and metric is not None and metric.unit == registry.PP:
         kwargs["labelExpr"] = f"format(datum.value * 100, '.{match[1]}f')"
-    return alt.Axis(title=field.title, format=field.format, **kwargs)
+    return alt.Axis(title=field.title, format=field.format, labelSeparation=LABEL_GAP, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -302,6 +306,9 @@ def _column_edges(chart: alt.Chart, date: str) -> alt.Chart:
 
 def _x_encoding(x: Field) -> alt.X:
     axis = alt.Axis(title=x.title, format=x.format) if x.format else alt.Axis(title=x.title)
+    if x.type == "temporal":
+        axis = alt.Axis(title=x.title, labelSeparation=LABEL_GAP,
+                        **({"format": x.format} if x.format else {}))  # fmt: skip
     if x.type == "ordinal":
         axis = alt.Axis(title=x.title, labelAngle=0)
         return alt.X(x.name, type="ordinal", axis=axis, sort=None)
