@@ -390,3 +390,9 @@ def test_the_valuation_section_states_the_book_to_market_ratio_once() -> None:
     assert text.count("1.22") == 1, text
     assert ("In 2024-12, book-to-market was 0.62 for the smallest size quintile and 0.51 for the "
             "biggest (a higher book-to-market means a cheaper price for the same book value).") in text  # fmt: skip
+    # The list leaves out a month not over at the week's end: other months, both lines stand.
+    older = replace(doc.fundamentals.book_to_market, date="2024-11-01")
+    page = render_report(replace(doc, fundamentals=replace(doc.fundamentals, book_to_market=older)),
+                         {}, sample=False)  # fmt: skip
+    text = page.split("## Valuation and earnings", 1)[1].split("\n## ", 1)[0]
+    assert "0.62 vs 0.51, ratio 1.22." in text and "In 2024-12, book-to-market" not in text
