@@ -305,14 +305,13 @@ def _column_edges(chart: alt.Chart, date: str) -> alt.Chart:
 
 
 def _x_encoding(x: Field) -> alt.X:
-    axis = alt.Axis(title=x.title, format=x.format) if x.format else alt.Axis(title=x.title)
-    if x.type == "temporal":
-        axis = alt.Axis(title=x.title, labelSeparation=LABEL_GAP,
-                        **({"format": x.format} if x.format else {}))  # fmt: skip
     if x.type == "ordinal":
         axis = alt.Axis(title=x.title, labelAngle=0)
         return alt.X(x.name, type="ordinal", axis=axis, sort=None)
-    return alt.X(x.name, type=x.type, axis=axis)
+    options: dict[str, Any] = {"format": x.format} if x.format else {}
+    if x.type == "temporal":
+        options["labelSeparation"] = LABEL_GAP
+    return alt.X(x.name, type=x.type, axis=alt.Axis(title=x.title, **options))
 
 
 def build_line_chart(
@@ -550,8 +549,6 @@ def build_sign_bar_chart(
 
 # Negative (large caps led), zero, positive (small caps led).
 HEATMAP_RANGE = ("#d9720b", "#b0b0b0", "#2a6fb0")
-
-
 HEATMAP_CLAMP = 0.06  # ±6 pp: a month's spread beyond it takes the end colour
 
 
