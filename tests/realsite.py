@@ -64,3 +64,13 @@ def real_site() -> RealSite | None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     atexit.register(server.shutdown)
     return RealSite(project, REAL_WEEKS, url)
+
+
+def real_site_or_skip() -> RealSite:
+    """The real-data site, or skip the test when ../shared/marketdata is absent."""
+    import pytest
+
+    built = real_site()
+    if built is None:
+        pytest.skip("real market data not found beside the project (../shared/marketdata)")
+    return built

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.realsite import RealSite, real_site
+from tests.realsite import RealSite, real_site_or_skip
 from tests.sitebuild import SampleSite, sample_site
 from tests.test_browser import ARGS, CHROMIUM, TIMEOUT_MS, require_browser
 
@@ -38,10 +38,7 @@ def site() -> SampleSite:
 @pytest.fixture(scope="module")
 def real() -> RealSite:
     require_browser()
-    built = real_site()
-    if built is None:
-        pytest.skip("real market data not found beside the project (../shared/marketdata)")
-    return built
+    return real_site_or_skip()
 
 
 @pytest.fixture(scope="module", params=["light", "dark"])

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.chartchecks import PROBE, reader_problems
-from tests.realsite import RealSite, real_site
+from tests.realsite import RealSite, real_site_or_skip
 from tests.test_browser import (
     ARGS,
     CHROMIUM,
@@ -34,10 +34,7 @@ MISSING_WORDS = re.compile(r"\b(undefined|null|NaN|None)\b|n/a")
 @pytest.fixture(scope="module")
 def real() -> RealSite:
     require_browser()
-    built = real_site()
-    if built is None:
-        pytest.skip("real market data not found beside the project (../shared/marketdata)")
-    return built
+    return real_site_or_skip()
 
 
 @pytest.fixture(scope="module")
